@@ -1,0 +1,277 @@
+"""Build data/kostra.duckdb from raw responses only (no network), into a new file swapped in atomically.
+
+Why a new file: a reader with the old database open keeps seeing the old inode until it reopens,
+and a build that fails half-way never touches the database users have. The municipality's own
+data (budget, sick leave, goals) is carried over from the old file, so a rebuild loses nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines import catalogue as cat_mod
+from pipelines import jsonstat, klass
+from pipelines.paths import RAW_DIR, SQL_DIR, default_db_path
+from pipelines.raw_store import RawFile, RawStoreError, read_body, read_manifest
+
+OWN_TABLE_PREFIX = "own_"
+
+
+class BuildError(RuntimeError):
+    """The build could not complete; the existing database is untouched."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    db_path: Path
+    observations: int
+    derived: int
+    seconds: float
+    is_demo: bool
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    con.execute(path.read_text(encoding="utf-8"))
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Views in sql/views/, in file-name order (files are numbered so dependencies come first)."""
+    for path in sorted((SQL_DIR / "views").glob("*.sql")):
+        run_sql_file(con, path)
+
+
+def _load_klass(con: duckdb.DuckDBPyConnection, klass_dir: Path) -> bool:
+    regions = klass.load_regions(klass_dir)
+    changes = klass.load_changes(klass_dir)
+    lineage = klass.lineage(changes)
+    membership = klass.load_group_membership(klass_dir)
+    con.register("regions_df", regions.select("code", "name", "kind", "valid_from", "valid_to").to_arrow())
+    con.execute("INSERT INTO region SELECT * FROM regions_df")
+    con.register("changes_df", changes.select(
+        "old_code", "old_name", "new_code", "new_name", "change_date", "change_year", "kind").to_arrow())
+    con.execute("INSERT INTO region_change SELECT * FROM changes_df")
+    con.register("lineage_df", lineage.select("code", "current_code", "via_kind").to_arrow())
+    con.execute("INSERT INTO region_lineage SELECT DISTINCT * FROM lineage_df")
+    # every municipality code not touched by a change is its own current code
+    con.execute("""
+        INSERT INTO region_lineage
+        SELECT code, code, 'self' FROM region
+        WHERE kind = 'municipality' AND code NOT IN (SELECT code FROM region_lineage)
+    """)
+    con.register("membership_df", membership.select(
+        "year", "group_code", "group_name", "municipality_code", "is_demo").to_arrow())
+    con.execute("INSERT INTO kostra_group_membership SELECT * FROM membership_df")
+    for name in ("regions_df", "changes_df", "lineage_df", "membership_df"):
+        con.unregister(name)
+    return bool(membership["is_demo"].any()) if membership.height else False
+
+
+def _load_catalogue(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue) -> None:
+    rows = []
+    for order, ind in enumerate(catalogue.indicators.values()):
+        src = ind.source
+        formula = None
+        if ind.formula:
+            f = ind.formula
+            formula = f"{f.op}({f.numerator}, {f.denominator})" + (f" * {f.scale:g}" if f.scale != 1 else "")
+        verified = bool(src and src.verified and catalogue.tables[src.table].verified)
+        rows.append((ind.id, ind.label, ind.short_label, ind.unit, ind.decimals, ind.kind, ind.group,
+                     ind.definition, ind.higher_is_better, ind.own_calculation, ind.service, ind.age_group,
+                     src.table if src else None, src.contents_code if src else None,
+                     src.contents_label if src else None, src.filter_key if src else None, formula,
+                     verified, order))
+    con.executemany("INSERT INTO indicator VALUES (" + ",".join(["?"] * 19) + ")", rows)
+
+
+def _observations(table: cat_mod.Table, body: bytes, entry: RawFile) -> tuple[pl.DataFrame, dict]:
+    try:
+        frame = jsonstat.read(body, labels=False)
+        meta = jsonstat.read_meta(body)
+    except jsonstat.JsonStatError as exc:
+        raise BuildError(f"{entry.path} (tabell {table.id}): {exc}") from exc
+    ext = meta.get("extension") or {}
+    is_demo = bool(entry.is_demo or (ext.get("kostra_dashboard") or {}).get("demo"))
+    for dim in (table.region_dim, "ContentsCode", table.time_dim):
+        if dim not in frame.columns:
+            raise BuildError(f"{entry.path}: tabell {table.id} mangler dimensjonen {dim}")
+    other = [c for c in frame.columns if c not in (table.region_dim, "ContentsCode", table.time_dim, "value", "status")]
+    if other:
+        key = pl.concat_str([pl.lit(f"{d}=") + pl.col(d) for d in sorted(other)], separator="|")
+    else:
+        key = pl.lit("")
+    years = frame[table.time_dim].cast(pl.Int32, strict=False)
+    if years.null_count():
+        raise BuildError(f"{entry.path}: tidsdimensjonen {table.time_dim} har verdier som ikke er årstall")
+    out = frame.select(
+        pl.lit(table.id).alias("table_id"),
+        pl.col("ContentsCode").alias("contents_code"),
+        key.alias("filter_key"),
+        pl.col(table.region_dim).alias("region_code"),
+        years.alias("year"),
+        pl.col("value").cast(pl.Float64),
+        pl.col("status"),
+        pl.lit(is_demo).alias("is_demo"),
+    )
+    return out, meta
+
+
+def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catalogue) -> tuple[int, bool]:
+    any_demo = False
+    for table in catalogue.tables.values():
+        data_files = [f for f in files if f.kind == "ssb_data" and f.table_id == table.id]
+        if not data_files:
+            raise BuildError(f"Rådata mangler for tabell {table.id} ({table.title}): ingen datafiler i manifestet")
+        updated = max((f.updated for f in data_files if f.updated), default=None)
+        fetched = max(f.fetched_at for f in data_files)
+        notes: list[str] = []
+        title = table.title
+        table_demo = False
+        for entry in data_files:
+            body = read_body(raw_dir, entry)
+            frame, meta = _observations(table, body, entry)
+            table_demo = table_demo or bool(frame["is_demo"].any())
+            notes.extend(n for n in (meta.get("notes") or []) if n not in notes)
+            title = meta.get("label") or title
+            con.register("obs_df", frame.to_arrow())
+            con.execute("INSERT INTO observation SELECT * FROM obs_df")
+            con.unregister("obs_df")
+        con.execute("INSERT INTO source_table VALUES (?, ?, ?, ?, ?, ?)",
+                    [table.id, title, updated, fetched, table_demo, notes])
+        any_demo = any_demo or table_demo
+    # split responses may overlap; keep one row per cell
+    dupes = con.execute("""
+        SELECT count(*) - count(DISTINCT (table_id, contents_code, filter_key, region_code, year)) FROM observation
+    """).fetchone()[0]
+    if dupes:
+        con.execute("""
+            CREATE TEMP TABLE obs_dedup AS SELECT DISTINCT ON (table_id, contents_code, filter_key, region_code, year) *
+            FROM observation ORDER BY table_id, contents_code, filter_key, region_code, year, value NULLS LAST;
+            DELETE FROM observation; INSERT INTO observation SELECT * FROM obs_dedup; DROP TABLE obs_dedup;
+        """)
+    for ind in catalogue.sourced():
+        n = con.execute(
+            "SELECT count(*) FROM observation WHERE table_id = ? AND contents_code = ? AND filter_key = ?",
+            [ind.source.table, ind.source.contents_code, ind.source.filter_key]).fetchone()[0]
+        if n == 0:
+            raise BuildError(
+                f"Indikator {ind.id}: fant ingen tall i tabell {ind.source.table} for statistikkvariabel "
+                f"{ind.source.contents_code} {('med ' + ind.source.filter_key) if ind.source.filter_key else ''}".strip())
+    return con.execute("SELECT count(*) FROM observation").fetchone()[0], any_demo
+
+
+def _derive(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue) -> int:
+    """Our own calculations: member sums for counts SSB publishes without groups, then formulas."""
+    sums_sql = (SQL_DIR / "derive" / "sum_of_members.sql").read_text(encoding="utf-8")
+    for ind in catalogue.sourced():
+        if ind.aggregatable:
+            con.execute(sums_sql, {"indicator_id": ind.id})
+    formula_sql = (SQL_DIR / "derive" / "formula.sql").read_text(encoding="utf-8")
+    for ind in catalogue.formulas():
+        f = ind.formula
+        op = {"divide": "/", "multiply": "*", "subtract": "-", "add": "+"}[f.op]
+        # op comes from a closed set validated by the catalogue, never from user input
+        con.execute(formula_sql.replace("{op}", op),
+                    {"indicator_id": ind.id, "numerator": f.numerator, "denominator": f.denominator,
+                     "scale": f.scale})
+    return con.execute("SELECT count(*) FROM derived_value").fetchone()[0]
+
+
+def _carry_over_own_data(con: duckdb.DuckDBPyConnection, old_db: Path) -> bool:
+    """Copy own_* tables from the previous database file; returns False when there was nothing to copy."""
+    if not old_db.exists():
+        return False
+    con.execute("ATTACH ? AS old_db (READ_ONLY)", [str(old_db)])
+    try:
+        old_tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old_db'").fetchall()}
+        new_tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        own = sorted(t for t in old_tables & new_tables if t.startswith(OWN_TABLE_PREFIX))
+        for t in own:
+            cols = [r[0] for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = ?"
+                " ORDER BY column_index", [t]).fetchall()]
+            old_cols = {r[0] for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old_db' AND table_name = ?",
+                [t]).fetchall()}
+            shared = [c for c in cols if c in old_cols]
+            col_list = ", ".join(f'"{c}"' for c in shared)  # identifiers from the catalogue of the DB itself
+            con.execute(f'INSERT INTO main."{t}" ({col_list}) SELECT {col_list} FROM old_db."{t}"')
+        return bool(own)
+    finally:
+        con.execute("DETACH old_db")
+
+
+def _import_own_demo(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        from pipelines import own_data
+    except ImportError:
+        return
+    if hasattr(own_data, "import_demo"):
+        own_data.import_demo(con)
+
+
+def build(raw_dir: Path | None = None, db_path: Path | None = None, *, verify: bool = True) -> BuildResult:
+    started = time.perf_counter()
+    raw_dir = Path(raw_dir or RAW_DIR)
+    db_path = Path(db_path or default_db_path())
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.build-{os.getpid()}")
+    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    catalogue = cat_mod.load()
+    try:
+        files = read_manifest(raw_dir)
+        con = duckdb.connect(str(tmp))
+        try:
+            run_sql_file(con, SQL_DIR / "schema.sql")
+            own_schema = SQL_DIR / "schema_own.sql"
+            if own_schema.exists():
+                run_sql_file(con, own_schema)
+            klass_demo = _load_klass(con, raw_dir / "klass")
+            _load_catalogue(con, catalogue)
+            for f in files:
+                if verify:
+                    read_body(raw_dir, f)  # checks sha256
+                con.execute("INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            [f.path, f.kind, f.table_id, f.url, f.fetched_at, f.sha256, f.updated, f.is_demo])
+            n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue)
+            create_views(con)
+            n_derived = _derive(con, catalogue)
+            if not _carry_over_own_data(con, db_path):
+                _import_own_demo(con)
+            is_demo = ssb_demo or klass_demo
+            info = {
+                "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+                "raw_dir": str(raw_dir),
+                "is_demo": str(is_demo).lower(),
+                "ssb_is_demo": str(ssb_demo).lower(),
+                "klass_is_demo": str(klass_demo).lower(),
+                "catalogue_sha256": hashlib.sha256(cat_mod.CATALOGUE_PATH.read_bytes()).hexdigest(),
+                "observations": str(n_obs),
+            }
+            con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, db_path)
+    except (BuildError, RawStoreError, klass.KlassError, cat_mod.CatalogueError, duckdb.Error, OSError) as exc:
+        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        if isinstance(exc, BuildError):
+            raise
+        raise BuildError(f"Byggingen feilet, databasen er uendret: {exc}") from exc
+    except BaseException:
+        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        raise
+    return BuildResult(db_path, n_obs, n_derived, time.perf_counter() - started, is_demo)

@@ -1,0 +1,348 @@
+"""Generate the embedded demo snapshot: synthetic SSB responses in exactly SSB's JSON-stat 2.0 shape.
+
+There is no network to SSB where the project is built and tested, yet the dashboard must start with
+data and the build must be exercised end to end. So we write responses that look exactly like
+PxWebApi v2's, for the real municipality codes and names from KLASS, with synthetic values of
+plausible level, spread and trend. Every file says it is demo (label prefix, a note and
+`extension.kostra_dashboard.demo`), the manifest says so, and so does every database row.
+
+Run: `python -m pipelines make-demo` (rewrites data/raw/ssb/ and the manifest; keeps data/raw/klass/).
+"""
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import orjson
+import polars as pl
+
+from pipelines import catalogue as cat_mod
+from pipelines import klass
+from pipelines.raw_store import RawWriter, read_manifest, read_body
+
+YEARS = list(range(2015, 2025))
+UPDATED = {2024: "2025-06-15T06:00:00Z"}
+DEMO_MARK = {"demo": True, "note": "Syntetiske verdier (demodata) laget av pipelines/demo_snapshot.py – ikke SSBs tall."}
+DEMO_NOTE = "DEMODATA: verdiene i denne tabellen er syntetiske og ikke publisert av SSB."
+KOSTRA_BREAK_NOTE = (
+    "Fra og med 2020 er kommunene delt inn i nye KOSTRA-grupper. Tall for KOSTRA-grupper før og etter 2020 "
+    "er derfor ikke sammenlignbare."
+)
+
+# Approximate populations of the largest municipalities (today's codes) so that the demo has a
+# realistic size distribution; all others are drawn from a log-normal distribution.
+KNOWN_POPULATION = {
+    "0301": 709_000, "4601": 291_000, "5001": 214_000, "1103": 148_000, "3201": 131_000,
+    "4204": 116_000, "3301": 103_000, "3203": 97_000, "3205": 92_000, "3107": 85_000,
+    "1108": 82_000, "5501": 78_000, "1508": 60_000, "3907": 65_000, "3105": 59_000,
+    "3905": 58_000, "4003": 56_000, "1804": 53_000, "3909": 48_000, "4203": 46_000,
+    "4001": 37_000, "3101": 31_500, "3103": 51_000, "1106": 38_000, "3807": 56_000,
+}
+
+
+@dataclass
+class Profile:
+    population: float
+    growth: float
+    cost_home: float
+    cost_inst: float
+    share_home: float
+    share_premises: float
+    share_activity: float
+    net_per_inh: float
+    cov_home: float
+    cov_inst: float
+    recipients_rate: float
+    long_term_rate: float
+
+
+def _smallness(pop: float) -> float:
+    return max(-1.0, min(1.5, math.log10(10_000 / max(pop, 200))))
+
+
+def _profile(code: str, rng: random.Random) -> Profile:
+    pop = KNOWN_POPULATION.get(code) or math.exp(rng.gauss(math.log(5_500), 1.05))
+    pop = max(200.0, min(pop, 80_000.0)) if code not in KNOWN_POPULATION else pop
+    s = _smallness(pop)
+    return Profile(
+        population=pop,
+        growth=rng.gauss(0.004 - 0.004 * s, 0.005),
+        cost_home=235_000 * math.exp(0.16 * s + rng.gauss(0, 0.17)),
+        cost_inst=1_180_000 * math.exp(0.07 * s + rng.gauss(0, 0.11)),
+        share_home=51 + rng.gauss(0, 6) - 2.5 * s,
+        share_premises=max(1.0, 4.2 + rng.gauss(0, 1.4)),
+        share_activity=max(2.0, 6.0 + rng.gauss(0, 1.8)),
+        net_per_inh=21_500 * math.exp(0.33 * s + rng.gauss(0, 0.12)),
+        cov_home=29 + rng.gauss(0, 4.5),
+        cov_inst=11 + rng.gauss(0, 2.4) + 1.2 * s,
+        recipients_rate=0.040 * math.exp(0.22 * s + rng.gauss(0, 0.14)),
+        long_term_rate=0.0055 * math.exp(0.30 * s + rng.gauss(0, 0.15)),
+    )
+
+
+def _yearly(p: Profile, year: int, rng: random.Random, weight: float) -> dict[str, float | None]:
+    """One municipality-year of values. `weight` is the share of today's municipality the code covered."""
+    t = year - 2015
+    price = 1.034 ** t * (1.03 if year >= 2022 else 1.0)
+    pop = p.population * weight * (1 + p.growth) ** (t - 9)
+    home = p.cost_home * price * math.exp(rng.gauss(0, 0.045) + 0.008 * t)
+    inst = p.cost_inst * price * math.exp(rng.gauss(0, 0.035) + 0.006 * t)
+    share_home = min(80.0, max(25.0, p.share_home + 0.35 * t + rng.gauss(0, 1.2)))
+    share_prem = max(0.5, p.share_premises + rng.gauss(0, 0.4))
+    share_act = max(1.0, p.share_activity + rng.gauss(0, 0.5))
+    share_inst = max(5.0, 100 - share_home - share_prem - share_act)
+    recipients = pop * p.recipients_rate * math.exp(rng.gauss(0, 0.03))
+    age80 = 0.37 + rng.gauss(0, 0.03)
+    age67 = 0.18 + rng.gauss(0, 0.02)
+    long_term = pop * p.long_term_rate * (1 - 0.012 * t) * math.exp(rng.gauss(0, 0.04))
+    short_term = pop * 0.0012 * math.exp(rng.gauss(0, 0.2))
+    return {
+        "home_care_cost_per_recipient": home,
+        "institution_cost_per_place": inst,
+        "care_net_expenditure_per_inhabitant": p.net_per_inh * price * math.exp(rng.gauss(0, 0.03)),
+        "home_care_share_of_care_net_expenditure": share_home,
+        "institution_share_of_care_net_expenditure": share_inst,
+        "premises_share_of_care_net_expenditure": share_prem,
+        "activity_share_of_care_net_expenditure": share_act,
+        "home_care_coverage_80_plus": max(8.0, p.cov_home - 0.3 * t + rng.gauss(0, 0.8)),
+        "institution_coverage_80_plus": max(3.0, p.cov_inst - 0.18 * t + rng.gauss(0, 0.5)),
+        "home_care_recipients": recipients,
+        "home_care_recipients_0_66": recipients * (1 - age80 - age67),
+        "home_care_recipients_67_79": recipients * age67,
+        "home_care_recipients_80_plus": recipients * age80,
+        "institution_long_term_residents": long_term,
+        "institution_short_term_residents": short_term,
+        "housing_24h_residents": pop * 0.0031 * math.exp(rng.gauss(0, 0.3)),
+        "municipal_institution_places": long_term * 1.1 + short_term,
+        "population": pop,
+    }
+
+
+def _valid_in(regions: pl.DataFrame, year: int) -> pl.DataFrame:
+    jan1 = date(year, 1, 1)
+    return regions.filter(
+        (pl.col("kind") == "municipality")
+        & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= jan1))
+        & (pl.col("valid_to").is_null() | (pl.col("valid_to") > jan1))
+    )
+
+
+def municipality_values(klass_dir: Path, seed: int = 20261124) -> tuple[dict, pl.DataFrame]:
+    """values[(indicator_id, code, year)] -> value for every municipality code valid in each year."""
+    regions = klass.load_regions(klass_dir)
+    lineage = klass.lineage(klass.load_changes(klass_dir))
+    rng = random.Random(seed)
+    current_codes = sorted(_valid_in(regions, max(YEARS))["code"].to_list())
+    profiles = {c: _profile(c, rng) for c in current_codes}
+    # how many published codes share each current code, to split population over predecessors
+    lin = {row["code"]: row for row in lineage.iter_rows(named=True)}
+    values: dict[tuple[str, str, int], float | None] = {}
+    for year in YEARS:
+        valid = _valid_in(regions, year)["code"].to_list()
+        mapped: dict[str, list[str]] = {}
+        for code in valid:
+            targets = lineage.filter(pl.col("code") == code)["current_code"].to_list() if code in lin else [code]
+            targets = [t for t in targets if t in profiles] or [current_codes[hash(code) % len(current_codes)]]
+            mapped[code] = targets
+        # weight: a code's share of its current municipality = 1 / number of codes mapping there this year
+        fan_in: dict[str, int] = {}
+        for code, targets in mapped.items():
+            for t in targets:
+                fan_in[t] = fan_in.get(t, 0) + 1
+        for code, targets in mapped.items():
+            prof = profiles[targets[0]]
+            weight = sum(1 / fan_in[t] for t in targets)
+            yrng = random.Random(f"{seed}-{code}-{year}")
+            for ind, v in _yearly(prof, year, yrng, weight).items():
+                values[(ind, code, year)] = v
+    return values, regions
+
+
+def _group_values(values: dict, membership: pl.DataFrame, regions: pl.DataFrame, catalogue) -> dict:
+    """KOSTRA-group and country figures as SSB makes them: sums for counts, population-weighted means for ratios."""
+    out: dict = {}
+    by_year_group: dict[tuple[int, str], list[str]] = {}
+    for row in membership.iter_rows(named=True):
+        by_year_group.setdefault((row["year"], row["group_code"]), []).append(row["municipality_code"])
+    for year in YEARS:
+        valid = _valid_in(regions, year)["code"].to_list()
+        by_year_group[(year, "EAK")] = valid
+        by_year_group[(year, "EAKUO")] = [c for c in valid if c != "0301"]
+    for (year, group), members in by_year_group.items():
+        if year not in YEARS:
+            continue
+        for ind in catalogue.sourced():
+            if ind.source.table == "07459":
+                continue  # SSB's population table has no KOSTRA groups; the build sums members
+            pairs = [(values.get((ind.id, m, year)), values.get(("population", m, year)) or 0) for m in members]
+            pairs = [(v, w) for v, w in pairs if v is not None]
+            if not pairs:
+                continue
+            if ind.aggregatable:
+                out[(ind.id, group, year)] = sum(v for v, _ in pairs)
+            else:
+                total_w = sum(w for _, w in pairs) or 1
+                out[(ind.id, group, year)] = sum(v * w for v, w in pairs) / total_w
+    return out
+
+
+def _status_for(ind, code: str, year: int, value: float | None) -> tuple[float | None, str | None]:
+    """Round like SSB and put status markers where SSB would have them."""
+    if value is None:
+        return None, "."
+    r = random.Random(f"status-{ind.id}-{code}-{year}")
+    if ind.aggregatable:
+        value = float(round(value))
+        if ind.group == "iplos" and value < 5 and not code.startswith("E"):
+            return None, ":"  # privacy: fewer than 5 users
+    else:
+        value = round(value, ind.decimals)
+    if not code.startswith("E") and r.random() < 0.006:
+        return None, ".."  # not available (late or rejected reporting)
+    return value, None
+
+
+def _jsonstat(table: cat_mod.Table, indicators: list, regions: list[tuple[str, str]], cells: dict,
+              year_list: list[int]) -> bytes:
+    region_codes = [c for c, _ in regions]
+    contents = [i.source.contents_code for i in indicators]
+    values: list[float | None] = []
+    status: dict[str, str] = {}
+    n = 0
+    for rc in region_codes:
+        for ind in indicators:
+            for year in year_list:
+                v, s = cells.get((ind.id, rc, year), (None, "."))
+                values.append(v)
+                if s is not None:
+                    status[str(n)] = s
+                n += 1
+    unit = {i.source.contents_code: {"base": i.unit, "decimals": i.decimals} for i in indicators}
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "label": f"DEMODATA – {table.id}: {table.title}, etter region, statistikkvariabel og år",
+        "source": "Statistisk sentralbyrå",
+        "updated": UPDATED[2024],
+        "note": [DEMO_NOTE] + ([KOSTRA_BREAK_NOTE] if table.region_dim.startswith("KOK") else []),
+        "role": {"time": [table.time_dim], "metric": ["ContentsCode"], "geo": [table.region_dim]},
+        "id": [table.region_dim, "ContentsCode", table.time_dim],
+        "size": [len(region_codes), len(contents), len(year_list)],
+        "dimension": {
+            table.region_dim: {
+                "label": "region",
+                "category": {
+                    "index": {c: k for k, c in enumerate(region_codes)},
+                    "label": {c: name for c, name in regions},
+                },
+                "extension": {"elimination": False, "show": "value"},
+            },
+            "ContentsCode": {
+                "label": "statistikkvariabel",
+                "category": {
+                    "index": {c: k for k, c in enumerate(contents)},
+                    "label": {i.source.contents_code: i.source.contents_label for i in indicators},
+                    "unit": unit,
+                },
+                "extension": {"elimination": False, "show": "value"},
+            },
+            table.time_dim: {
+                "label": "år",
+                "category": {
+                    "index": {str(y): k for k, y in enumerate(year_list)},
+                    "label": {str(y): str(y) for y in year_list},
+                },
+                "extension": {"elimination": False, "show": "code"},
+            },
+        },
+        "extension": {
+            "px": {
+                "tableid": table.id,
+                "language": "no",
+                "contents": table.title,
+                "decimals": 0,
+                "official-statistics": False,
+                "aggregallowed": table.id == "07459",
+                "stub": [table.region_dim],
+                "heading": ["ContentsCode", table.time_dim],
+            },
+            "kostra_dashboard": DEMO_MARK,
+        },
+        "value": values,
+        "status": status,
+    }
+    return orjson.dumps(doc)
+
+
+def _table_json(table: cat_mod.Table, indicators: list) -> bytes:
+    doc = {
+        "language": "no",
+        "id": table.id,
+        "label": f"DEMODATA – {table.id}: {table.title}",
+        "description": "",
+        "updated": UPDATED[2024],
+        "firstPeriod": str(YEARS[0]),
+        "lastPeriod": str(YEARS[-1]),
+        "category": "public",
+        "variableNames": ["region", "statistikkvariabel", "år"],
+        "discontinued": False,
+        "source": "Statistisk sentralbyrå",
+        "timeUnit": "Annual",
+        "links": [],
+        "kostra_dashboard": DEMO_MARK,
+    }
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+
+
+def generate(raw_dir: Path, seed: int = 20261124) -> Path:
+    """Write data/raw/ssb/* and a manifest that lists them plus the KLASS files already in raw_dir/klass."""
+    raw_dir = Path(raw_dir)
+    catalogue = cat_mod.load()
+    klass_dir = raw_dir / "klass"
+    values, regions = municipality_values(klass_dir, seed)
+    membership = klass.load_group_membership(klass_dir)
+    groups = _group_values(values, membership, regions, catalogue)
+    all_values = {**values, **groups}
+    names = dict(zip(regions["code"].to_list(), regions["name"].to_list()))
+
+    # keep the KLASS entries of an existing manifest (they carry their own URLs and demo flags)
+    writer = RawWriter(raw_dir)
+    try:
+        writer.files = [f for f in read_manifest(raw_dir) if f.kind == "klass"]
+    except Exception:
+        writer.files = []
+    if not writer.files:
+        writer.files = klass.manifest_entries(klass_dir) if hasattr(klass, "manifest_entries") else []
+
+    muni_codes = sorted({code for (_, code, _) in values})
+    group_codes = sorted({g for (_, g, _) in groups if g.startswith("EKG")})
+    base = "https://data.ssb.no/api/pxwebapi/v2"
+    for table in catalogue.tables.values():
+        inds = [i for i in catalogue.sourced() if i.source.table == table.id]
+        if table.id == "07459":
+            region_list = [(c, names.get(c, c)) for c in muni_codes]
+        else:
+            region_list = [(c, names.get(c, c)) for c in muni_codes] + \
+                [(g, f"KOSTRA-gruppe {int(g[3:])}") for g in group_codes] + \
+                [("EAK", "Landet"), ("EAKUO", "Landet uten Oslo")]
+        cells = {}
+        for ind in inds:
+            for code, _ in region_list:
+                for year in YEARS:
+                    cells[(ind.id, code, year)] = _status_for(ind, code, year, all_values.get((ind.id, code, year)))
+        body = _jsonstat(table, inds, region_list, cells, YEARS)
+        contents = ",".join(i.source.contents_code for i in inds)
+        url = (f"{base}/tables/{table.id}/data?lang=no&outputFormat=json-stat2"
+               f"&valueCodes[{table.region_dim}]=*&valueCodes[ContentsCode]={contents}"
+               f"&valueCodes[{table.time_dim}]=from({YEARS[0]})")
+        writer.files = [f for f in writer.files if f.table_id != table.id]
+        writer.add(f"ssb/{table.id}/table.json", _table_json(table, inds), kind="ssb_table",
+                   url=f"{base}/tables/{table.id}?lang=no", is_demo=True, table_id=table.id,
+                   updated=UPDATED[2024], fetched_at="2026-11-24T00:00:00+00:00", compress=False)
+        writer.add(f"ssb/{table.id}/data-000.json", body, kind="ssb_data", url=url, is_demo=True,
+                   table_id=table.id, updated=UPDATED[2024], fetched_at="2026-11-24T00:00:00+00:00",
+                   compress=True)
+    return writer.write_manifest(snapshot="demo", generated_by="pipelines/demo_snapshot.py", seed=seed)
