@@ -94,7 +94,7 @@ def decode(data: bytes | bytearray | memoryview | str, *, labels: bool = True,
     dims = _dimensions(doc, name)
     n_cells = math.prod(len(d.codes) for d in dims)
     columns = _dimension_columns(dims, n_cells, labels, name)
-    value = _values(doc, n_cells, name)
+    value = _values(doc, n_cells, name, _may_hold_booleans(data, doc))
     status = _status(doc, n_cells, name)
     frame = columns.with_columns(value, status) if columns.width else pl.DataFrame([value, status])
     return frame, _meta(doc, dims)
@@ -251,28 +251,62 @@ def _check_value_length(doc: dict[str, Any], dims: list[_Dimension], name: str |
         raise _fail(name, "«value» mangler eller er verken liste eller objekt")
 
 
-def _values(doc: dict[str, Any], n_cells: int, name: str | None) -> pl.Series:
+def _values(doc: dict[str, Any], n_cells: int, name: str | None, check_booleans: bool) -> pl.Series:
     values = doc.get("value")
     if isinstance(values, list):
         if len(values) != n_cells:
             raise _fail(name, f"«value» har {len(values)} celler, men produktet av «size» er {n_cells}")
-        return _numbers(values, "value", name)
+        return _numbers(values, name, check_booleans)
     if isinstance(values, dict):
-        index = _sparse_index(list(values), n_cells, "value", name)
+        keys = list(values)
+        index = _sparse_index(keys, n_cells, "value", name)
         dense = pl.Series("value", [], dtype=pl.Float64).extend_constant(None, n_cells)
-        return dense.scatter(index, _numbers(list(values.values()), "value", name)) if len(index) else dense
+        numbers = _numbers(list(values.values()), name, check_booleans, keys)
+        return dense.scatter(index, numbers) if len(index) else dense
     raise _fail(name, "«value» mangler eller er verken liste eller objekt")
 
 
-def _numbers(values: list[Any], column: str, name: str | None) -> pl.Series:
-    """JSON numbers and null only: a string or boolean here means a broken or foreign file."""
-    if not _NUMBER_TYPES.issuperset(map(type, values)):
-        position, bad = next((i, v) for i, v in enumerate(values) if type(v) not in _NUMBER_TYPES)
-        raise _fail(name, f"«value» nr. {position} er {_json_type(bad)} ({bad!r:.40}), ikke et tall")
+def _may_hold_booleans(data: Any, doc: dict[str, Any]) -> bool:
+    """Whether `value` can contain a JSON true/false, which polars would quietly turn into 1/0.
+
+    Checking the type of every cell in Python costs as much as building the column, so count
+    the literals in the raw text instead: every `true`/`false` token is in the raw text, so if
+    the raw counts equal the booleans found outside `value` and `status` (a small walk over the
+    metadata), `value` holds none. A literal inside a string, or a boolean in `status` (rejected
+    later anyway), only makes this answer "maybe"."""
+    if not isinstance(data, (bytes, bytearray, str)):
+        return True
+    true_lit, false_lit = (("true", "false") if isinstance(data, str) else (b"true", b"false"))
+    raw_true, raw_false = data.count(true_lit), data.count(false_lit)
+    if not raw_true and not raw_false:
+        return False
+    outside = [v for k, v in doc.items() if k not in ("value", "status")]
+    meta_true = meta_false = 0
+    while outside:
+        node = outside.pop()
+        if node is True:
+            meta_true += 1
+        elif node is False:
+            meta_false += 1
+        elif isinstance(node, dict):
+            outside.extend(node.values())
+        elif isinstance(node, list):
+            outside.extend(node)
+    return raw_true != meta_true or raw_false != meta_false
+
+
+def _numbers(values: list[Any], name: str | None, check_booleans: bool,
+             keys: list[str] | None = None) -> pl.Series:
+    """JSON numbers and null only: text or a boolean here means a broken or foreign file."""
     try:
-        return pl.Series(column, values, dtype=pl.Float64, strict=True)
-    except (TypeError, OverflowError, pl.exceptions.PolarsError) as exc:  # pragma: no cover
-        raise _fail(name, f"«value» kan ikke leses som tall: {exc}") from None
+        numbers = pl.Series("value", values, dtype=pl.Float64, strict=True)
+    except (TypeError, OverflowError, pl.exceptions.PolarsError):
+        numbers = None
+    if numbers is None or (check_booleans and not _NUMBER_TYPES.issuperset(map(type, values))):
+        position, bad = next((i, v) for i, v in enumerate(values) if type(v) not in _NUMBER_TYPES)
+        where = keys[position] if keys else position
+        raise _fail(name, f"«value» for celle {where} er {_json_type(bad)} ({bad!r:.40}), ikke et tall")
+    return numbers
 
 
 def _sparse_index(keys: list[str], n_cells: int, what: str, name: str | None) -> np.ndarray:
