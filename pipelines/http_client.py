@@ -373,9 +373,11 @@ class _HttpClient:
         """GET one URL and return its validated bytes; every failure becomes a FetchError."""
         response = self._send(url, subject)
         body = response.content
-        final_url = response.url or url
+        # requests percent-encodes the brackets in valueCodes[...]; keep the readable URL we sent
+        # (SSB decodes both the same) unless a redirect took us elsewhere.
+        final_url = response.url if response.history else url
         if not 200 <= response.status_code < 300:
-            raise self._status_error(response, subject)
+            raise self._status_error(response, subject, final_url)
         doc = self._parse_json(body, final_url, subject)
         if validate is not None:
             problem = validate(doc)
@@ -428,9 +430,8 @@ class _HttpClient:
             f"({_os_error_name(causes, exc)}). Sjekk nettverket. URL: {url}", url=url,
         )
 
-    def _status_error(self, response: requests.Response, subject: str) -> FetchError:
+    def _status_error(self, response: requests.Response, subject: str, url: str) -> FetchError:
         status = response.status_code
-        url = response.url
         message = _problem_message(response.content)
         history = getattr(getattr(response.raw, "retries", None), "history", None)
         tries = len(history) + 1 if history is not None else 1
@@ -463,7 +464,7 @@ class _HttpClient:
             return orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             pos = getattr(exc, "pos", None)
-            if pos is None or pos >= len(body.rstrip()) - 1:
+            if "end of data" in str(exc.msg) or pos is None or pos >= len(body.rstrip()) - 1:
                 why = f"avkortet ved byte {len(body)}"
             else:
                 why = f"feil ved byte {pos}: {exc.msg}"
