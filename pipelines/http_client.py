@@ -197,10 +197,10 @@ def estimate_cells(selection: Selection, sizes: Mapping[str, int] | None = None)
     """Cells the query selects; a lower bound when an expression has no size hint (counted as 1)."""
     total = 1
     for dim, codes in selection.items():
-        if sizes and dim in sizes:
-            total *= max(int(sizes[dim]), 1)
-        elif _is_countable(codes):
+        if _is_countable(codes):
             total *= len(codes)
+        elif sizes and dim in sizes:
+            total *= max(int(sizes[dim]), 1)
     return total
 
 
@@ -226,11 +226,10 @@ def split_selection(
     assert isinstance(codes, tuple)
     per_code = math.ceil(cells / len(codes))
     chunk = max(1, max_cells // per_code)
-    sub_sizes = {k: v for k, v in (sizes or {}).items() if k != dim}
     parts: list[Selection] = []
     for start in range(0, len(codes), chunk):
         part = {**selection, dim: codes[start:start + chunk]}
-        parts.extend(split_selection(part, max_cells, sub_sizes))
+        parts.extend(split_selection(part, max_cells, sizes))
     return parts
 
 

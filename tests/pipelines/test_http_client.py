@@ -542,5 +542,6 @@ def test_halve_selection_and_estimates():
     assert halve_selection(normalise_selection({REGION: ["1"], "Tid": "*"})) is None
     assert estimate_cells(selection) == 3
     assert estimate_cells(selection, {"Tid": 4}) == 12
+    assert estimate_cells(selection, {"Tid": 4, "ContentsCode": 99}) == 12  # explicit lists are counted
     with pytest.raises(ValueError):
         normalise_selection({REGION: []})
