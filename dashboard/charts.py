@@ -1,0 +1,242 @@
+"""Chart builders: plain functions from tidy frames to plotly figures, testable without Streamlit.
+
+Every figure carries its own title, units, source line and (for synthetic data) a visible
+"Demodata" label, because politicians see charts lifted out of the app into meeting papers.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import fmt
+
+# Okabe–Ito, a colour-blind-safe palette. The selected municipality is always the strong vermillion;
+# the KOSTRA group and the country are always the same neutral greys.
+SELECTED = "#D55E00"
+COMPARISON = ["#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+GROUP = "#4D4D4D"
+COUNTRY = "#9A9A9A"
+OTHER = "#C9C9C9"
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+ROLE_ORDER = {"selected": 0, "comparison": 1, "group": 2, "country": 3, "predecessor": 4}
+
+
+@dataclass(frozen=True)
+class ChartText:
+    title: str
+    source: str
+    is_demo: bool
+    subtitle: str | None = None
+
+
+def _value_text(value, status, unit: str, decimals: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        meaning = fmt.status_meaning(status)
+        return f"{status or '..'} – {meaning}" if meaning else (status or "..")
+    return fmt.with_unit(value, unit, decimals)
+
+
+def _finish(fig: go.Figure, text: ChartText, *, height: int = 460, bottom: int = 90) -> go.Figure:
+    title = f"<b>{text.title}</b>"
+    if text.subtitle:
+        title += f"<br><span style='font-size:13px;color:#555'>{text.subtitle}</span>"
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        separators=fmt.plotly_separators(),
+        font={"family": FONT, "size": 13, "color": "#222"},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        height=height,
+        margin={"l": 70, "r": 30, "t": 95 if text.subtitle else 75, "b": bottom},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": None},
+        hoverlabel={"font_family": FONT},
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside")
+    fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
+    fig.add_annotation(text=text.source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
+                       xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#555"},
+                       align="left")
+    if text.is_demo:
+        fig.add_annotation(text="<b>DEMODATA</b> – syntetiske tall", xref="paper", yref="paper", x=1, y=1.0,
+                           yshift=8, xanchor="right", yanchor="bottom", showarrow=False,
+                           font={"size": 12, "color": "#8A1C00"}, bgcolor="#FFE8D6", bordercolor="#D55E00",
+                           borderwidth=1, borderpad=3, name="demodata")
+    return fig
+
+
+def _axis_format(unit: str, decimals: int) -> dict:
+    suffix = {"kr": " kr", "%": " %"}.get(unit, "")
+    return {"ticksuffix": suffix.replace(" ", fmt.NBSP), "tickformat": f",.{min(decimals, 1)}f"}
+
+
+def style_for(role: str, index: int) -> dict:
+    if role == "selected":
+        return {"color": SELECTED, "width": 4, "dash": "solid"}
+    if role == "comparison":
+        return {"color": COMPARISON[index % len(COMPARISON)], "width": 2, "dash": "solid"}
+    if role == "group":
+        return {"color": GROUP, "width": 3, "dash": "dash"}
+    if role == "country":
+        return {"color": COUNTRY, "width": 3, "dash": "dot"}
+    return {"color": OTHER, "width": 2, "dash": "longdashdot"}
+
+
+def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int,
+               break_year: int | None = None, break_label: str | None = None) -> go.Figure:
+    """One line per series; gaps where SSB has a symbol, and the symbol shown at the foot of the chart.
+
+    frame columns: series (label shown in legend), role, year, value, status.
+    """
+    fig = go.Figure()
+    if frame.is_empty():
+        fig.add_annotation(text="Ingen tall for dette utvalget", xref="paper", yref="paper", x=0.5, y=0.5,
+                           showarrow=False, font={"size": 16})
+        return _finish(fig, text)
+    series_order = (frame.group_by("series", maintain_order=True)
+                    .agg(pl.col("role").first()).with_columns(
+                        pl.col("role").replace_strict(ROLE_ORDER, default=9).alias("order"))
+                    .sort("order", maintain_order=True))
+    comparison_index = 0
+    symbol_rows = []
+    years = sorted(frame["year"].unique().to_list())
+    for row in series_order.iter_rows(named=True):
+        part = frame.filter(pl.col("series") == row["series"]).sort("year")
+        role = row["role"]
+        style = style_for(role, comparison_index)
+        if role == "comparison":
+            comparison_index += 1
+        hover = [_value_text(v, s, unit, decimals) for v, s in zip(part["value"].to_list(), part["status"].to_list())]
+        fig.add_trace(go.Scatter(
+            x=part["year"].to_list(), y=part["value"].to_list(), name=row["series"], mode="lines+markers",
+            line={"color": style["color"], "width": style["width"], "dash": style["dash"]},
+            marker={"size": 7 if role == "selected" else 5}, connectgaps=False,
+            customdata=hover, hovertemplate="%{x}: %{customdata}<extra>" + row["series"] + "</extra>",
+        ))
+        if role in ("selected", "comparison"):
+            for y, v, s in zip(part["year"].to_list(), part["value"].to_list(), part["status"].to_list()):
+                if v is None and s and s != ".":
+                    symbol_rows.append((y, s, row["series"], style["color"]))
+    for i, (year, status, series, colour) in enumerate(symbol_rows[:40]):
+        fig.add_annotation(x=year, y=0, yref="paper", text=f"<b>{status}</b>", showarrow=False, yshift=6 + 12 * (i % 3),
+                           font={"color": colour, "size": 13},
+                           hovertext=f"{series} {year}: {status} = {fmt.status_meaning(status)}")
+    if break_year and years and years[0] <= break_year < years[-1]:
+        fig.add_vline(x=break_year + 0.5, line={"color": "#777", "width": 1, "dash": "dot"})
+        fig.add_annotation(x=break_year + 0.5, y=1, yref="paper", text=break_label or "Brudd", showarrow=False,
+                           xanchor="left", yanchor="top", font={"size": 11, "color": "#555"})
+    fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    fig.update_yaxes(**_axis_format(unit, decimals), rangemode="tozero" if unit in ("kr", "personer") else "normal")
+    return _finish(fig, text)
+
+
+def ranking_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int, highlight: set[str],
+                comparisons: set[str] = frozenset(), reference: tuple[str, float] | None = None) -> go.Figure:
+    """Horizontal bars, one per municipality in the group; the selected municipality in the strong colour.
+
+    frame columns: region_name, current_code, value, status.
+    """
+    data = frame.sort("value", descending=False, nulls_last=False)
+    colours = []
+    for code in data["current_code"].to_list():
+        if code in highlight:
+            colours.append(SELECTED)
+        elif code in comparisons:
+            colours.append(COMPARISON[0])
+        else:
+            colours.append(OTHER)
+    labels = [_value_text(v, s, unit, decimals) for v, s in zip(data["value"].to_list(), data["status"].to_list())]
+    names = data["region_name"].to_list()
+    fig = go.Figure(go.Bar(
+        x=[v if v is not None else 0 for v in data["value"].to_list()], y=names, orientation="h",
+        marker={"color": colours}, customdata=labels, text=[lbl if v is None else "" for lbl, v in
+                                                             zip(labels, data["value"].to_list())],
+        textposition="outside", hovertemplate="%{y}: %{customdata}<extra></extra>", name="",
+    ))
+    if reference and reference[1] is not None:
+        fig.add_vline(x=reference[1], line={"color": GROUP, "width": 2, "dash": "dash"})
+        fig.add_annotation(x=reference[1], y=1, yref="paper", text=f"{reference[0]}: {fmt.with_unit(reference[1], unit, decimals)}",
+                           showarrow=False, xanchor="left", yanchor="bottom", font={"size": 11, "color": GROUP})
+    fig.update_xaxes(**_axis_format(unit, decimals))
+    fig.update_yaxes(tickfont={"size": 11}, automargin=True)
+    height = max(380, 22 * len(names) + 160)
+    return _finish(fig, text, height=height)
+
+
+def scatter(frame: pl.DataFrame, text: ChartText, *, x_label: str, y_label: str, x_unit: str, y_unit: str,
+            highlight: set[str], comparisons: set[str] = frozenset(), group_members: set[str] = frozenset(),
+            x_decimals: int = 1, y_decimals: int = 0) -> go.Figure:
+    """All municipalities as points; the selection and its group drawn on top in fixed colours.
+
+    frame columns: region_name, current_code, region_code, x_value, y_value.
+    """
+    data = frame.drop_nulls(["x_value", "y_value"])
+
+    def layer(mask, name, colour, size, opacity, with_text=False):
+        part = data.filter(mask)
+        if part.is_empty():
+            return
+        hover = [f"{n}<br>{x_label}: {fmt.with_unit(x, x_unit, x_decimals)}<br>{y_label}: {fmt.with_unit(y, y_unit, y_decimals)}"
+                 for n, x, y in zip(part["region_name"], part["x_value"], part["y_value"])]
+        fig.add_trace(go.Scatter(
+            x=part["x_value"].to_list(), y=part["y_value"].to_list(), mode="markers+text" if with_text else "markers",
+            name=name, marker={"color": colour, "size": size, "opacity": opacity, "line": {"width": 1, "color": "white"}},
+            text=part["region_name"].to_list() if with_text else None, textposition="top center",
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        ))
+
+    fig = go.Figure()
+    codes = pl.col("current_code")
+    layer(~codes.is_in(list(highlight | comparisons | group_members)), "Andre kommuner", OTHER, 7, 0.8)
+    layer(codes.is_in(list(group_members - highlight - comparisons)), "Samme KOSTRA-gruppe", GROUP, 8, 0.8)
+    layer(codes.is_in(list(comparisons - highlight)), "Sammenligningskommuner", COMPARISON[0], 11, 1.0, True)
+    layer(codes.is_in(list(highlight)), "Valgt kommune", SELECTED, 15, 1.0, True)
+    fig.update_xaxes(title=x_label, **_axis_format(x_unit, x_decimals))
+    fig.update_yaxes(title=y_label, **_axis_format(y_unit, y_decimals))
+    return _finish(fig, text, height=520)
+
+
+def grouped_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int, x: str, colour_by: str,
+                colours: dict[str, str] | None = None, stacked: bool = False) -> go.Figure:
+    """Bars for categories (x) per series (colour_by); used for shares and users by age group.
+
+    frame columns: <x>, <colour_by>, value, status.
+    """
+    fig = go.Figure()
+    series = list(dict.fromkeys(frame[colour_by].to_list()))
+    palette = colours or {}
+    for i, name in enumerate(series):
+        part = frame.filter(pl.col(colour_by) == name)
+        hover = [_value_text(v, s, unit, decimals) for v, s in zip(part["value"].to_list(), part["status"].to_list())]
+        fig.add_trace(go.Bar(
+            x=part[x].to_list(), y=part["value"].to_list(), name=name,
+            marker={"color": palette.get(name, COMPARISON[i % len(COMPARISON)])},
+            customdata=hover, hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>",
+            text=[h if v is None else "" for h, v in zip(hover, part["value"].to_list())], textposition="outside",
+        ))
+    fig.update_layout(barmode="stack" if stacked else "group")
+    fig.update_yaxes(**_axis_format(unit, decimals))
+    return _finish(fig, text)
+
+
+def waterfall(steps: list[tuple[str, float, str]], text: ChartText, *, unit: str, decimals: int = 0) -> go.Figure:
+    """Budget frame from last year's budget through each change to the corrected frame.
+
+    steps: (label, amount, measure) with measure 'absolute' | 'relative' | 'total'.
+    """
+    labels = [s[0] for s in steps]
+    amounts = [s[1] for s in steps]
+    fig = go.Figure(go.Waterfall(
+        x=labels, y=amounts, measure=[s[2] for s in steps],
+        text=[fmt.with_unit(a, unit, decimals) for a in amounts], textposition="outside",
+        customdata=[fmt.with_unit(a, unit, decimals) for a in amounts],
+        hovertemplate="%{x}: %{customdata}<extra></extra>",
+        increasing={"marker": {"color": SELECTED}}, decreasing={"marker": {"color": COMPARISON[0]}},
+        totals={"marker": {"color": GROUP}}, connector={"line": {"color": "#999", "dash": "dot"}},
+    ))
+    fig.update_yaxes(**_axis_format(unit, decimals))
+    fig.update_xaxes(tickangle=-30, automargin=True)
+    return _finish(fig, text, height=520, bottom=140)
