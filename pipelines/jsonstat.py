@@ -13,7 +13,6 @@ a value stays null; SSB's symbol (`..`, `.`, `:`, `-`) goes to `status`.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,6 @@ import polars as pl
 
 __all__ = ["JsonStatError", "JsonStatMeta", "decode", "read", "read_meta"]
 
-_INDEX_KEY = re.compile(r"^(0|[1-9][0-9]*)$")
 _NUMBER_TYPES = frozenset({int, float, type(None)})
 DEMO_EXTENSION_KEY = "kostra_dashboard"
 
@@ -94,7 +92,7 @@ def decode(data: bytes | bytearray | memoryview | str, *, labels: bool = True,
     dims = _dimensions(doc, name)
     n_cells = math.prod(len(d.codes) for d in dims)
     columns = _dimension_columns(dims, n_cells, labels, name)
-    value = _values(doc, n_cells, name, _may_hold_booleans(data, doc))
+    value = _values(doc, n_cells, name)
     status = _status(doc, n_cells, name)
     frame = columns.with_columns(value, status) if columns.width else pl.DataFrame([value, status])
     return frame, _meta(doc, dims)
@@ -251,61 +249,37 @@ def _check_value_length(doc: dict[str, Any], dims: list[_Dimension], name: str |
         raise _fail(name, "«value» mangler eller er verken liste eller objekt")
 
 
-def _values(doc: dict[str, Any], n_cells: int, name: str | None, check_booleans: bool) -> pl.Series:
+def _values(doc: dict[str, Any], n_cells: int, name: str | None) -> pl.Series:
     values = doc.get("value")
     if isinstance(values, list):
         if len(values) != n_cells:
             raise _fail(name, f"«value» har {len(values)} celler, men produktet av «size» er {n_cells}")
-        return _numbers(values, name, check_booleans)
+        return _numbers(values, name)
     if isinstance(values, dict):
         keys = list(values)
         index = _sparse_index(keys, n_cells, "value", name)
         dense = pl.Series("value", [], dtype=pl.Float64).extend_constant(None, n_cells)
-        numbers = _numbers(list(values.values()), name, check_booleans, keys)
-        return dense.scatter(index, numbers) if len(index) else dense
+        return dense.scatter(index, _numbers(list(values.values()), name, keys)) if len(index) else dense
     raise _fail(name, "«value» mangler eller er verken liste eller objekt")
 
 
-def _may_hold_booleans(data: Any, doc: dict[str, Any]) -> bool:
-    """Whether `value` can contain a JSON true/false, which polars would quietly turn into 1/0.
+def _numbers(values: list[Any], name: str | None, keys: list[str] | None = None) -> pl.Series:
+    """JSON numbers and null only: text or a boolean here means a broken or foreign file.
 
-    Checking the type of every cell in Python costs as much as building the column, so count
-    the literals in the raw text instead: every `true`/`false` token is in the raw text, so if
-    the raw counts equal the booleans found outside `value` and `status` (a small walk over the
-    metadata), `value` holds none. A literal inside a string, or a boolean in `status` (rejected
-    later anyway), only makes this answer "maybe"."""
-    if not isinstance(data, (bytes, bytearray, str)):
-        return True
-    true_lit, false_lit = (("true", "false") if isinstance(data, str) else (b"true", b"false"))
-    raw_true, raw_false = data.count(true_lit), data.count(false_lit)
-    if not raw_true and not raw_false:
-        return False
-    outside = [v for k, v in doc.items() if k not in ("value", "status")]
-    meta_true = meta_false = 0
-    while outside:
-        node = outside.pop()
-        if node is True:
-            meta_true += 1
-        elif node is False:
-            meta_false += 1
-        elif isinstance(node, dict):
-            outside.extend(node.values())
-        elif isinstance(node, list):
-            outside.extend(node)
-    return raw_true != meta_true or raw_false != meta_false
-
-
-def _numbers(values: list[Any], name: str | None, check_booleans: bool,
-             keys: list[str] | None = None) -> pl.Series:
-    """JSON numbers and null only: text or a boolean here means a broken or foreign file."""
+    polars rejects text but quietly reads true/false as 1.0/0.0, and checking the type of every
+    cell in Python would cost as much as building the column; so only cells that came out as
+    exactly 0 or 1 are looked at again."""
     try:
         numbers = pl.Series("value", values, dtype=pl.Float64, strict=True)
     except (TypeError, OverflowError, pl.exceptions.PolarsError):
-        numbers = None
-    if numbers is None or (check_booleans and not _NUMBER_TYPES.issuperset(map(type, values))):
-        position, bad = next((i, v) for i, v in enumerate(values) if type(v) not in _NUMBER_TYPES)
-        where = keys[position] if keys else position
-        raise _fail(name, f"«value» for celle {where} er {_json_type(bad)} ({bad!r:.40}), ikke et tall")
+        suspects: Any = range(len(values))
+    else:
+        suspects = ((numbers == 0.0) | (numbers == 1.0)).arg_true().to_list()
+    for position in suspects:
+        if type(values[position]) not in _NUMBER_TYPES:
+            bad = values[position]
+            where = keys[position] if keys else position
+            raise _fail(name, f"«value» for celle {where} er {_json_type(bad)} ({bad!r:.40}), ikke et tall")
     return numbers
 
 
@@ -313,16 +287,19 @@ def _sparse_index(keys: list[str], n_cells: int, what: str, name: str | None) ->
     """Object keys are cell positions written as decimal text ("0", "17"); anything else is an error."""
     if not keys:
         return np.empty(0, dtype=np.int64)
-    text = pl.Series(keys, dtype=pl.String)
-    valid = text.str.contains(_INDEX_KEY.pattern)
-    if not valid.all():
-        bad = keys[int(valid.arg_min())]
+    index = pl.Series(keys, dtype=pl.String).str.to_integer(base=10, strict=False).cast(pl.Int64)
+    if index.null_count():
+        bad = keys[int(index.is_null().arg_max())]
         raise _fail(name, f"«{what}»-objektet har nøkkelen {bad!r}, som ikke er en celleposisjon (heltall)")
-    index = text.str.to_integer(base=10, strict=False).cast(pl.Int64)
-    if index.null_count() or index.max() >= n_cells:
-        bad = keys[int(index.fill_null(np.iinfo(np.int64).max).arg_max())]
+    low, high = index.min(), index.max()
+    if low < 0 or high >= n_cells:
+        bad = keys[int(index.arg_min() if low < 0 else index.arg_max())]
         raise _fail(name, f"«{what}»-posisjon {bad} er utenfor datasettet ({n_cells} celler, 0..{n_cells - 1})")
-    return index.to_numpy()
+    positions = index.to_numpy()
+    # SSB writes the keys in increasing order; only otherwise pay for a uniqueness check.
+    if len(positions) > 1 and not (np.diff(positions) > 0).all() and index.n_unique() != len(positions):
+        raise _fail(name, f"«{what}»-objektet har samme celleposisjon flere ganger (f.eks. «1» og «01»)")
+    return positions
 
 
 def _status(doc: dict[str, Any], n_cells: int, name: str | None) -> pl.Series:
