@@ -82,7 +82,6 @@ class KlassError(ValueError):
 class _Snapshot:
     date: dt.date
     frame: pl.DataFrame  # code, name
-    is_demo: bool
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,9 +220,8 @@ def _snapshots(klass_dir: Path, classification: str) -> list[_Snapshot]:
         if match["cls"] != classification:
             continue
         body = _read_json(path)
-        snapshots.append(
-            _Snapshot(dt.date.fromisoformat(match["date"]), parse_codes(body, path.name), _is_demo(body, path.name))
-        )
+        _is_demo(body, path.name)  # validates our flag; membership reads it from the correspondence files
+        snapshots.append(_Snapshot(dt.date.fromisoformat(match["date"]), parse_codes(body, path.name)))
     return sorted(snapshots, key=lambda s: s.date)
 
 
@@ -250,7 +248,9 @@ def load_changes(klass_dir: Path) -> pl.DataFrame:
 
 def classify_changes(raw: pl.DataFrame) -> pl.DataFrame:
     """Adds change_year and kind to parsed changes; rows without both codes carry no lineage and are dropped."""
-    links = raw.drop_nulls(["old_code", "new_code"]).unique(["old_code", "new_code", "change_date"], maintain_order=True)
+    links = raw.drop_nulls(["old_code", "new_code"]).unique(
+        ["old_code", "new_code", "change_date"], maintain_order=True
+    )
     n_new = pl.col("new_code").n_unique().over(["change_date", "old_code"])
     n_old = pl.col("old_code").n_unique().over(["change_date", "new_code"])
     kind = (
@@ -310,7 +310,9 @@ def lineage(changes: pl.DataFrame, codes: Iterable[str] | None = None) -> pl.Dat
     )
     known = pl.concat([changes["old_code"], changes["new_code"], pl.Series(list(codes or []), dtype=pl.Utf8)])
     paths = pl.DataFrame({"code": known.unique().sort()}).with_columns(
-        pl.col("code").alias("at"), pl.lit(None, dtype=pl.Date).alias("since"), pl.lit(0, dtype=pl.Int8).alias("rank")
+        pl.col("code").alias("at"),
+        pl.lit(None, dtype=pl.Date).alias("since"),
+        pl.lit(0, dtype=pl.Int8).alias("rank"),
     )
     for _ in range(64):  # each round moves every path one change forward; real chains are a few steps long
         joined = paths.join(steps, on="at", how="left").filter(
@@ -397,54 +399,66 @@ def _group_code_expr(column: str) -> pl.Expr:
     return pl.when(col.str.contains(r"^\d+$")).then(pl.lit("EKG") + col.str.zfill(2)).otherwise(col)
 
 
-def load_regions(klass_dir: Path) -> pl.DataFrame:
-    """One row per region code the dashboard can meet in a KOSTRA table: municipalities (today's and
-    historical), counties (plain and as EKAnn), KOSTRA groups and the country codes."""
-    klass_dir = Path(klass_dir)
-    rows: list[dict] = []
+def _region_rows(validity: dict, names: dict[str, str], kind: str) -> list[dict]:
+    return [
+        {"code": code, "name": names.get(code, code), "kind": kind, "valid_from": start, "valid_to": end}
+        for code, (start, end) in validity.items()
+    ]
 
-    municipal = _snapshots(klass_dir, MUNICIPALITIES)
-    raw_changes = _raw_changes(klass_dir)
-    if not municipal:
-        raise KlassError(f"Fant ingen kommunefiler (131_codesAt_*.json) i {klass_dir}")
-    names = {}
-    for old, old_name, new, new_name in raw_changes.select("old_code", "old_name", "new_code", "new_name").iter_rows():
+
+def _municipality_names(klass_dir: Path, snapshots: list[_Snapshot], raw_changes: pl.DataFrame) -> dict[str, str]:
+    """Latest name per code: snapshots win, then change records, then group correspondences (the only
+    place a code that vanished before the first snapshot may be named)."""
+    names: dict[str, str] = {}
+    for match, path in _files(klass_dir, _CORRESPONDS_AT):
+        if match["target"] == MUNICIPALITIES:
+            corr = parse_correspondence(_read_json(path), path.name)
+            names.update((c, n) for c, n in corr.select("target_code", "target_name").iter_rows() if n)
+    pairs = raw_changes.select("old_code", "old_name", "new_code", "new_name")
+    for old, old_name, new, new_name in pairs.iter_rows():
         if old and old_name:
             names.setdefault(old, old_name)
         if new and new_name:
             names[new] = new_name
-    for match, path in _files(klass_dir, _CORRESPONDS_AT):
-        if match["target"] == MUNICIPALITIES:
-            corr = parse_correspondence(_read_json(path), path.name)
-            for code, name in corr.select("target_code", "target_name").iter_rows():
-                if name:
-                    names.setdefault(code, name)
-    names.update(_latest_names(municipal))
-    validity = _validity(municipal, raw_changes)
-    for code in set(names) - set(validity):
-        validity[code] = (None, None)
-    for code, (start, end) in validity.items():
-        rows.append({"code": code, "name": names.get(code, code), "kind": "municipality", "valid_from": start, "valid_to": end})
+    names.update(_latest_names(snapshots))
+    return names
+
+
+def load_regions(klass_dir: Path) -> pl.DataFrame:
+    """One row per region code the dashboard can meet in a KOSTRA table: municipalities (today's and
+    historical), counties (plain and as EKAnn), KOSTRA groups and the country codes."""
+    klass_dir = Path(klass_dir)
+    municipal = _snapshots(klass_dir, MUNICIPALITIES)
+    if not municipal:
+        raise KlassError(f"Fant ingen kommunefiler (131_codesAt_*.json) i {klass_dir}")
+    raw_changes = _raw_changes(klass_dir)
+    names = _municipality_names(klass_dir, municipal, raw_changes)
+    validity = {code: (None, None) for code in names} | _validity(municipal, raw_changes)
+    rows = _region_rows(validity, names, "municipality")
 
     counties = _snapshots(klass_dir, COUNTIES)
+    county_validity = _validity(counties)
     county_names = _latest_names(counties)
-    for code, (start, end) in _validity(counties).items():
-        for region_code in (code, f"EKA{code}"):
-            rows.append({"code": region_code, "name": county_names[code], "kind": "county", "valid_from": start, "valid_to": end})
+    rows += _region_rows(county_validity, county_names, "county")
+    rows += _region_rows(
+        {f"EKA{code}": span for code, span in county_validity.items()},
+        {f"EKA{code}": name for code, name in county_names.items()},
+        "county",
+    )
 
-    groups = _snapshots(klass_dir, KOSTRA_GROUPS)
-    group_names = {_group_code(c): n for c, n in _latest_names(groups).items()}
-    normalised = [_Snapshot(s.date, s.frame.with_columns(_group_code_expr("code")), s.is_demo) for s in groups]
-    for code, (start, end) in _validity(normalised).items():
-        rows.append({"code": code, "name": group_names[code], "kind": "kostra_group", "valid_from": start, "valid_to": end})
-
-    for code, name in COUNTRY_REGIONS:
-        rows.append({"code": code, "name": name, "kind": "country", "valid_from": None, "valid_to": None})
+    groups = [
+        _Snapshot(s.date, s.frame.with_columns(_group_code_expr("code").alias("code")))
+        for s in _snapshots(klass_dir, KOSTRA_GROUPS)
+    ]
+    rows += _region_rows(_validity(groups), _latest_names(groups), "kostra_group")
+    rows += _region_rows({code: (None, None) for code, _ in COUNTRY_REGIONS}, dict(COUNTRY_REGIONS), "country")
 
     regions = pl.DataFrame(rows, schema=REGION_SCHEMA)
     clashes = regions.filter(pl.col("code").is_duplicated())["code"].unique().sort().to_list()
     if clashes:
-        raise KlassError(f"KLASS-filene i {klass_dir}: samme regionkode i flere klassifikasjoner: {', '.join(clashes[:5])}")
+        raise KlassError(
+            f"KLASS-filene i {klass_dir}: samme regionkode i flere klassifikasjoner: {', '.join(clashes[:5])}"
+        )
     return regions.sort("kind", "code")
 
 
@@ -472,13 +486,17 @@ def load_group_membership(klass_dir: Path) -> pl.DataFrame:
         )
         doubled = frame.filter(pl.col("municipality_code").is_duplicated())["municipality_code"].unique().sort()
         if len(doubled):
-            raise KlassError(f"KLASS-filen {path.name}: kommune i flere KOSTRA-grupper samme år: {', '.join(doubled.to_list()[:5])}")
+            raise KlassError(
+                f"KLASS-filen {path.name}: kommune i flere KOSTRA-grupper samme år: {', '.join(doubled.to_list()[:5])}"
+            )
         frames.append(frame)
     if not frames:
         return pl.DataFrame(schema=MEMBERSHIP_SCHEMA)
     membership = pl.concat(frames)
-    group_names = {_group_code(c): n for s in _snapshots(klass_dir, KOSTRA_GROUPS) for c, n in s.frame.iter_rows()}
-    if group_names:
+    group_names = {
+        _group_code(code): name for snap in _snapshots(klass_dir, KOSTRA_GROUPS) for code, name in snap.frame.iter_rows()
+    }
+    if group_names:  # correspondsAt may leave sourceName out; codesAt has it
         membership = membership.with_columns(
             pl.col("group_name").fill_null(pl.col("group_code").replace_strict(group_names, default=None))
         )
