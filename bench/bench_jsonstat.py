@@ -97,7 +97,7 @@ def timed(fn: Callable[[], Any], reps: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=9)
-    parser.add_argument("--pyjstat-reps", type=int, default=1)
+    parser.add_argument("--pyjstat-reps", type=int, default=2)
     parser.add_argument("--no-pyjstat", action="store_true")
     parser.add_argument("--regions", type=int, default=900)
     args = parser.parse_args()

@@ -91,7 +91,7 @@ def decode(data: bytes | bytearray | memoryview | str, *, labels: bool = True,
     doc = _parse(data, name)
     dims = _dimensions(doc, name)
     n_cells = math.prod(len(d.codes) for d in dims)
-    columns = _dimension_columns(dims, n_cells, labels, name)
+    columns = _dimension_columns(dims, n_cells, labels)
     value = _values(doc, n_cells, name)
     status = _status(doc, n_cells, name)
     frame = columns.with_columns(value, status) if columns.width else pl.DataFrame([value, status])
@@ -219,8 +219,7 @@ def _codes_from_positions(index: dict[str, Any], where: str, name: str | None) -
 
 # --- columns ----------------------------------------------------------------------------------
 
-def _dimension_columns(dims: list[_Dimension], n_cells: int, labels: bool,
-                       name: str | None) -> pl.DataFrame:
+def _dimension_columns(dims: list[_Dimension], n_cells: int, labels: bool) -> pl.DataFrame:
     """Row-major: dimension k repeats each category prod(sizes[k+1:]) times, the whole block
     prod(sizes[:k]) times. Codes are gathered through a positions column, in one parallel select."""
     positions: dict[str, np.ndarray] = {}
@@ -236,9 +235,7 @@ def _dimension_columns(dims: list[_Dimension], n_cells: int, labels: bool,
         if labels:
             exprs.append(pl.lit(pl.Series(dim.labels, dtype=pl.String))
                          .gather(pl.col(key)).alias(f"{dim.id}_label"))
-    if not dims:
-        return pl.DataFrame()
-    return pl.DataFrame(positions).select(exprs)
+    return pl.DataFrame(positions).select(exprs) if dims else pl.DataFrame()
 
 
 def _check_value_length(doc: dict[str, Any], dims: list[_Dimension], name: str | None) -> None:
@@ -272,7 +269,7 @@ def _numbers(values: list[Any], name: str | None, keys: list[str] | None = None)
     try:
         numbers = pl.Series("value", values, dtype=pl.Float64, strict=True)
     except (TypeError, OverflowError, pl.exceptions.PolarsError):
-        suspects: Any = range(len(values))
+        numbers, suspects = None, range(len(values))
     else:
         suspects = ((numbers == 0.0) | (numbers == 1.0)).arg_true().to_list()
     for position in suspects:
@@ -280,6 +277,8 @@ def _numbers(values: list[Any], name: str | None, keys: list[str] | None = None)
             bad = values[position]
             where = keys[position] if keys else position
             raise _fail(name, f"«value» for celle {where} er {_json_type(bad)} ({bad!r:.40}), ikke et tall")
+    if numbers is None:  # every cell is a number, yet polars refused them (e.g. beyond float range)
+        raise _fail(name, "«value» kan ikke leses som flyttall")
     return numbers
 
 
@@ -317,9 +316,9 @@ def _status(doc: dict[str, Any], n_cells: int, name: str | None) -> pl.Series:
             raise _fail(name, f"«status» har {len(status)} elementer, men datasettet har {n_cells} celler")
         return _symbols(status, name)
     if isinstance(status, dict):
-        index = _sparse_index(list(status), n_cells, "status", name)
-        dense = empty.extend_constant(None, n_cells)
         keys = list(status)
+        index = _sparse_index(keys, n_cells, "status", name)
+        dense = empty.extend_constant(None, n_cells)
         return dense.scatter(index, _symbols(list(status.values()), name, keys)) if len(index) else dense
     raise _fail(name, f"«status» er {_json_type(status)}, forventet tekst, liste eller objekt")
 
