@@ -1,0 +1,159 @@
+"""parse(): file bytes -> validated rows or the full list of problems. Touches no database."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import polars as pl
+
+from . import budget, budget_frame, goals, sick_leave
+from .model import KINDS, ParseResult, Problem
+from .readers import FileError, read_grid
+from .schemas import SPECS, MappingError, load_mapping
+from .tables import cut_table, first_row_headers, locate_header, unit_hints
+from .validate import Context, drop_sum_rows
+
+BUILDERS = {"budget": budget, "sick-leave": sick_leave, "goals": goals, "budget-frame": budget_frame}
+AMOUNT_UNITS = {"kr": "kr", "1000kr": "1000kr", "1000 kr": "1000kr", "tusen": "1000kr", "nok": "kr"}
+_DEMO_NAME = re.compile(r"(^|[^a-zæøå])demo([^a-zæøå]|$)", re.IGNORECASE)
+
+
+def is_demo_name(file_name: str) -> bool:
+    return bool(_DEMO_NAME.search(Path(file_name).name))
+
+
+def parse(kind: str, path_or_bytes, *, file_name: str | None = None, sheet: str | None = None, mapping=None,
+          amount_unit: str | None = None, is_demo: bool | None = None) -> ParseResult:
+    """Read, find the header, convert and validate. `rows` is empty when there are problems.
+
+    is_demo None means: demo when the file name contains the word "demo".
+    """
+    if kind not in KINDS:
+        raise ValueError(f"Ukjent filtype «{kind}»; bruk en av {', '.join(KINDS)}")
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        data = bytes(path_or_bytes)
+        file_name = file_name or "opplastet fil"
+    else:
+        path = Path(path_or_bytes)
+        file_name = file_name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+    sha = hashlib.sha256(data or b"").hexdigest()
+    unit_opt = None
+    if amount_unit is not None:
+        unit_opt = AMOUNT_UNITS.get(str(amount_unit).strip().lower().replace(" ", "").replace("nok", "kr"))
+    options = {"sheet": sheet, "mapping": _mapping_repr(mapping), "amount_unit": unit_opt}
+    result = ParseResult(kind=kind, file_name=file_name, sha256=sha, rows=_empty(kind), options=options,
+                         is_demo=is_demo_name(file_name) if is_demo is None else is_demo)
+
+    def fail(message: str) -> ParseResult:
+        result.problems.append(Problem(file_name, None, None, message))
+        return result
+
+    if data is None:
+        return fail("Fant ikke filen eller fikk ikke lest den.")
+    if amount_unit is not None and unit_opt is None:
+        return fail(f"Ukjent beløpsenhet «{amount_unit}»; bruk kr eller 1000kr.")
+    try:
+        col_map = load_mapping(kind, mapping)
+    except MappingError as exc:
+        return fail(str(exc))
+    try:
+        grid = read_grid(data, sheet)
+    except FileError as exc:
+        return fail(str(exc))
+    except UnicodeDecodeError:
+        return fail("Filen kan ikke leses som tekst (ukjent tegnkoding).")
+    result.encoding, result.delimiter, result.sheet = grid.encoding, grid.delimiter, grid.sheet
+    result.warnings.extend(grid.warnings)
+    hm = locate_header(grid, kind, col_map)
+    if hm is None:
+        expected = ", ".join(f"«{f.label}»" for f in SPECS[kind])
+        found = ", ".join(f"«{h}»" for h in first_row_headers(grid)[:12]) or "(ingenting)"
+        return fail(f"Fant ikke overskriftsraden. Forventet kolonner som {expected}. Første rad i filen: {found}.")
+    result.header_row = grid.row_numbers[hm.row_index]
+    result.columns = dict(hm.headers)
+    if hm.ignored:
+        result.warnings.append("Disse kolonnene brukes ikke fordi en annen kolonne har samme betydning: "
+                               + ", ".join(f"«{h}»" for h in hm.ignored) + ".")
+    ctx = Context(kind=kind, file_name=file_name, headers=dict(hm.headers))
+    _report_formulas(grid, hm, ctx)
+    df, _ = cut_table(grid, hm)
+    key_fields = [f.name for f in SPECS[kind] if f.type in ("code", "text")][:3]
+    df = drop_sum_rows(df, ctx, key_fields)
+    if df.height == 0:
+        ctx.add(None, None, "Filen har overskrifter, men ingen datarader.")
+        result.problems = ctx.finish()
+        return result
+    amount_fields = [f.name for f in SPECS[kind] if f.type == "amount"]
+    factor = 1.0
+    if amount_fields or hm.year_columns:
+        unit = _resolve_amount_unit(ctx, hm, amount_fields, unit_opt)
+        result.amount_unit = unit
+        factor = 1000.0 if unit == "1000kr" else 1.0
+    rows = None
+    if not ctx.problems:
+        rows = BUILDERS[kind].build(df, ctx, factor=factor, hm=hm, grid=grid, found=hm.found_headers)
+    result.problems = ctx.finish()
+    result.warnings.extend(ctx.warnings)
+    result.columns = dict(ctx.headers)
+    if rows is not None and not result.problems:
+        result.rows = rows.drop("_row") if "_row" in rows.columns else rows
+    return result
+
+
+def _resolve_amount_unit(ctx: Context, hm, amount_fields, stated: str | None) -> str:
+    per_column, title = unit_hints(hm, amount_fields)
+    in_file = set(per_column.values()) | ({title} if title else set())
+    if len(set(per_column.values())) > 1:
+        ctx.add(None, None, "Beløpskolonnene oppgir ulike enheter (både kr og 1000 kr): "
+                + ", ".join(f"«{ctx.column(k)}»" for k in per_column) + ". Bruk samme enhet i alle.")
+        return "kr"
+    file_unit = next(iter(per_column.values()), None) or title
+    if stated and file_unit and stated != file_unit and len(in_file) == 1:
+        where = f"kolonne «{ctx.column(next(iter(per_column)))}»" if per_column else "tittelen over tabellen"
+        ctx.add(None, None, f"Du oppga beløp i {_unit_text(stated)}, men filen sier {_unit_text(file_unit)} ({where}). "
+                            "Rett valget eller filen.")
+        return stated
+    unit = stated or file_unit
+    if unit is None:
+        ctx.warnings.append("Filen sier ikke om beløpene er i kr eller 1000 kr; de er lest som kr. "
+                            "Bruk valget for beløpsenhet (--unit 1000kr) hvis det er feil.")
+        unit = "kr"
+    return unit
+
+
+def _unit_text(unit: str) -> str:
+    return "1000 kr" if unit == "1000kr" else "kr"
+
+
+def _report_formulas(grid, hm, ctx: Context) -> None:
+    wanted = {j: name for name, j in hm.columns.items()}
+    for j, year in hm.year_columns.items():
+        wanted[j] = str(year)
+    for (i, j), formula in sorted(grid.formulas_without_value.items()):
+        if i <= hm.row_index or j not in wanted:
+            continue
+        name = wanted[j]
+        column = ctx.headers.get(name, name)
+        ctx.problems.append(Problem(ctx.file_name, grid.row_numbers[i], column,
+                                    f"cellen har formelen «{formula}» uten lagret verdi. Åpne filen i Excel og "
+                                    "lagre den på nytt, eller lim inn verdiene i stedet for formlene."))
+
+
+def _mapping_repr(mapping):
+    if mapping is None or isinstance(mapping, dict):
+        return mapping
+    if isinstance(mapping, bytes):
+        return hashlib.sha256(mapping).hexdigest()
+    try:
+        return hashlib.sha256(Path(mapping).read_bytes()).hexdigest()
+    except OSError:
+        return str(mapping)
+
+
+def _empty(kind: str) -> pl.DataFrame:
+    return pl.DataFrame(schema=BUILDERS[kind].COLUMNS)

@@ -1,0 +1,321 @@
+"""Planning and writing imports into the DuckDB file without ever exposing a half-written database.
+
+The app keeps read-only connections open and a rejected or crashed import must leave the file
+byte-identical, so writes go to a copy in the same directory, are checkpointed, and the copy is
+renamed over the original in one os.replace. A lock file serialises concurrent imports.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from .model import ImportPlan, ImportRejected, ImportResult, ParseResult, PeriodChange
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA_FILES = (REPO / "sql" / "schema_own.sql", REPO / "sql" / "views" / "own_sick_leave_display.sql")
+TABLES = {
+    "budget": "own_budget_line",
+    "sick-leave": "own_sick_leave",
+    "goals": "own_unit_goal",
+    "budget-frame": "own_budget_frame",
+}
+UNIT_KINDS = ("budget", "sick-leave", "goals")
+
+
+class DatabaseBusy(Exception):
+    """The database cannot be written right now; the message is for the user."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("KOSTRA_DB", "data/kostra.duckdb"))
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for path in SCHEMA_FILES:
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+def _has_own_tables(con) -> bool:
+    n = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'own_import_batch'"
+    ).fetchone()[0]
+    return n > 0
+
+
+# ---------------------------------------------------------------- planning
+
+def _scope_sql(kind: str) -> str:
+    """Condition on target row t and scope row s meaning "t is replaced by the slice s of the file".
+
+    Budget: a whole-year slice replaces the year; a month replaces that month and the year's year-level
+    rows, so a year never holds both grains. Sick leave: the month. Goals: the unit's year (unit managers
+    send their own scorecard). Budget frame: the whole frame.
+    """
+    return {
+        "budget": "s.year = t.year AND (s.period IS NULL OR t.period IS NULL OR s.period = t.period)",
+        "sick-leave": "s.year = t.year AND s.month = t.month",
+        "goals": "s.unit_code = t.unit_code AND s.year = t.year",
+        "budget-frame": "s.frame_name = t.frame_name",
+    }[kind]
+
+
+def _scope(kind: str, rows: pl.DataFrame) -> pl.DataFrame:
+    cols = {"budget": ["year", "period"], "sick-leave": ["year", "month"], "goals": ["unit_code", "unit_name", "year"],
+            "budget-frame": ["frame_name"]}[kind]
+    counted = rows.group_by(cols[:1] + cols[2:] if kind == "goals" else cols).agg(pl.len().alias("new_rows"))
+    if kind == "goals":
+        names = rows.group_by(["unit_code", "year"]).agg(pl.col("unit_name").drop_nulls().first())
+        counted = counted.join(names, on=["unit_code", "year"], how="left")
+    return counted.sort(pl.all().exclude("new_rows"), nulls_last=False)
+
+
+def _label(kind: str, rec: dict) -> str:
+    if kind == "budget":
+        return f"{rec['year']}-{rec['period']:02d}" if rec["period"] else f"{rec['year']} (hele året)"
+    if kind == "sick-leave":
+        return f"{rec['year']}-{rec['month']:02d}"
+    if kind == "goals":
+        name = f" {rec['unit_name']}" if rec.get("unit_name") and rec["unit_name"] != rec["unit_code"] else ""
+        return f"{rec['unit_code']}{name} {rec['year']}"
+    return rec["frame_name"]
+
+
+def resolve_units(con, parsed: ParseResult) -> pl.DataFrame:
+    """Fill a missing unit code from the unit register by name (case-insensitive), else use the name."""
+    rows = parsed.rows
+    if parsed.kind not in UNIT_KINDS or rows.height == 0:
+        return rows
+    lookup: dict[str, str] = {}
+    if con is not None and _has_own_tables(con):
+        pairs = con.execute(
+            "SELECT lower(trim(unit_name)) AS k, min(unit_code) AS c, count(*) AS n FROM own_unit "
+            "WHERE unit_name IS NOT NULL GROUP BY 1"
+        ).fetchall()
+        lookup = {k: c for k, c, n in pairs if n == 1}
+    if rows["unit_code"].null_count() == 0:
+        return rows
+    names = rows["unit_name"].str.strip_chars().str.to_lowercase()
+    found = names.replace_strict(lookup, default=None, return_dtype=pl.String)
+    return rows.with_columns(pl.coalesce(pl.col("unit_code"), found, pl.col("unit_name")).alias("unit_code"))
+
+
+def _previous_batch(con, parsed: ParseResult) -> int | None:
+    """An earlier batch of the very same file and options whose rows are all still in place."""
+    table = TABLES[parsed.kind]
+    hits = con.execute(
+        "SELECT batch_id, rows FROM own_import_batch WHERE kind = ? AND sha256 = ? AND options = ? "
+        "ORDER BY batch_id DESC",
+        [parsed.kind, parsed.sha256, options_json(parsed)],
+    ).fetchall()
+    for batch_id, n in hits:
+        still = con.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        if still == n and n == parsed.rows.height:
+            return batch_id
+    return None
+
+
+def options_json(parsed: ParseResult) -> str:
+    return json.dumps({**parsed.options, "is_demo": parsed.is_demo}, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def plan_on(con, parsed: ParseResult, rows: pl.DataFrame | None = None) -> ImportPlan:
+    """The plan against an open connection (None or a database without own tables = empty database)."""
+    if not parsed.ok:
+        raise ImportRejected(parsed.problems, parsed.file_name)
+    kind = parsed.kind
+    if rows is None:
+        rows = resolve_units(con, parsed)
+    scope = _scope(kind, rows)
+    empty = con is None or not _has_own_tables(con)
+    previous = None if empty else _previous_batch(con, parsed)
+    periods: list[PeriodChange] = []
+    to_replace = demo = 0
+    new_units: list[str] = []
+    warnings: list[str] = []
+    table = TABLES[kind]
+    if not empty:
+        con.register("_own_scope", scope.to_arrow())
+        try:
+            cond = _scope_sql(kind)
+            existing = con.execute(
+                f"SELECT s.*, (SELECT count(*) FROM {table} t WHERE {cond}) AS existing_rows FROM _own_scope s"
+            ).pl()
+            to_replace = con.execute(
+                f"SELECT count(*) FROM {table} t WHERE EXISTS (SELECT 1 FROM _own_scope s WHERE {cond})"
+                + ("" if parsed.is_demo else " AND NOT t.is_demo")
+            ).fetchone()[0]
+        finally:
+            con.unregister("_own_scope")
+        if not parsed.is_demo:
+            demo = con.execute(f"SELECT count(*) FROM {table} WHERE is_demo").fetchone()[0]
+        for rec in existing.iter_rows(named=True):
+            periods.append(PeriodChange(_label(kind, rec), rec["new_rows"], rec["existing_rows"]))
+        if kind in UNIT_KINDS:
+            register = {
+                r[0] for r in con.execute(
+                    "SELECT unit_code FROM own_unit" + ("" if parsed.is_demo else " WHERE NOT is_demo")
+                ).fetchall()
+            }
+            if register:
+                units = rows.select("unit_code", "unit_name").unique(subset="unit_code").sort("unit_code")
+                for code, name in units.iter_rows():
+                    if code not in register:
+                        new_units.append(f"{code} {name}" if name and name != code else code)
+                if new_units:
+                    shown = ", ".join(new_units[:15]) + (" …" if len(new_units) > 15 else "")
+                    warnings.append(f"{len(new_units)} enhet(er) finnes ikke i tidligere importer og blir lagt til: {shown}.")
+    else:
+        for rec in scope.iter_rows(named=True):
+            periods.append(PeriodChange(_label(kind, rec), rec["new_rows"], 0))
+    if demo:
+        warnings.append(f"Demodata for {table} ({demo} rader) fjernes, siden dette er en ekte import.")
+    return ImportPlan(
+        kind=kind, file_name=parsed.file_name, already_imported=previous is not None, previous_batch_id=previous,
+        rows_to_insert=rows.height, rows_to_replace=to_replace, demo_rows_to_remove=demo, periods=periods,
+        new_units=new_units, warnings=warnings,
+    )
+
+
+def plan(db_path, parsed: ParseResult) -> ImportPlan:
+    """What importing `parsed` into the database at db_path would add and replace (read-only)."""
+    db_path = Path(db_path)
+    if not parsed.ok:
+        raise ImportRejected(parsed.problems, parsed.file_name)
+    if not db_path.exists():
+        return plan_on(None, parsed)
+    with _read_only(db_path) as con:
+        return plan_on(con, parsed)
+
+
+@contextlib.contextmanager
+def _read_only(db_path: Path):
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as exc:
+        raise DatabaseBusy(f"Fikk ikke åpnet databasen «{db_path}» for lesing: den er i bruk eller skadet.") from exc
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- writing
+
+def write_on(con, parsed: ParseResult) -> tuple[int, ImportPlan]:
+    """Delete the slices the file covers (and demo rows when the file is real), insert, record the batch.
+
+    Runs on the caller's connection and transaction: import_parsed uses a copy of the file,
+    the build uses its new database (import_demo).
+    """
+    ensure_schema(con)
+    rows = resolve_units(con, parsed)
+    the_plan = plan_on(con, parsed, rows)
+    kind, table = parsed.kind, TABLES[parsed.kind]
+    batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM own_import_batch").fetchone()[0]
+    scope = _scope(kind, rows)
+    con.register("_own_scope", scope.to_arrow())
+    con.register("_own_rows", rows.to_arrow())
+    try:
+        replaced = con.execute(
+            f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM _own_scope s WHERE {_scope_sql(kind)})"
+        ).fetchone()[0]
+        if not parsed.is_demo:
+            replaced += con.execute(f"DELETE FROM {table} WHERE is_demo").fetchone()[0]
+        cols = ", ".join(rows.columns)
+        con.execute(
+            f"INSERT INTO {table} (batch_id, {cols}, is_demo) SELECT ?, {cols}, ? FROM _own_rows",
+            [batch_id, parsed.is_demo],
+        )
+    finally:
+        con.unregister("_own_scope")
+        con.unregister("_own_rows")
+    con.execute(
+        "INSERT INTO own_import_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [batch_id, kind, parsed.file_name, parsed.sha256, options_json(parsed),
+         dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), rows.height, replaced, parsed.is_demo,
+         parsed.amount_unit],
+    )
+    rebuild_unit_register(con)
+    return batch_id, the_plan
+
+
+def rebuild_unit_register(con) -> None:
+    """own_unit from the fact tables: a derived table, so it can never disagree with them."""
+    con.execute("DELETE FROM own_unit")
+    con.execute(
+        """
+        INSERT INTO own_unit
+        SELECT unit_code,
+               arg_max(unit_name, batch_id) FILTER (WHERE unit_name IS NOT NULL),
+               arg_max(sector, batch_id) FILTER (WHERE sector IS NOT NULL),
+               bool_and(is_demo)
+        FROM (
+            SELECT unit_code, unit_name, sector, batch_id, is_demo FROM own_budget_line
+            UNION ALL SELECT unit_code, unit_name, NULL, batch_id, is_demo FROM own_sick_leave
+            UNION ALL SELECT unit_code, unit_name, NULL, batch_id, is_demo FROM own_unit_goal
+        )
+        GROUP BY unit_code
+        """
+    )
+
+
+@contextlib.contextmanager
+def _import_lock(db_path: Path):
+    lock_path = db_path.parent / f".{db_path.name}.import-lock"
+    with open(lock_path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise DatabaseBusy("En annen import til den samme databasen pågår. Prøv igjen om litt.") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def import_parsed(db_path, parsed: ParseResult) -> ImportResult:
+    """Write an already parsed file (the /importer page parses first to show the plan)."""
+    db_path = Path(db_path)
+    if not parsed.ok:
+        raise ImportRejected(parsed.problems, parsed.file_name)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    if Path(f"{db_path}.wal").exists():
+        raise DatabaseBusy(
+            f"Databasen «{db_path.name}» har en ventende loggfil (.wal): et annet program skriver til den eller "
+            "ble avbrutt. Lukk det og prøv igjen."
+        )
+    with _import_lock(db_path):
+        before = plan(db_path, parsed)
+        if before.already_imported:
+            return ImportResult("unchanged", before.previous_batch_id, before, parsed)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".importing", dir=db_path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            if db_path.exists():
+                shutil.copyfile(db_path, tmp)
+            else:
+                tmp.unlink()
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute("BEGIN TRANSACTION")
+                batch_id, the_plan = write_on(con, parsed)
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, db_path)
+        finally:
+            for leftover in (tmp, Path(f"{tmp}.wal")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+    return ImportResult("imported", batch_id, the_plan, parsed)
