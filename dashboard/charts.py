@@ -40,7 +40,7 @@ def _value_text(value, status, unit: str, decimals: int) -> str:
     return fmt.with_unit(value, unit, decimals)
 
 
-def _finish(fig: go.Figure, text: ChartText, *, height: int = 460, bottom: int = 90) -> go.Figure:
+def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int = 150) -> go.Figure:
     title = f"<b>{text.title}</b>"
     if text.subtitle:
         title += f"<br><span style='font-size:13px;color:#555'>{text.subtitle}</span>"
@@ -52,12 +52,12 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 460, bottom: int =
         paper_bgcolor="white",
         height=height,
         margin={"l": 70, "r": 30, "t": 95 if text.subtitle else 75, "b": bottom},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": None},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.09, "x": 0, "title": None},
         hoverlabel={"font_family": FONT},
     )
     fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside")
     fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
-    fig.add_annotation(text=text.source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
+    fig.add_annotation(text=text.source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 4,
                        xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#555"},
                        align="left")
     if text.is_demo:
@@ -239,4 +239,4 @@ def waterfall(steps: list[tuple[str, float, str]], text: ChartText, *, unit: str
     ))
     fig.update_yaxes(**_axis_format(unit, decimals))
     fig.update_xaxes(tickangle=-30, automargin=True)
-    return _finish(fig, text, height=520, bottom=140)
+    return _finish(fig, text, height=560, bottom=190)

@@ -256,3 +256,162 @@ def gap_in_kroner(municipality: str, year: int) -> dict | None:
 
 def data_path() -> Path:
     return db.ensure_database()
+
+
+def overview_cards(municipality: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
+    """One row per key figure with Norwegian text ready for st.metric and the table under it."""
+    frame = overview(municipality, year, indicator_ids)
+    infos = indicators()
+    rows = []
+    for r in frame.iter_rows(named=True):
+        info = infos[r["indicator_id"]]
+        change = None
+        if r["value"] is not None and r["previous_value"] is not None:
+            change = fmt.signed(r["value"] - r["previous_value"], info.unit, info.decimals)
+            # st.metric reads the direction from a leading ASCII minus
+            change = f"{change.replace(chr(0x2212), '-', 1)} fra {year - 1}"
+        rank = (f"nr. {r['rank']} av {r['ranked_count']} i gruppen" if r["rank"] is not None else "ikke rangert")
+        help_text = info.definition + (" (Egen beregning.)" if info.own_calculation else "")
+        if r["value"] is None:
+            help_text += f" Symbol {r['status']}: {fmt.status_meaning(r['status'])}."
+        rows.append({
+            "Indikator": info.short_label,
+            "Verdi": fmt.with_unit(r["value"], info.unit, info.decimals, status=r["status"]),
+            "Endring": change,
+            "Gruppeverdi": fmt.with_unit(r["group_value"], info.unit, info.decimals, status=r["group_status"]),
+            "Landsverdi": fmt.with_unit(r["country_value"], info.unit, info.decimals, status=r["country_status"]),
+            "Rang": rank,
+            "Gruppe": r["group_name"],
+            "Retning": info.higher_is_better,
+            "Hjelp": help_text,
+        })
+    return pl.DataFrame(rows, schema={"Indikator": pl.Utf8, "Verdi": pl.Utf8, "Endring": pl.Utf8,
+                                      "Gruppeverdi": pl.Utf8, "Landsverdi": pl.Utf8, "Rang": pl.Utf8,
+                                      "Gruppe": pl.Utf8, "Retning": pl.Boolean, "Hjelp": pl.Utf8})
+
+
+def ranking_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame:
+    return frame.select(
+        pl.col("rank").alias("Rang"),
+        pl.col("region_name").alias("Kommune"),
+        pl.col("region_code").alias("Kommunenr."),
+        pl.struct("value", "status").map_elements(
+            lambda s: fmt.with_unit(s["value"], unit, decimals, status=s["status"]), return_dtype=pl.Utf8)
+        .alias("Verdi"),
+        pl.col("value").alias(f"Tall ({unit})"),
+        pl.col("status").alias("Symbol"),
+    ).sort("Rang", nulls_last=True)
+
+
+SHARE_INDICATORS = [
+    "home_care_share_of_care_net_expenditure",
+    "institution_share_of_care_net_expenditure",
+    "premises_share_of_care_net_expenditure",
+    "activity_share_of_care_net_expenditure",
+]
+
+
+def shares_for_year(municipality: str, comparisons: list[str], year: int) -> pl.DataFrame:
+    """Shares of net care expenditure per function for the selection, comparisons, group and country in one year.
+
+    columns: series, role, indicator_id, function (label), year, value, status, is_demo
+    """
+    frame = comparison_series(SHARE_INDICATORS, municipality, comparisons, year, year, include_predecessors=False,
+                              aggregates=("group", "EAKUO"))
+    labels = {i: indicators()[i].short_label for i in SHARE_INDICATORS}
+    order = {"selected": 0, "comparison": 1, "group": 2, "country": 3}
+    return (frame.with_columns(pl.col("indicator_id").replace_strict(labels).alias("function"),
+                               pl.col("role").replace_strict(order, default=9).alias("_o"))
+            .sort("_o", "series").drop("_o"))
+
+
+def scatter_table(frame: pl.DataFrame, *, x_label: str, y_label: str) -> pl.DataFrame:
+    return frame.select(
+        pl.col("region_name").alias("Kommune"),
+        pl.col("region_code").alias("Kommunenr."),
+        pl.col("group_code").alias("KOSTRA-gruppe"),
+        pl.col("x_value").alias(f"{x_label} (%)"),
+        pl.col("x_status").alias("Symbol x"),
+        pl.col("y_value").alias(f"{y_label} (kr)"),
+        pl.col("y_status").alias("Symbol y"),
+    )
+
+
+SERVICE_INDICATORS = [
+    "home_care_recipients",
+    "institution_long_term_residents",
+    "institution_short_term_residents",
+    "housing_24h_residents",
+]
+AGE_INDICATORS = ["home_care_recipients_0_66", "home_care_recipients_67_79", "home_care_recipients_80_plus"]
+
+
+def users_by_service(municipality: str, from_year: int, to_year: int) -> pl.DataFrame:
+    """The municipality's users per service type over time; series = service name.
+
+    columns: series, role, indicator_id, year, value, status, is_demo
+    """
+    frame = comparison_series(SERVICE_INDICATORS, municipality, [], from_year, to_year, include_predecessors=False,
+                              aggregates=())
+    labels = {i: indicators()[i].service or indicators()[i].short_label for i in SERVICE_INDICATORS}
+    return frame.with_columns(pl.col("indicator_id").replace_strict(labels).alias("series"),
+                              pl.lit("comparison").alias("role"))
+
+
+def age_distribution(municipality: str, comparisons: list[str], year: int) -> pl.DataFrame:
+    """Share of home-care recipients in each age group, per region (our calculation from SSB's counts).
+
+    columns: series, role, age_group, year, value (%), status, is_demo
+    """
+    frame = comparison_series(AGE_INDICATORS, municipality, comparisons, year, year, include_predecessors=False,
+                              aggregates=("group", "EAKUO"))
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(None, pl.Utf8).alias("age_group"))
+    ages = {i: indicators()[i].age_group for i in AGE_INDICATORS}
+    totals = frame.group_by("series").agg(
+        pl.when(pl.col("value").null_count() == 0).then(pl.col("value").sum()).alias("total"))
+    out = frame.join(totals, on="series").with_columns(
+        (pl.col("value") / pl.col("total") * 100).alias("value"),
+        pl.when(pl.col("total").is_null()).then(pl.coalesce(pl.col("status"), pl.lit(":"))).otherwise(pl.col("status"))
+        .alias("status"),
+        pl.col("indicator_id").replace_strict(ages).alias("age_group"))
+    order = {"selected": 0, "comparison": 1, "group": 2, "country": 3}
+    return out.with_columns(pl.col("role").replace_strict(order, default=9).alias("_o")).sort("_o", "series").drop(
+        "_o", "total")
+
+
+def sources_intro(info: dict[str, str]) -> str:
+    built = fmt.norwegian_date(info.get("built_at"))
+    if info.get("is_demo") == "true":
+        return (f"Databasen ble bygget {built} fra **det innebygde øyeblikksbildet**. SSB-tabellene i det er "
+                "**demodata**: svarene har nøyaktig SSBs format (JSON-stat 2.0), men tallene er syntetiske. "
+                "Kommunenumre og -navn er ekte (KLASS); inndelingen i KOSTRA-grupper er syntetisk. "
+                "Hent ekte tall med `python -m pipelines fetch` når maskinen har nett.")
+    return f"Databasen ble bygget {built} fra svar hentet fra SSB og KLASS."
+
+
+def sources_table() -> pl.DataFrame:
+    frame = sources()
+    return frame.select(
+        pl.col("short_label").alias("Indikator"),
+        pl.when(pl.col("own_calculation")).then(pl.lit("Egen beregning: ") + pl.col("formula"))
+        .otherwise(pl.lit("SSB tabell ") + pl.col("source_table")).alias("Kilde"),
+        pl.col("contents_code").alias("Statistikkvariabel"),
+        pl.col("contents_label").alias("SSBs navn på variabelen"),
+        pl.col("unit").alias("Enhet"),
+        pl.col("definition").alias("Definisjon"),
+        pl.col("updated").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Oppdatert hos SSB"),
+        pl.col("fetched_at").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Hentet"),
+        pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("Ekte")).alias("Data"),
+        pl.when(pl.col("verified")).then(pl.lit("ja")).otherwise(pl.lit("ikke verifisert mot SSB ennå"))
+        .alias("Kode verifisert"),
+    )
+
+
+def source_notes() -> dict[str, list[str]]:
+    frame = sources().filter(pl.col("source_table").is_not_null()).unique("source_table", maintain_order=True)
+    return {r["source_table"]: list(r["notes"] or []) for r in frame.iter_rows(named=True)}
+
+
+def symbol_table() -> pl.DataFrame:
+    return pl.DataFrame({"Symbol": list(fmt.STATUS_MEANING), "Betydning": list(fmt.STATUS_MEANING.values())})

@@ -57,6 +57,8 @@ def _load_klass(con: duckdb.DuckDBPyConnection, klass_dir: Path) -> bool:
     con.register("changes_df", changes.select(
         "old_code", "old_name", "new_code", "new_name", "change_date", "change_year", "kind").to_arrow())
     con.execute("INSERT INTO region_change SELECT * FROM changes_df")
+    # a rename keeps the code and a renumbering keeps the municipality: both are one continuous series
+    lineage = lineage.with_columns(pl.col("via_kind").replace({"unchanged": "self", "rename": "renumber"}))
     con.register("lineage_df", lineage.select("code", "current_code", "via_kind").to_arrow())
     con.execute("INSERT INTO region_lineage SELECT DISTINCT * FROM lineage_df")
     # every municipality code not touched by a change is its own current code
@@ -90,14 +92,13 @@ def _load_catalogue(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue
     con.executemany("INSERT INTO indicator VALUES (" + ",".join(["?"] * 19) + ")", rows)
 
 
-def _observations(table: cat_mod.Table, body: bytes, entry: RawFile) -> tuple[pl.DataFrame, dict]:
+def _observations(table: cat_mod.Table, body: bytes, entry: RawFile) -> tuple[pl.DataFrame, jsonstat.JsonStatMeta]:
     try:
         frame = jsonstat.read(body, labels=False)
         meta = jsonstat.read_meta(body)
     except jsonstat.JsonStatError as exc:
         raise BuildError(f"{entry.path} (tabell {table.id}): {exc}") from exc
-    ext = meta.get("extension") or {}
-    is_demo = bool(entry.is_demo or (ext.get("kostra_dashboard") or {}).get("demo"))
+    is_demo = bool(entry.is_demo or meta.is_demo)
     for dim in (table.region_dim, "ContentsCode", table.time_dim):
         if dim not in frame.columns:
             raise BuildError(f"{entry.path}: tabell {table.id} mangler dimensjonen {dim}")
@@ -137,8 +138,8 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
             body = read_body(raw_dir, entry)
             frame, meta = _observations(table, body, entry)
             table_demo = table_demo or bool(frame["is_demo"].any())
-            notes.extend(n for n in (meta.get("notes") or []) if n not in notes)
-            title = meta.get("label") or title
+            notes.extend(n for n in meta.notes if n not in notes)
+            title = meta.label or title
             con.register("obs_df", frame.to_arrow())
             con.execute("INSERT INTO observation SELECT * FROM obs_df")
             con.unregister("obs_df")

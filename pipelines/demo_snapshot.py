@@ -21,7 +21,7 @@ import polars as pl
 
 from pipelines import catalogue as cat_mod
 from pipelines import klass
-from pipelines.raw_store import RawWriter, read_manifest, read_body
+from pipelines.raw_store import RawFile, RawWriter, read_manifest, sha256
 
 YEARS = list(range(2015, 2025))
 UPDATED = {2024: "2025-06-15T06:00:00Z"}
@@ -297,6 +297,19 @@ def _table_json(table: cat_mod.Table, indicators: list) -> bytes:
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
 
 
+def _klass_entries(raw_dir: Path) -> list[RawFile]:
+    """Manifest entries for the recorded KLASS bodies, from data/raw/klass/index.json (URL and demo flag per file)."""
+    index = orjson.loads((raw_dir / "klass" / "index.json").read_bytes())
+    entries = []
+    for f in index["files"]:
+        body = (raw_dir / "klass" / f["path"]).read_bytes()
+        entries.append(RawFile(path=f"klass/{f['path']}", kind="klass", url=f["url"],
+                               fetched_at=index.get("fetched_at", "2026-11-24T00:00:00+00:00"),
+                               sha256=sha256(body), is_demo=bool(f.get("is_demo")),
+                               name=f["path"].removesuffix(".json")))
+    return entries
+
+
 def generate(raw_dir: Path, seed: int = 20261124) -> Path:
     """Write data/raw/ssb/* and a manifest that lists them plus the KLASS files already in raw_dir/klass."""
     raw_dir = Path(raw_dir)
@@ -315,7 +328,7 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
     except Exception:
         writer.files = []
     if not writer.files:
-        writer.files = klass.manifest_entries(klass_dir) if hasattr(klass, "manifest_entries") else []
+        writer.files = _klass_entries(raw_dir)
 
     muni_codes = sorted({code for (_, code, _) in values})
     group_codes = sorted({g for (_, g, _) in groups if g.startswith("EKG")})

@@ -1,0 +1,36 @@
+"""Entry point: `streamlit run app.py`. Declares the pages; each page file stays thin."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+st.set_page_config(page_title="Pleie og omsorg – KOSTRA-dashbord", page_icon="📊", layout="wide")
+
+HERE = Path(__file__).parent
+SECTIONS = {
+    "KOSTRA-analyse": [
+        ("pages/oversikt.py", "Oversikt", None),
+        ("pages/kostnad_per_mottaker.py", "Kostnad per mottaker", "kostnad-per-mottaker"),
+        ("pages/institusjon_vs_hjemme.py", "Institusjon vs. hjemme", "institusjon-vs-hjemme"),
+        ("pages/brukere.py", "Brukere (IPLOS)", "brukere"),
+        ("pages/kilder.py", "Kilder og definisjoner", "kilder"),
+    ],
+    "Egne data (økonomi og personal)": [
+        ("pages/budsjettavvik.py", "Budsjettavvik", "budsjettavvik"),
+        ("pages/sykefravaer.py", "Sykefravær", "sykefravaer"),
+        ("pages/enhetsrapport.py", "Enhetsrapport", "enhetsrapport"),
+        ("pages/importer.py", "Importer egne data", "importer"),
+    ],
+}
+
+pages = {}
+for section, entries in SECTIONS.items():
+    found = [
+        st.Page(path, title=title, url_path=url, default=url is None) if url else st.Page(path, title=title, default=True)
+        for path, title, url in entries
+        if (HERE / path).exists()
+    ]
+    if found:
+        pages[section] = found
+st.navigation(pages).run()

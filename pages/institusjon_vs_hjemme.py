@@ -1,0 +1,19 @@
+"""Institusjon vs. hjemme: the cost ratio and how net care spending is split between home services and institutions."""
+import streamlit as st
+
+from dashboard import charts, queries, ui
+
+with ui.friendly_errors():
+    ui.demo_label()
+    sel = ui.selection_sidebar()
+    names = queries.municipality_names()
+    name = names.get(sel.municipality, sel.municipality)
+    st.title("Institusjon vs. hjemme")
+    ui.indicator_trend("institution_to_home_cost_ratio", sel, key="ratio",
+                       title=f"Hvor mange hjemmetjenestemottakere koster én institusjonsplass? – {name}")
+    st.caption("Egen beregning: kostnad per kommunal institusjonsplass delt på kostnad per mottaker av hjemmetjenester.")
+
+    ui.share_chart(sel, key="shares")
+    ui.indicator_trend("home_care_share_of_care_net_expenditure", sel, key="homeshare",
+                       title=f"Andel av netto driftsutgifter til pleie og omsorg som går til hjemmetjenester – {name}")
+    ui.all_municipalities_scatter(sel, key="scatter")

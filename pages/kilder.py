@@ -1,0 +1,18 @@
+"""Kilder og definisjoner: where every number comes from, how fresh it is, and what is demo."""
+import streamlit as st
+
+from dashboard import queries, ui
+
+with ui.friendly_errors():
+    ui.demo_label()
+    st.title("Kilder og definisjoner")
+    info = queries.build_info()
+    st.markdown(queries.sources_intro(info))
+    st.dataframe(queries.sources_table().to_pandas(), hide_index=True, key="sources")
+    st.subheader("Merknader fra SSB")
+    for table_id, notes in queries.source_notes().items():
+        st.markdown(f"**Tabell {table_id}**")
+        for note in notes:
+            st.markdown(f"- {note}")
+    st.subheader("Symboler")
+    st.dataframe(queries.symbol_table().to_pandas(), hide_index=True, key="symbols")

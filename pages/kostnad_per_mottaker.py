@@ -1,0 +1,37 @@
+"""Kostnad per mottaker: unit costs of home services and institutions over time, and the group ranking."""
+import streamlit as st
+
+from dashboard import charts, fmt, queries, ui
+
+with ui.friendly_errors():
+    ui.demo_label()
+    sel = ui.selection_sidebar()
+    names = queries.municipality_names()
+    name = names.get(sel.municipality, sel.municipality)
+    st.title("Kostnad per mottaker")
+    st.caption("Korrigerte brutto driftsutgifter per mottaker av hjemmetjenester og per kommunal institusjonsplass.")
+
+    ui.indicator_trend("home_care_cost_per_recipient", sel, key="home",
+                       title=f"Kostnad per mottaker av hjemmetjenester – {name}")
+    ui.indicator_trend("institution_cost_per_place", sel, key="inst",
+                       title=f"Kostnad per institusjonsplass – {name}")
+
+    gap = queries.gap_in_kroner(sel.municipality, sel.to_year)
+    if gap:
+        st.subheader(f"Hva utgjør avstanden til KOSTRA-gruppen i {sel.to_year}?")
+        for indicator_id, volume_word in (("home_care_cost_per_recipient", "mottakere"),
+                                          ("institution_cost_per_place", "plasser")):
+            g = gap.get(indicator_id)
+            if not g:
+                continue
+            direction = "lavere" if g["gap"] > 0 else "høyere"
+            st.markdown(
+                f"**{queries.indicators()[indicator_id].short_label}:** {name} {fmt.kroner(g['own'])}, "
+                f"{g['group_name']} {fmt.kroner(g['group'])}. Med gruppens kostnad ville utgiftene vært "
+                f"**{fmt.kroner(abs(g['gap']))} {direction}** ({fmt.number(g['volume'])} {volume_word}).")
+        st.caption("Egen beregning: (kommunens kostnad − gruppens kostnad) × kommunens antall mottakere/plasser.")
+
+    st.subheader(f"Rangering i KOSTRA-gruppen {sel.to_year}")
+    choice = st.radio("Indikator", ["home_care_cost_per_recipient", "institution_cost_per_place"], horizontal=True,
+                      format_func=lambda i: queries.indicators()[i].short_label, key="rank_indicator")
+    ui.group_ranking_chart(choice, sel, key="ranking")

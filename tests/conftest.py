@@ -1,0 +1,39 @@
+"""Shared fixtures: one database built from the embedded snapshot per test session.
+
+Tests never touch data/kostra.duckdb: KOSTRA_DB points at a session temp file, so a developer's
+own database (with imported files) is never changed by running the tests.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory) -> Path:
+    """A database built from data/raw (the embedded snapshot), shared read-only by the session."""
+    from pipelines.build import build
+    path = tmp_path_factory.mktemp("db") / "kostra.duckdb"
+    build(ROOT / "data" / "raw", path)
+    return path
+
+
+@pytest.fixture
+def db_env(built_db, monkeypatch) -> Path:
+    """Point the app and the query layer at the session database."""
+    monkeypatch.setenv("KOSTRA_DB", str(built_db))
+    return built_db
+
+
+@pytest.fixture
+def db_copy(built_db, tmp_path, monkeypatch) -> Path:
+    """A private, writable copy for tests that import or rebuild."""
+    path = tmp_path / "kostra.duckdb"
+    shutil.copy(built_db, path)
+    monkeypatch.setenv("KOSTRA_DB", str(path))
+    return path
