@@ -36,7 +36,9 @@ class DatabaseBusy(Exception):
 
 
 def default_db_path() -> Path:
-    return Path(os.environ.get("KOSTRA_DB", "data/kostra.duckdb"))
+    from pipelines.paths import default_db_path as project_default
+
+    return project_default()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -270,7 +272,7 @@ def rebuild_unit_register(con) -> None:
 
 @contextlib.contextmanager
 def _import_lock(db_path: Path):
-    lock_path = db_path.parent / f".{db_path.name}.import-lock"
+    lock_path = db_path.parent / f".{db_path.name}.import.tmp-lock"  # *.tmp* is git-ignored
     with open(lock_path, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -297,7 +299,7 @@ def import_parsed(db_path, parsed: ParseResult) -> ImportResult:
         before = plan(db_path, parsed)
         if before.already_imported:
             return ImportResult("unchanged", before.previous_batch_id, before, parsed)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".importing", dir=db_path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp-import", dir=db_path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
