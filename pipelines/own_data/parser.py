@@ -10,7 +10,7 @@ import polars as pl
 from . import budget, budget_frame, goals, sick_leave
 from .model import KINDS, ParseResult, Problem
 from .readers import FileError, read_grid
-from .schemas import SPECS, MappingError, load_mapping
+from .schemas import SPECS, MappingError, amount_unit_hint, load_mapping
 from .tables import cut_table, first_row_headers, locate_header, unit_hints
 from .validate import Context, drop_sum_rows
 
@@ -73,7 +73,11 @@ def parse(kind: str, path_or_bytes, *, file_name: str | None = None, sheet: str 
     if hm is None:
         expected = ", ".join(f"«{f.label}»" for f in SPECS[kind])
         found = ", ".join(f"«{h}»" for h in first_row_headers(grid)[:12]) or "(ingenting)"
-        return fail(f"Fant ikke overskriftsraden. Forventet kolonner som {expected}. Første rad i filen: {found}.")
+        where = f"arket «{grid.sheet}»" if grid.sheet else "filen"
+        others = [s for s in grid.sheet_names if s != grid.sheet]
+        hint = (f" Filen har også arkene {', '.join(f'«{s}»' for s in others)}; velg ark med --sheet." if others else "")
+        return fail(f"Fant ikke overskriftsraden i {where}. Forventet kolonner som {expected}. "
+                    f"Første rad: {found}.{hint}")
     result.header_row = grid.row_numbers[hm.row_index]
     result.columns = dict(hm.headers)
     if hm.ignored:
@@ -91,7 +95,7 @@ def parse(kind: str, path_or_bytes, *, file_name: str | None = None, sheet: str 
     amount_fields = [f.name for f in SPECS[kind] if f.type == "amount"]
     factor = 1.0
     if amount_fields or hm.year_columns:
-        unit = _resolve_amount_unit(ctx, hm, amount_fields, unit_opt)
+        unit = _resolve_amount_unit(ctx, hm, grid, amount_fields, unit_opt)
         result.amount_unit = unit
         factor = 1000.0 if unit == "1000kr" else 1.0
     rows = None
@@ -105,8 +109,13 @@ def parse(kind: str, path_or_bytes, *, file_name: str | None = None, sheet: str 
     return result
 
 
-def _resolve_amount_unit(ctx: Context, hm, amount_fields, stated: str | None) -> str:
+def _resolve_amount_unit(ctx: Context, hm, grid, amount_fields, stated: str | None) -> str:
     per_column, title = unit_hints(hm, amount_fields)
+    if title is None:  # captions such as "Tabell 5.14 ..., tall i 1 000 kr" are often printed below the table
+        for cells in grid.rows[hm.row_index + 1:]:
+            texts = [c for c in cells if c is not None]
+            if len(texts) == 1:
+                title = amount_unit_hint(texts[0]) or title
     in_file = set(per_column.values()) | ({title} if title else set())
     if len(set(per_column.values())) > 1:
         ctx.add(None, None, "Beløpskolonnene oppgir ulike enheter (både kr og 1000 kr): "

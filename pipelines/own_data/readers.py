@@ -36,6 +36,7 @@ class Grid:
     sheet: str | None = None
     # (row index in `rows`, column index) -> formula text, for formula cells that have no cached value
     formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)
+    sheet_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -186,7 +187,8 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> Grid:
     missing = _formulas_without_value(data, ws.title, index_of_row, rows, numbers)
     if not rows and not missing:
         raise FileError(f"Arket «{ws.title}» er tomt.")
-    return Grid(rows=rows, row_numbers=numbers, sheet=ws.title, formulas_without_value=missing)
+    return Grid(rows=rows, row_numbers=numbers, sheet=ws.title, formulas_without_value=missing,
+                sheet_names=list(wb.sheetnames))
 
 
 def _formulas_without_value(data, title, index_of_row, rows, numbers) -> dict[tuple[int, int], str]:
