@@ -154,7 +154,8 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
     cols = ["indicator_id", "series", "role", "region_code", "year", "value", "status", "is_demo", "is_own_calculation"]
     frames = [munis.select(cols), groups.select(cols)]
     if include_predecessors:
-        pred = db.query("predecessor_series", {**params, "municipalities": [municipality, *comparisons]})
+        # only the chosen municipality's predecessors: comparisons' history would drown the chart
+        pred = db.query("predecessor_series", {**params, "municipalities": [municipality]})
         if not pred.is_empty():
             pred = pred.with_columns(
                 pl.lit("predecessor").alias("role"),

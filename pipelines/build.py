@@ -94,8 +94,7 @@ def _load_catalogue(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue
 
 def _observations(table: cat_mod.Table, body: bytes, entry: RawFile) -> tuple[pl.DataFrame, jsonstat.JsonStatMeta]:
     try:
-        frame = jsonstat.read(body, labels=False)
-        meta = jsonstat.read_meta(body)
+        frame, meta = jsonstat.decode(body, labels=False, name=entry.path)
     except jsonstat.JsonStatError as exc:
         raise BuildError(f"{entry.path} (tabell {table.id}): {exc}") from exc
     is_demo = bool(entry.is_demo or meta.is_demo)
@@ -188,7 +187,9 @@ def _carry_over_own_data(con: duckdb.DuckDBPyConnection, old_db: Path) -> bool:
     """Copy own_* tables from the previous database file; returns False when there was nothing to copy."""
     if not old_db.exists():
         return False
-    con.execute("ATTACH ? AS old_db (READ_ONLY)", [str(old_db)])
+    # ATTACH takes no parameters; the path is ours (not user input) and quoted as an SQL literal
+    literal = "'" + str(old_db).replace("'", "''") + "'"
+    con.execute(f"ATTACH {literal} AS old_db (READ_ONLY)")
     try:
         old_tables = {r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old_db'").fetchall()}

@@ -200,7 +200,7 @@ def _status_for(ind, code: str, year: int, value: float | None) -> tuple[float |
             return None, ":"  # privacy: fewer than 5 users
     else:
         value = round(value, ind.decimals)
-    if not code.startswith("E") and r.random() < 0.006:
+    if not code.startswith("E") and ind.group != "population" and r.random() < 0.006:
         return None, ".."  # not available (late or rejected reporting)
     return value, None
 
