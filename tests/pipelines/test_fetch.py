@@ -420,6 +420,15 @@ def test_a_missing_dimension_and_an_unselectable_one_are_named(fake):
     assert "mangler dimensjonen Tid (tid)" in tid[0] and "dimensjonen Tid2 må velges" in tid[1]
 
 
+def test_ssb_unreachable_during_verification_changes_nothing(fake, server, existing):
+    fake.fail = lambda request: problem(503, "Service Unavailable") if request.path == f"{SSB}/tables/12209" else None
+    before = fingerprint(existing)
+    with pytest.raises(FetchFailed, match="Kunne ikke kontrollere katalogen.*HTTP 503.*tabell 12209"):
+        run_fetch(existing)
+    assert fingerprint(existing) == before
+    assert data_requests(server) == []
+
+
 # ------------------------------------------------------------------------------ failures mid-way
 
 
