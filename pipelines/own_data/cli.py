@@ -19,8 +19,8 @@ from .store import DatabaseBusy, default_db_path, import_parsed, plan
 
 import_app = typer.Typer(add_completion=False, no_args_is_help=True,
                          help="Importer kommunens egne filer: budsjett/regnskap, sykefravær, enhetsmål, budsjettramme.")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOpt = typer.Option(None, "--db", help="Databasefil (standard: $KOSTRA_DB eller data/kostra.duckdb)")
 SheetOpt = typer.Option(None, "--sheet", help="Arknavn i XLSX-filen (standard: første ark)")

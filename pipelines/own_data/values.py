@@ -44,7 +44,7 @@ def number_expr(col: str, *, allow_percent: bool = False) -> pl.Expr:
     )
     # only plain decimal syntax may reach the cast: Rust's float parser would accept "inf", "nan", "1e5"
     s = pl.when(s.str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)$")).then(s).otherwise(pl.lit(None, dtype=pl.String))
-    return s.cast(pl.Float64, strict=False)
+    return s.cast(pl.Float64, strict=False).alias(col)
 
 
 def is_empty_expr(col: str) -> pl.Expr:
