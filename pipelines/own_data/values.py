@@ -19,32 +19,48 @@ def number_expr(col: str, *, allow_percent: bool = False) -> pl.Expr:
     `,` and `.` occur the last one is the decimal mark; a single `,` is a decimal comma; repeated `,` or `.`
     are thousands separators. A lone dash or empty cell is empty (null). Unparseable text gives null;
     callers compare with the raw text to report it.
+
+    Built as a chain of single-use steps (each `pipe` evaluates its input once): referring to the same
+    sub-expression in several when/then branches made polars evaluate it again per branch.
     """
-    s = pl.col(col).str.replace_all(r"\s", "")
-    s = s.str.replace_all("[−–—]", "-")
+    s = pl.col(col).str.replace_all(r"\s", "").str.replace_all("[−–—]", "-")
     s = s.str.replace(r"(?i)(kr|nok|,-|\.-)$", "")
     if allow_percent:
         s = s.str.replace(r"%$", "")
-    s = pl.when(s.str.contains(r"^\(.*\)$")).then(pl.lit("-") + s.str.slice(1).str.strip_suffix(")")).otherwise(s)
-    s = pl.when(s.str.contains(r"^\d[\d.,]*-$")).then(pl.lit("-") + s.str.strip_suffix("-")).otherwise(s)
-    n_comma = s.str.count_matches(",")
-    n_dot = s.str.count_matches(r"\.")
-    s = (
-        pl.when((n_comma > 0) & (n_dot > 0) & s.str.contains(r",\d*$"))
-        .then(s.str.replace_all(r"\.", "").str.replace(",", "."))
-        .when((n_comma > 0) & (n_dot > 0))
-        .then(s.str.replace_all(",", ""))
-        .when(n_comma == 1)
-        .then(s.str.replace(",", "."))
-        .when(n_comma > 1)
-        .then(s.str.replace_all(",", ""))
-        .when(n_dot > 1)
-        .then(s.str.replace_all(r"\.", ""))
-        .otherwise(s)
-    )
+    # (12) and 12- are negative
+    s = s.str.replace(r"^\((.*)\)$", "-$1").str.replace(r"^(\d[\d.,]*)-$", "-$1")
+    # both separators: the last one is the decimal mark -> drop the other, normalise the decimal to "."
+    s = s.str.replace(r"^([+-]?\d{1,3}(?:\.\d{3})+),(\d*)$", "${1}d${2}").str.replace(
+        r"^([+-]?\d{1,3}(?:,\d{3})+)\.(\d*)$", "${1}d${2}")
+    s = s.map_batches(_separators, return_dtype=pl.String)
     # only plain decimal syntax may reach the cast: Rust's float parser would accept "inf", "nan", "1e5"
-    s = pl.when(s.str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)$")).then(s).otherwise(pl.lit(None, dtype=pl.String))
+    s = s.str.extract(r"^([+-]?(?:\d+\.?\d*|\.\d+))$", 1)
     return s.cast(pl.Float64, strict=False).alias(col)
+
+
+def _separators(s: pl.Series) -> pl.Series:
+    """Runs once per column on the whole series: resolves thousands separators and the decimal mark."""
+    has_d = s.str.contains("d", literal=True)
+    n_comma = s.str.count_matches(",", literal=True)
+    n_dot = s.str.count_matches(".", literal=True)
+    grouped = s.str.replace_all(r"[.,]", "").str.replace("d", ".", literal=True)
+    single_comma = s.str.replace(",", ".", literal=True)
+    no_commas = s.str.replace_all(",", "", literal=True)
+    no_dots = s.str.replace_all(".", "", literal=True)
+    out = (
+        pl.DataFrame({"s": s, "has_d": has_d, "c": n_comma, "d": n_dot, "g": grouped, "sc": single_comma,
+                      "nc": no_commas, "nd": no_dots})
+        .select(
+            pl.when(pl.col("has_d")).then(pl.col("g"))
+            .when((pl.col("c") == 1) & (pl.col("d") == 0)).then(pl.col("sc"))
+            .when((pl.col("c") > 1) & (pl.col("d") == 0)).then(pl.col("nc"))
+            .when((pl.col("d") > 1) & (pl.col("c") == 0)).then(pl.col("nd"))
+            .when((pl.col("c") > 0) & (pl.col("d") > 0)).then(pl.lit(None, dtype=pl.String))
+            .otherwise(pl.col("s"))
+        )
+        .to_series()
+    )
+    return out.alias(s.name)
 
 
 def is_empty_expr(col: str) -> pl.Expr:
