@@ -220,7 +220,10 @@ def _import_own_demo(con: duckdb.DuckDBPyConnection) -> None:
         own_data.import_demo(con)
 
 
-def build(raw_dir: Path | None = None, db_path: Path | None = None, *, verify: bool = True) -> BuildResult:
+def build(raw_dir: Path | None = None, db_path: Path | None = None, *, verify: bool = True,
+          recorded_raw_dir: Path | None = None) -> BuildResult:
+    """Build from `raw_dir`; `recorded_raw_dir` is where the raw files will live afterwards (fetch builds from a
+    temp dir that is then renamed into place), recorded in build_info."""
     started = time.perf_counter()
     raw_dir = Path(raw_dir or RAW_DIR)
     db_path = Path(db_path or default_db_path())
@@ -252,7 +255,7 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, verify: b
             is_demo = ssb_demo or klass_demo
             info = {
                 "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-                "raw_dir": str(raw_dir),
+                "raw_dir": str(recorded_raw_dir or raw_dir),
                 "is_demo": str(is_demo).lower(),
                 "ssb_is_demo": str(ssb_demo).lower(),
                 "klass_is_demo": str(klass_demo).lower(),

@@ -500,7 +500,7 @@ def fetch_all(
         # 3. build from the new directory (atomic for the database)
         kept_db = _keep_old_db(db_path)
         try:
-            result = build(work, db_path)
+            result = build(work, db_path, recorded_raw_dir=raw_dir)
         except BuildError as exc:
             raise FetchFailed(f"Dataene fra SSB/KLASS kunne ikke bygges, rådata og database er uendret: {exc}") from None
 
