@@ -33,10 +33,10 @@ class Selection:
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     def query_params(self) -> dict[str, str]:
-        params = {"kommune": self.municipality, "fra": str(self.from_year), "til": str(self.to_year)}
-        if self.comparisons:
-            params["sammenlign"] = ",".join(self.comparisons)
-        return params
+        # `sammenlign` is always written, empty when the user removed every comparison: a missing key means
+        # "use the defaults", so dropping it would bring the defaults back on the next run or a shared link.
+        return {"kommune": self.municipality, "sammenlign": ",".join(self.comparisons),
+                "fra": str(self.from_year), "til": str(self.to_year)}
 
 
 def _clean(text: str, limit: int = 40) -> str:

@@ -62,12 +62,12 @@ def selection_sidebar() -> Selection:
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:
         st.query_params.from_dict(wanted)
-    signature = tuple(sorted(wanted.items()))
-    if st.session_state.get("_selection_signature") != signature:
-        st.session_state["w_kommune"] = sel.municipality
-        st.session_state["w_sammenlign"] = [c for c in sel.comparisons if c in names]
-        st.session_state["w_years"] = (sel.from_year, sel.to_year)
-        st.session_state["_selection_signature"] = signature
+    # The URL is the truth. Widget ids differ per page, so after a page switch the sidebar widgets would start
+    # from their first option while the page shows the URL's selection; they are therefore set from the URL on
+    # every run. After a widget change its callback has already written the URL, so the user's choice stands.
+    st.session_state["w_kommune"] = sel.municipality
+    st.session_state["w_sammenlign"] = [c for c in sel.comparisons if c in names]
+    st.session_state["w_years"] = (sel.from_year, sel.to_year)
 
     def changed() -> None:
         muni = st.session_state["w_kommune"]
@@ -75,7 +75,6 @@ def selection_sidebar() -> Selection:
         a, b = st.session_state["w_years"]
         new = Selection(muni, tuple(comps), int(a), int(b))
         st.query_params.from_dict(new.query_params())
-        st.session_state["_selection_signature"] = tuple(sorted(new.query_params().items()))
 
     codes = list(names)
     with st.sidebar:
@@ -224,3 +223,19 @@ def age_chart(sel: Selection, *, key: str) -> None:
     download = queries.long_table(frame.with_columns((frame["series"] + " – " + frame["age_group"]).alias("series")),
                                   unit="%", decimals=1)
     chart_with_data(fig, table, download, key=key, title=title)
+
+
+def overview_profile(sel: Selection, indicator_ids: list[str], *, key: str) -> None:
+    from dashboard import charts
+    frame = queries.overview_index(sel.municipality, sel.to_year, indicator_ids)
+    name = queries.municipality_names().get(sel.municipality, sel.municipality)
+    group = queries.group_of(sel.municipality, sel.to_year)[1] or "KOSTRA-gruppen"
+    title = f"{name} sammenlignet med {group} {sel.to_year} (gruppen = 100)"
+    text = charts.ChartText(title=title, subtitle="Over 100: høyere enn gruppen. Egen beregning på SSBs tall.",
+                            source=queries.source_line(indicator_ids),
+                            is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
+    fig = charts.index_bar(frame, text)
+    table = frame.select(pl.col("indicator").alias("Indikator"), pl.col("own_text").alias(name),
+                         pl.col("group_text").alias(group), pl.col("value").round(1).alias("Indeks (gruppen = 100)"),
+                         pl.col("status").alias("Symbol"))
+    chart_with_data(fig, table, table, key=key, title=title)
