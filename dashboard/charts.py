@@ -57,7 +57,7 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int =
     )
     fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside")
     fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
-    fig.add_annotation(text=text.source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 4,
+    fig.add_annotation(text=_wrap(text.source), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 4,
                        xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#555"},
                        align="left")
     if text.is_demo:
@@ -66,6 +66,12 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int =
                            font={"size": 12, "color": "#8A1C00"}, bgcolor="#FFE8D6", bordercolor="#D55E00",
                            borderwidth=1, borderpad=3, name="demodata")
     return fig
+
+
+def _wrap(line: str, width: int = 120) -> str:
+    """Long source lines break onto several lines instead of running off the figure."""
+    import textwrap
+    return "<br>".join(textwrap.wrap(line, width)) or line
 
 
 def _axis_format(unit: str, decimals: int) -> dict:
@@ -240,3 +246,24 @@ def waterfall(steps: list[tuple[str, float, str]], text: ChartText, *, unit: str
     fig.update_yaxes(**_axis_format(unit, decimals))
     fig.update_xaxes(tickangle=-30, automargin=True)
     return _finish(fig, text, height=560, bottom=190)
+
+
+def index_bar(frame: pl.DataFrame, text: ChartText) -> go.Figure:
+    """Each indicator as an index of the KOSTRA group (= 100): one glance at where the municipality stands.
+
+    frame columns: indicator, value (index), status, own_text, group_text.
+    """
+    data = frame.reverse()
+    values = data["value"].to_list()
+    hover = [f"{i}: {o} (gruppen: {g})" + ("" if v is not None else f" – {s}: {fmt.status_meaning(s)}")
+             for i, o, g, v, s in zip(data["indicator"], data["own_text"], data["group_text"], values, data["status"])]
+    fig = go.Figure(go.Bar(
+        x=[(v - 100) if v is not None else 0 for v in values], base=100, y=data["indicator"].to_list(),
+        orientation="h", marker={"color": [SELECTED if v is not None else OTHER for v in values]},
+        text=[fmt.number(v, 0) if v is not None else (s or "..") for v, s in zip(values, data["status"])],
+        textposition="outside", customdata=hover, hovertemplate="%{customdata}<extra></extra>", name="",
+    ))
+    fig.add_vline(x=100, line={"color": GROUP, "width": 2, "dash": "dash"})
+    fig.update_xaxes(title="Indeks, KOSTRA-gruppen = 100", tickformat=",.0f")
+    fig.update_yaxes(automargin=True)
+    return _finish(fig, text, height=max(380, 40 * len(values) + 200))

@@ -416,3 +416,26 @@ def source_notes() -> dict[str, list[str]]:
 
 def symbol_table() -> pl.DataFrame:
     return pl.DataFrame({"Symbol": list(fmt.STATUS_MEANING), "Betydning": list(fmt.STATUS_MEANING.values())})
+
+
+def overview_index(municipality: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
+    """The municipality's figure as an index of its KOSTRA group's (group = 100). Our calculation, for a one-glance
+    profile chart. columns: indicator, value (index), status, own_text, group_text, is_demo"""
+    frame = overview(municipality, year, indicator_ids)
+    infos = indicators()
+    rows = []
+    for r in frame.iter_rows(named=True):
+        info = infos[r["indicator_id"]]
+        if info.kind != "ratio":
+            continue  # counts depend on size; an index against a group total says nothing
+        ok = r["value"] is not None and r["group_value"] not in (None, 0)
+        rows.append({
+            "indicator": info.short_label,
+            "value": r["value"] / r["group_value"] * 100 if ok else None,
+            "status": None if ok else (r["status"] or r["group_status"] or ".."),
+            "own_text": fmt.with_unit(r["value"], info.unit, info.decimals, status=r["status"]),
+            "group_text": fmt.with_unit(r["group_value"], info.unit, info.decimals, status=r["group_status"]),
+            "is_demo": bool(r["is_demo"]),
+        })
+    return pl.DataFrame(rows, schema={"indicator": pl.Utf8, "value": pl.Float64, "status": pl.Utf8,
+                                      "own_text": pl.Utf8, "group_text": pl.Utf8, "is_demo": pl.Boolean})
