@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from .validate import (
-    Context, check_duplicates, present, require, split_codes, to_number, to_year_and_month,
+    Context, check_duplicates, present, require, split_codes, split_units, to_number, to_year_and_month,
 )
 
 AMOUNTS = ("original_budget", "budget_changes", "revised_budget", "accounts")
@@ -23,11 +23,11 @@ def build(df: pl.DataFrame, ctx: Context, factor: float, found: list[str], **_) 
     if not require(df, ctx, [("unit_code", "unit_name"), ("year", "period"),
                              ("original_budget", "revised_budget", "accounts")], found):
         return None
-    df = split_codes(df, "unit_code", "unit_name")
+    df = split_units(df)
     df = split_codes(df, "service_code", "service_name")
     df = split_codes(df, "art_code", "art_name")
-    no_unit = df.filter(pl.all_horizontal([pl.col(c).is_null() for c in ("unit_code", "unit_name") if present(df, c)]))
-    ctx.add_many(no_unit, "unit_code" if present(df, "unit_code") else "unit_name", lambda r: "mangler ansvar/enhet")
+    no_unit = df.filter(pl.col("unit_code").is_null() & pl.col("unit_name").is_null())
+    ctx.add_many(no_unit, "unit_code" if "unit_code" in ctx.headers else "unit_name", lambda r: "mangler ansvar/enhet")
     df = to_year_and_month(df, ctx, "year", "period", month_required=False)
     for name in AMOUNTS:
         df = to_number(df, ctx, name)

@@ -5,7 +5,7 @@ import re
 
 import polars as pl
 
-from .validate import Context, check_duplicates, present, require, split_codes, to_bool, to_number
+from .validate import Context, check_duplicates, present, require, split_units, to_bool, to_number
 
 COLUMNS = {
     "unit_code": pl.String, "unit_name": pl.String, "year": pl.Int32, "indicator": pl.String,
@@ -21,9 +21,9 @@ LOWER_IS_BETTER = re.compile(r"fravær|fravaer|avvik|ventetid|klage|overtid|turn
 def build(df: pl.DataFrame, ctx: Context, found: list[str], **_) -> pl.DataFrame | None:
     if not require(df, ctx, [("unit_code", "unit_name"), ("year",), ("indicator",), ("goal", "result")], found):
         return None
-    df = split_codes(df, "unit_code", "unit_name")
-    no_unit = df.filter(pl.all_horizontal([pl.col(c).is_null() for c in ("unit_code", "unit_name") if present(df, c)]))
-    ctx.add_many(no_unit, "unit_code" if present(df, "unit_code") else "unit_name", lambda r: "mangler enhet")
+    df = split_units(df)
+    no_unit = df.filter(pl.col("unit_code").is_null() & pl.col("unit_name").is_null())
+    ctx.add_many(no_unit, "unit_code" if "unit_code" in ctx.headers else "unit_name", lambda r: "mangler enhet")
     ctx.add_many(df.filter(pl.col("indicator").is_null()), "indicator", lambda r: "mangler indikator")
     df = to_number(df, ctx, "year", integer=True)
     ctx.add_many(df.filter(pl.col("year").is_null()), "year", lambda r: "mangler år")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from .validate import (
-    Context, check_duplicates, check_range, present, require, split_codes, to_number, to_year_and_month,
+    Context, check_duplicates, check_range, present, require, split_units, to_number, to_year_and_month,
 )
 
 DAYS = ("sick_days", "self_certified_days", "doctor_certified_days", "short_term_days", "long_term_days",
@@ -24,9 +24,9 @@ def build(df: pl.DataFrame, ctx: Context, found: list[str], **_) -> pl.DataFrame
     if not require(df, ctx, [("unit_code", "unit_name"), ("year", "month"), ("sick_days", "sick_leave_pct",
                                                                               "self_certified_days")], found):
         return None
-    df = split_codes(df, "unit_code", "unit_name")
-    no_unit = df.filter(pl.all_horizontal([pl.col(c).is_null() for c in ("unit_code", "unit_name") if present(df, c)]))
-    ctx.add_many(no_unit, "unit_code" if present(df, "unit_code") else "unit_name", lambda r: "mangler enhet")
+    df = split_units(df)
+    no_unit = df.filter(pl.col("unit_code").is_null() & pl.col("unit_name").is_null())
+    ctx.add_many(no_unit, "unit_code" if "unit_code" in ctx.headers else "unit_name", lambda r: "mangler enhet")
     df = to_year_and_month(df, ctx, "year", "month", month_required=True)
     for name in DAYS:
         df = to_number(df, ctx, name)

@@ -71,13 +71,13 @@ def _scope_sql(kind: str) -> str:
 
 
 def _scope(kind: str, rows: pl.DataFrame) -> pl.DataFrame:
-    cols = {"budget": ["year", "period"], "sick-leave": ["year", "month"], "goals": ["unit_code", "unit_name", "year"],
+    """The slices the file covers, with how many of its rows fall in each (labels come from `_label`)."""
+    keys = {"budget": ["year", "period"], "sick-leave": ["year", "month"], "goals": ["unit_code", "year"],
             "budget-frame": ["frame_name"]}[kind]
-    counted = rows.group_by(cols[:1] + cols[2:] if kind == "goals" else cols).agg(pl.len().alias("new_rows"))
+    aggs = [pl.len().alias("new_rows")]
     if kind == "goals":
-        names = rows.group_by(["unit_code", "year"]).agg(pl.col("unit_name").drop_nulls().first())
-        counted = counted.join(names, on=["unit_code", "year"], how="left")
-    return counted.sort(pl.all().exclude("new_rows"), nulls_last=False)
+        aggs.append(pl.col("unit_name").drop_nulls().first())
+    return rows.group_by(keys).agg(aggs).sort(keys, nulls_last=False)
 
 
 def _label(kind: str, rec: dict) -> str:

@@ -107,6 +107,23 @@ def split_codes(df: pl.DataFrame, code: str, name: str) -> pl.DataFrame:
     return df.with_columns(names.alias(name))
 
 
+def split_units(df: pl.DataFrame) -> pl.DataFrame:
+    """Unit code and name from the file's unit columns, also when only a name column holds "3110 Nord"."""
+    if present(df, "unit_code"):
+        df = split_codes(df, "unit_code", "unit_name")
+        if not present(df, "unit_name"):
+            df = df.with_columns(pl.lit(None, dtype=pl.String).alias("unit_name"))
+        return df
+    values = [v for v in df["unit_name"].unique().to_list() if v is not None]
+    split = {v: split_code_name(v) for v in values}
+    codes = {k: (c if n else None) for k, (c, n) in split.items()}
+    names = {k: (n if n else k) for k, (c, n) in split.items()}
+    return df.with_columns(
+        df["unit_name"].replace_strict(codes, default=None, return_dtype=pl.String).alias("unit_code"),
+        df["unit_name"].replace_strict(names, default=None, return_dtype=pl.String).alias("unit_name"),
+    )
+
+
 def to_year_and_month(df: pl.DataFrame, ctx: Context, year: str, period: str, *, month_required: bool):
     """Fill `year` (Int64) and `period` (Int64 month or null) from År and/or Periode columns."""
     has_year, has_period = present(df, year), present(df, period)

@@ -4,7 +4,6 @@ byte-identical."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import duckdb

@@ -220,3 +220,11 @@ def test_the_2016_report_figures(tmp_path, db):
     assert statuses["Medarbeiderundersøkelse"] == "no_data"
     # the goals file names the unit only; with the budget's register it resolves to the same unit code
     assert rows(db, "SELECT DISTINCT unit_code FROM own_unit_goal") == [("3100",)]
+
+
+def test_code_and_name_in_the_unit_name_column_are_split(tmp_path, db):
+    sick = write(tmp_path, "syk.csv", "Enhet;År;Måned;Sykefravær %", "3210 Solheim sykehjem;2024;1;11,4",
+                 "Dagsenteret;2024;1;3")
+    import_file(db, "sick-leave", sick)
+    assert rows(db, "SELECT unit_code, unit_name FROM own_sick_leave ORDER BY 1") == [
+        ("3210", "Solheim sykehjem"), ("Dagsenteret", "Dagsenteret")]
