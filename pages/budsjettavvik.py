@@ -1,0 +1,104 @@
+"""Budsjettavvik: revised budget against accounts per unit and in total, the year-to-date trend, drill-down
+sector -> unit -> art, and the budget frame waterfall per year of the economic plan."""
+import streamlit as st
+
+from dashboard import charts, own_charts, own_ui, ui
+from dashboard import own_queries as oq
+
+with ui.friendly_errors():
+    own_ui.demo_label("budget")
+    sel = own_ui.selection_sidebar("budget", prefix="bud")
+    st.title("Budsjettavvik")
+    if sel.year is None:
+        own_ui.no_data("budsjett- og regnskapstall")
+    else:
+        scale = 1000 if st.sidebar.radio("Beløp i", ["kr", "1000 kr"], horizontal=True, key="bud_scale") == "1000 kr" \
+            else 1
+        names = oq.unit_names()
+        who = "alle enheter" if sel.is_all else names.get(sel.unit, sel.unit)
+        period = sel.period_label()
+        source = oq.source_line("budget")
+        demo = oq.is_demo("budget")
+        units = oq.budget_units(sel.year, sel.to_month, sel.unit)
+        if units.is_empty():
+            st.info(f"Ingen budsjett- eller regnskapstall for {who} i {period}.")
+        else:
+            total = oq.budget_total(units).row(0, named=True)
+            st.caption(f"{who.capitalize() if sel.is_all else who}, {period}. Avvik = revidert budsjett − regnskap: "
+                       "positivt er mindreforbruk, negativt merforbruk. Økonomisk måloppnåelse = regnskap / revidert "
+                       "budsjett.")
+            c1, c2, c3, c4 = st.columns(4)
+            c1.metric("Revidert budsjett", oq.amount_text(total["revised_budget"], scale), border=True)
+            c2.metric("Regnskap", oq.amount_text(total["accounts"], scale), border=True)
+            c3.metric("Avvik", oq.deviation_text(total["deviation"], scale).capitalize(), border=True,
+                      help="Revidert budsjett minus regnskap.")
+            c4.metric("Økonomisk måloppnåelse", oq.pct_text(total["attainment_pct"], None, 1), border=True,
+                      help="Regnskap delt på revidert budsjett. Over 100 % betyr merforbruk.")
+
+            st.subheader(f"Per enhet, {period}")
+            table_frame = oq.with_total(units) if sel.is_all else units
+            table = oq.budget_table(table_frame, scale=scale)
+            own_ui.table_with_downloads(
+                table, oq.budget_download(table_frame), key="units", title=f"Budsjettavvik per enhet {sel.period}",
+                caption="Sortert med størst merforbruk først; rader med merforbruk er markert. " + source,
+                styler=own_ui.highlight_rows(table, [d is not None and d < 0 for d in table_frame["deviation"]]))
+            if sel.is_all:
+                title = f"Avvik fra revidert budsjett per enhet, {period} ({'1000 kr' if scale == 1000 else 'kr'})"
+                fig = own_charts.deviation_bar(units, charts.ChartText(
+                    title=title, subtitle="Rødt er merforbruk, blått mindreforbruk", source=source, is_demo=demo),
+                    scale=scale)
+                ui.chart_with_data(fig, table, oq.budget_download(units), key="deviation", title=title)
+
+            st.subheader("Gjennom året")
+            monthly = oq.budget_monthly(sel.year, sel.to_month, sel.unit)
+            title = f"Revidert budsjett og regnskap per måned og hittil i år, {who}, {period} " \
+                    f"({'1000 kr' if scale == 1000 else 'kr'})"
+            fig = own_charts.budget_trend(monthly, charts.ChartText(title=title, source=source, is_demo=demo),
+                                          scale=scale)
+            ui.chart_with_data(fig, oq.monthly_table(monthly, scale=scale), oq.monthly_download(monthly, sel.year),
+                               key="trend", title=title)
+
+            st.subheader("Drill ned: sektor → enhet → art")
+            sectors = oq.budget_sectors(sel.year, sel.to_month)
+            st.markdown("**Sektorer**")
+            own_ui.table_with_downloads(oq.budget_table(sectors, scale=scale, level="sector"),
+                                        oq.budget_download(sectors, level="sector"), key="sectors",
+                                        title=f"Budsjettavvik per sektor {sel.period}")
+            sector_names = sectors["sector"].to_list()
+            sector = st.selectbox("Velg sektor", sector_names, key="bud_drill_sector")
+            sector_units = oq.budget_units(sel.year, sel.to_month, sector=sector)
+            st.markdown(f"**Enheter i {sector}**")
+            own_ui.table_with_downloads(oq.budget_table(sector_units, scale=scale),
+                                        oq.budget_download(sector_units), key="sector-units",
+                                        title=f"Budsjettavvik {sector} {sel.period}")
+            codes = sector_units["unit_code"].to_list()
+            start = oq.default_drill_unit(sector_units, sel.unit)
+            unit = st.selectbox("Velg enhet", codes, index=codes.index(start) if start in codes else 0,
+                                format_func=lambda c: f"{names.get(c, c)} ({c})", key=f"bud_drill_unit_{sector}")
+            arts = oq.budget_arts(sel.year, sel.to_month, unit)
+            st.markdown(f"**Arter for {names.get(unit, unit)}** (tjeneste og art, størst merforbruk først)")
+            own_ui.table_with_downloads(oq.budget_table(arts, scale=scale, level="art"),
+                                        oq.budget_download(arts, level="art"), key="arts",
+                                        title=f"Budsjettavvik per art {unit} {sel.period}")
+
+    st.subheader("Budsjettramme")
+    frame_names = oq.frame_names()
+    if not frame_names:
+        st.info("Ingen budsjettramme er importert ennå (filtype «budsjettramme» under «Importer egne data»).")
+    else:
+        if not oq.is_demo("budget"):
+            own_ui.demo_label("budget-frame")
+        frame_name = st.selectbox("Ramme", frame_names, key="bud_frame") if len(frame_names) > 1 else frame_names[0]
+        years = oq.frame_years(frame_name)
+        st.caption("Fra fjorårets vedtatte ramme gjennom hver endring (pris- og lønnsvekst, nye tiltak, innsparinger, "
+                   "overføringer) til korrigert ramme, for hvert år i økonomiplanen. Tall i 1000 kr.")
+        for tab, year in zip(st.tabs([str(y) for y in years]), years):
+            with tab:
+                title = f"Budsjettramme {frame_name}: {year} (1000 kr)"
+                fig = own_charts.frame_waterfall(oq.frame_steps(frame_name, year), charts.ChartText(
+                    title=title, subtitle="Grått: ramme · rødt: økning · blått: reduksjon",
+                    source=oq.source_line("budget-frame"), is_demo=oq.is_demo("budget-frame")))
+                ui.chart_with_data(fig, oq.frame_table(frame_name, year), oq.frame_download(frame_name),
+                                   key=f"frame-{year}", title=title)
+    st.subheader("Gå videre")
+    own_ui.page_links(sel)

@@ -1,0 +1,76 @@
+"""Sykefravær: sick leave per unit per month and rolling 12 months against each unit's goal, egenmeldt vs
+legemeldt and short vs long term. Units too small to show (privacy) appear as ':'."""
+import streamlit as st
+
+from dashboard import charts, own_charts, own_ui, ui
+from dashboard import own_queries as oq
+
+with ui.friendly_errors():
+    own_ui.demo_label("sick-leave")
+    sel = own_ui.selection_sidebar("sick-leave", prefix="syk")
+    st.title("Sykefravær")
+    if sel.year is None:
+        own_ui.no_data("sykefraværstall")
+    else:
+        names = oq.unit_names()
+        who = "alle enheter" if sel.is_all else names.get(sel.unit, sel.unit)
+        period = sel.period_label()
+        source = oq.source_line("sick-leave")
+        demo = oq.is_demo("sick-leave")
+        units = oq.sick_leave_units(sel.year, sel.to_month, sel.unit)
+        if units.is_empty():
+            st.info(f"Ingen sykefraværstall for {who} i {period}.")
+        else:
+            st.caption(f"{who[:1].upper() + who[1:]}, {period}. Sykefravær = tapte dagsverk / avtalte dagsverk. "
+                       f"Enheter med færre enn 5 ansatte vises som «:» av personvernhensyn.")
+            over = units.filter(units["over_goal"])["unit_name"].to_list()
+            if sel.is_all:
+                c1, c2 = st.columns(2)
+                c1.metric("Enheter over målet", f"{len(over)} av {units.height}", border=True)
+                c2.metric("Enheter som vises som «:»", str((units["status"] == ":").sum()), border=True,
+                          help="Færre enn 5 ansatte: tallene vises ikke av personvernhensyn.")
+                if over:
+                    st.warning("Over målet: " + ", ".join(over) + ".")
+            else:
+                row = units.row(0, named=True)
+                c1, c2, c3 = st.columns(3)
+                c1.metric(f"Sykefravær {period}", oq.pct_text(row["sick_leave_pct"], row["status"], 2), border=True)
+                c2.metric("Rullerende 12 måneder", oq.pct_text(row["rolling_12_pct"], row["status"], 2), border=True)
+                c3.metric("Mål", oq.pct_text(row["goal_pct"], None, 1) if row["goal_pct"] is not None else "Mangler mål",
+                          border=True)
+                st.markdown(f"**Status:** {oq.STATUS_TEXT[row['goal_status']]}")
+
+            st.subheader(f"Per enhet, {period}")
+            table = oq.sick_leave_table(units)
+            own_ui.table_with_downloads(
+                table, oq.sick_leave_download(units, sel.year, sel.to_month), key="units",
+                title=f"Sykefravær per enhet {sel.period}",
+                caption="Markerte rader er over målet. «:» = vises ikke av personvernhensyn. " + source,
+                styler=own_ui.highlight_rows(table, units["over_goal"].to_list()))
+            title = f"Sykefravær per enhet mot mål, {period} (prosent)"
+            fig = own_charts.sick_leave_bar(units, charts.ChartText(
+                title=title, subtitle="Rødt: over målet · blått: innenfor målet · svart strek: enhetens mål",
+                source=source, is_demo=demo))
+            ui.chart_with_data(fig, table, oq.sick_leave_download(units, sel.year, sel.to_month), key="bar", title=title)
+
+            st.subheader("Måned for måned")
+            monthly = oq.sick_leave_monthly(sel.year, sel.to_month, sel.unit)
+            measure = st.radio("Vis", ["Per måned", "Rullerende 12 måneder"], horizontal=True, key="syk_measure")
+            col = "sick_leave_pct" if measure == "Per måned" else "rolling_12_pct"
+            title = f"Sykefravær {measure.lower()}, {who}, {period} (prosent)"
+            fig = own_charts.sick_leave_trend(monthly, charts.ChartText(
+                title=title, subtitle="Rullerende 12 måneder: de siste tolv månedene til og med måneden",
+                source=source, is_demo=demo), measure=col, single_unit=not sel.is_all)
+            ui.chart_with_data(fig, oq.sick_leave_monthly_table(monthly), oq.sick_leave_monthly_download(monthly),
+                               key="trend", title=title)
+
+            st.subheader("Egenmeldt og legemeldt, korttid og langtid")
+            split = st.radio("Fordeling", ["Egenmeldt / legemeldt", "Korttid / langtid"], horizontal=True,
+                             key="syk_split")
+            title = f"Sykefravær fordelt på {split.lower().replace(' / ', ' og ')}, {period} (prosent av avtalte dagsverk)"
+            fig = own_charts.sick_leave_split(units, charts.ChartText(title=title, source=source, is_demo=demo),
+                                              split="certification" if split.startswith("Egen") else "duration")
+            ui.chart_with_data(fig, table, oq.sick_leave_download(units, sel.year, sel.to_month), key="split",
+                               title=title)
+    st.subheader("Gå videre")
+    own_ui.page_links(sel)
