@@ -1,0 +1,178 @@
+"""AppTest for the analyst pages: default view, a URL-given selection, hostile URLs, and URL updates."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+# page file -> number of plotly charts in the default view
+PAGES = {
+    "pages/oversikt.py": 1,
+    "pages/kostnad_per_mottaker.py": 3,
+    "pages/institusjon_vs_hjemme.py": 4,
+    "pages/brukere.py": 4,
+}
+SELECTION_PAGES = list(PAGES)
+
+HOSTILE = [
+    {"kommune": "<script>alert(1)</script>"},
+    {"kommune": "3805'; DROP TABLE region;--"},
+    {"kommune": "9999"},
+    {"kommune": "abcd"},
+    {"sammenlign": "3907,<img src=x onerror=alert(1)>,9999"},
+    {"sammenlign": "3907,4203,3201,3301,4204,3203,3205"},
+    {"fra": "2023", "til": "2016"},
+    {"fra": "1066", "til": "3000"},
+    {"fra": "'; DROP TABLE observation;--"},
+]
+
+
+def open_page(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    at.run()
+    return at
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(el.proto.spec)["layout"]["title"]["text"] for el in at.get("plotly_chart")]
+
+
+def texts(at: AppTest) -> str:
+    parts = [t.value for t in at.title] + [m.value for m in at.markdown] + chart_titles(at)
+    return "\n".join(parts)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def has_demo_label(at: AppTest) -> bool:
+    return any("demo-label" in m.value and "Demodata" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page, charts", PAGES.items())
+def test_default_view(db_env, page, charts):
+    at = open_page(page)
+    assert_clean(at)
+    assert len(at.title) == 1
+    assert len(at.get("plotly_chart")) == charts
+    assert has_demo_label(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.selectbox(key="w_kommune").value == "3909"
+    assert dict(at.query_params)["kommune"] == "3909"
+    if page == "pages/oversikt.py":
+        assert at.title[0].value == "Pleie og omsorg i Larvik 2024"
+        assert len(at.metric) == 9
+        assert all(m.value for m in at.metric)
+    else:
+        assert "Larvik" in "\n".join(chart_titles(at) + [m.value for m in at.markdown])
+
+
+def test_kilder_lists_every_indicator_and_the_grouping_note(db_env):
+    at = open_page("pages/kilder.py")
+    assert_clean(at)
+    assert at.title[0].value == "Kilder og definisjoner"
+    assert has_demo_label(at)
+    sources = at.dataframe[0].value
+    assert len(sources) == 20
+    assert {"Indikator", "Kilde", "Statistikkvariabel", "Oppdatert hos SSB", "Hentet", "Data"} <= set(sources.columns)
+    assert set(sources["Data"]) == {"Demodata"}
+    assert any("demodata" in m.value for m in at.markdown)
+
+
+def test_kostnad_gap_in_kroner_is_labelled_own_calculation(db_env):
+    at = open_page("pages/kostnad_per_mottaker.py", {"kommune": "3909", "til": "2024"})
+    assert any("Med gruppens kostnad ville utgiftene vært" in m.value for m in at.markdown)
+    assert any("Egen beregning" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page", SELECTION_PAGES)
+def test_url_selection_is_reproduced(db_env, page):
+    at = open_page(page, {"kommune": "3805", "sammenlign": "3907,4203", "fra": "2016", "til": "2023"})
+    assert_clean(at)
+    assert at.selectbox(key="w_kommune").value == "3909"
+    assert at.multiselect(key="w_sammenlign").value == ["3907", "4203"]
+    assert tuple(at.slider(key="w_years").value) == (2016, 2023)
+    assert [w.value for w in at.warning] == ["Kommunenummer 3805 (Larvik) er i dag 3909 Larvik; viser Larvik."]
+    assert dict(at.query_params) == {"kommune": "3909", "sammenlign": "3907,4203", "fra": "2016", "til": "2023"}
+    if page == "pages/oversikt.py":
+        assert at.title[0].value == "Pleie og omsorg i Larvik 2023"
+    else:
+        assert any("Larvik" in t for t in chart_titles(at))
+        assert any("2016" in t or "2023" in t for t in chart_titles(at) + [s.value for s in at.subheader])
+
+
+def test_url_for_another_municipality_shows_it(db_env):
+    at = open_page("pages/kostnad_per_mottaker.py", {"kommune": "4203", "sammenlign": "", "fra": "2018",
+                                                     "til": "2024"})
+    assert_clean(at)
+    assert at.selectbox(key="w_kommune").value == "4203"
+    assert at.multiselect(key="w_sammenlign").value == []
+    titles = chart_titles(at)
+    assert any("Arendal" in t for t in titles) and not any("Larvik" in t for t in titles)
+
+
+@pytest.mark.parametrize("params", HOSTILE, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
+@pytest.mark.parametrize("page", ["pages/kostnad_per_mottaker.py", "pages/oversikt.py"])
+def test_hostile_url_gives_warning_and_default_view(db_env, page, params):
+    at = open_page(page, params)
+    assert_clean(at)
+    assert at.warning, "every correction is explained"
+    for w in at.warning:
+        assert "<script" not in w.value and "<img" not in w.value
+        assert "Traceback" not in w.value
+    muni = at.selectbox(key="w_kommune").value
+    assert muni == "3909" if "kommune" in params else True
+    a, b = at.slider(key="w_years").value
+    assert 2015 <= a <= b <= 2024
+    assert len(at.multiselect(key="w_sammenlign").value) <= 5
+    assert at.get("plotly_chart") or at.metric
+
+
+@pytest.mark.parametrize("page", ["pages/institusjon_vs_hjemme.py", "pages/brukere.py", "pages/kilder.py"])
+def test_hostile_url_on_other_pages_never_raises(db_env, page):
+    at = open_page(page, {"kommune": "<script>alert(1)</script>", "fra": "2023", "til": "2016"})
+    assert_clean(at)
+    if page != "pages/kilder.py":
+        assert len(at.warning) >= 2
+
+
+@pytest.mark.parametrize("page", SELECTION_PAGES)
+def test_changing_the_municipality_updates_the_url(db_env, page):
+    at = open_page(page)
+    at.selectbox(key="w_kommune").set_value("4203").run()
+    assert_clean(at)
+    params = dict(at.query_params)
+    assert params["kommune"] == "4203"
+    assert at.selectbox(key="w_kommune").value == "4203"
+    assert "Arendal" in texts(at)
+
+
+def test_changing_comparisons_and_years_updates_the_url(db_env):
+    at = open_page("pages/kostnad_per_mottaker.py")
+    at.multiselect(key="w_sammenlign").set_value(["3907"]).run()
+    assert dict(at.query_params)["sammenlign"] == "3907"
+    at.slider(key="w_years").set_range(2019, 2022).run()
+    assert_clean(at)
+    assert dict(at.query_params) == {"kommune": "3909", "sammenlign": "3907", "fra": "2019", "til": "2022"}
+    at.multiselect(key="w_sammenlign").set_value([]).run()
+    assert dict(at.query_params)["sammenlign"] == ""
+    at.run()
+    assert at.multiselect(key="w_sammenlign").value == [], "clearing the comparisons must stick"
+
+
+def test_selection_survives_a_page_switch(db_env):
+    at = open_page("pages/oversikt.py", {"kommune": "4203"})
+    at.switch_page("pages/kostnad_per_mottaker.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="w_kommune").value == "4203"
+    assert any("Arendal" in t for t in chart_titles(at))
