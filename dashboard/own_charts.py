@@ -26,6 +26,15 @@ def _empty(fig: go.Figure, text: ChartText, message: str = "Ingen tall for dette
     return charts._finish(fig, text)
 
 
+def _legend_below(fig: go.Figure, gap_px: int = 48) -> go.Figure:
+    """Put the legend below the tick labels: dashboard.charts places it for year axes, but month names and
+    percent ticks on the short plots here would be hidden under it."""
+    layout = fig.layout
+    plot_height = (layout.height or 500) - (layout.margin.t or 0) - (layout.margin.b or 0)
+    fig.update_layout(legend={"y": -gap_px / max(plot_height, 100)})
+    return fig
+
+
 def _money(value: float | None, scale: int) -> str:
     if value is None:
         return "Mangler tall"
@@ -93,21 +102,21 @@ def budget_trend(frame: pl.DataFrame, text: ChartText, *, scale: int = 1) -> go.
     fig.update_yaxes(tickformat=",.0f", ticksuffix=unit.replace(" ", NBSP), rangemode="tozero")
     for ann in fig.layout.annotations:
         ann.update(font={"size": 12, "color": "#444"}, x=0, xanchor="left")
-    return charts._finish(fig, text, height=620, bottom=150)
+    return _legend_below(charts._finish(fig, text, height=620, bottom=150), gap_px=36)
 
 
 def frame_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.Figure:
-    """The budget frame walk (amounts in 1000 kr) with dashboard.charts.waterfall."""
+    """The budget frame walk with dashboard.charts.waterfall; amounts in 1000 kr (the unit is in the title, so
+    the bar labels stay short)."""
     if not steps:
         return _empty(go.Figure(), text, "Ingen budsjettramme for dette året")
-    fig = charts.waterfall(steps, text, unit="1000 kr", decimals=0)
-    fig.update_layout(showlegend=False)
-    fig.update_xaxes(tickangle=0, tickfont={"size": 10})
-    fig.update_layout(height=620, margin={"b": 230})
-    # keep the source line at the foot below the taller tick labels
-    for ann in fig.layout.annotations:
+    fig = charts.waterfall(steps, text, unit="", decimals=0)
+    fig.update_layout(showlegend=False, height=640, margin={"b": 250})
+    fig.update_traces(textfont={"size": 11}, cliponaxis=False)
+    fig.update_xaxes(tickangle=-35, tickfont={"size": 11})
+    for ann in fig.layout.annotations:  # keep the source line below the slanted labels
         if ann.text == text.source:
-            ann.update(yshift=-226)
+            ann.update(yshift=-246)
     return fig
 
 
@@ -147,7 +156,7 @@ def sick_leave_bar(frame: pl.DataFrame, text: ChartText) -> go.Figure:
     top = max([v for v in values if v is not None] + [g for g in goals if g is not None] + [1])
     fig.update_xaxes(range=[0, top * 1.25], ticksuffix=f"{NBSP}%", tickformat=",.0f")
     fig.update_yaxes(automargin=True)
-    return charts._finish(fig, text, height=max(360, 46 * data.height + 200))
+    return _legend_below(charts._finish(fig, text, height=max(360, 46 * data.height + 200)))
 
 
 def sick_leave_trend(frame: pl.DataFrame, text: ChartText, *, measure: str = "sick_leave_pct",
@@ -168,6 +177,8 @@ def sick_leave_trend(frame: pl.DataFrame, text: ChartText, *, measure: str = "si
         months = [MONTHS[m - 1][:3] for m in part["month"].to_list()]
         values = part[measure].to_list()
         colour = COMPARISON[i % len(COMPARISON)] if not single_unit else ATTENTION
+        if suppressed:
+            colour = OTHER
         label = f"{name} (:) – vises ikke" if suppressed else name
         fig.add_trace(go.Scatter(
             x=months, y=values, name=label, mode="lines+markers", line={"color": colour, "width": 3},
@@ -195,7 +206,7 @@ def sick_leave_trend(frame: pl.DataFrame, text: ChartText, *, measure: str = "si
                                    xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font={"size": 15})
     fig.update_xaxes(categoryorder="array", categoryarray=[MONTHS[m - 1][:3] for m in months_all])
     fig.update_yaxes(ticksuffix=f"{NBSP}%", tickformat=",.1f", rangemode="tozero")
-    return charts._finish(fig, text, height=480)
+    return _legend_below(charts._finish(fig, text, height=500))
 
 
 def sick_leave_split(frame: pl.DataFrame, text: ChartText, *, split: str = "certification") -> go.Figure:
@@ -225,7 +236,7 @@ def sick_leave_split(frame: pl.DataFrame, text: ChartText, *, split: str = "cert
         if status == ":":
             fig.add_annotation(x=0, y=name, text="<b>:</b> vises ikke", showarrow=False, xanchor="left",
                                font={"size": 12, "color": "#555"})
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(ticksuffix=f"{NBSP}%", tickformat=",.1f")
     fig.update_yaxes(automargin=True)
-    return charts._finish(fig, text, height=max(340, 42 * data.height + 200))
+    return _legend_below(charts._finish(fig, text, height=max(340, 42 * data.height + 200)))

@@ -22,6 +22,7 @@ SOURCE_TEXT = {
     "budget-frame": "kommunens budsjettdokument (budsjettramme)",
 }
 SUPPRESSED = ":"
+deviation_label = metrics.deviation_label  # "mindreforbruk" | "merforbruk" | "i balanse" | "ingen data"
 SUPPRESSED_TEXT = "Vises ikke av personvernhensyn (færre enn 5 ansatte)"
 
 
@@ -174,6 +175,15 @@ def amount_text(value, scale: int) -> str:
     return fmt.with_unit(value / scale, "1000 kr" if scale == 1000 else "kr", 0)
 
 
+def compact_amount(value: float | None) -> str:
+    """'229,4 mill. kr' for key-figure cards, where a full kroner amount does not fit; smaller amounts in full."""
+    if value is None:
+        return "Mangler tall"
+    if abs(value) >= 1_000_000:
+        return f"{fmt.number(value / 1_000_000, 1)}{fmt.NBSP}mill.{fmt.NBSP}kr"
+    return fmt.kroner(value)
+
+
 def _signed_amount(value, scale: int) -> str:
     if value is None:
         return "Mangler tall"
@@ -201,7 +211,7 @@ def budget_table(frame: pl.DataFrame, *, scale: int = 1, level: str = "unit") ->
     elif level == "sector":
         first = [pl.col("sector").alias("Sektor")]
     else:
-        first = [pl.col("unit_name").alias("Enhet"), pl.col("unit_code").alias("Ansvar")]
+        first = [pl.col("unit_name").alias("Enhet"), pl.col("unit_code").fill_null("").alias("Ansvar")]
     rows = frame.to_dicts()
     return frame.select(first).with_columns(
         pl.Series("Revidert budsjett", [amount_text(r["revised_budget"], scale) for r in rows], dtype=pl.Utf8),
@@ -318,7 +328,8 @@ def _wrap(text: str, width: int = 24) -> str:
     return "<br>".join(lines)
 
 
-def frame_steps(frame_name: str, year: int, *, scale: int = 1000, width: int = 48) -> list[tuple[str, float, str]]:
+def frame_steps(frame_name: str, year: int, *, scale: int = 1000, width: int = 34,
+                wrap: int | None = None) -> list[tuple[str, float, str]]:
     """(label, amount, measure) for dashboard.charts.waterfall: start frame, each change, end frame."""
     steps, seen = [], set()
     for r in frame_lines(frame_name, year).iter_rows(named=True):
@@ -326,7 +337,9 @@ def frame_steps(frame_name: str, year: int, *, scale: int = 1000, width: int = 4
         text = r["description"]
         if r["ref_no"]:
             text = f"{r['ref_no']} {text}"
-        label = _wrap(_short(text, width))
+        label = _short(text, width)
+        if wrap:
+            label = _wrap(label, wrap)
         while label in seen:
             label += " "
         seen.add(label)
@@ -522,6 +535,9 @@ def unit_key_figures(unit: str, year: int, to_month: int = 12) -> dict:
                    attainment_pct=b["attainment_pct"],
                    revised_budget_text=amount_text(b["revised_budget"], 1), accounts_text=amount_text(b["accounts"], 1),
                    deviation_text=deviation_text(b["deviation"]),
+                   deviation_label=metrics.deviation_label(b["deviation"]),
+                   revised_budget_compact=compact_amount(b["revised_budget"]),
+                   accounts_compact=compact_amount(b["accounts"]), deviation_compact=compact_amount(b["deviation"]),
                    attainment_text=fmt.percent(b["attainment_pct"], 1) if b["attainment_pct"] is not None
                    else "Mangler tall")
     if not sick.is_empty():

@@ -18,6 +18,12 @@ OWN_PAGES = [
 ]
 _LAST = "_own_last_selection"
 
+METRIC_CSS = """
+<style>
+[data-testid="stMetricValue"] { font-size: 1.8rem; }
+</style>
+"""
+
 PRINT_CSS = """
 <style>
 @media print {
@@ -156,8 +162,9 @@ def page_links(sel: OwnSelection | None = None) -> None:
             st.page_link(path, label=label, query_params=params or None)
 
 
-def print_style() -> None:
-    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+def page_style(*, printable: bool = False) -> None:
+    """Smaller key-figure values (kroner amounts must fit four to a row) and, for the scorecard, the A4 print style."""
+    st.markdown(METRIC_CSS + (PRINT_CSS if printable else ""), unsafe_allow_html=True)
 
 
 def scorecard_html(card: pl.DataFrame) -> str:

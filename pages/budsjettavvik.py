@@ -6,6 +6,7 @@ from dashboard import charts, own_charts, own_ui, ui
 from dashboard import own_queries as oq
 
 with ui.friendly_errors():
+    own_ui.page_style()
     own_ui.demo_label("budget")
     sel = own_ui.selection_sidebar("budget", prefix="bud")
     st.title("Budsjettavvik")
@@ -28,10 +29,12 @@ with ui.friendly_errors():
                        "positivt er mindreforbruk, negativt merforbruk. Økonomisk måloppnåelse = regnskap / revidert "
                        "budsjett.")
             c1, c2, c3, c4 = st.columns(4)
-            c1.metric("Revidert budsjett", oq.amount_text(total["revised_budget"], scale), border=True)
-            c2.metric("Regnskap", oq.amount_text(total["accounts"], scale), border=True)
-            c3.metric("Avvik", oq.deviation_text(total["deviation"], scale).capitalize(), border=True,
-                      help="Revidert budsjett minus regnskap.")
+            c1.metric("Revidert budsjett", oq.compact_amount(total["revised_budget"]), border=True,
+                      help=oq.amount_text(total["revised_budget"], 1))
+            c2.metric("Regnskap", oq.compact_amount(total["accounts"]), border=True,
+                      help=oq.amount_text(total["accounts"], 1))
+            c3.metric(f"Avvik ({oq.deviation_label(total['deviation'])})", oq.compact_amount(total["deviation"]),
+                      border=True, help=f"Revidert budsjett minus regnskap: {oq.deviation_text(total['deviation'])}.")
             c4.metric("Økonomisk måloppnåelse", oq.pct_text(total["attainment_pct"], None, 1), border=True,
                       help="Regnskap delt på revidert budsjett. Over 100 % betyr merforbruk.")
 

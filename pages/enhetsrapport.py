@@ -6,7 +6,7 @@ from dashboard import own_downloads, own_ui, ui
 from dashboard import own_queries as oq
 
 with ui.friendly_errors():
-    own_ui.print_style()
+    own_ui.page_style(printable=True)
     sel = own_ui.selection_sidebar("goals", allow_all=False, prefix="rap")
     if sel.year is None or sel.is_all:
         st.title("Enhetsrapport")
@@ -18,7 +18,7 @@ with ui.friendly_errors():
         st.title(f"Enhetsrapport {sel.year}: {name}")
         st.caption(f"Ansvar {sel.unit}. Budsjett og sykefravær for {sel.period_label()}; mål og resultater for "
                    f"{sel.year}.")
-        st.markdown("<p class='no-print' style='color:#555'>🖨️ <b>Skriv ut</b>: bruk nettleserens utskrift "
+        st.markdown("<p class='no-print' style='color:#555'><b>Skriv ut</b>: bruk nettleserens utskrift "
                     "(Ctrl+P / Cmd+P). Siden er tilpasset én A4-side; menyen og knappene skrives ikke ut.</p>",
                     unsafe_allow_html=True)
 
@@ -26,9 +26,11 @@ with ui.friendly_errors():
         st.subheader("Kostnadskontroll")
         if figures["has_budget"]:
             c1, c2, c3, c4 = st.columns(4)
-            c1.metric("Revidert budsjett", figures["revised_budget_text"], border=True)
-            c2.metric("Regnskap", figures["accounts_text"], border=True)
-            c3.metric("Avvik fra budsjett", figures["deviation_text"].capitalize(), border=True)
+            c1.metric("Revidert budsjett", figures["revised_budget_compact"], border=True,
+                      help=figures["revised_budget_text"])
+            c2.metric("Regnskap", figures["accounts_compact"], border=True, help=figures["accounts_text"])
+            c3.metric(f"Avvik ({figures['deviation_label']})", figures["deviation_compact"], border=True,
+                      help=figures["deviation_text"])
             c4.metric("Økonomisk måloppnåelse", figures["attainment_text"], border=True)
         else:
             st.info("Ingen budsjett- eller regnskapstall for enheten i perioden.")
@@ -66,5 +68,5 @@ with ui.friendly_errors():
                            file_name=f"{ui._file_stem(title)}.csv", mime="text/csv", key="csv-scorecard")
         with st.expander("Tabell"):
             st.dataframe(table.to_pandas(), hide_index=True, key="table-scorecard")
-    st.subheader("Gå videre")
+    st.markdown("<p class='no-print'><b>Gå videre</b></p>", unsafe_allow_html=True)
     own_ui.page_links(sel)

@@ -6,6 +6,7 @@ from dashboard import charts, own_charts, own_ui, ui
 from dashboard import own_queries as oq
 
 with ui.friendly_errors():
+    own_ui.page_style()
     own_ui.demo_label("sick-leave")
     sel = own_ui.selection_sidebar("sick-leave", prefix="syk")
     st.title("Sykefravær")
