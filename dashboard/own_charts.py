@@ -36,9 +36,10 @@ def _legend_below(fig: go.Figure, gap_px: int = 48) -> go.Figure:
 
 
 def _money(value: float | None, scale: int) -> str:
+    """Kroner in full, or thousands without a suffix when the chart title says «1000 kr»."""
     if value is None:
         return "Mangler tall"
-    return fmt.with_unit(value / scale, "1000 kr" if scale == 1000 else "kr", 0)
+    return fmt.number(value / 1000, 0) if scale == 1000 else fmt.kroner(value)
 
 
 def deviation_bar(frame: pl.DataFrame, text: ChartText, *, scale: int = 1, name_col: str = "unit_name") -> go.Figure:
@@ -98,8 +99,7 @@ def budget_trend(frame: pl.DataFrame, text: ChartText, *, scale: int = 1) -> go.
                              line={"color": ATTENTION, "width": 4}, customdata=hover("ytd_accounts"),
                              hovertemplate="%{x}: %{customdata}<extra>Regnskap hittil i år</extra>"), row=2, col=1)
     fig.update_layout(barmode="group")
-    unit = " 1000 kr" if scale == 1000 else " kr"
-    fig.update_yaxes(tickformat=",.0f", ticksuffix=unit.replace(" ", NBSP), rangemode="tozero")
+    fig.update_yaxes(tickformat=",.0f", ticksuffix="" if scale == 1000 else f"{NBSP}kr", rangemode="tozero")
     for ann in fig.layout.annotations:
         ann.update(font={"size": 12, "color": "#444"}, x=0, xanchor="left")
     return _legend_below(charts._finish(fig, text, height=620, bottom=150), gap_px=36)

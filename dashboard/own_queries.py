@@ -169,10 +169,17 @@ def budget_monthly(year: int, to_month: int = 12, unit: str = ALL) -> pl.DataFra
     return db.query("own_budget_monthly", {"year": int(year), "to_month": int(to_month), "unit": str(unit)})
 
 
-def amount_text(value, scale: int) -> str:
+def amount_text(value, scale: int = 1) -> str:
+    """'115 874 000 kr' (scale 1), or '115 874' when the table shows 1000 kr (scale 1000; the unit is in the header)."""
     if value is None:
         return "Mangler tall"
-    return fmt.with_unit(value / scale, "1000 kr" if scale == 1000 else "kr", 0)
+    if scale == 1000:
+        return fmt.number(value / 1000, 0)
+    return fmt.kroner(value)
+
+
+def _unit_header(name: str, scale: int) -> str:
+    return f"{name} (1000 kr)" if scale == 1000 else name
 
 
 def compact_amount(value: float | None) -> str:
@@ -214,13 +221,13 @@ def budget_table(frame: pl.DataFrame, *, scale: int = 1, level: str = "unit") ->
         first = [pl.col("unit_name").alias("Enhet"), pl.col("unit_code").fill_null("").alias("Ansvar")]
     rows = frame.to_dicts()
     return frame.select(first).with_columns(
-        pl.Series("Revidert budsjett", [amount_text(r["revised_budget"], scale) for r in rows], dtype=pl.Utf8),
-        pl.Series("Regnskap", [amount_text(r["accounts"], scale) for r in rows], dtype=pl.Utf8),
-        pl.Series("Avvik", [_signed_amount(r["deviation"], scale) for r in rows], dtype=pl.Utf8),
+        pl.Series(_unit_header("Revidert budsjett", scale), [amount_text(r["revised_budget"], scale) for r in rows], dtype=pl.Utf8),
+        pl.Series(_unit_header("Regnskap", scale), [amount_text(r["accounts"], scale) for r in rows], dtype=pl.Utf8),
+        pl.Series(_unit_header("Avvik", scale), [_signed_amount(r["deviation"], scale) for r in rows], dtype=pl.Utf8),
         pl.Series("Avvik %", ["Mangler tall" if r["deviation_pct"] is None else
                               ("+" if r["deviation_pct"] > 0 else "") + fmt.percent(r["deviation_pct"], 1)
                               for r in rows], dtype=pl.Utf8),
-        pl.Series("Mer-/mindreforbruk", [deviation_text(r["deviation"], scale) for r in rows], dtype=pl.Utf8),
+        pl.Series(_unit_header("Mer-/mindreforbruk", scale), [deviation_text(r["deviation"], scale) for r in rows], dtype=pl.Utf8),
         pl.Series("Økonomisk måloppnåelse", [fmt.percent(r["attainment_pct"], 1) if r["attainment_pct"] is not None
                                              else "Mangler tall" for r in rows], dtype=pl.Utf8),
     )
@@ -253,16 +260,16 @@ def budget_download(frame: pl.DataFrame, *, level: str = "unit") -> pl.DataFrame
 def monthly_table(frame: pl.DataFrame, *, scale: int = 1) -> pl.DataFrame:
     from dashboard.own_selection import MONTHS
     rows = frame.to_dicts()
-    return pl.DataFrame({
+    columns = {
         "Måned": [MONTHS[r["month"] - 1] for r in rows],
-        "Revidert budsjett": [amount_text(r["revised_budget"], scale) for r in rows],
-        "Regnskap": [amount_text(r["accounts"], scale) for r in rows],
-        "Budsjett hittil i år": [amount_text(r["ytd_budget"], scale) for r in rows],
-        "Regnskap hittil i år": [amount_text(r["ytd_accounts"], scale) for r in rows],
-        "Avvik hittil i år": [_signed_amount(metrics.budget_deviation(r["ytd_budget"], r["ytd_accounts"]), scale)
-                              for r in rows],
-    }, schema={k: pl.Utf8 for k in ("Måned", "Revidert budsjett", "Regnskap", "Budsjett hittil i år",
-                                    "Regnskap hittil i år", "Avvik hittil i år")})
+        _unit_header("Revidert budsjett", scale): [amount_text(r["revised_budget"], scale) for r in rows],
+        _unit_header("Regnskap", scale): [amount_text(r["accounts"], scale) for r in rows],
+        _unit_header("Budsjett hittil i år", scale): [amount_text(r["ytd_budget"], scale) for r in rows],
+        _unit_header("Regnskap hittil i år", scale): [amount_text(r["ytd_accounts"], scale) for r in rows],
+        _unit_header("Avvik hittil i år", scale): [
+            _signed_amount(metrics.budget_deviation(r["ytd_budget"], r["ytd_accounts"]), scale) for r in rows],
+    }
+    return pl.DataFrame(columns, schema={k: pl.Utf8 for k in columns})
 
 
 def monthly_download(frame: pl.DataFrame, year: int) -> pl.DataFrame:
