@@ -1,0 +1,165 @@
+"""The managers' pages through Streamlit's AppTest: they render without exceptions, show their key elements and
+the Demodata label, turn hostile URL parameters into warnings, and the /importer upload flow works end to end."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+SEEDS = ROOT / "tests" / "fixtures" / "dashboard" / "own"
+
+
+def open_page(page: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def has_demo_label(at: AppTest) -> bool:
+    return any("data-testid='demo-label'" in m.value and "Demodata" in m.value for m in at.markdown)
+
+
+def test_budsjettavvik_all_units(db_env):
+    at = open_page("pages/budsjettavvik.py")
+    assert not at.exception
+    assert has_demo_label(at)
+    assert all("DEMODATA" in c.proto.spec for c in at.get("plotly_chart"))
+    labels = [m.label for m in at.metric]
+    assert labels[:2] == ["Revidert budsjett", "Regnskap"]
+    assert any(lbl.startswith("Avvik (") for lbl in labels) and "Økonomisk måloppnåelse" in labels
+    assert at.metric[3].value.endswith("%") and "," in at.metric[3].value
+    assert len(at.dataframe) >= 4  # units, sectors, units in sector, arts
+    assert "Sum alle enheter" in at.dataframe[0].value.iloc[:, 0].tolist()
+    assert "Budsjettramme" in texts(at.subheader)
+    assert [t.label for t in at.tabs] == ["2017", "2018", "2019", "2020"]
+    assert not at.warning
+
+
+def test_budsjettavvik_one_unit_year_to_date(db_env):
+    at = open_page("pages/budsjettavvik.py", enhet="3120", periode="2025-06")
+    assert not at.exception
+    assert at.dataframe[0].value["Enhet"].tolist() == ["Hjemmetjenesten sone Sør"]
+    assert any("januar–juni 2025" in s for s in texts(at.subheader))
+    assert at.selectbox(key="bud_enhet").value == "3120"
+    assert at.selectbox(key="bud_maaned").value == 6
+
+
+def test_budsjettavvik_sidebar_change_updates_the_url(db_env):
+    at = open_page("pages/budsjettavvik.py")
+    at.selectbox(key="bud_enhet").set_value("3210").run()
+    assert not at.exception
+    assert at.query_params["enhet"] == "3210"
+    at.selectbox(key="bud_maaned").set_value(3).run()
+    assert at.query_params["periode"] == "2025-03"
+    assert at.dataframe[0].value["Enhet"].tolist() == ["Solheim sykehjem"]
+
+
+@pytest.mark.parametrize("page", ["pages/budsjettavvik.py", "pages/sykefravaer.py", "pages/enhetsrapport.py"])
+@pytest.mark.parametrize("enhet, periode", [
+    ("<script>alert(1)</script>", "2025"),
+    ("3110' OR 1=1 --", "2025-13"),
+    ("9999", "abc"),
+    ("3110", "1899"),
+])
+def test_hostile_url_params_show_a_warning(db_env, page, enhet, periode):
+    at = open_page(page, enhet=enhet, periode=periode)
+    assert not at.exception
+    assert not at.error
+    warnings = texts(at.warning)
+    assert warnings, (page, enhet, periode)
+    assert all("<script" not in w for w in warnings)
+
+
+def test_sykefravaer_all_units(db_env):
+    at = open_page("pages/sykefravaer.py", periode="2025")
+    assert not at.exception
+    assert has_demo_label(at)
+    assert [m.label for m in at.metric] == ["Enheter over målet", "Enheter som vises som «:»"]
+    assert at.metric[1].value == "1"
+    assert any(w.startswith("Over målet:") for w in texts(at.warning))
+    table = at.dataframe[0].value
+    small = table[table["Enhet"] == "Dagsenteret"].iloc[0]
+    assert small["Sykefravær"] == ":" and small["Rullerende 12 mnd"] == ":" and small["Egenmeldt"] == ":"
+    assert "Ikke nådd" in table["Status"].tolist()
+
+
+def test_sykefravaer_small_unit_shows_colon(db_env):
+    at = open_page("pages/sykefravaer.py", enhet="3310", periode="2025-06")
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["Sykefravær januar–juni 2025"] == ":"
+    assert values["Rullerende 12 måneder"] == ":"
+    at.radio(key="syk_measure").set_value("Rullerende 12 måneder").run()
+    at.radio(key="syk_split").set_value("Korttid / langtid").run()
+    assert not at.exception
+
+
+def test_enhetsrapport_scorecard(db_env):
+    at = open_page("pages/enhetsrapport.py", enhet="3120", periode="2025")
+    assert not at.exception
+    assert has_demo_label(at)
+    assert at.title[0].value == "Enhetsrapport 2025: Hjemmetjenesten sone Sør"
+    scorecard = next(m.value for m in at.markdown if "data-testid='scorecard'" in m.value)
+    assert "Ikke nådd" in scorecard and "Nådd" in scorecard
+    assert any("@media print" in m.value for m in at.markdown)
+    assert any("Skriv ut" in m.value for m in at.markdown)
+    labels = [m.label for m in at.metric]
+    assert "Økonomisk måloppnåelse" in labels and "Sykefravær" in labels
+    assert "Ikke nådd" in at.dataframe[0].value["Status"].tolist()
+
+
+def test_enhetsrapport_defaults_to_one_unit(db_env):
+    at = open_page("pages/enhetsrapport.py")
+    assert not at.exception
+    assert at.title[0].value.startswith("Enhetsrapport 2025: ")
+    assert at.query_params["enhet"] in ("3110", "3120", "3130", "3210", "3220", "3310")
+
+
+def test_importer_rejects_a_bad_file_and_writes_nothing(db_copy):
+    before = db_copy.read_bytes()
+    at = open_page("pages/importer.py")
+    assert not at.exception
+    bad = "Ansvar;År;Måned;Revidert budsjett;Regnskap\n3110;2025;13;100;12 3x4\n".encode()
+    at.file_uploader(key="imp_file").set_value(("feil.csv", bad, "text/csv")).run()
+    assert not at.exception
+    assert any("ble ikke importert" in e for e in texts(at.error))
+    problems = at.dataframe[0].value
+    assert "2" in problems["Rad"].tolist()
+    assert not [b for b in at.button if b.key == "imp_go"]
+    assert db_copy.read_bytes() == before
+
+
+def test_importer_previews_plans_and_imports(db_copy):
+    at = open_page("pages/importer.py")
+    data = (SEEDS / "budsjett-2016-seed.csv").read_bytes()
+    at.file_uploader(key="imp_file").set_value(("budsjett-2016-seed.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert not at.error
+    preview = at.dataframe[0].value
+    assert preview["Revidert budsjett (kr)"].tolist() == [115_874_000]
+    plan = at.dataframe[1].value
+    assert plan["Hva skjer"].tolist() == ["legges til"]
+    assert any("demodata" in i for i in texts(at.info))
+    at.button(key="imp_go").click().run()
+    assert not at.exception
+    assert any("Importerte 1 rader" in s for s in texts(at.success))
+    assert at.button(key="imp_go").disabled  # the same file again would change nothing
+
+    page = open_page("pages/budsjettavvik.py", periode="2016")
+    assert not page.exception
+    charts = page.get("plotly_chart")
+    assert "DEMODATA" not in charts[0].proto.spec  # the imported accounts are real
+    assert "DEMODATA" in charts[-1].proto.spec  # the budget frame is still the demo file
+    assert "budsjett-2016-seed.csv" in charts[0].proto.spec
+    row = page.dataframe[0].value.iloc[0]
+    assert row["Mer-/mindreforbruk"] == "mindreforbruk 2\u00a0638\u00a0000\u00a0kr"
+    assert row["Økonomisk måloppnåelse"] == "97,7\u00a0%"
