@@ -120,7 +120,8 @@ def default_comparisons(code: str, limit: int = 5) -> list[str]:
 
 
 def group_of(code: str, year: int) -> tuple[str | None, str | None]:
-    frame = db.query("overview", {"indicator_ids": ["population"], "municipality": code, "year": year})
+    """The KOSTRA group the municipality belonged to that year (a small lookup, not the overview query)."""
+    frame = db.query("group_membership", {"municipality": code, "from_year": year, "to_year": year})
     if frame.is_empty():
         return None, None
     return frame["group_code"][0], frame["group_name"][0]
@@ -167,9 +168,8 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
 
 def group_labels(municipality: str, from_year: int, to_year: int) -> str:
     """'KOSTRA-gruppe 13 (til 2019), KOSTRA-gruppe 8 (fra 2020)' for chart subtitles."""
-    frame = db.query("group_series", {"indicator_ids": ["population", "home_care_cost_per_recipient"],
-                                      "municipality": municipality, "from_year": from_year, "to_year": to_year})
-    frame = frame.filter(pl.col("region_kind") == "kostra_group").select("region_name", "year").unique()
+    frame = db.query("group_membership", {"municipality": municipality, "from_year": from_year,
+                                          "to_year": to_year}).select(pl.col("group_name").alias("region_name"), "year")
     if frame.is_empty():
         return "KOSTRA-gruppe: ukjent"
     spans = frame.group_by("region_name").agg(pl.col("year").min().alias("a"), pl.col("year").max().alias("b")).sort("a")
