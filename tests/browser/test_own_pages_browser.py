@@ -1,0 +1,170 @@
+"""The managers' pages in a real browser (Debian's Chromium): they render with the Demodata label, small units show
+':', hostile URLs become messages, the scorecard prints on one A4 page, and a file uploaded on /importer is
+imported and shown (on a private copy of the database served by its own Streamlit server)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "tests" / "fixtures" / "dashboard" / "own"
+APP_SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+PAGES = [("/budsjettavvik", 4, True), ("/sykefravaer", 3, True), ("/enhetsrapport", 0, True), ("/importer", 0, False)]
+
+
+def query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlparse(url).query, keep_blank_values=True)
+
+
+def settle(page, timeout_ms: int = 30_000) -> None:
+    for _ in range(2):
+        page.wait_for_selector(APP_SETTLED, timeout=timeout_ms)
+        page.wait_for_timeout(300)
+    page.wait_for_selector(APP_SETTLED, timeout=timeout_ms)
+
+
+@pytest.mark.parametrize("path, charts, demo", PAGES)
+def test_own_page_renders(open_page, page, path, charts, demo):
+    open_page(page, path)
+    if charts:
+        page.wait_for_function(
+            f"document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= {charts}",
+            timeout=20_000)
+        assert page.locator('[data-testid="stPlotlyChart"]').first.get_by_text("DEMODATA").count() >= 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("h1").count() >= 1
+    assert (page.locator('[data-testid="demo-label"]').count() >= 1) is demo
+
+
+def test_sick_leave_of_a_small_unit_is_a_colon(open_page, page):
+    open_page(page, "/sykefravaer?enhet=3310&periode=2025")
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert values[:2] == [":", ":"]
+    assert page.get_by_text("vises ikke av personvernhensyn", exact=False).count() >= 1
+
+
+def test_hostile_url_becomes_a_warning_and_a_clean_url(open_page, page):
+    open_page(page, "/budsjettavvik?enhet=%3Cscript%3Ealert(1)%3C%2Fscript%3E&periode=2025-13")
+    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("ikke en gyldig enhetskode" in a for a in alerts)
+    assert any("Måned 13 finnes ikke" in a for a in alerts)
+    assert query(page.url) == {"enhet": ["alle"], "periode": ["2025"]}
+    assert page.locator("script:has-text('alert(1)')").count() == 0
+
+
+def test_unit_choice_goes_into_the_url(open_page, page):
+    open_page(page, "/budsjettavvik?enhet=alle&periode=2025-06")
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input[role="combobox"]').first
+    box.click()
+    box.fill("Solheim")
+    page.get_by_role("option", name=re.compile(r"Solheim sykehjem \(3210\)")).click()
+    page.wait_for_url(re.compile(r"enhet=3210"), timeout=15_000)
+    settle(page)
+    assert query(page.url) == {"enhet": ["3210"], "periode": ["2025-06"]}
+    assert page.get_by_text("Solheim sykehjem", exact=False).count() >= 1
+
+
+def test_scorecard_prints_on_one_a4_page(open_page, page):
+    open_page(page, "/enhetsrapport?enhet=3120&periode=2025")
+    page.wait_for_selector('[data-testid="scorecard"]')
+    page.emulate_media(media="print")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert page.locator('[data-testid="scorecard"]').is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+# ---------------------------------------------------------------- upload flow on a writable copy
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def writable_app(built_db, tmp_path_factory, browser):
+    """A second server on a private copy of the database, so the import cannot touch the shared one."""
+    db = tmp_path_factory.mktemp("own_upload") / "kostra.duckdb"
+    shutil.copy(built_db, db)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (db.parent / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "KOSTRA_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, "streamlit exited"
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "streamlit did not start"
+            time.sleep(0.2)
+        warm = browser.new_page()  # first session runs in legacy pages/ mode (see conftest.app_url)
+        try:
+            warm.goto(base + "/", wait_until="domcontentloaded")
+            warm.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
+            settle(warm)
+        finally:
+            warm.close()
+        yield base, db
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _upload(page, path: Path) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    settle(page)
+
+
+def test_upload_rejects_then_imports(writable_app, page, tmp_path):
+    base, db = writable_app
+    page.goto(base + "/importer", wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
+    settle(page)
+
+    before = db.read_bytes()
+    bad = tmp_path / "feil.csv"
+    bad.write_text("Ansvar;År;Måned;Revidert budsjett;Regnskap\n3110;2025;13;100;12 3x4\n", encoding="utf-8")
+    _upload(page, bad)
+    page.get_by_text("ble ikke importert", exact=False).wait_for(timeout=15_000)
+    assert page.get_by_role("button", name="Importer").count() == 0
+    assert db.read_bytes() == before
+
+    _upload(page, SEEDS / "budsjett-2016-seed.csv")  # a single-file uploader replaces the file
+    page.get_by_text("Dette skjer ved import").wait_for(timeout=15_000)
+    assert page.get_by_text("legges til", exact=False).count() >= 1
+    page.get_by_role("button", name="Importer").click()
+    page.get_by_text("Importerte 1 rader", exact=False).wait_for(timeout=30_000)
+    assert db.read_bytes() != before
+
+    page.goto(base + "/budsjettavvik?enhet=alle&periode=2016", wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
+    settle(page)
+    assert "97,7\u00a0%" in page.locator('[data-testid="stMetricValue"]').all_inner_texts()
