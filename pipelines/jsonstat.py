@@ -271,25 +271,15 @@ def _split_big_members(data: Any) -> tuple[dict[str, Any], Any, Any] | None:
     JSON array of numbers (or object of strings) is ever used, and swapping one complete JSON
     value for another keeps the rest of the document's structure; so finding the sentinel as the
     parsed document's own top-level member proves the cut was that member (nested `"value"` keys
-    in extensions, keys that merely end in `value`, repeated keys: all fall back)."""
+    in extensions, keys that merely end in `value`, repeated keys: all are left to orjson)."""
     raw = _as_bytes(data)
     if raw is None:
         return None
     spans = _candidate_spans(raw)
     if not spans:
         return None
-    token = secrets.token_hex(12)
-    pieces, position, sentinels = [], 0, {}
-    for key, (start, end) in sorted(spans.items(), key=lambda item: item[1]):
-        sentinels[key] = f"\x00{key}:{token}"
-        pieces += [raw[position:start], f'"\\u0000{key}:{token}"'.encode()]
-        position = end
-    pieces.append(raw[position:])
-    try:
-        doc = orjson.loads(b"".join(pieces))
-    except orjson.JSONDecodeError:
-        return None
-    if not isinstance(doc, dict) or any(doc.get(key) != s for key, s in sentinels.items()):
+    doc = _parse_around(raw, spans)
+    if doc is None:
         return None
     # The numbers first: Arrow parses them on the pool while the rest is done here.
     values = _PendingNumbers(raw[spans["value"][0] + 1:spans["value"][1] - 1]) if "value" in spans else doc.get("value")
@@ -299,6 +289,31 @@ def _split_big_members(data: Any) -> tuple[dict[str, Any], Any, Any] | None:
     doc.pop("value", None)
     doc.pop("status", None)
     return doc, values, status
+
+
+def _parse_around(raw: bytes, spans: dict[str, tuple[int, int]]) -> dict[str, Any] | None:
+    """orjson on the document with each span swapped for a sentinel; a span that turns out not to
+    be the top-level member is dropped (it stays in the text) and the rest parsed again. `spans`
+    is trimmed to the cuts that held."""
+    token = secrets.token_hex(12)
+    while spans:
+        pieces, position = [], 0
+        for key, (start, end) in sorted(spans.items(), key=lambda item: item[1]):
+            pieces += [raw[position:start], f'"\\u0000{key}:{token}"'.encode()]
+            position = end
+        pieces.append(raw[position:])
+        try:
+            doc = orjson.loads(b"".join(pieces))
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(doc, dict):
+            return None
+        wrong = [key for key in spans if doc.get(key) != f"\x00{key}:{token}"]
+        if not wrong:
+            return doc
+        for key in wrong:
+            del spans[key]
+    return None
 
 
 def _as_bytes(data: Any) -> bytes | None:
@@ -439,6 +454,8 @@ def _symbol_pairs(span: bytes) -> _Pairs | None:
     """A JSON object of strings without escapes, from its quotes: each entry has four, and the
     bytes between them must be exactly `{`, `:`, `,` and `}`. Spaced-out objects go through
     str.split instead."""
+    if b"\\" in span:  # escapes: decoding them is orjson's job
+        return None
     if not span.isascii():
         try:
             span.decode("utf-8")

@@ -3,11 +3,13 @@ generated documents against a naive reference decoder, and clear errors for brok
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -370,3 +372,238 @@ def test_values_that_are_one_or_zero_numbers_are_accepted() -> None:
     doc = doc_of("12292_status_object.json")
     doc["value"][:4] = [0, 1, 0.0, 1.0]
     assert jsonstat.read(dumps(doc))["value"].to_list()[:4] == [0.0, 1.0, 0.0, 1.0]
+
+
+# --- the fast path (value/status cut from the raw bytes) against the plain orjson path -----------
+
+def decode_plain(raw: bytes | str, labels: bool = True):
+    """The full-orjson path, which is also what the fast path falls back to."""
+    doc, values, status = jsonstat._load(raw, None, fast=False)
+    return jsonstat._decoded(doc, values, status, labels, None)
+
+
+def assert_same_frames(fast, plain) -> None:
+    assert fast.columns == plain.columns and fast.schema == plain.schema
+    assert fast.equals(plain)
+    # equals() takes -0.0 for 0.0; orjson reads the integer -0 as 0 but -0.0 as negative zero.
+    mine, ref = fast["value"].fill_null(1.0).to_numpy(), plain["value"].fill_null(1.0).to_numpy()
+    assert (np.signbit(mine) == np.signbit(ref)).all()
+
+
+def outcome(raw: bytes | str, labels: bool = True):
+    """The frame, meta and error message of both paths (messages must match too)."""
+    results = []
+    for decoder in (lambda: jsonstat.decode(raw, labels=labels), lambda: decode_plain(raw, labels)):
+        try:
+            results.append(decoder())
+        except JsonStatError as exc:
+            results.append(str(exc))
+    return results
+
+
+def assert_same_outcome(raw: bytes | str, labels: bool = True) -> None:
+    fast, plain = outcome(raw, labels)
+    if isinstance(plain, str) or isinstance(fast, str):
+        assert fast == plain
+    else:
+        assert_same_frames(fast[0], plain[0])
+        assert fast[1] == plain[1]
+
+
+def takes_fast_path(raw: bytes | str) -> bool:
+    split = jsonstat._split_big_members(raw)
+    if split is None:
+        return False
+    values = split[1]
+    return not isinstance(values, jsonstat._PendingNumbers) or values.result() is not None
+
+
+JSON_NUMBER = st.from_regex(r"-?(0|[1-9][0-9]{0,19})(\.[0-9]{1,19})?([eE][+-]?[0-9]{1,3})?", fullmatch=True)
+NUMBER_TEXT = st.one_of(st.just("null"), JSON_NUMBER,
+                        st.sampled_from(["1e5", "-0.5", "12.0", "0", "-0", "-0.0", "1E+2", "2.5e-3", "123456789",
+                                         "9007199254740993", "18446744073709551615", "1e308", "5e-324"]))
+
+
+def array_text(tokens: list[str], spaced: bool) -> str:
+    if not spaced:
+        return "[" + ",".join(tokens) + "]"
+    return "[\n    " + ",\n    ".join(tokens) + "\n  ]"
+
+
+@st.composite
+def written_documents(draw) -> str:
+    """A generated dataset written out by hand: number spellings orjson.dumps never makes,
+    compact or pretty-printed, and `"value"` keys nested where only the top-level one counts."""
+    doc, facts = draw(documents())
+    n_cells = math.prod(doc["size"])
+    if draw(st.integers(0, 3)):  # mostly the dense form, which is the one written by hand below
+        doc["value"] = facts["values"]
+    dense = isinstance(doc["value"], list)
+    tokens = [draw(NUMBER_TEXT) for _ in range(n_cells)]
+    if draw(st.booleans()):
+        nested = draw(st.lists(st.integers(0, 9), max_size=3))
+        doc["extension"] = {"value": nested, "note": {"value": "value", "status": {"0": "x"}}}
+    if draw(st.booleans()):
+        first = facts["ids"][0]
+        doc["dimension"][first]["extension"] = {"show": "value", "value": [0.5]}
+    spaced = draw(st.booleans())
+    text = orjson.dumps(doc, option=orjson.OPT_INDENT_2 if spaced else 0).decode()
+    if dense:
+        old = orjson.dumps(doc["value"], option=orjson.OPT_INDENT_2 if spaced else 0).decode()
+        if spaced and "\n" in old:  # orjson indents nested lists further; find the member instead
+            old = old.replace("\n", "\n  ")
+        key = '"value": ' if spaced else '"value":'
+        position = text.rindex(key + old)
+        text = text[:position] + key + array_text(tokens, spaced) + text[position + len(key) + len(old):]
+    return text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(written_documents(), st.booleans(), st.booleans())
+def test_fast_path_and_plain_path_agree_on_written_documents(text: str, as_bytes: bool, labels: bool) -> None:
+    assert_same_outcome(text.encode() if as_bytes else text, labels)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.booleans())
+def test_dense_compact_documents_take_the_fast_path(case, spaced: bool) -> None:
+    doc, _ = case
+    raw = orjson.dumps(doc, option=orjson.OPT_INDENT_2 if spaced else 0)
+    if isinstance(doc["value"], list) or isinstance(doc.get("status"), dict):
+        assert takes_fast_path(raw)
+    assert_same_outcome(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(NUMBER_TEXT, st.text(alphabet="0123456789.-+eEnul ,\n", min_size=1, max_size=6)),
+                max_size=12))
+def test_number_reader_accepts_exactly_what_orjson_reads_as_numbers(tokens: list[str]) -> None:
+    content = ",".join(tokens).encode()
+    try:
+        parsed = orjson.loads(b"[" + content + b"]")
+        expected = jsonstat._numbers(parsed, None)
+    except (orjson.JSONDecodeError, JsonStatError):
+        expected = None
+    got = jsonstat._read_numbers(content)
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None and got.equals(expected)
+        assert (np.signbit(got.fill_null(1.0).to_numpy()) == np.signbit(expected.fill_null(1.0).to_numpy())).all()
+
+
+SYMBOL_TEXT = st.one_of(SYMBOL, st.text(max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.integers(0, 30).map(str), st.text(max_size=3)), SYMBOL_TEXT), max_size=8),
+       st.sampled_from([None, 2]), st.booleans())
+def test_status_reader_agrees_with_orjson_or_declines(pairs, indent, ascii_only: bool) -> None:
+    obj = dict(pairs)
+    raw = orjson.dumps(obj, option=orjson.OPT_INDENT_2 if indent else 0)
+    if ascii_only:
+        raw = json.dumps(obj, ensure_ascii=True).encode()
+    got = jsonstat._symbol_pairs(raw)
+    if got is not None:
+        assert dict(zip(got.keys.to_list(), got.values.to_list())) == orjson.loads(raw)
+    elif b"\\" not in raw:
+        pytest.fail(f"a plain object of strings was declined: {raw!r}")
+
+
+def ssb_sized(n_cells: int, seed: int = 7) -> tuple[dict[str, Any], list[Any]]:
+    """Big enough for the two-halves reading on the pool (more than 1 MB of numbers)."""
+    rng = np.random.default_rng(seed)
+    regions = [f"{i:04d}" for i in range(n_cells // 100)]
+    years = [str(1925 + i) for i in range(100)]
+    amounts = np.round(rng.lognormal(8, 2, n_cells), 1).tolist()
+    values = [None if i % 9 == 0 else (int(a) if i % 2 else a) for i, a in enumerate(amounts)]
+    doc = {"version": "2.0", "class": "dataset", "id": ["region", "Tid"], "size": [len(regions), 100],
+           "dimension": {"region": {"category": {"index": regions}}, "Tid": {"category": {"index": years}}},
+           "value": values, "status": {str(i): ".." for i in range(0, n_cells, 9)}}
+    return doc, values
+
+
+def test_big_document_is_read_in_two_halves_like_the_plain_path() -> None:
+    doc, _ = ssb_sized(200_000)
+    raw = dumps(doc)
+    start = raw.index(b'"value":[')
+    assert raw.index(b"]", start) - start > jsonstat._PARALLEL_BYTES
+    assert takes_fast_path(raw)
+    assert_same_outcome(raw)
+
+
+@pytest.mark.parametrize("where", ["first half", "second half", "at the split"])
+@pytest.mark.parametrize("bad", ["01", ".5", "1.", "+1", "1e400", "nul", "true", '"1"', "1 2", ""])
+def test_bad_number_in_a_big_array_gives_the_plain_message(where: str, bad: str) -> None:
+    doc, values = ssb_sized(200_000)
+    position = {"first half": 10, "second half": len(values) - 10, "at the split": len(values) // 2}[where]
+    marker = 424242.25
+    values[position] = marker
+    raw = dumps(doc).replace(b"424242.25", bad.encode(), 1)
+    fast, plain = outcome(raw, labels=False)
+    assert isinstance(plain, str) and fast == plain
+
+
+def test_fast_path_is_taken_for_recorded_fixtures_and_agrees() -> None:
+    for fixture in ["12292_status_object.json", "12362_status_array.json", "demo_12209_marker.json"]:
+        raw = load(fixture)
+        assert takes_fast_path(raw), fixture
+        assert_same_outcome(raw)
+        assert_same_outcome(dumps(orjson.loads(raw)))
+
+
+def test_nested_value_arrays_longer_than_the_real_one_fall_back_correctly() -> None:
+    doc = doc_of("12292_status_object.json")
+    doc = {"x": {"value": list(range(1000)), "status": {str(i): "x" for i in range(500)}}, **doc}
+    raw = dumps(doc)
+    assert jsonstat._split_big_members(raw) is None
+    frame = jsonstat.read(raw)
+    assert frame["value"].to_list() == [None if v is None else float(v) for v in doc_of("12292_status_object.json")["value"]]
+    assert_same_outcome(raw)
+
+
+def test_repeated_top_level_members_follow_orjson() -> None:
+    raw = load("12292_status_object.json")
+    body = raw.rstrip()[:-1]
+    extra = b', "value": [' + b",".join([b"7"] * 32) + b'], "status": {"0": "a", "0": "b"}}'
+    frame = jsonstat.read(body + extra)
+    assert frame["value"].to_list() == [7.0] * 32
+    assert frame["status"].to_list() == ["b"] + [None] * 31
+    assert_same_outcome(body + extra)
+    earlier = raw.replace(b'"class"', b'"value": [1, 2], "status": {"0": "z"}, "class"', 1)
+    assert_same_outcome(earlier)
+
+
+def test_key_ending_in_value_is_not_the_value_member() -> None:
+    doc = doc_of("12292_status_object.json")
+    doc["extension"] = {'x"value': [9] * 40}
+    raw = dumps(doc)
+    assert jsonstat.read(raw)["value"].to_list()[0] == 2105.0
+    assert_same_outcome(raw)
+
+
+@pytest.mark.parametrize("status", [
+    b'{"0": "\\u002e"}', b'{"0": "a}"}', b'{"0": ".", "1": ":"}', b'{ }', b'{"0":"\x01"}', b'{"0":"\xff"}',
+    b'{"0": "..",}', b'{"0" "x"}', b'{"0": "x" "1": "y"}', "{\"0\": \"\u00e6\"}".encode(), b'{"0": "x\ny"}'])
+def test_status_objects_in_odd_spellings_agree(status: bytes) -> None:
+    raw = load("12292_status_object.json")
+    start = raw.index(b'"status"')
+    end = raw.index(b"}", start) + 1
+    assert_same_outcome(raw[:start] + b'"status": ' + status + raw[end:])
+
+
+def test_str_input_with_lone_surrogate_gets_the_json_message() -> None:
+    text = load("12292_status_object.json").decode().replace("Larvik", "Larvik\ud800")
+    fast, plain = outcome(text)
+    assert isinstance(fast, str) and fast == plain
+
+
+def test_syntax_error_in_values_wins_over_a_structure_error_as_in_the_plain_path() -> None:
+    doc = doc_of("12292_status_object.json")
+    doc["size"] = [5, 2, 4]
+    raw = dumps(doc).replace(b"2105", b"2105.", 1)
+    with pytest.raises(JsonStatError, match="ikke gyldig JSON"):
+        jsonstat.read(raw)
+    assert_same_outcome(raw)
+    with pytest.raises(JsonStatError, match="ikke gyldig JSON"):
+        jsonstat.read_meta(raw)
