@@ -45,7 +45,15 @@ def preview_table(parsed: own_data.ParseResult, rows: int = PREVIEW_ROWS) -> pl.
                    "budget_changes": "Budsjettendringer (kr)", "revised_budget": "Revidert budsjett (kr)",
                    "accounts": "Regnskap (kr)", "line_no": "Rekkefølge"})
     head = parsed.rows.head(rows)
+    head = head.with_columns([
+        pl.col(c).map_elements(_decimal_text, return_dtype=pl.Utf8) for c, t in head.schema.items() if t.is_float()])
     return head.rename({c: labels.get(c, c) for c in head.columns if labels.get(c, c) not in head.columns})
+
+
+def _decimal_text(value: float) -> str:
+    """'115 874 000', '412,4', '10,31': Norwegian, with only the decimals the value has (at most 2)."""
+    decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == round(value, 2) else 2)
+    return fmt.number(value, decimals)
 
 
 def file_summary(parsed: own_data.ParseResult) -> str:

@@ -9,7 +9,7 @@ from pipelines.own_data import DatabaseBusy, ImportRejected
 
 with ui.friendly_errors():
     st.title("Importer egne data")
-    st.markdown("Last opp en eksport fra regnskaps- eller personalsystemet (CSV med `;` eller `,`, eller XLSX). "
+    st.markdown("Last opp en eksport fra regnskaps- eller personalsystemet (CSV med semikolon eller komma som skilletegn, eller XLSX). "
                 "Filen kontrolleres først: har den feil, vises alle med rad og kolonne, og **ingenting lagres**. "
                 "Ellers ser du hva som legges til eller erstattes før du bekrefter. En ny fil for samme periode "
                 "erstatter bare den perioden; samme fil to ganger endrer ingenting.")

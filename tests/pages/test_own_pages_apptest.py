@@ -145,7 +145,7 @@ def test_importer_previews_plans_and_imports(db_copy):
     assert not at.exception
     assert not at.error
     preview = at.dataframe[0].value
-    assert preview["Revidert budsjett (kr)"].tolist() == [115_874_000]
+    assert preview["Revidert budsjett (kr)"].tolist() == ["115\u00a0874\u00a0000"]
     plan = at.dataframe[1].value
     assert plan["Hva skjer"].tolist() == ["legges til"]
     assert any("demodata" in i for i in texts(at.info))
