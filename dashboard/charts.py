@@ -109,6 +109,7 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
     comparison_index = 0
     symbol_rows = []
     years = sorted(frame["year"].unique().to_list())
+    traces = []  # added in one go: plotly deep-copies the figure's data on every add_trace
     for row in series_order.iter_rows(named=True):
         part = frame.filter(pl.col("series") == row["series"]).sort("year")
         role = row["role"]
@@ -116,7 +117,7 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
         if role == "comparison":
             comparison_index += 1
         hover = [_value_text(v, s, unit, decimals) for v, s in zip(part["value"].to_list(), part["status"].to_list())]
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=part["year"].to_list(), y=part["value"].to_list(), name=row["series"], mode="lines+markers",
             line={"color": style["color"], "width": style["width"], "dash": style["dash"]},
             marker={"size": 7 if role == "selected" else 5}, connectgaps=False,
@@ -126,6 +127,7 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
             for y, v, s in zip(part["year"].to_list(), part["value"].to_list(), part["status"].to_list()):
                 if v is None and s and s != ".":
                     symbol_rows.append((y, s, row["series"], style["color"]))
+    fig.add_traces(traces)
     for i, (year, status, series, colour) in enumerate(symbol_rows[:40]):
         fig.add_annotation(x=year, y=0, yref="paper", text=f"<b>{status}</b>", showarrow=False, yshift=6 + 12 * (i % 3),
                            font={"color": colour, "size": 13},

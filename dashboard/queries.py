@@ -184,8 +184,14 @@ def all_municipalities(x_indicator: str, y_indicator: str, year: int) -> pl.Data
     return db.query("all_municipalities_year", {"x_indicator": x_indicator, "y_indicator": y_indicator, "year": year})
 
 
-def sources() -> pl.DataFrame:
+@lru_cache(maxsize=8)
+def _sources(version: tuple) -> pl.DataFrame:
     return db.query("sources")
+
+
+def sources() -> pl.DataFrame:
+    """Cached per database file: every chart's source line reads it, several times per page run."""
+    return _sources(_cache_key())
 
 
 def source_line(indicator_ids: list[str]) -> str:

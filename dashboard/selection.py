@@ -64,6 +64,8 @@ def parse(params: Mapping[str, object], *, resolve: Callable[[str], Resolution |
         if not CODE_RE.match(raw):
             notices.append(f"«{_clean(raw)}» er ikke et kommunenummer ({role}); kommunenummer har fire siffer.")
             return None
+        if raw in names:  # today's municipality: nothing to resolve (saves a query per code on every rerun)
+            return raw
         res = resolve(raw)
         if res is None or not res.current_codes:
             notices.append(f"Fant ingen kommune med nummer {raw} ({role}).")
