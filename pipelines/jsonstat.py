@@ -232,6 +232,52 @@ class _Pairs:
     values: pl.Series
 
 
+@dataclass(frozen=True)
+class _StatusText:
+    """A compact `status` object without escapes: its bytes and the four quote positions of
+    each entry. The usual SSB case (keys plain increasing cell numbers) becomes the column
+    directly; anything else goes through `pairs()` and the general code."""
+
+    span: bytes
+    quotes: np.ndarray
+
+    def pairs(self) -> _Pairs:
+        q = self.quotes
+        keys = pl.from_arrow(_string_slices(self.span, q[:, 0] + 1, q[:, 1])).gather_every(2)
+        values = pl.from_arrow(_string_slices(self.span, q[:, 2] + 1, q[:, 3])).gather_every(2)
+        return _Pairs(keys, values)
+
+    def column(self, n_cells: int) -> pl.Series | None:
+        positions = self._positions(n_cells)
+        if positions is None:
+            return None
+        q = self.quotes
+        symbols = pc.cast(_string_slices(self.span, q[:, 2] + 1, q[:, 3]), pa.string_view())
+        symbol_views = np.frombuffer(symbols.buffers()[1], dtype=np.uint8).reshape(-1, 16)[::2]
+        views = np.zeros((n_cells, 16), dtype=np.uint8)
+        views[positions] = symbol_views
+        valid = np.zeros(n_cells, dtype=bool)
+        valid[positions] = True
+        array = pa.Array.from_buffers(pa.string_view(), n_cells, [
+            pa.py_buffer(np.packbits(valid, bitorder="little")), pa.py_buffer(views), *symbols.buffers()[2:]])
+        return pl.Series("status", array)
+
+    def _positions(self, n_cells: int) -> np.ndarray | None:
+        """Keys that are plain cell numbers, strictly increasing and inside the dataset; else
+        None. Arrow reads "0x1f" as hex, so any x sends the object the general way."""
+        if b"x" in self.span or b"X" in self.span:
+            return None
+        q = self.quotes
+        try:
+            keys = pc.cast(_string_slices(self.span, q[:, 0] + 1, q[:, 1]), pa.int64())
+        except pa.ArrowInvalid:
+            return None
+        positions = np.frombuffer(keys.buffers()[1], dtype=np.int64, count=len(keys))[::2]
+        if positions[0] < 0 or positions[-1] >= n_cells or (np.diff(positions) <= 0).any():
+            return None
+        return positions
+
+
 class _PendingNumbers:
     """The `value` array while it is read on the pool, in two halves split at a comma; the
     caller builds the dimension columns meanwhile. result() is None when the text was not JSON
@@ -368,26 +414,32 @@ def _read_numbers(content: bytes, may_be_empty: bool = True) -> pl.Series | None
         return None
     text = np.frombuffer(content, dtype=np.uint8)
     commas = np.flatnonzero(text == _COMMA)
-    starts = np.empty(len(commas) + 1, dtype=np.int32)
-    ends = np.empty_like(starts)
-    starts[0], starts[1:] = 0, commas + 1
-    ends[:-1], ends[-1] = commas, len(content)
+    n = len(commas) + 1
+    # Arrow offsets: element 2i is number i, element 2i+1 the comma after it (a null string).
+    bounds = np.empty(2 * n, dtype=np.int32)
+    bounds[0], bounds[1:-1:2], bounds[2::2], bounds[-1] = 0, commas, commas + 1, len(content)
+    starts, ends = bounds[0::2], bounds[1::2]
     if not (ends - starts).all():  # an empty element: ",," or a trailing comma
         return None
-    first = text[starts]
+    first = np.take(text, starts)
     nulls = first == ord("n")
     minus_zero = _json_number_shapes(content, text, starts, ends, first, nulls)
     if minus_zero is None:
         return None
+    valid = np.zeros(2 * n - 1, dtype=bool)
+    valid[0::2] = ~nulls
+    strings = pa.StringArray.from_buffers(2 * n - 1, pa.py_buffer(bounds), pa.py_buffer(content),
+                                          pa.py_buffer(np.packbits(valid, bitorder="little")))
     try:
-        numbers = pc.cast(_string_slices(content, starts, ends, ~nulls), pa.float64())
+        parsed = pc.cast(strings, pa.float64())
     except pa.ArrowInvalid:
         return None
-    series = pl.from_arrow(numbers).gather_every(2).alias("value")  # drop the comma gaps
-    if series.is_infinite().any():  # orjson refuses numbers beyond float range
+    numbers = np.frombuffer(parsed.buffers()[1], dtype=np.float64, count=2 * n - 1)[::2].copy()
+    if np.isinf(numbers).any():  # orjson refuses numbers beyond float range
         return None
-    # orjson reads the integer -0 as 0, while -0.0 stays negative zero.
-    return series.scatter(minus_zero, 0.0) if len(minus_zero) else series
+    numbers[minus_zero] = 0.0  # orjson reads the integer -0 as 0, while -0.0 stays negative zero
+    validity = pa.py_buffer(np.packbits(~nulls, bitorder="little")) if nulls.any() else None
+    return pl.Series("value", pa.Array.from_buffers(pa.float64(), n, [validity, pa.py_buffer(numbers)]))
 
 
 def _without_whitespace(content: bytes) -> bytes | None:
@@ -419,10 +471,8 @@ def _json_number_shapes(content: bytes, text: np.ndarray, starts: np.ndarray, en
         plus = np.flatnonzero(text == _PLUS)
         if plus[0] == 0 or not np.isin(text[plus - 1], (ord("e"), ord("E"))).all():
             return None
-    if b"." in content:  # a decimal point needs a digit on both sides (no branches: dots are random)
-        dot, digit = text == _DOT, _is_digit(text)
-        if dot[0] or dot[-1] or (dot[1:-1] & ~(digit[:-2] & digit[2:])).any():
-            return None
+    if b"." in content and not _dots_between_digits(content, text, first, ends):
+        return None
     signed = np.flatnonzero((first == _MINUS) | (first == _ZERO))
     negative = first[signed] == _MINUS
     lead = starts[signed] + negative
@@ -434,6 +484,16 @@ def _json_number_shapes(content: bytes, text: np.ndarray, starts: np.ndarray, en
     if not _is_digit(digit).all() or ((digit == _ZERO) & more & _is_digit(after)).any():
         return None  # "-x" or a leading zero ("01", "-01")
     return signed[negative & (digit == _ZERO) & ~more]
+
+
+def _dots_between_digits(content: bytes, text: np.ndarray, first: np.ndarray, ends: np.ndarray) -> bool:
+    """Arrow takes ".5", "5." and "1.e5"; JSON wants a digit on both sides of the point. Without
+    an exponent, a point can only miss a digit at either end of its number ("-.5" fails the
+    sign check)."""
+    if b"e" in content or b"E" in content:
+        dot, digit = text == _DOT, _is_digit(text)
+        return not (dot[0] or dot[-1] or (dot[1:-1] & ~(digit[:-2] & digit[2:])).any())
+    return not ((first == _DOT).any() or (np.take(text, ends - 1) == _DOT).any())
 
 
 def _string_slices(buffer: bytes, starts: np.ndarray, ends: np.ndarray,
@@ -450,7 +510,7 @@ def _string_slices(buffer: bytes, starts: np.ndarray, ends: np.ndarray,
                                        int(2 * n - 1 - np.count_nonzero(mask)))
 
 
-def _symbol_pairs(span: bytes) -> _Pairs | None:
+def _symbol_pairs(span: bytes) -> _StatusText | _Pairs | None:
     """A JSON object of strings without escapes, from its quotes: each entry has four, and the
     bytes between them must be exactly `{`, `:`, `,` and `}`. Spaced-out objects go through
     str.split instead."""
@@ -467,7 +527,7 @@ def _symbol_pairs(span: bytes) -> _Pairs | None:
         return None
     if not len(quotes):
         empty = pl.Series([], dtype=pl.String)
-        return _Pairs(empty, empty) if not span[1:-1].strip(_WS) else None
+        return _Pairs(empty, empty) if span[1:-1].strip(_WS) == b"" else None
     q = quotes.reshape(-1, 4)
     compact = (q[0, 0] == 1 and q[-1, 3] == len(span) - 2 and (q[:, 2] - q[:, 1] == 2).all()
                and (text[q[:, 1] + 1] == _COLON).all() and (q[1:, 0] - q[:-1, 3] == 2).all()
@@ -476,9 +536,7 @@ def _symbol_pairs(span: bytes) -> _Pairs | None:
         return _spaced_symbol_pairs(span)
     if (text < 0x20).any():  # a raw control character inside a string: not JSON
         return None
-    keys = pl.from_arrow(_string_slices(span, q[:, 0] + 1, q[:, 1])).gather_every(2)
-    values = pl.from_arrow(_string_slices(span, q[:, 2] + 1, q[:, 3])).gather_every(2)
-    return _Pairs(keys, values)
+    return _StatusText(span, q)
 
 
 def _spaced_symbol_pairs(span: bytes) -> _Pairs | None:
@@ -687,6 +745,11 @@ def _status(status: Any, n_cells: int, name: str | None) -> pl.Series:
         if len(status) != n_cells:
             raise _fail(name, f"«status» har {len(status)} elementer, men datasettet har {n_cells} celler")
         return _symbols(status, name)
+    if isinstance(status, _StatusText):
+        column = status.column(n_cells)
+        if column is not None:
+            return column
+        status = status.pairs()
     if isinstance(status, _Pairs) and status.keys.n_unique() != len(status.keys):
         status = dict(zip(status.keys, status.values))  # a repeated key: the last one wins, as in orjson
     if isinstance(status, (dict, _Pairs)):
