@@ -138,32 +138,13 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
 
     columns: indicator_id, series, role, region_code, year, value, status, is_demo, is_own_calculation
     """
-    params = {"indicator_ids": indicator_ids, "from_year": from_year, "to_year": to_year}
-    munis = db.query("municipality_series", {**params, "municipalities": [municipality, *comparisons]})
-    munis = munis.with_columns(
-        pl.when(pl.col("region_code") == municipality).then(pl.lit("selected")).otherwise(pl.lit("comparison"))
-        .alias("role"),
-        pl.col("region_name").alias("series"))
-    groups = db.query("group_series", {**params, "municipality": municipality})
-    groups = groups.filter(
-        (pl.lit("group" in aggregates) & (pl.col("region_kind") == "kostra_group"))
-        | pl.col("region_code").is_in([a for a in aggregates if a.startswith("E")]))
-    groups = groups.with_columns(
-        pl.when(pl.col("region_kind") == "kostra_group").then(pl.lit("group")).otherwise(pl.lit("country")).alias("role"),
-        pl.when(pl.col("region_kind") == "kostra_group").then(pl.lit("KOSTRA-gruppen"))
-        .otherwise(pl.col("region_name")).alias("series"))
-    cols = ["indicator_id", "series", "role", "region_code", "year", "value", "status", "is_demo", "is_own_calculation"]
-    frames = [munis.select(cols), groups.select(cols)]
-    if include_predecessors:
-        # only the chosen municipality's predecessors: comparisons' history would drown the chart
-        pred = db.query("predecessor_series", {**params, "municipalities": [municipality]})
-        if not pred.is_empty():
-            pred = pred.with_columns(
-                pl.lit("predecessor").alias("role"),
-                (pl.col("region_name") + " (" + pl.col("region_code") + ", før sammenslåing)").alias("series"),
-                pl.lit(False).alias("is_own_calculation"))
-            frames.append(pred.select(cols))
-    return pl.concat(frames, how="vertical_relaxed")
+    # One round trip (sql/queries/comparison_series.sql) instead of three: a page draws several of these per run.
+    # Predecessors are only the chosen municipality's: comparisons' history would drown the chart.
+    countries = [a for a in aggregates if a.startswith("E")]
+    return db.query("comparison_series", {
+        "indicator_ids": indicator_ids, "municipality": municipality, "comparisons": list(comparisons),
+        "from_year": from_year, "to_year": to_year, "with_group": "group" in aggregates,
+        "countries": countries or [""], "with_predecessors": include_predecessors})
 
 
 def group_labels(municipality: str, from_year: int, to_year: int) -> str:

@@ -1,0 +1,49 @@
+-- comparison_series: one row per (indicator_id, series, year) for a comparison chart, in one round trip:
+-- the chosen municipality and its comparison municipalities under today's codes (continuous across renumberings),
+-- the KOSTRA group the chosen municipality belonged to THAT year (the grouping changed in 2020), the country
+-- (EAKUO without Oslo, EAK), and the chosen municipality's predecessors in mergers for the years they existed.
+-- columns: indicator_id, series, role ('selected' | 'comparison' | 'group' | 'country' | 'predecessor'), region_code,
+--          year, value, status, is_demo, is_own_calculation
+-- params: $indicator_ids (list), $municipality (today's code), $comparisons (list of today's codes), $from_year,
+--         $to_year, $with_group (bool), $countries (list, e.g. ['EAKUO', 'EAK']), $with_predecessors (bool)
+WITH codes AS (
+    SELECT code FROM region_lineage WHERE current_code = $municipality AND via_kind IN ('self', 'renumber')
+),
+groups AS (
+    SELECT DISTINCT m.year, m.group_code FROM kostra_group_membership m
+    WHERE $with_group AND m.municipality_code IN (SELECT code FROM codes) AND m.year BETWEEN $from_year AND $to_year
+),
+munis AS (
+    SELECT 1 AS part, s.indicator_id, r.name AS series,
+           CASE WHEN s.current_code = $municipality THEN 'selected' ELSE 'comparison' END AS role,
+           s.current_code AS region_code, s.year, s.value, s.status, s.is_demo, s.is_own_calculation
+    FROM municipality_series s
+    JOIN region r ON r.code = s.current_code
+    WHERE list_contains($indicator_ids, s.indicator_id)
+      AND (s.current_code = $municipality OR list_contains($comparisons, s.current_code))
+      AND s.year BETWEEN $from_year AND $to_year
+),
+aggregates AS (
+    SELECT 2 AS part, iv.indicator_id, 'KOSTRA-gruppen' AS series, 'group' AS role, iv.region_code, iv.year,
+           iv.value, iv.status, iv.is_demo, iv.is_own_calculation
+    FROM groups g
+    JOIN indicator_values iv ON iv.region_code = g.group_code AND iv.year = g.year
+    WHERE list_contains($indicator_ids, iv.indicator_id)
+    UNION ALL
+    SELECT 2 AS part, iv.indicator_id, iv.region_name AS series, 'country' AS role, iv.region_code, iv.year,
+           iv.value, iv.status, iv.is_demo, iv.is_own_calculation
+    FROM indicator_values iv
+    WHERE list_contains($countries, iv.region_code) AND list_contains($indicator_ids, iv.indicator_id)
+      AND iv.year BETWEEN $from_year AND $to_year
+),
+predecessors AS (
+    SELECT 3 AS part, p.indicator_id, p.predecessor_name || ' (' || p.predecessor_code || ', før sammenslåing)' AS series,
+           'predecessor' AS role, p.predecessor_code AS region_code, p.year, p.value, p.status, p.is_demo,
+           false AS is_own_calculation
+    FROM predecessor_series p
+    WHERE $with_predecessors AND p.current_code = $municipality AND list_contains($indicator_ids, p.indicator_id)
+      AND p.year BETWEEN $from_year AND $to_year
+)
+SELECT indicator_id, series, role, region_code, year, value, status, is_demo, is_own_calculation
+FROM (SELECT * FROM munis UNION ALL SELECT * FROM aggregates UNION ALL SELECT * FROM predecessors)
+ORDER BY part, indicator_id, region_code, year;
