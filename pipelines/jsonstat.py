@@ -18,6 +18,7 @@ a value stays null; SSB's symbol (`..`, `.`, `:`, `-`) goes to `status`.
 from __future__ import annotations
 
 import math
+import os
 import re
 import secrets
 import struct
@@ -118,9 +119,16 @@ def _decoded(doc: dict[str, Any], values: Any, status: Any, labels: bool,
              name: str | None) -> tuple[pl.DataFrame, JsonStatMeta]:
     dims = _dimensions(doc, name)
     n_cells = math.prod(len(d.codes) for d in dims)
-    columns = _dimension_columns(dims, n_cells, labels)  # while the numbers are parsed
+    # Columns and status while the numbers are parsed on the pool; a status error is still
+    # reported after any value error, as the plain path does.
+    columns = _dimension_columns(dims, n_cells, labels)
+    try:
+        status_column, status_error = _status(status, n_cells, name), None
+    except JsonStatError as exc:
+        status_column, status_error = None, exc
     value = _values(_resolved(values), n_cells, name)
-    status_column = _status(status, n_cells, name)
+    if status_error is not None:
+        raise status_error
     frame = columns.with_columns(value, status_column) if columns.width else pl.DataFrame([value, status_column])
     return frame, _meta(doc, dims)
 
@@ -308,6 +316,15 @@ def _thread_pool() -> ThreadPoolExecutor:
     if _pool is None:
         _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jsonstat")
     return _pool
+
+
+def _forget_pool() -> None:
+    """A forked child has none of the parent's threads; a pool it inherited would never run."""
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _split_big_members(data: Any) -> tuple[dict[str, Any], Any, Any] | None:

@@ -634,3 +634,24 @@ def test_syntax_error_in_values_wins_over_a_structure_error_as_in_the_plain_path
     assert_same_outcome(raw)
     with pytest.raises(JsonStatError, match="ikke gyldig JSON"):
         jsonstat.read_meta(raw)
+
+
+def test_value_error_is_reported_before_a_status_error_on_both_paths() -> None:
+    doc = doc_of("12292_status_object.json")
+    doc["value"].pop()
+    doc["status"]["40"] = ".."
+    raw = dumps(doc)
+    with pytest.raises(JsonStatError, match=r"«value» har 31 celler"):
+        jsonstat.read(raw)
+    assert_same_outcome(raw)
+
+
+def test_a_forked_child_gets_a_fresh_pool() -> None:
+    doc, _ = ssb_sized(200_000)
+    raw = dumps(doc)
+    first = jsonstat.read(raw, labels=False)
+    inherited = jsonstat._thread_pool()
+    jsonstat._forget_pool()  # what os.register_at_fork runs in the child
+    assert jsonstat._thread_pool() is not inherited
+    assert jsonstat.read(raw, labels=False).equals(first)
+    inherited.shutdown(wait=False)
