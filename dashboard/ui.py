@@ -46,6 +46,9 @@ def demo_label() -> None:
             unsafe_allow_html=True)
 
 
+SELECTION_KEYS = ("kommune", "sammenlign", "fra", "til")
+
+
 def _label(code: str, names: dict[str, str]) -> str:
     return f"{names.get(code, code)} ({code})"
 
@@ -56,8 +59,13 @@ def selection_sidebar() -> Selection:
     first, last = queries.year_range()
     default = next((c for c, n in names.items() if n == "Larvik"), next(iter(names)))
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if not any(k in params for k in SELECTION_KEYS) and "_last_selection" in st.session_state:
+        # Switching page in the navigation menu drops the query string; carry the selection over instead of
+        # falling back to the defaults. A URL that names a selection always wins.
+        params = dict(st.session_state["_last_selection"])
     sel = parse(params, resolve=queries.resolve_code, names=names, default_municipality=default,
                 default_comparisons=queries.default_comparisons, first_year=first, last_year=last)
+    st.session_state["_last_selection"] = sel.query_params()
     wanted = sel.query_params()
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:
@@ -75,6 +83,7 @@ def selection_sidebar() -> Selection:
         a, b = st.session_state["w_years"]
         new = Selection(muni, tuple(comps), int(a), int(b))
         st.query_params.from_dict(new.query_params())
+        st.session_state["_last_selection"] = new.query_params()
 
     codes = list(names)
     with st.sidebar:

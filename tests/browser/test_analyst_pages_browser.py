@@ -82,3 +82,12 @@ def test_hostile_url_shows_a_message_not_an_error(open_page, page):
     assert page.locator('[data-testid="stAlertContentWarning"]').count() >= 2
     assert query(page.url)["kommune"] == ["3909"]
     assert selected_municipality(page) == "Larvik (3909)"
+
+
+def test_menu_navigation_keeps_the_selection(open_page, settled, page):
+    open_page(page, "/kostnad-per-mottaker?kommune=4203&sammenlign=3907&fra=2018&til=2023")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Brukere (IPLOS)").click()
+    page.wait_for_url(re.compile(r"/brukere\?"), timeout=15_000)
+    settled(page)
+    assert query(page.url) == {"kommune": ["4203"], "sammenlign": ["3907"], "fra": ["2018"], "til": ["2023"]}
+    assert selected_municipality(page) == "Arendal (4203)"

@@ -176,3 +176,26 @@ def test_selection_survives_a_page_switch(db_env):
     assert_clean(at)
     assert at.selectbox(key="w_kommune").value == "4203"
     assert any("Arendal" in t for t in chart_titles(at))
+
+
+def test_selection_survives_menu_navigation_that_drops_the_query_string(db_env):
+    at = open_page("pages/kostnad_per_mottaker.py", {"kommune": "4203", "sammenlign": "3907", "fra": "2018",
+                                                     "til": "2023"})
+    at.query_params.clear()  # what Streamlit's navigation menu does on a page switch
+    at.switch_page("pages/brukere.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="w_kommune").value == "4203"
+    assert dict(at.query_params) == {"kommune": "4203", "sammenlign": "3907", "fra": "2018", "til": "2023"}
+    at.query_params.clear()
+    at.switch_page("pages/kilder.py").run()
+    at.query_params.clear()
+    at.switch_page("pages/oversikt.py").run()
+    assert at.title[0].value == "Pleie og omsorg i Arendal 2023"
+
+
+def test_a_url_with_a_selection_wins_over_the_remembered_one(db_env):
+    at = open_page("pages/kostnad_per_mottaker.py", {"kommune": "4203"})
+    at.query_params.clear()
+    at.query_params["kommune"] = "3907"
+    at.switch_page("pages/oversikt.py").run()
+    assert at.selectbox(key="w_kommune").value == "3907"
