@@ -436,11 +436,11 @@ def _read_numbers(content: bytes, may_be_empty: bool = True) -> pl.Series | None
     bounds = np.empty(2 * n, dtype=np.int32)
     bounds[0], bounds[1:-1:2], bounds[2::2], bounds[-1] = 0, commas, commas + 1, len(content)
     starts, ends = bounds[0::2], bounds[1::2]
-    if not (ends - starts).all():  # an empty element: ",," or a trailing comma
+    first = np.take(text, starts, mode="clip")
+    if (first == _COMMA).any():  # an empty element: ",," or a comma at either end
         return None
-    first = np.take(text, starts)
     nulls = first == ord("n")
-    minus_zero = _json_number_shapes(content, text, starts, ends, first, nulls)
+    minus_zero = _json_number_shapes(content, text, commas, starts, ends, first, nulls)
     if minus_zero is None:
         return None
     valid = np.zeros(2 * n - 1, dtype=bool)
@@ -474,8 +474,8 @@ def _is_digit(codes: np.ndarray) -> np.ndarray:
     return (codes - np.uint8(_ZERO)) < 10
 
 
-def _json_number_shapes(content: bytes, text: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                        first: np.ndarray, nulls: np.ndarray) -> np.ndarray | None:
+def _json_number_shapes(content: bytes, text: np.ndarray, commas: np.ndarray, starts: np.ndarray,
+                        ends: np.ndarray, first: np.ndarray, nulls: np.ndarray) -> np.ndarray | None:
     """JSON's number grammar where Arrow is more lenient. Returns the elements that are the
     integer `-0`, or None if some element is not a JSON number or null."""
     last = len(content) - 1
@@ -488,7 +488,7 @@ def _json_number_shapes(content: bytes, text: np.ndarray, starts: np.ndarray, en
         plus = np.flatnonzero(text == _PLUS)
         if plus[0] == 0 or not np.isin(text[plus - 1], (ord("e"), ord("E"))).all():
             return None
-    if b"." in content and not _dots_between_digits(content, text, first, ends):
+    if b"." in content and not _dots_between_digits(content, text, first, commas):
         return None
     signed = np.flatnonzero((first == _MINUS) | (first == _ZERO))
     negative = first[signed] == _MINUS
@@ -503,14 +503,14 @@ def _json_number_shapes(content: bytes, text: np.ndarray, starts: np.ndarray, en
     return signed[negative & (digit == _ZERO) & ~more]
 
 
-def _dots_between_digits(content: bytes, text: np.ndarray, first: np.ndarray, ends: np.ndarray) -> bool:
+def _dots_between_digits(content: bytes, text: np.ndarray, first: np.ndarray, commas: np.ndarray) -> bool:
     """Arrow takes ".5", "5." and "1.e5"; JSON wants a digit on both sides of the point. Without
     an exponent, a point can only miss a digit at either end of its number ("-.5" fails the
     sign check)."""
     if b"e" in content or b"E" in content:
         dot, digit = text == _DOT, _is_digit(text)
         return not (dot[0] or dot[-1] or (dot[1:-1] & ~(digit[:-2] & digit[2:])).any())
-    return not ((first == _DOT).any() or (np.take(text, ends - 1) == _DOT).any())
+    return not ((first == _DOT).any() or content.endswith(b".") or (np.take(text, commas - 1) == _DOT).any())
 
 
 def _string_slices(buffer: bytes, starts: np.ndarray, ends: np.ndarray,
