@@ -6,10 +6,13 @@ slow for the build. pyjstat is kept as the reference implementation in the tests
 
 Why the two big members are not left to orjson: most of a full `orjson.loads` goes into one
 Python float per cell for `value` and a dict entry per symbol for `status`. So the top-level
-`value` array and `status` object are cut out of the raw bytes and read vectorised (Arrow parses
-the numbers, numpy checks their JSON shape); orjson only parses the small rest. Anything unusual
-(sparse or pretty forms we do not cut, escapes, foreign tokens) goes through the plain
-full-orjson path, which also gives every error message, so both paths decode alike.
+`value` array and `status` object are cut out of the raw bytes and read vectorised: Arrow's
+parser reads the numbers straight from the bytes (on two pool threads for a big array, while
+this thread builds the dimension columns), numpy checks that they are JSON numbers, and orjson
+parses only the small rest. Whatever the fast readers do not take (sparse or array forms,
+escapes, foreign tokens, a cut that was not the top-level member) goes through the plain
+full-orjson path, which also words every syntax error, so both paths decode alike; the tests
+compare them on generated documents.
 
 Why so strict: a truncated or hand-edited raw file must stop the build with a message that
 says what is wrong, never become a table with shifted or silently zeroed cells. A cell without
@@ -452,6 +455,7 @@ def _read_numbers(content: bytes, may_be_empty: bool = True) -> pl.Series | None
     except pa.ArrowInvalid:
         return None
     numbers = np.frombuffer(parsed.buffers()[1], dtype=np.float64, count=2 * n - 1)[::2].copy()
+    numbers[nulls] = 0.0  # Arrow leaves whatever was in memory under a null
     if np.isinf(numbers).any():  # orjson refuses numbers beyond float range
         return None
     numbers[minus_zero] = 0.0  # orjson reads the integer -0 as 0, while -0.0 stays negative zero
