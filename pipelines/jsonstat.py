@@ -659,9 +659,11 @@ def _dimension_columns(dims: list[_Dimension], n_cells: int, labels: bool) -> pl
         size = len(dim.codes)
         inner = inner // size if size else 0
         outer = n_cells // (inner * size) if size and inner else 0
-        columns.append(_repeated_strings(dim.id, dim.codes, inner, outer))
-        if labels:
-            columns.append(_repeated_strings(f"{dim.id}_label", dim.labels, inner, outer))
+        codes = _repeated_strings(dim.id, dim.codes, inner, outer)
+        columns.append(codes)
+        if labels:  # a time dimension's labels are usually its codes: share the memory then
+            columns.append(codes.alias(f"{dim.id}_label") if dim.labels == dim.codes
+                           else _repeated_strings(f"{dim.id}_label", dim.labels, inner, outer))
     return pl.DataFrame(columns)
 
 
