@@ -124,7 +124,7 @@ def _decoded(doc: dict[str, Any], values: Any, status: Any, labels: bool,
     n_cells = math.prod(len(d.codes) for d in dims)
     # Columns and status while the numbers are parsed on the pool; a status error is still
     # reported after any value error, as the plain path does.
-    columns = _dimension_columns(dims, n_cells, labels)
+    columns, chunk_rows = _dimension_columns(dims, n_cells, labels)
     try:
         status_column, status_error = _status(status, n_cells, name), None
     except JsonStatError as exc:
@@ -132,6 +132,7 @@ def _decoded(doc: dict[str, Any], values: Any, status: Any, labels: bool,
     value = _values(_resolved(values), n_cells, name)
     if status_error is not None:
         raise status_error
+    value, status_column = _in_chunks(value, chunk_rows), _in_chunks(status_column, chunk_rows)
     frame = columns.with_columns(value, status_column) if columns.width else pl.DataFrame([value, status_column])
     return frame, _meta(doc, dims)
 
@@ -649,30 +650,72 @@ def _codes_from_positions(index: dict[str, Any], where: str, name: str | None) -
 
 # --- columns ----------------------------------------------------------------------------------
 
-def _dimension_columns(dims: list[_Dimension], n_cells: int, labels: bool) -> pl.DataFrame:
+def _dimension_columns(dims: list[_Dimension], n_cells: int, labels: bool) -> tuple[pl.DataFrame, int]:
     """Row-major: dimension k repeats each category prod(sizes[k+1:]) times, the whole block
     prod(sizes[:k]) times. Each column is written directly as Arrow string views (16 bytes a
-    cell, copied by numpy), which costs a third of a polars gather per string column."""
+    cell, copied by numpy), which costs a third of a polars gather per string column.
+
+    Why chunks: every dimension after the first one with several categories repeats with a
+    period that divides the chunk length, so all chunks of such a column are one shared buffer;
+    only that first dimension is written out in full. Returns the frame and the rows per chunk,
+    which the value and status columns are cut to as well (polars wants aligned chunks)."""
+    chunk_rows = _chunk_rows([len(d.codes) for d in dims], n_cells)
     columns: list[pl.Series] = []
     inner = n_cells
     for dim in dims:
         size = len(dim.codes)
         inner = inner // size if size else 0
         outer = n_cells // (inner * size) if size and inner else 0
-        codes = _repeated_strings(dim.id, dim.codes, inner, outer)
+        codes = _repeated_strings(dim.id, dim.codes, inner, outer, chunk_rows)
         columns.append(codes)
         if labels:  # a time dimension's labels are usually its codes: share the memory then
             columns.append(codes.alias(f"{dim.id}_label") if dim.labels == dim.codes
-                           else _repeated_strings(f"{dim.id}_label", dim.labels, inner, outer))
-    return pl.DataFrame(columns)
+                           else _repeated_strings(f"{dim.id}_label", dim.labels, inner, outer, chunk_rows))
+    return pl.DataFrame(columns), chunk_rows
 
 
-def _repeated_strings(name: str, texts: list[str], inner: int, outer: int) -> pl.Series:
-    """`texts`, each repeated `inner` times, the whole tiled `outer` times, as a String series."""
+_CHUNK_ROWS = 1 << 16
+
+
+def _chunk_rows(sizes: list[int], n_cells: int) -> int:
+    """The period of the dimensions after the first one with several categories, times the
+    smallest divisor of that one's size that reaches _CHUNK_ROWS; n_cells means one chunk."""
+    lead = next((k for k, size in enumerate(sizes) if size > 1), None)
+    if lead is None or n_cells < 2 * _CHUNK_ROWS:
+        return n_cells
+    period = math.prod(sizes[lead + 1:])
+    for parts in range(1, sizes[lead] + 1):
+        if sizes[lead] % parts == 0 and period * parts >= _CHUNK_ROWS:
+            return period * parts
+    return n_cells
+
+
+def _repeated_strings(name: str, texts: list[str], inner: int, outer: int, chunk_rows: int) -> pl.Series:
+    """`texts`, each repeated `inner` times, the whole tiled `outer` times, as a String series
+    in chunks of `chunk_rows` (shared when the pattern repeats within a chunk)."""
     views, data = _string_views(texts)
-    cells = np.ascontiguousarray(np.broadcast_to(views[None, :, None], (outer, len(texts), inner)).reshape(-1))
-    array = pa.Array.from_buffers(pa.string_view(), len(cells), [None, pa.py_buffer(cells), pa.py_buffer(data)])
-    return pl.Series(name, array)
+    n_cells, period = outer * len(texts) * inner, len(texts) * inner
+    if n_cells == 0 or chunk_rows in (0, n_cells):
+        return pl.Series(name, _views_array(views, data, inner, outer))
+    if chunk_rows % period == 0:
+        shared = _views_array(views, data, inner, chunk_rows // period)
+        chunks = [shared] * (n_cells // chunk_rows)
+    else:
+        whole = _views_array(views, data, inner, outer)
+        chunks = [whole.slice(start, chunk_rows) for start in range(0, n_cells, chunk_rows)]
+    return pl.from_arrow(pa.chunked_array(chunks), rechunk=False).alias(name)
+
+
+def _views_array(views: np.ndarray, data: bytes, inner: int, outer: int) -> pa.Array:
+    cells = np.ascontiguousarray(np.broadcast_to(views[None, :, None], (outer, len(views), inner)).reshape(-1))
+    return pa.Array.from_buffers(pa.string_view(), len(cells), [None, pa.py_buffer(cells), pa.py_buffer(data)])
+
+
+def _in_chunks(series: pl.Series, chunk_rows: int) -> pl.Series:
+    if chunk_rows in (0, len(series)):
+        return series
+    whole = series.rechunk()
+    return pl.concat([whole.slice(start, chunk_rows) for start in range(0, len(whole), chunk_rows)], rechunk=False)
 
 
 _VIEW = np.dtype((np.void, 16))

@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 import warnings
+from unittest import mock
 from pathlib import Path
 from typing import Any
 
@@ -655,3 +656,29 @@ def test_a_forked_child_gets_a_fresh_pool() -> None:
     assert jsonstat._thread_pool() is not inherited
     assert jsonstat.read(raw, labels=False).equals(first)
     inherited.shutdown(wait=False)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_chunked_columns_match_the_reference_decoder(case) -> None:
+    """Big frames come in aligned chunks whose repeating columns share one buffer; with tiny
+    chunks the generated documents take that route too."""
+    doc, facts = case
+    with mock.patch.object(jsonstat, "_CHUNK_ROWS", 2):
+        frame = jsonstat.read(dumps(doc))
+    assert len({column.n_chunks() for column in frame.get_columns()}) == 1
+    expected = reference_rows(facts)
+    for mine, ref in zip(frame.rows(), expected):
+        assert mine[:-2] == ref[:-2] and mine[-1] == ref[-1]
+        assert mine[-2] == (None if ref[-2] is None else float(ref[-2]))
+    assert frame.height == len(expected)
+
+
+def test_kostra_sized_frame_is_chunk_aligned_and_shares_repeating_columns() -> None:
+    doc, values = ssb_sized(200_000)
+    frame = jsonstat.read(dumps(doc))
+    assert [c.n_chunks() for c in frame.get_columns()] == [2] * 6
+    assert frame["Tid"].to_list()[99_995:100_005] == ["2020", "2021", "2022", "2023", "2024",
+                                                      "1925", "1926", "1927", "1928", "1929"]
+    assert frame["region"][100_000] == "1000" and frame["value"].to_list() == [
+        None if v is None else float(v) for v in values]
