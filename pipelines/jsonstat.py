@@ -697,7 +697,9 @@ def _repeated_strings(name: str, texts: list[str], inner: int, outer: int, chunk
     n_cells, period = outer * len(texts) * inner, len(texts) * inner
     if n_cells == 0 or chunk_rows in (0, n_cells):
         return pl.Series(name, _views_array(views, data, inner, outer))
-    if chunk_rows % period == 0:
+    if len(texts) == 1:  # a single category: every chunk is the same constant
+        chunks = [_views_array(views, data, chunk_rows, 1)] * (n_cells // chunk_rows)
+    elif chunk_rows % period == 0:
         shared = _views_array(views, data, inner, chunk_rows // period)
         chunks = [shared] * (n_cells // chunk_rows)
     else:
