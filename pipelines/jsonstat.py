@@ -79,7 +79,6 @@ class _Dimension:
     labels: list[str]
 
 
-
 def read(data: bytes | bytearray | memoryview | str, *, labels: bool = True,
          name: str | None = None) -> pl.DataFrame:
     """Decode a JSON-stat 2.0 dataset into one row per cell, in the document's row-major order.
@@ -162,8 +161,8 @@ def _fail(name: str | None, message: str) -> JsonStatError:
 def _load(data: Any, name: str | None, *, fast: bool = True) -> tuple[dict[str, Any], Any, Any]:
     """The document plus its `value` and `status` members, read the fast way when possible.
 
-    `value` may come back as `_PendingNumbers` and `status` as `_Pairs`; every other form is
-    what orjson gives. Syntax problems always surface through the full parse, so the messages do
+    `value` may come back as `_PendingNumbers` and `status` as `_StatusText` or `_Pairs`;
+    every other form is what orjson gives. Syntax problems always surface through the full parse, so the messages do
     not depend on which way the document was read."""
     if not isinstance(data, (bytes, bytearray, memoryview, str)):
         raise _fail(name, f"forventet bytes eller tekst, fikk {type(data).__name__}")
@@ -821,14 +820,18 @@ def _status(status: Any, n_cells: int, name: str | None) -> pl.Series:
     if isinstance(status, _Pairs) and status.keys.n_unique() != len(status.keys):
         status = dict(zip(status.keys, status.values))  # a repeated key: the last one wins, as in orjson
     if isinstance(status, (dict, _Pairs)):
-        keys, symbols = (status.keys, status.values) if isinstance(status, _Pairs) else (list(status), list(status.values()))
+        if isinstance(status, _Pairs):
+            keys, symbols = status.keys, status.values
+        else:
+            keys, symbols = list(status), list(status.values())
         index = _sparse_index(keys, n_cells, "status", name)
         dense = empty.extend_constant(None, n_cells)
         return dense.scatter(index, _symbols(symbols, name, keys)) if len(index) else dense
     raise _fail(name, f"«status» er {_json_type(status)}, forventet tekst, liste eller objekt")
 
 
-def _symbols(symbols: list[Any] | pl.Series, name: str | None, keys: list[str] | pl.Series | None = None) -> pl.Series:
+def _symbols(symbols: list[Any] | pl.Series, name: str | None,
+             keys: list[str] | pl.Series | None = None) -> pl.Series:
     if isinstance(symbols, pl.Series):  # read from the text: strings by construction
         return symbols.alias("status")
     try:
