@@ -550,7 +550,8 @@ def _symbol_pairs(span: bytes) -> _StatusText | _Pairs | None:
         empty = pl.Series([], dtype=pl.String)
         return _Pairs(empty, empty) if span[1:-1].strip(_WS) == b"" else None
     q = quotes.reshape(-1, 4)
-    compact = (q[0, 0] == 1 and q[-1, 3] == len(span) - 2 and (q[:, 2] - q[:, 1] == 2).all()
+    compact = (span[:1] == b"{" and span[-1:] == b"}" and q[0, 0] == 1 and q[-1, 3] == len(span) - 2
+               and (q[:, 2] - q[:, 1] == 2).all()
                and (text[q[:, 1] + 1] == _COLON).all() and (q[1:, 0] - q[:-1, 3] == 2).all()
                and (text[q[:-1, 3] + 1] == _COMMA).all())
     if not compact:
