@@ -11,8 +11,8 @@ HERE = Path(__file__).parent
 SECTIONS = {
     "KOSTRA-analyse": [
         ("pages/oversikt.py", "Oversikt", None),
-        ("pages/kostnad_per_mottaker.py", "Kostnad per mottaker", "kostnad-per-mottaker"),
-        ("pages/institusjon_vs_hjemme.py", "Institusjon vs. hjemme", "institusjon-vs-hjemme"),
+        ("pages/kostnad-per-mottaker.py", "Kostnad per mottaker", "kostnad-per-mottaker"),
+        ("pages/institusjon-vs-hjemme.py", "Institusjon vs. hjemme", "institusjon-vs-hjemme"),
         ("pages/brukere.py", "Brukere (IPLOS)", "brukere"),
         ("pages/kilder.py", "Kilder og definisjoner", "kilder"),
     ],

@@ -175,7 +175,7 @@ def bench_reruns(reruns: int) -> list[tuple[str, float, float, bool]]:
     from streamlit.testing.v1 import AppTest
     rows = []
     cycle = ["4203", "3909", "4601", "1579", "5001", "3907"]
-    for page in ["pages/oversikt.py", "pages/kostnad_per_mottaker.py", "pages/institusjon_vs_hjemme.py",
+    for page in ["pages/oversikt.py", "pages/kostnad-per-mottaker.py", "pages/institusjon-vs-hjemme.py",
                  "pages/brukere.py"]:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.switch_page(page)

@@ -17,8 +17,8 @@ from dashboard.selection import Selection, parse
 
 ANALYST_PAGES = [
     ("pages/oversikt.py", "Oversikt"),
-    ("pages/kostnad_per_mottaker.py", "Kostnad per mottaker"),
-    ("pages/institusjon_vs_hjemme.py", "Institusjon vs. hjemme"),
+    ("pages/kostnad-per-mottaker.py", "Kostnad per mottaker"),
+    ("pages/institusjon-vs-hjemme.py", "Institusjon vs. hjemme"),
     ("pages/brukere.py", "Brukere (IPLOS)"),
     ("pages/kilder.py", "Kilder og definisjoner"),
 ]

@@ -4,6 +4,9 @@ import streamlit as st
 
 from dashboard import own_downloads, own_ui, ui
 from dashboard import own_queries as oq
+from dashboard.nav_guard import ensure_app_navigation
+
+ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
 
 with ui.friendly_errors():
     own_ui.page_style(printable=True)

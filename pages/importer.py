@@ -6,6 +6,9 @@ import streamlit as st
 
 from dashboard import own_import, own_ui, ui
 from pipelines.own_data import DatabaseBusy, ImportRejected
+from dashboard.nav_guard import ensure_app_navigation
+
+ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
 
 with ui.friendly_errors():
     st.title("Importer egne data")

@@ -2,6 +2,9 @@
 import streamlit as st
 
 from dashboard import fmt, queries, ui
+from dashboard.nav_guard import ensure_app_navigation
+
+ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
 
 KEY_FIGURES = [
     "home_care_cost_per_recipient",

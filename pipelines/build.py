@@ -250,6 +250,7 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, verify: b
             n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue)
             create_views(con)
             n_derived = _derive(con, catalogue)
+            run_sql_file(con, SQL_DIR / "derive" / "materialise_views.sql")
             if not _carry_over_own_data(con, db_path):
                 _import_own_demo(con)
             is_demo = ssb_demo or klass_demo

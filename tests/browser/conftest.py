@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,28 +43,34 @@ def wait_for_health(base_url: str, proc: subprocess.Popen, timeout: float = 60) 
     raise RuntimeError(f"streamlit did not answer on {base_url} within {timeout} s")
 
 
+@contextmanager
+def serve(db: Path, log_path: Path):
+    """Run `streamlit run app.py` on a free loopback port against `db`; yields the base URL."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "KOSTRA_DB": str(db)}
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+             "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_health(base_url, proc)
+            yield base_url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 @pytest.fixture(scope="session")
 def streamlit_server(built_db, tmp_path_factory):
     """The app served from the repo on 127.0.0.1, reading the session database (read-only)."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "KOSTRA_DB": str(built_db)}
-    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_health(base_url, proc)
+    with serve(built_db, tmp_path_factory.mktemp("streamlit") / "server.log") as base_url:
         yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -78,18 +85,9 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def app_url(streamlit_server, browser):
-    """The server after one visit to `/`.
-
-    Streamlit (1.67) runs the first session of a fresh server in its legacy `pages/` directory mode before
-    app.py's st.navigation takes over, so a deep link as the very first request shows a "Page not found"
-    modal (see the report for issue 5). The warm-up visit keeps that start-up artefact out of the page tests.
-    """
-    page = browser.new_page()
-    try:
-        goto_and_settle(page, streamlit_server + "/")
-    finally:
-        page.close()
+def app_url(streamlit_server):
+    """The shared server. A deep link as the very first request to a fresh server is tested on its own server in
+    test_cold_server.py (Streamlit's legacy `pages/` mode, handled by dashboard/nav_guard.py)."""
     return streamlit_server
 
 
@@ -128,3 +126,9 @@ def settle(page, timeout_ms: int = 30_000) -> None:
         page.wait_for_selector(APP_SETTLED, timeout=timeout_ms)
         page.wait_for_timeout(300)
     page.wait_for_selector(APP_SETTLED, timeout=timeout_ms)
+
+
+@pytest.fixture
+def serve_app():
+    """serve_app(db, log_path): a context manager running a fresh server of its own (for cold-start tests)."""
+    return serve

@@ -13,8 +13,8 @@ APP = str(ROOT / "app.py")
 # page file -> number of plotly charts in the default view
 PAGES = {
     "pages/oversikt.py": 1,
-    "pages/kostnad_per_mottaker.py": 3,
-    "pages/institusjon_vs_hjemme.py": 4,
+    "pages/kostnad-per-mottaker.py": 3,
+    "pages/institusjon-vs-hjemme.py": 4,
     "pages/brukere.py": 4,
 }
 SELECTION_PAGES = list(PAGES)
@@ -90,7 +90,7 @@ def test_kilder_lists_every_indicator_and_the_grouping_note(db_env):
 
 
 def test_kostnad_gap_in_kroner_is_labelled_own_calculation(db_env):
-    at = open_page("pages/kostnad_per_mottaker.py", {"kommune": "3909", "til": "2024"})
+    at = open_page("pages/kostnad-per-mottaker.py", {"kommune": "3909", "til": "2024"})
     assert any("Med gruppens kostnad ville utgiftene vært" in m.value for m in at.markdown)
     assert any("Egen beregning" in c.value for c in at.caption)
 
@@ -112,7 +112,7 @@ def test_url_selection_is_reproduced(db_env, page):
 
 
 def test_url_for_another_municipality_shows_it(db_env):
-    at = open_page("pages/kostnad_per_mottaker.py", {"kommune": "4203", "sammenlign": "", "fra": "2018",
+    at = open_page("pages/kostnad-per-mottaker.py", {"kommune": "4203", "sammenlign": "", "fra": "2018",
                                                      "til": "2024"})
     assert_clean(at)
     assert at.selectbox(key="w_kommune").value == "4203"
@@ -122,7 +122,7 @@ def test_url_for_another_municipality_shows_it(db_env):
 
 
 @pytest.mark.parametrize("params", HOSTILE, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
-@pytest.mark.parametrize("page", ["pages/kostnad_per_mottaker.py", "pages/oversikt.py"])
+@pytest.mark.parametrize("page", ["pages/kostnad-per-mottaker.py", "pages/oversikt.py"])
 def test_hostile_url_gives_warning_and_default_view(db_env, page, params):
     at = open_page(page, params)
     assert_clean(at)
@@ -138,7 +138,7 @@ def test_hostile_url_gives_warning_and_default_view(db_env, page, params):
     assert at.get("plotly_chart") or at.metric
 
 
-@pytest.mark.parametrize("page", ["pages/institusjon_vs_hjemme.py", "pages/brukere.py", "pages/kilder.py"])
+@pytest.mark.parametrize("page", ["pages/institusjon-vs-hjemme.py", "pages/brukere.py", "pages/kilder.py"])
 def test_hostile_url_on_other_pages_never_raises(db_env, page):
     at = open_page(page, {"kommune": "<script>alert(1)</script>", "fra": "2023", "til": "2016"})
     assert_clean(at)
@@ -158,7 +158,7 @@ def test_changing_the_municipality_updates_the_url(db_env, page):
 
 
 def test_changing_comparisons_and_years_updates_the_url(db_env):
-    at = open_page("pages/kostnad_per_mottaker.py")
+    at = open_page("pages/kostnad-per-mottaker.py")
     at.multiselect(key="w_sammenlign").set_value(["3907"]).run()
     assert dict(at.query_params)["sammenlign"] == "3907"
     at.slider(key="w_years").set_range(2019, 2022).run()
@@ -172,14 +172,14 @@ def test_changing_comparisons_and_years_updates_the_url(db_env):
 
 def test_selection_survives_a_page_switch(db_env):
     at = open_page("pages/oversikt.py", {"kommune": "4203"})
-    at.switch_page("pages/kostnad_per_mottaker.py").run()
+    at.switch_page("pages/kostnad-per-mottaker.py").run()
     assert_clean(at)
     assert at.selectbox(key="w_kommune").value == "4203"
     assert any("Arendal" in t for t in chart_titles(at))
 
 
 def test_selection_survives_menu_navigation_that_drops_the_query_string(db_env):
-    at = open_page("pages/kostnad_per_mottaker.py", {"kommune": "4203", "sammenlign": "3907", "fra": "2018",
+    at = open_page("pages/kostnad-per-mottaker.py", {"kommune": "4203", "sammenlign": "3907", "fra": "2018",
                                                      "til": "2023"})
     at.query_params.clear()  # what Streamlit's navigation menu does on a page switch
     at.switch_page("pages/brukere.py").run()
@@ -194,7 +194,7 @@ def test_selection_survives_menu_navigation_that_drops_the_query_string(db_env):
 
 
 def test_a_url_with_a_selection_wins_over_the_remembered_one(db_env):
-    at = open_page("pages/kostnad_per_mottaker.py", {"kommune": "4203"})
+    at = open_page("pages/kostnad-per-mottaker.py", {"kommune": "4203"})
     at.query_params.clear()
     at.query_params["kommune"] = "3907"
     at.switch_page("pages/oversikt.py").run()

@@ -2,6 +2,9 @@
 import streamlit as st
 
 from dashboard import charts, fmt, queries, ui
+from dashboard.nav_guard import ensure_app_navigation
+
+ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
 
 with ui.friendly_errors():
     ui.demo_label()

@@ -1,0 +1,17 @@
+-- materialise_views: runs last in the build. Stores the results of the three row-level views as tables
+-- (sorted for range scans) and redefines each view as a plain read of its table.
+-- Why: the page queries must answer in under 10 ms, and DuckDB spends most of that planning the nested views.
+-- The logic stays in sql/views/*.sql (used during the build, e.g. by the formulas); the database file is
+-- read-only afterwards, so the stored results cannot go stale.
+-- grain: indicator_values_store      one row per (indicator_id, region_code, year)
+--        municipality_series_store   one row per (indicator_id, current_code, year)
+--        predecessor_series_store    one row per (indicator_id, current_code, predecessor_code, year)
+CREATE TABLE indicator_values_store AS
+    SELECT * FROM indicator_values ORDER BY indicator_id, region_code, year;
+CREATE TABLE municipality_series_store AS
+    SELECT * FROM municipality_series ORDER BY indicator_id, current_code, year;
+CREATE TABLE predecessor_series_store AS
+    SELECT * FROM predecessor_series ORDER BY indicator_id, current_code, year;
+CREATE OR REPLACE VIEW predecessor_series AS SELECT * FROM predecessor_series_store;
+CREATE OR REPLACE VIEW municipality_series AS SELECT * FROM municipality_series_store;
+CREATE OR REPLACE VIEW indicator_values AS SELECT * FROM indicator_values_store;
