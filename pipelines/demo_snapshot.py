@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -83,6 +84,19 @@ def _profile(code: str, rng: random.Random) -> Profile:
     )
 
 
+def _perturbed(p: Profile, rng: random.Random) -> Profile:
+    """A predecessor municipality: the successor's profile with its own deviations."""
+    return Profile(
+        population=p.population, growth=p.growth + rng.gauss(0, 0.003),
+        cost_home=p.cost_home * math.exp(rng.gauss(0, 0.12)), cost_inst=p.cost_inst * math.exp(rng.gauss(0, 0.08)),
+        share_home=p.share_home + rng.gauss(0, 4), share_premises=max(1.0, p.share_premises + rng.gauss(0, 1)),
+        share_activity=max(2.0, p.share_activity + rng.gauss(0, 1)), net_per_inh=p.net_per_inh * math.exp(rng.gauss(0, 0.1)),
+        cov_home=p.cov_home + rng.gauss(0, 3), cov_inst=p.cov_inst + rng.gauss(0, 1.5),
+        recipients_rate=p.recipients_rate * math.exp(rng.gauss(0, 0.1)),
+        long_term_rate=p.long_term_rate * math.exp(rng.gauss(0, 0.1)),
+    )
+
+
 def _yearly(p: Profile, year: int, rng: random.Random, weight: float) -> dict[str, float | None]:
     """One municipality-year of values. `weight` is the share of today's municipality the code covered."""
     t = year - 2015
@@ -137,24 +151,30 @@ def municipality_values(klass_dir: Path, seed: int = 20261124) -> tuple[dict, pl
     rng = random.Random(seed)
     current_codes = sorted(_valid_in(regions, max(YEARS))["code"].to_list())
     profiles = {c: _profile(c, rng) for c in current_codes}
-    # how many published codes share each current code, to split population over predecessors
     lin = {row["code"]: row for row in lineage.iter_rows(named=True)}
+    names = dict(zip(regions["code"].to_list(), regions["name"].to_list()))
     values: dict[tuple[str, str, int], float | None] = {}
     for year in YEARS:
         valid = _valid_in(regions, year)["code"].to_list()
         mapped: dict[str, list[str]] = {}
         for code in valid:
             targets = lineage.filter(pl.col("code") == code)["current_code"].to_list() if code in lin else [code]
-            targets = [t for t in targets if t in profiles] or [current_codes[hash(code) % len(current_codes)]]
+            targets = [t for t in targets if t in profiles] or [current_codes[zlib.crc32(code.encode()) % len(current_codes)]]
             mapped[code] = targets
-        # weight: a code's share of its current municipality = 1 / number of codes mapping there this year
-        fan_in: dict[str, int] = {}
+        # a code's share of each current municipality it became part of: a stable random size, the
+        # predecessor that gave the new municipality its name being the larger one (as in real mergers)
+        size = {code: (0.3 + 0.7 * random.Random(f"size-{code}").random())
+                * (3.0 if any(names.get(t) == names.get(code) for t in targets) else 1.0)
+                for code, targets in mapped.items()}
+        total: dict[str, float] = {}
         for code, targets in mapped.items():
             for t in targets:
-                fan_in[t] = fan_in.get(t, 0) + 1
+                total[t] = total.get(t, 0.0) + size[code]
         for code, targets in mapped.items():
             prof = profiles[targets[0]]
-            weight = sum(1 / fan_in[t] for t in targets)
+            weight = sum(size[code] / total[t] for t in targets)
+            if weight < 0.999:  # a predecessor: its own level, not a copy of its successor's
+                prof = _perturbed(prof, random.Random(f"profile-{code}"))
             yrng = random.Random(f"{seed}-{code}-{year}")
             for ind, v in _yearly(prof, year, yrng, weight).items():
                 values[(ind, code, year)] = v
