@@ -6,6 +6,7 @@ database without Streamlit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -378,8 +379,20 @@ def sources_intro(info: dict[str, str]) -> str:
     return f"Databasen ble bygget {built} fra svar hentet fra SSB og KLASS."
 
 
+def edition(updated, last_year: int | None) -> str:
+    """KOSTRA's two editions: unrevised figures on 15 March, revised on 15 June. The API does not flag them;
+    the table's `updated` time tells which one we have."""
+    if updated is None or last_year is None:
+        return ""
+    published = updated.date() if hasattr(updated, "date") else updated
+    kind = "ureviderte" if published < date(last_year + 1, 6, 15) else "reviderte"
+    return f"Tall for {last_year} er {kind}, publisert {fmt.norwegian_date(published)}"
+
+
 def sources_table() -> pl.DataFrame:
     frame = sources()
+    editions = [edition(u, y) for u, y in zip(frame["updated"].to_list(), frame["last_year"].to_list())]
+    frame = frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8))
     return frame.select(
         pl.col("short_label").alias("Indikator"),
         pl.when(pl.col("own_calculation")).then(pl.lit("Egen beregning: ") + pl.col("formula"))
@@ -389,6 +402,7 @@ def sources_table() -> pl.DataFrame:
         pl.col("unit").alias("Enhet"),
         pl.col("definition").alias("Definisjon"),
         pl.col("updated").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Oppdatert hos SSB"),
+        pl.col("edition").alias("Utgave"),
         pl.col("fetched_at").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Hentet"),
         pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("Ekte")).alias("Data"),
         pl.when(pl.col("verified")).then(pl.lit("ja")).otherwise(pl.lit("ikke verifisert mot SSB ennå"))

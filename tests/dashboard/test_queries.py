@@ -217,3 +217,19 @@ def test_the_app_connection_is_read_only(db_env):
 
 def test_database_is_flagged_demo():
     assert queries.database_is_demo() is True
+
+
+def test_edition_tells_unrevised_from_revised():
+    from datetime import datetime, timezone
+    assert queries.edition(datetime(2026, 3, 15, 8, tzinfo=timezone.utc), 2025) == \
+        "Tall for 2025 er ureviderte, publisert 15.03.2026"
+    assert queries.edition(datetime(2026, 6, 15, 8, tzinfo=timezone.utc), 2025) == \
+        "Tall for 2025 er reviderte, publisert 15.06.2026"
+    assert queries.edition(None, 2025) == ""
+
+
+def test_sources_table_shows_edition_for_ssb_indicators(db_env):
+    table = queries.sources_table()
+    ssb = table.filter(pl.col("Kilde").str.starts_with("SSB"))
+    assert ssb.height >= 15
+    assert all(e.startswith("Tall for 2024 er reviderte") for e in ssb["Utgave"].to_list())
