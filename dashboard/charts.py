@@ -52,7 +52,9 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int =
         paper_bgcolor="white",
         height=height,
         margin={"l": 70, "r": 30, "t": 95 if text.subtitle else 75, "b": bottom},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.09, "x": 0, "title": None},
+        # legend a fixed distance below the tick labels, whatever the figure's height
+        legend={"orientation": "h", "yanchor": "top", "y": -48 / max(height - (95 if text.subtitle else 75) - bottom, 100),
+                "x": 0, "title": None},
         hoverlabel={"font_family": FONT},
     )
     fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside")

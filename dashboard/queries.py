@@ -365,8 +365,10 @@ def age_distribution(municipality: str, comparisons: list[str], year: int) -> pl
         .alias("status"),
         pl.col("indicator_id").replace_strict(ages).alias("age_group"))
     order = {"selected": 0, "comparison": 1, "group": 2, "country": 3}
-    return out.with_columns(pl.col("role").replace_strict(order, default=9).alias("_o")).sort("_o", "series").drop(
-        "_o", "total")
+    age_order = {a: i for i, a in enumerate(ages.values())}  # youngest first, in legend and stack
+    return (out.with_columns(pl.col("role").replace_strict(order, default=9).alias("_o"),
+                             pl.col("age_group").replace_strict(age_order, default=9).alias("_a"))
+            .sort("_a", "_o", "series", maintain_order=True).drop("_o", "_a", "total"))
 
 
 def sources_intro(info: dict[str, str]) -> str:
