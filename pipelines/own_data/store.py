@@ -3,6 +3,8 @@
 The app keeps read-only connections open and a rejected or crashed import must leave the file
 byte-identical, so writes go to a copy in the same directory, are checkpointed, and the copy is
 renamed over the original in one os.replace. A lock file serialises concurrent imports.
+Every statement lives in sql/own/<name>.sql; where it differs per kind there is one file per kind
+(delete_scope_budget.sql, delete_scope_sick_leave.sql, ...) rather than a table name pasted into a template.
 """
 from __future__ import annotations
 
@@ -13,15 +15,18 @@ import json
 import os
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from pipelines.paths import SQL_DIR
+
 from .model import ImportPlan, ImportRejected, ImportResult, ParseResult, PeriodChange
 
-REPO = Path(__file__).resolve().parents[2]
-SCHEMA_FILES = (REPO / "sql" / "schema_own.sql", REPO / "sql" / "views" / "own_sick_leave_display.sql")
+SCHEMA_FILES = (SQL_DIR / "schema_own.sql", SQL_DIR / "views" / "own_sick_leave_display.sql")
+OWN_SQL_DIR = SQL_DIR / "own"
 TABLES = {
     "budget": "own_budget_line",
     "sick-leave": "own_sick_leave",
@@ -29,6 +34,8 @@ TABLES = {
     "budget-frame": "own_budget_frame",
 }
 UNIT_KINDS = ("budget", "sick-leave", "goals")
+# How each kind is spelt in the names of its own statement files, e.g. sql/own/delete_scope_sick_leave.sql.
+KIND_FILES = {"budget": "budget", "sick-leave": "sick_leave", "goals": "goals", "budget-frame": "budget_frame"}
 
 
 class DatabaseBusy(Exception):
@@ -46,32 +53,31 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=None)
+def _sql(name: str) -> str:
+    """The statement in sql/own/<name>.sql, read once per process (imports run many statements)."""
+    return (OWN_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _kind_sql(stem: str, kind: str) -> str:
+    """The per-kind file stem_<kind>.sql; an unknown kind is a KeyError, never a file name built from it."""
+    return _sql(f"{stem}_{KIND_FILES[kind]}")
+
+
 def _has_own_tables(con) -> bool:
-    n = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'own_import_batch'"
-    ).fetchone()[0]
-    return n > 0
+    return con.execute(_sql("own_tables_exist")).fetchone()[0] > 0
 
 
 # ---------------------------------------------------------------- planning
 
-def _scope_sql(kind: str) -> str:
-    """Condition on target row t and scope row s meaning "t is replaced by the slice s of the file".
-
-    Budget: a whole-year slice replaces the year; a month replaces that month and the year's year-level
-    rows, so a year never holds both grains. Sick leave: the month. Goals: the unit's year (unit managers
-    send their own scorecard). Budget frame: the whole frame.
-    """
-    return {
-        "budget": "s.year = t.year AND (s.period IS NULL OR t.period IS NULL OR s.period = t.period)",
-        "sick-leave": "s.year = t.year AND s.month = t.month",
-        "goals": "s.unit_code = t.unit_code AND s.year = t.year",
-        "budget-frame": "s.frame_name = t.frame_name",
-    }[kind]
-
-
 def _scope(kind: str, rows: pl.DataFrame) -> pl.DataFrame:
-    """The slices the file covers, with how many of its rows fall in each (labels come from `_label`)."""
+    """The slices the file covers, with how many of its rows fall in each (labels come from `_label`).
+
+    Which stored rows a slice replaces is in sql/own/delete_scope_<kind>.sql. Budget: a whole-year slice
+    replaces the year; a month replaces that month and the year's year-level rows, so a year never holds both
+    grains. Sick leave: the month. Goals: the unit's year (unit managers send their own scorecard).
+    Budget frame: the whole frame.
+    """
     keys = {"budget": ["year", "period"], "sick-leave": ["year", "month"], "goals": ["unit_code", "year"],
             "budget-frame": ["frame_name"]}[kind]
     aggs = [pl.len().alias("new_rows")]
@@ -98,10 +104,7 @@ def resolve_units(con, parsed: ParseResult) -> pl.DataFrame:
         return rows
     lookup: dict[str, str] = {}
     if con is not None and _has_own_tables(con):
-        pairs = con.execute(
-            "SELECT lower(trim(unit_name)) AS k, min(unit_code) AS c, count(*) AS n FROM own_unit "
-            "WHERE unit_name IS NOT NULL GROUP BY 1"
-        ).fetchall()
+        pairs = con.execute(_sql("unit_name_lookup")).fetchall()
         lookup = {k: c for k, c, n in pairs if n == 1}
     if rows["unit_code"].null_count() == 0:
         return rows
@@ -112,14 +115,13 @@ def resolve_units(con, parsed: ParseResult) -> pl.DataFrame:
 
 def _previous_batch(con, parsed: ParseResult) -> int | None:
     """An earlier batch of the very same file and options whose rows are all still in place."""
-    table = TABLES[parsed.kind]
     hits = con.execute(
-        "SELECT batch_id, rows FROM own_import_batch WHERE kind = ? AND sha256 = ? AND options = ? "
-        "ORDER BY batch_id DESC",
-        [parsed.kind, parsed.sha256, options_json(parsed)],
+        _sql("batches_of_file"),
+        {"kind": parsed.kind, "sha256": parsed.sha256, "options": options_json(parsed)},
     ).fetchall()
+    count_batch_rows = _kind_sql("count_batch_rows", parsed.kind)
     for batch_id, n in hits:
-        still = con.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        still = con.execute(count_batch_rows, {"batch_id": batch_id}).fetchone()[0]
         if still == n and n == parsed.rows.height:
             return batch_id
     return None
@@ -147,26 +149,16 @@ def plan_on(con, parsed: ParseResult, rows: pl.DataFrame | None = None) -> Impor
     if not empty:
         con.register("_own_scope", scope.to_arrow())
         try:
-            cond = _scope_sql(kind)
-            existing = con.execute(
-                f"SELECT s.*, (SELECT count(*) FROM {table} t WHERE {cond}) AS existing_rows FROM _own_scope s"
-            ).pl()
-            to_replace = con.execute(
-                f"SELECT count(*) FROM {table} t WHERE EXISTS (SELECT 1 FROM _own_scope s WHERE {cond})"
-                + ("" if parsed.is_demo else " AND NOT t.is_demo")
-            ).fetchone()[0]
+            existing = con.execute(_kind_sql("scope_existing", kind)).pl()
+            to_replace = con.execute(_kind_sql("count_replaced", kind), {"is_demo": parsed.is_demo}).fetchone()[0]
         finally:
             con.unregister("_own_scope")
         if not parsed.is_demo:
-            demo = con.execute(f"SELECT count(*) FROM {table} WHERE is_demo").fetchone()[0]
+            demo = con.execute(_kind_sql("count_demo", kind)).fetchone()[0]
         for rec in existing.iter_rows(named=True):
             periods.append(PeriodChange(_label(kind, rec), rec["new_rows"], rec["existing_rows"]))
         if kind in UNIT_KINDS:
-            register = {
-                r[0] for r in con.execute(
-                    "SELECT unit_code FROM own_unit" + ("" if parsed.is_demo else " WHERE NOT is_demo")
-                ).fetchall()
-            }
+            register = {r[0] for r in con.execute(_sql("unit_codes"), {"is_demo": parsed.is_demo}).fetchall()}
             if register:
                 units = rows.select("unit_code", "unit_name").unique(subset="unit_code").sort("unit_code")
                 for code, name in units.iter_rows():
@@ -221,53 +213,32 @@ def write_on(con, parsed: ParseResult) -> tuple[int, ImportPlan]:
     ensure_schema(con)
     rows = resolve_units(con, parsed)
     the_plan = plan_on(con, parsed, rows)
-    kind, table = parsed.kind, TABLES[parsed.kind]
-    batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM own_import_batch").fetchone()[0]
+    kind = parsed.kind
+    batch_id = con.execute(_sql("next_batch_id")).fetchone()[0]
     scope = _scope(kind, rows)
     con.register("_own_scope", scope.to_arrow())
     con.register("_own_rows", rows.to_arrow())
     try:
-        replaced = con.execute(
-            f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM _own_scope s WHERE {_scope_sql(kind)})"
-        ).fetchone()[0]
+        replaced = con.execute(_kind_sql("delete_scope", kind)).fetchone()[0]
         if not parsed.is_demo:
-            replaced += con.execute(f"DELETE FROM {table} WHERE is_demo").fetchone()[0]
-        cols = ", ".join(rows.columns)
-        con.execute(
-            f"INSERT INTO {table} (batch_id, {cols}, is_demo) SELECT ?, {cols}, ? FROM _own_rows",
-            [batch_id, parsed.is_demo],
-        )
+            replaced += con.execute(_kind_sql("delete_demo", kind)).fetchone()[0]
+        con.execute(_kind_sql("insert_rows", kind), {"batch_id": batch_id, "is_demo": parsed.is_demo})
     finally:
         con.unregister("_own_scope")
         con.unregister("_own_rows")
-    con.execute(
-        "INSERT INTO own_import_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [batch_id, kind, parsed.file_name, parsed.sha256, options_json(parsed),
-         dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), rows.height, replaced, parsed.is_demo,
-         parsed.amount_unit],
-    )
+    con.execute(_sql("insert_batch"), {
+        "batch_id": batch_id, "kind": kind, "file_name": parsed.file_name, "sha256": parsed.sha256,
+        "options": options_json(parsed), "imported_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        "rows": rows.height, "replaced_rows": replaced, "is_demo": parsed.is_demo, "amount_unit": parsed.amount_unit,
+    })
     rebuild_unit_register(con)
     return batch_id, the_plan
 
 
 def rebuild_unit_register(con) -> None:
     """own_unit from the fact tables: a derived table, so it can never disagree with them."""
-    con.execute("DELETE FROM own_unit")
-    con.execute(
-        """
-        INSERT INTO own_unit
-        SELECT unit_code,
-               arg_max(unit_name, batch_id) FILTER (WHERE unit_name IS NOT NULL),
-               arg_max(sector, batch_id) FILTER (WHERE sector IS NOT NULL),
-               bool_and(is_demo)
-        FROM (
-            SELECT unit_code, unit_name, sector, batch_id, is_demo FROM own_budget_line
-            UNION ALL SELECT unit_code, unit_name, NULL, batch_id, is_demo FROM own_sick_leave
-            UNION ALL SELECT unit_code, unit_name, NULL, batch_id, is_demo FROM own_unit_goal
-        )
-        GROUP BY unit_code
-        """
-    )
+    con.execute(_sql("clear_unit_register"))
+    con.execute(_sql("rebuild_unit_register"))
 
 
 @contextlib.contextmanager
@@ -309,10 +280,10 @@ def import_parsed(db_path, parsed: ParseResult) -> ImportResult:
                 tmp.unlink()
             con = duckdb.connect(str(tmp))
             try:
-                con.execute("BEGIN TRANSACTION")
+                con.begin()
                 batch_id, the_plan = write_on(con, parsed)
-                con.execute("COMMIT")
-                con.execute("CHECKPOINT")
+                con.commit()
+                con.checkpoint()
             finally:
                 con.close()
             os.replace(tmp, db_path)
