@@ -63,34 +63,6 @@ def build_database(path: Path) -> Path:
     return path
 
 
-# Proposed for pipelines/build.py (owned by the build): store the three views as tables once the build is done.
-# The data never change while the app serves, and reading the views recomputes joins and a window over
-# every observation on each query. `--materialise` applies this to the bench database to measure the gain.
-MATERIALISE_SQL = """
-CREATE TABLE indicator_values__m AS SELECT * FROM indicator_values ORDER BY indicator_id, region_code, year;
-CREATE TABLE municipality_series__m AS SELECT * FROM municipality_series ORDER BY indicator_id, current_code, year;
-CREATE TABLE predecessor_series__m AS SELECT * FROM predecessor_series ORDER BY indicator_id, current_code, year;
-DROP VIEW predecessor_series;
-DROP VIEW municipality_series;
-DROP VIEW indicator_values;
-ALTER TABLE indicator_values__m RENAME TO indicator_values;
-ALTER TABLE municipality_series__m RENAME TO municipality_series;
-ALTER TABLE predecessor_series__m RENAME TO predecessor_series;
-CHECKPOINT;
-"""
-
-
-def materialise(path: Path) -> None:
-    import duckdb
-    t0 = time.perf_counter()
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(MATERIALISE_SQL)
-    finally:
-        con.close()
-    print(f"materialised indicator_values, municipality_series, predecessor_series in {time.perf_counter() - t0:.2f} s")
-
-
 # ---------------------------------------------------------------------------------------------- page queries
 
 def page_queries(municipalities: list[str], year_pairs: list[tuple[int, int]]) -> dict[str, Callable[[], object]]:
@@ -273,15 +245,9 @@ def main() -> int:
     parser.add_argument("--loads", type=int, default=5, help="timed browser loads per path")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--db", type=Path, help="use this database instead of building one")
-    parser.add_argument("--materialise", action="store_true",
-                        help="store the views as tables first (the change proposed for the build)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
         db_path = args.db or build_database(Path(tmp) / "kostra.duckdb")
-        if args.materialise:
-            if args.db:
-                parser.error("--materialise works on the database the bench builds, not on --db")
-            materialise(db_path)
         os.environ["KOSTRA_DB"] = str(db_path)
         failed = False
         q = bench_queries(args.runs)

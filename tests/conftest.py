@@ -37,3 +37,9 @@ def db_copy(built_db, tmp_path, monkeypatch) -> Path:
     shutil.copy(built_db, path)
     monkeypatch.setenv("KOSTRA_DB", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _never_the_developers_database(built_db, monkeypatch):
+    """Every test reads the session database unless it asks for another; none touches data/kostra.duckdb."""
+    monkeypatch.setenv("KOSTRA_DB", str(built_db))

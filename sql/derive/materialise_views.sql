@@ -4,6 +4,7 @@
 -- The logic stays in sql/views/*.sql (used during the build, e.g. by the formulas); the database file is
 -- read-only afterwards, so the stored results cannot go stale.
 -- grain: indicator_values_store      one row per (indicator_id, region_code, year)
+--        municipality_overview_store one row per (current_code, indicator_id, year)
 --        municipality_series_store   one row per (indicator_id, current_code, year)
 --        predecessor_series_store    one row per (indicator_id, current_code, predecessor_code, year)
 CREATE TABLE indicator_values_store AS
@@ -12,6 +13,9 @@ CREATE TABLE municipality_series_store AS
     SELECT * FROM municipality_series ORDER BY indicator_id, current_code, year;
 CREATE TABLE predecessor_series_store AS
     SELECT * FROM predecessor_series ORDER BY indicator_id, current_code, year;
+CREATE TABLE municipality_overview_store AS
+    SELECT * FROM municipality_overview ORDER BY current_code, year, indicator_id;
+CREATE OR REPLACE VIEW municipality_overview AS SELECT * FROM municipality_overview_store;
 CREATE OR REPLACE VIEW predecessor_series AS SELECT * FROM predecessor_series_store;
 CREATE OR REPLACE VIEW municipality_series AS SELECT * FROM municipality_series_store;
 CREATE OR REPLACE VIEW indicator_values AS SELECT * FROM indicator_values_store;
