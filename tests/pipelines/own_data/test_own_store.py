@@ -228,3 +228,16 @@ def test_code_and_name_in_the_unit_name_column_are_split(tmp_path, db):
     import_file(db, "sick-leave", sick)
     assert rows(db, "SELECT unit_code, unit_name FROM own_sick_leave ORDER BY 1") == [
         ("3210", "Solheim sykehjem"), ("Dagsenteret", "Dagsenteret")]
+
+
+def test_every_sql_file_the_store_names_exists_and_has_a_header():
+    import re
+    from pipelines.own_data import store
+    source = (store.__file__ and open(store.__file__, encoding="utf-8").read())
+    plain = set(re.findall(r'_sql\("([a-z_]+)"\)', source))
+    per_kind = set(re.findall(r'_kind_sql\("([a-z_]+)"', source))
+    names = plain | {f"{stem}_{suffix}" for stem in per_kind for suffix in store.KIND_FILES.values()}
+    assert len(names) >= 30
+    for name in names:
+        text = store._sql(name)
+        assert text.lstrip().startswith("--"), f"{name}.sql has no header comment"
