@@ -128,7 +128,7 @@ def settle(page, timeout_ms: int = 30_000) -> None:
     page.wait_for_selector(APP_SETTLED, timeout=timeout_ms)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def serve_app():
     """serve_app(db, log_path): a context manager running a fresh server of its own (for cold-start tests)."""
     return serve

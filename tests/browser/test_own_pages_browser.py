@@ -3,14 +3,8 @@
 imported and shown (on a private copy of the database served by its own Streamlit server)."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -90,52 +84,13 @@ def test_scorecard_prints_on_one_a4_page(open_page, page):
 
 # ---------------------------------------------------------------- upload flow on a writable copy
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def writable_app(built_db, tmp_path_factory, browser):
+def writable_app(built_db, tmp_path_factory, serve_app):
     """A second server on a private copy of the database, so the import cannot touch the shared one."""
     db = tmp_path_factory.mktemp("own_upload") / "kostra.duckdb"
     shutil.copy(built_db, db)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (db.parent / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "KOSTRA_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, "streamlit exited"
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "streamlit did not start"
-            time.sleep(0.2)
-        warm = browser.new_page()  # first session runs in legacy pages/ mode (see conftest.app_url)
-        try:
-            warm.goto(base + "/", wait_until="domcontentloaded")
-            warm.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
-            settle(warm)
-        finally:
-            warm.close()
+    with serve_app(db, db.parent / "server.log") as base:
         yield base, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _upload(page, path: Path) -> None:
