@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import charts, own_charts, own_downloads, own_import, own_queries as oq
+from dashboard import charts, downloads, own_charts, own_import, own_queries as oq
 from dashboard.fmt import NBSP
 from pipelines import own_data
 
@@ -214,7 +214,7 @@ def test_empty_selection_gives_empty_frames_not_errors(db_env):
 def test_scorecard_workbook_has_one_sheet_per_part(db_env):
     card = oq.scorecard("3120", 2025)
     figures = oq.unit_key_figures("3120", 2025)
-    data = own_downloads.xlsx_workbook({"Mål og resultater": oq.scorecard_download(card, "3120", 2025),
+    data = downloads.xlsx_workbook({"Mål og resultater": oq.scorecard_download(card, "3120", 2025),
                                         "Nøkkeltall": oq.key_figures_download(figures, "3120", 2025, 12)},
                                        title="Enhetsrapport", note="Demodata")
     wb = load_workbook(io.BytesIO(data))
