@@ -94,7 +94,8 @@ def style_for(role: str, index: int) -> dict:
 
 
 def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int,
-               break_year: int | None = None, break_label: str | None = None) -> go.Figure:
+               break_year: int | None = None, break_label: str | None = None,
+               merger_years: tuple[int, ...] = ()) -> go.Figure:
     """One line per series; gaps where SSB has a symbol, and the symbol shown at the foot of the chart.
 
     frame columns: series (label shown in legend), role, year, value, status.
@@ -134,10 +135,14 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
         fig.add_annotation(x=year, y=0, yref="paper", text=f"<b>{status}</b>", showarrow=False, yshift=6 + 12 * (i % 3),
                            font={"color": colour, "size": 13},
                            hovertext=f"{series} {year}: {status} = {fmt.status_meaning(status)}")
-    if break_year and years and years[0] <= break_year < years[-1]:
-        fig.add_vline(x=break_year + 0.5, line={"color": "#777", "width": 1, "dash": "dot"})
-        fig.add_annotation(x=break_year + 0.5, y=1, yref="paper", text=break_label or "Brudd", showarrow=False,
-                           xanchor="left", yanchor="top", font={"size": 11, "color": "#555"})
+    breaks = [(break_year, break_label or "Brudd")] if break_year else []
+    # a municipality merger: today's series starts where the predecessors' lines end
+    breaks += [(y - 1, f"Sammenslåing {y}") for y in merger_years]
+    for i, (year, label) in enumerate(sorted(set(breaks))):
+        if years and years[0] <= year < years[-1]:
+            fig.add_vline(x=year + 0.5, line={"color": "#777", "width": 1, "dash": "dot"})
+            fig.add_annotation(x=year + 0.5, y=1, yref="paper", yshift=-16 * i, text=label, showarrow=False,
+                               xanchor="left", yanchor="top", font={"size": 11, "color": "#555"})
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     fig.update_yaxes(**_axis_format(unit, decimals), rangemode="tozero" if unit in ("kr", "personer") else "normal")
     return _finish(fig, text)

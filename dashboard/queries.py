@@ -148,6 +148,15 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
         "countries": countries or [""], "with_predecessors": include_predecessors})
 
 
+def merger_years(frame: pl.DataFrame) -> tuple[int, ...]:
+    """First year of today's municipality after a merger, read off the predecessors' lines in a series frame."""
+    pred = frame.filter(pl.col("role") == "predecessor")
+    if pred.is_empty():
+        return ()
+    last = pred.group_by("region_code").agg(pl.col("year").max())["year"].unique().sort().to_list()
+    return tuple(int(y) + 1 for y in last)
+
+
 def group_labels(municipality: str, from_year: int, to_year: int) -> str:
     """'KOSTRA-gruppe 13 (til 2019), KOSTRA-gruppe 8 (fra 2020)' for chart subtitles."""
     frame = db.query("group_membership", {"municipality": municipality, "from_year": from_year,

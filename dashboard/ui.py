@@ -141,7 +141,8 @@ def indicator_trend(indicator_id: str, sel: Selection, *, key: str, title: str |
     text = charts.ChartText(title=title, subtitle=subtitle, source=queries.source_line([indicator_id]),
                             is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
     fig = charts.line_chart(frame, text, unit=info.unit, decimals=info.decimals,
-                            break_year=queries.KOSTRA_BREAK_YEAR, break_label=queries.KOSTRA_BREAK_LABEL)
+                            break_year=queries.KOSTRA_BREAK_YEAR, break_label=queries.KOSTRA_BREAK_LABEL,
+                            merger_years=queries.merger_years(frame))
     chart_with_data(fig, queries.display_table(frame, unit=info.unit, decimals=info.decimals),
                     queries.long_table(frame, unit=info.unit, decimals=info.decimals), key=key, title=title)
 

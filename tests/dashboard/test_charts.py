@@ -147,3 +147,19 @@ def test_grouped_bar_keeps_gaps_for_symbols():
                                           ("country", charts.COUNTRY)])
 def test_role_colours_are_fixed(role, colour):
     assert charts.style_for(role, 3)["color"] == colour
+
+
+def test_merger_marked_where_the_predecessors_end():
+    import polars as pl
+    from dashboard import charts, queries
+    frame = pl.DataFrame({
+        "series": ["Larvik"] * 3 + ["Larvik (0709, før sammenslåing)", "Lardal (0728, før sammenslåing)"],
+        "role": ["selected"] * 3 + ["predecessor", "predecessor"],
+        "region_code": ["3909"] * 3 + ["0709", "0728"],
+        "year": [2018, 2019, 2020, 2017, 2017], "value": [1.0, 2.0, 2.5, 1.5, 0.5], "status": [None] * 5})
+    assert queries.merger_years(frame) == (2018,)
+    fig = charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="kr", decimals=0,
+                            break_year=2019, break_label="Ny KOSTRA-gruppering fra 2020", merger_years=(2018,))
+    labels = [a.text for a in fig.layout.annotations]
+    assert "Sammenslåing 2018" in labels and "Ny KOSTRA-gruppering fra 2020" in labels
+    assert sorted(s.x0 for s in fig.layout.shapes) == [2017.5, 2019.5]
