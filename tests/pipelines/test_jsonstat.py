@@ -1,5 +1,6 @@
-"""Tests for pipelines.jsonstat: agreement with pyjstat on SSB-shaped responses, properties on
-generated documents against a naive reference decoder, and clear errors for broken documents."""
+"""Tests for pipelines.jsonstat and its fast path (pipelines.jsonstat_fast): agreement with
+pyjstat on SSB-shaped responses, properties on generated documents against a naive reference
+decoder, clear errors for broken documents, and the fast path agreeing with the plain one."""
 from __future__ import annotations
 
 import itertools
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import jsonstat
+from pipelines import jsonstat, jsonstat_fast
 from pipelines.jsonstat import JsonStatError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jsonstat"
@@ -412,11 +413,11 @@ def assert_same_outcome(raw: bytes | str, labels: bool = True) -> None:
 
 
 def takes_fast_path(raw: bytes | str) -> bool:
-    split = jsonstat._split_big_members(raw)
+    split = jsonstat_fast.split_big_members(raw)
     if split is None:
         return False
     values = split[1]
-    return not isinstance(values, jsonstat._PendingNumbers) or values.result() is not None
+    return not isinstance(values, jsonstat_fast.PendingNumbers) or values.result() is not None
 
 
 JSON_NUMBER = st.from_regex(r"-?(0|[1-9][0-9]{0,19})(\.[0-9]{1,19})?([eE][+-]?[0-9]{1,3})?", fullmatch=True)
@@ -485,7 +486,7 @@ def test_number_reader_accepts_exactly_what_orjson_reads_as_numbers(tokens: list
         expected = jsonstat._numbers(parsed, None)
     except (orjson.JSONDecodeError, JsonStatError):
         expected = None
-    got = jsonstat._read_numbers(content)
+    got = jsonstat_fast._read_numbers(content)
     if expected is None:
         assert got is None
     else:
@@ -504,11 +505,11 @@ def test_status_reader_agrees_with_orjson_or_declines(pairs, indent, ascii_only:
     raw = orjson.dumps(obj, option=orjson.OPT_INDENT_2 if indent else 0)
     if ascii_only:
         raw = json.dumps(obj, ensure_ascii=True).encode()
-    got = jsonstat._symbol_pairs(raw)
+    got = jsonstat_fast._symbol_pairs(raw)
     if got is None:
         assert b"\\" in raw, f"a plain object of strings was declined: {raw!r}"
         return
-    if isinstance(got, jsonstat._StatusText):
+    if isinstance(got, jsonstat_fast.StatusText):
         column = got.column(40)
         if column is not None:  # the direct route: keys were increasing cell numbers
             keys = [int(k) for k in orjson.loads(raw)]
@@ -555,7 +556,7 @@ def test_big_document_is_read_in_two_halves_like_the_plain_path() -> None:
     doc, _ = ssb_sized(200_000)
     raw = dumps(doc)
     start = raw.index(b'"value":[')
-    assert raw.index(b"]", start) - start > jsonstat._PARALLEL_BYTES
+    assert raw.index(b"]", start) - start > jsonstat_fast._PARALLEL_BYTES
     assert takes_fast_path(raw)
     assert_same_outcome(raw)
 
@@ -584,7 +585,7 @@ def test_nested_value_arrays_longer_than_the_real_one_fall_back_correctly() -> N
     doc = doc_of("12292_status_object.json")
     doc = {"x": {"value": list(range(1000)), "status": {str(i): "x" for i in range(500)}}, **doc}
     raw = dumps(doc)
-    assert jsonstat._split_big_members(raw) is None
+    assert jsonstat_fast.split_big_members(raw) is None
     frame = jsonstat.read(raw)
     original = doc_of("12292_status_object.json")["value"]
     assert frame["value"].to_list() == [None if v is None else float(v) for v in original]
@@ -652,9 +653,9 @@ def test_a_forked_child_gets_a_fresh_pool() -> None:
     doc, _ = ssb_sized(200_000)
     raw = dumps(doc)
     first = jsonstat.read(raw, labels=False)
-    inherited = jsonstat._thread_pool()
-    jsonstat._forget_pool()  # what os.register_at_fork runs in the child
-    assert jsonstat._thread_pool() is not inherited
+    inherited = jsonstat_fast._thread_pool()
+    jsonstat_fast._forget_pool()  # what os.register_at_fork runs in the child
+    assert jsonstat_fast._thread_pool() is not inherited
     assert jsonstat.read(raw, labels=False).equals(first)
     inherited.shutdown(wait=False)
 
