@@ -134,13 +134,7 @@ def table_with_downloads(table: pl.DataFrame, download: pl.DataFrame, *, key: st
 
 
 def download_buttons(download: pl.DataFrame, *, key: str, title: str) -> None:
-    stem = ui._file_stem(title)
-    c1, c2, _ = st.columns([1, 1, 3])
-    c1.download_button("Last ned CSV", downloads.csv_bytes(download), file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"csv-{key}")
-    c2.download_button("Last ned Excel (XLSX)", downloads.xlsx_bytes(download, title=title),
-                       file_name=f"{stem}.xlsx", key=f"xlsx-{key}",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    ui.download_buttons(download, key=key, title=title, columns=[1, 1, 3])
 
 
 def highlight_rows(table: pl.DataFrame, flags: list[bool], colour: str = "#FFE8D6"):

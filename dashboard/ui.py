@@ -116,14 +116,19 @@ def chart_with_data(fig: go.Figure, table: pl.DataFrame, download: pl.DataFrame,
     st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False, "locale": "no"})
     with st.expander("Tall bak figuren", expanded=False):
         st.dataframe(table.to_pandas(), hide_index=True, key=f"table-{key}")
-        stem = _file_stem(title)
-        c1, c2 = st.columns(2)
-        # files are made when clicked, not on every run (an XLSX per chart would cost a page rerun ~10 ms each)
-        c1.download_button("Last ned CSV", lambda: downloads.csv_bytes(download), file_name=f"{stem}.csv",
-                           mime="text/csv", key=f"csv-{key}")
-        c2.download_button("Last ned Excel (XLSX)", lambda: downloads.xlsx_bytes(download, title=title),
-                           file_name=f"{stem}.xlsx", key=f"xlsx-{key}",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        download_buttons(download, key=key, title=title)
+
+
+def download_buttons(download: pl.DataFrame, *, key: str, title: str, columns: list[int] | None = None) -> None:
+    """CSV and XLSX buttons; the files are made when clicked, not on every run (an XLSX per table would add
+    ~10 ms to each rerun)."""
+    stem = _file_stem(title)
+    c1, c2, *_ = st.columns(columns or [1, 1])
+    c1.download_button("Last ned CSV", lambda: downloads.csv_bytes(download), file_name=f"{stem}.csv",
+                       mime="text/csv", key=f"csv-{key}")
+    c2.download_button("Last ned Excel (XLSX)", lambda: downloads.xlsx_bytes(download, title=title),
+                       file_name=f"{stem}.xlsx", key=f"xlsx-{key}",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def indicator_trend(indicator_id: str, sel: Selection, *, key: str, title: str | None = None,

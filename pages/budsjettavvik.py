@@ -98,13 +98,13 @@ with ui.friendly_errors():
         years = oq.frame_years(frame_name)
         st.caption("Fra fjorårets vedtatte ramme gjennom hver endring (pris- og lønnsvekst, nye tiltak, innsparinger, "
                    "overføringer) til korrigert ramme, for hvert år i økonomiplanen. Tall i 1000 kr.")
-        for tab, year in zip(st.tabs([str(y) for y in years]), years):
-            with tab:
-                title = f"Budsjettramme {frame_name}: {year} (1000 kr)"
-                fig = own_charts.frame_waterfall(oq.frame_steps(frame_name, year), charts.ChartText(
-                    title=title, subtitle="Grått: ramme · rødt: økning · blått: reduksjon",
-                    source=oq.source_line("budget-frame"), is_demo=oq.is_demo("budget-frame")))
-                ui.chart_with_data(fig, oq.frame_table(frame_name, year), oq.frame_download(frame_name),
-                                   key=f"frame-{year}", title=title)
+        # one year at a time: drawing every year of the plan on each rerun would cost a chart per year
+        year = st.radio("År i økonomiplanen", years, index=0, horizontal=True, key="bud_frame_year")
+        title = f"Budsjettramme {frame_name}: {year} (1000 kr)"
+        fig = own_charts.frame_waterfall(oq.frame_steps(frame_name, year), charts.ChartText(
+            title=title, subtitle="Grått: ramme · rødt: økning · blått: reduksjon",
+            source=oq.source_line("budget-frame"), is_demo=oq.is_demo("budget-frame")))
+        ui.chart_with_data(fig, oq.frame_table(frame_name, year), oq.frame_download(frame_name),
+                           key="frame", title=title)
     st.subheader("Gå videre")
     own_ui.page_links(sel)

@@ -64,10 +64,10 @@ with ui.friendly_errors():
                   "Nøkkeltall": oq.key_figures_download(figures, sel.unit, sel.year, sel.to_month)}
         note = "Demodata – fiktive tall" if oq.is_demo() else None
         c1, c2, _ = st.columns([1, 1, 3])
-        c1.download_button("Last ned Excel (XLSX)", downloads.xlsx_workbook(sheets, title=title, note=note),
+        c1.download_button("Last ned Excel (XLSX)", lambda: downloads.xlsx_workbook(sheets, title=title, note=note),
                            file_name=f"{ui._file_stem(title)}.xlsx", key="xlsx-scorecard",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        c2.download_button("Last ned CSV (mål)", downloads.csv_bytes(sheets["Mål og resultater"]),
+        c2.download_button("Last ned CSV (mål)", lambda: downloads.csv_bytes(sheets["Mål og resultater"]),
                            file_name=f"{ui._file_stem(title)}.csv", mime="text/csv", key="csv-scorecard")
         with st.expander("Tabell"):
             st.dataframe(table.to_pandas(), hide_index=True, key="table-scorecard")

@@ -40,8 +40,14 @@ def test_budsjettavvik_all_units(db_env):
     assert len(at.dataframe) >= 4  # units, sectors, units in sector, arts
     assert "Sum alle enheter" in at.dataframe[0].value.iloc[:, 0].tolist()
     assert "Budsjettramme" in texts(at.subheader)
-    assert [t.label for t in at.tabs] == ["2017", "2018", "2019", "2020"]
+    years = at.radio(key="bud_frame_year")
+    assert years.options == ["2017", "2018", "2019", "2020"] and years.value == 2017
     assert not at.warning
+    frame_chart = at.get("plotly_chart")[-1].proto.spec
+    assert "461\xa0992" in frame_chart and "78\xa0040" in frame_chart  # 461 992 -> 78 040 (1000 kr), the seed
+    years.set_value(2018).run()
+    assert not at.exception
+    assert "84\xa0540" in at.get("plotly_chart")[-1].proto.spec  # the 2018 frame ends at 84 540
 
 
 def test_budsjettavvik_one_unit_year_to_date(db_env):
