@@ -23,7 +23,11 @@ class DatabaseUnavailable(RuntimeError):
     """Shown to users as a Norwegian message, never a traceback."""
 
 
+_checked: dict[tuple, bool] = {}
+
+
 def ensure_database(path: Path | None = None) -> Path:
+    """The database file, built from the embedded snapshot if missing, rebuilt if made by older code."""
     path = Path(path or default_db_path())
     if not path.exists():
         from pipelines.build import BuildError, build
@@ -31,7 +35,37 @@ def ensure_database(path: Path | None = None) -> Path:
             build(db_path=path)
         except BuildError as exc:
             raise DatabaseUnavailable(f"Databasen mangler og kunne ikke bygges fra øyeblikksbildet: {exc}") from exc
+        return path
+    stat = path.stat()
+    key = (str(path), stat.st_ino, stat.st_mtime_ns)
+    if key not in _checked:
+        _checked[key] = True
+        _rebuild_if_outdated(path)
     return path
+
+
+def _rebuild_if_outdated(path: Path) -> None:
+    """Rebuild (atomically, keeping the municipality's own data) when the file was built by other code.
+
+    The raw files it was built from are reused, so a live fetch stays live; if that fails, the old file is kept
+    and the reason goes to the server log."""
+    from pipelines.build import BuildError, build, code_fingerprint
+    from pipelines.paths import RAW_DIR
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
+    except duckdb.Error:
+        info = {}
+    if info.get("code_fingerprint") == code_fingerprint():
+        return
+    raw = Path(info.get("raw_dir") or RAW_DIR)
+    if not (raw / "manifest.json").exists():
+        raw = RAW_DIR
+    try:
+        build(raw, path)
+        print(f"Bygde {path} på nytt fra {raw}: databasen var laget av en eldre versjon av dashbordet.", flush=True)
+    except BuildError as exc:
+        print(f"Advarsel: {path} er laget av en eldre versjon og kunne ikke bygges på nytt: {exc}", flush=True)
 
 
 def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -113,7 +113,10 @@ def _file_stem(title: str) -> str:
 
 def chart_with_data(fig: go.Figure, table: pl.DataFrame, download: pl.DataFrame, *, key: str, title: str) -> None:
     """Chart, then its data as a table, downloadable as CSV and XLSX with Norwegian headers."""
-    st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False, "locale": "no"})
+    # the camera button saves a sharp PNG named after the chart, ready for meeting papers and slides
+    st.plotly_chart(fig, key=f"chart-{key}", config={
+        "displaylogo": False, "locale": "no",
+        "toImageButtonOptions": {"format": "png", "filename": _file_stem(title), "scale": 2}})
     with st.expander("Tall bak figuren", expanded=False):
         st.dataframe(table.to_pandas(), hide_index=True, key=f"table-{key}")
         download_buttons(download, key=key, title=title)

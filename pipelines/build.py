@@ -37,6 +37,18 @@ class BuildResult:
     is_demo: bool
 
 
+def code_fingerprint() -> str:
+    """A hash of everything that decides what a database built from the same raw files contains (the SQL, the
+    catalogue and the build code). The app rebuilds a database whose fingerprint differs, so pulling new code
+    never leaves users on a database without the views the pages now read."""
+    digest = hashlib.sha256()
+    files = sorted(SQL_DIR.rglob("*.sql")) + [cat_mod.CATALOGUE_PATH, Path(__file__), Path(klass.__file__)]
+    for path in files:
+        digest.update(path.relative_to(SQL_DIR.parent).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     con.execute(path.read_text(encoding="utf-8"))
 
@@ -60,13 +72,14 @@ def _load_klass(con: duckdb.DuckDBPyConnection, klass_dir: Path) -> bool:
     # a rename keeps the code and a renumbering keeps the municipality: both are one continuous series
     lineage = lineage.with_columns(pl.col("via_kind").replace({"unchanged": "self", "rename": "renumber"}))
     con.register("lineage_df", lineage.select("code", "current_code", "via_kind").to_arrow())
-    con.execute("INSERT INTO region_lineage SELECT DISTINCT * FROM lineage_df")
+    con.execute("INSERT INTO region_lineage (code, current_code, via_kind) SELECT DISTINCT * FROM lineage_df")
     # every municipality code not touched by a change is its own current code
     con.execute("""
-        INSERT INTO region_lineage
+        INSERT INTO region_lineage (code, current_code, via_kind)
         SELECT code, code, 'self' FROM region
         WHERE kind = 'municipality' AND code NOT IN (SELECT code FROM region_lineage)
     """)
+    run_sql_file(con, SQL_DIR / "derive" / "lineage_main_line.sql")
     con.register("membership_df", membership.select(
         "year", "group_code", "group_name", "municipality_code", "is_demo").to_arrow())
     con.execute("INSERT INTO kostra_group_membership SELECT * FROM membership_df")
@@ -262,6 +275,7 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, verify: b
                 "klass_is_demo": str(klass_demo).lower(),
                 "catalogue_sha256": hashlib.sha256(cat_mod.CATALOGUE_PATH.read_bytes()).hexdigest(),
                 "observations": str(n_obs),
+                "code_fingerprint": code_fingerprint(),
             }
             con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
             con.execute("CHECKPOINT")

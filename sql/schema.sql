@@ -25,10 +25,14 @@ CREATE TABLE region_change (
 
 -- region_lineage: one row per (code, current_code): every municipality code ever -> today's code(s).
 -- via_kind: 'self' | 'renumber' (a pure renumbering chain: one continuous series) | 'merge' | 'split'
+-- main_line: the code is today's municipality itself or the predecessor that gave it its name (0709 Larvik before
+--            Lardal joined in 2018, 0704 Tønsberg before Re joined in 2020); used to follow the KOSTRA group
+--            and to draw a comparison municipality's own history, never to join series across a merger.
 CREATE TABLE region_lineage (
     code          VARCHAR NOT NULL,
     current_code  VARCHAR NOT NULL,
-    via_kind      VARCHAR NOT NULL
+    via_kind      VARCHAR NOT NULL,
+    main_line     BOOLEAN NOT NULL DEFAULT false
 );
 
 -- kostra_group_membership: one row per (year, municipality_code): which KOSTRA group (EKGnn) a municipality is in.

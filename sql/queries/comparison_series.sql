@@ -1,13 +1,15 @@
 -- comparison_series: one row per (indicator_id, series, year) for a comparison chart, in one round trip:
 -- the chosen municipality and its comparison municipalities under today's codes (continuous across renumberings),
 -- the KOSTRA group the chosen municipality belonged to THAT year (the grouping changed in 2020), the country
--- (EAKUO without Oslo, EAK), and the chosen municipality's predecessors in mergers for the years they existed.
+-- (EAKUO without Oslo, EAK), and predecessors in mergers for the years they existed (all of the chosen
+-- municipality's; for a comparison municipality the one that gave it its name, e.g. 0704 Tønsberg before 2020).
 -- columns: indicator_id, series, role ('selected' | 'comparison' | 'group' | 'country' | 'predecessor'), region_code,
 --          year, value, status, is_demo, is_own_calculation
 -- params: $indicator_ids (list), $municipality (today's code), $comparisons (list of today's codes), $from_year,
 --         $to_year, $with_group (bool), $countries (list, e.g. ['EAKUO', 'EAK']), $with_predecessors (bool)
 WITH codes AS (
-    SELECT code FROM region_lineage WHERE current_code = $municipality AND via_kind IN ('self', 'renumber')
+    -- the group the municipality (or the predecessor that gave it its name) belonged to each year
+    SELECT code FROM region_lineage WHERE current_code = $municipality AND main_line
 ),
 groups AS (
     SELECT DISTINCT m.year, m.group_code FROM kostra_group_membership m
@@ -41,7 +43,9 @@ predecessors AS (
            'predecessor' AS role, p.predecessor_code AS region_code, p.year, p.value, p.status, p.is_demo,
            false AS is_own_calculation
     FROM predecessor_series p
-    WHERE $with_predecessors AND p.current_code = $municipality AND list_contains($indicator_ids, p.indicator_id)
+    WHERE $with_predecessors AND list_contains($indicator_ids, p.indicator_id)
+      -- all of the chosen municipality's predecessors; for comparisons only the one that gave it its name
+      AND (p.current_code = $municipality OR (p.main_line AND list_contains($comparisons, p.current_code)))
       AND p.year BETWEEN $from_year AND $to_year
 )
 SELECT indicator_id, series, role, region_code, year, value, status, is_demo, is_own_calculation

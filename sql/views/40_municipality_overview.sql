@@ -19,9 +19,10 @@ chain AS (
     SELECT code, current_code FROM region_lineage WHERE via_kind IN ('self', 'renumber')
 ),
 own_group AS (
-    SELECT DISTINCT c.current_code, m.year, m.group_code, m.group_name
-    FROM chain c
-    JOIN kostra_group_membership m ON m.municipality_code = c.code
+    SELECT DISTINCT l.current_code, m.year, m.group_code, m.group_name
+    FROM region_lineage l
+    JOIN kostra_group_membership m ON m.municipality_code = l.code
+    WHERE l.main_line
 ),
 peers AS (
     SELECT iv.indicator_id, m.group_code, m.year, iv.region_code, iv.value,

@@ -93,20 +93,37 @@ def test_larvik_predecessors_are_drawn_beside_the_series():
     assert pred["year"].max() <= 2017
 
 
-def test_group_series_gives_the_group_the_municipality_had_that_year(raw):
-    frame = db.query("group_series", {"indicator_ids": ["home_care_cost_per_recipient"], "municipality": "3909",
-                                      "from_year": 2018, "to_year": 2024})
-    groups = frame.filter(pl.col("region_kind") == "kostra_group")
+def test_group_line_is_the_group_the_municipality_had_that_year(raw):
+    frame = queries.comparison_series(["home_care_cost_per_recipient"], "3909", [], 2015, 2024)
+    groups = frame.filter(pl.col("role") == "group")
     got = dict(zip(groups["year"].to_list(), groups["region_code"].to_list()))
+    # 0709 is the Larvik of 2015-2017, before Lardal joined: its group carries the line back to 2015
     expected = dict(raw.execute(
-        "SELECT year, group_code FROM kostra_group_membership WHERE municipality_code IN ('0712', '3805', '3909') "
-        "AND year BETWEEN 2018 AND 2024").fetchall())
+        "SELECT year, group_code FROM kostra_group_membership WHERE municipality_code IN ('0709', '0712', '3805', '3909') "
+        "AND year BETWEEN 2015 AND 2024").fetchall())
     assert got == expected
+    assert sorted(got) == list(range(2015, 2025))
     assert got[2019] != got[2020], "the KOSTRA grouping changed in 2020"
     for year, code in got.items():
         (value,) = one(raw, "SELECT value FROM indicator_values WHERE indicator_id = 'home_care_cost_per_recipient' "
                             "AND region_code = ? AND year = ?", [code, year])
         assert groups.filter(pl.col("year") == year)["value"][0] == value
+
+
+def test_committee_view_2016_2019_shows_tonsberg_before_the_merger(raw):
+    """The 2020 committee case: Larvik against Tønsberg, Porsgrunn, Skien, Arendal and group 13, 2016-2019."""
+    frame = queries.comparison_series(["home_care_cost_per_recipient"], "3909", ["3905", "4001", "4003", "4203"],
+                                      2016, 2019)
+    pred = frame.filter(pl.col("role") == "predecessor")
+    series = set(pred["series"])
+    assert "Tønsberg (0704, før sammenslåing)" in series
+    assert not any(s.startswith("Re (") for s in series), "only the predecessor that gave the name"
+    tonsberg = pred.filter(pl.col("region_code") == "0704").sort("year")
+    assert tonsberg["year"].to_list() == [2016, 2017, 2018, 2019]
+    (v2017,) = one(raw, "SELECT value FROM indicator_values WHERE indicator_id = 'home_care_cost_per_recipient' "
+                        "AND region_code = '0704' AND year = 2017")
+    assert tonsberg.filter(pl.col("year") == 2017)["value"][0] == v2017
+    assert set(frame.filter(pl.col("role") == "group")["region_code"]) == {"EKG13"}
 
 
 def test_group_labels_name_both_groupings_across_the_break():
