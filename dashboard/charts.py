@@ -113,12 +113,18 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
     symbol_rows = []
     years = sorted(frame["year"].unique().to_list())
     traces = []  # added in one go: plotly deep-copies the figure's data on every add_trace
+    colour_of: dict[str, str] = {}  # today's code -> its line colour, for the predecessor that gave it its name
     for row in series_order.iter_rows(named=True):
         part = frame.filter(pl.col("series") == row["series"]).sort("year")
         role = row["role"]
         style = style_for(role, comparison_index)
         if role == "comparison":
             comparison_index += 1
+        if role in ("selected", "comparison") and "region_code" in part.columns:
+            colour_of[part["region_code"][0]] = style["color"]
+        if role == "predecessor" and "main_line" in part.columns and part["main_line"][0]:
+            # the same municipality before a merger: its own colour, dotted, so the eye follows it across the break
+            style = {**style, "color": colour_of.get(part["successor_code"][0], style["color"]), "dash": "dot"}
         hover = [_value_text(v, s, unit, decimals) for v, s in zip(part["value"].to_list(), part["status"].to_list())]
         traces.append(go.Scatter(
             x=part["year"].to_list(), y=part["value"].to_list(), name=row["series"], mode="lines+markers",

@@ -4,7 +4,8 @@
 -- (EAKUO without Oslo, EAK), and predecessors in mergers for the years they existed (all of the chosen
 -- municipality's; for a comparison municipality the one that gave it its name, e.g. 0704 Tønsberg before 2020).
 -- columns: indicator_id, series, role ('selected' | 'comparison' | 'group' | 'country' | 'predecessor'), region_code,
---          year, value, status, is_demo, is_own_calculation
+--          year, value, status, is_demo, is_own_calculation, successor_code (today's code a predecessor became part
+--          of, else null), main_line (the predecessor that gave that municipality its name)
 -- params: $indicator_ids (list), $municipality (today's code), $comparisons (list of today's codes), $from_year,
 --         $to_year, $with_group (bool), $countries (list, e.g. ['EAKUO', 'EAK']), $with_predecessors (bool)
 WITH codes AS (
@@ -41,13 +42,16 @@ aggregates AS (
 predecessors AS (
     SELECT 3 AS part, p.indicator_id, p.predecessor_name || ' (' || p.predecessor_code || ', før sammenslåing)' AS series,
            'predecessor' AS role, p.predecessor_code AS region_code, p.year, p.value, p.status, p.is_demo,
-           false AS is_own_calculation
+           false AS is_own_calculation, p.current_code AS successor_code, p.main_line
     FROM predecessor_series p
     WHERE $with_predecessors AND list_contains($indicator_ids, p.indicator_id)
       -- all of the chosen municipality's predecessors; for comparisons only the one that gave it its name
       AND (p.current_code = $municipality OR (p.main_line AND list_contains($comparisons, p.current_code)))
       AND p.year BETWEEN $from_year AND $to_year
 )
-SELECT indicator_id, series, role, region_code, year, value, status, is_demo, is_own_calculation
-FROM (SELECT * FROM munis UNION ALL SELECT * FROM aggregates UNION ALL SELECT * FROM predecessors)
+SELECT indicator_id, series, role, region_code, year, value, status, is_demo, is_own_calculation, successor_code,
+       main_line
+FROM (SELECT *, NULL::VARCHAR AS successor_code, false AS main_line FROM munis
+      UNION ALL SELECT *, NULL::VARCHAR, false FROM aggregates
+      UNION ALL SELECT * FROM predecessors)
 ORDER BY part, indicator_id, region_code, year;

@@ -163,3 +163,19 @@ def test_merger_marked_where_the_predecessors_end():
     labels = [a.text for a in fig.layout.annotations]
     assert "Sammenslåing 2018" in labels and "Ny KOSTRA-gruppering fra 2020" in labels
     assert sorted(s.x0 for s in fig.layout.shapes) == [2017.5, 2019.5]
+
+
+def test_predecessor_that_gave_the_name_is_drawn_in_its_successors_colour():
+    import polars as pl
+    from dashboard import charts
+    frame = pl.DataFrame({
+        "series": ["Larvik", "Tønsberg", "Tønsberg (0704, før sammenslåing)", "Re (0716, før sammenslåing)"],
+        "role": ["selected", "comparison", "predecessor", "predecessor"],
+        "region_code": ["3909", "3905", "0704", "0716"], "year": [2020, 2020, 2019, 2019],
+        "value": [1.0, 2.0, 1.5, 0.5], "status": [None] * 4,
+        "successor_code": [None, None, "3905", "3905"], "main_line": [False, False, True, False]})
+    fig = charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="kr", decimals=0)
+    lines = {t.name: t.line for t in fig.data}
+    assert lines["Tønsberg (0704, før sammenslåing)"].color == lines["Tønsberg"].color
+    assert lines["Tønsberg (0704, før sammenslåing)"].dash == "dot"
+    assert lines["Re (0716, før sammenslåing)"].color == charts.OTHER
