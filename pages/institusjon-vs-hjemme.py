@@ -17,6 +17,9 @@ with ui.friendly_errors():
     st.caption("Egen beregning: kostnad per kommunal institusjonsplass delt på kostnad per mottaker av hjemmetjenester.")
 
     ui.share_chart(sel, key="shares")
-    ui.indicator_trend("home_care_share_of_care_net_expenditure", sel, key="homeshare",
-                       title=f"Andel av netto driftsutgifter til pleie og omsorg som går til hjemmetjenester – {name}")
+    share = st.radio("Andel over tid", queries.SHARE_INDICATORS, horizontal=True, key="share_indicator",
+                     format_func=lambda i: queries.indicators()[i].short_label)
+    ui.indicator_trend(share, sel, key="share-trend",
+                       title=f"{queries.indicators()[share].short_label} av netto driftsutgifter til pleie og omsorg "
+                             f"– {name}")
     ui.all_municipalities_scatter(sel, key="scatter")

@@ -199,3 +199,16 @@ def test_a_url_with_a_selection_wins_over_the_remembered_one(db_env):
     at.query_params["kommune"] = "3907"
     at.switch_page("pages/oversikt.py").run()
     assert at.selectbox(key="w_kommune").value == "3907"
+
+
+def test_institution_page_shows_each_share_over_time(db_env):
+    at = open_page("pages/institusjon-vs-hjemme.py", {"kommune": "3909"})
+    assert_clean(at)
+    radio = at.radio(key="share_indicator")
+    assert radio.value == "home_care_share_of_care_net_expenditure"
+    for indicator, word in [("institution_share_of_care_net_expenditure", "f253"),
+                            ("premises_share_of_care_net_expenditure", "f261")]:
+        radio.set_value(indicator).run()
+        assert_clean(at)
+        assert any(word in title for title in chart_titles(at)), chart_titles(at)
+        radio = at.radio(key="share_indicator")
