@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 
@@ -251,9 +250,6 @@ def gap_in_kroner(municipality: str, year: int) -> dict | None:
                          "gap": (c["value"] - c["group_value"]) * v["value"], "group_name": c["group_name"]}
     return out or None
 
-
-def data_path() -> Path:
-    return db.ensure_database()
 
 
 def overview_cards(municipality: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
