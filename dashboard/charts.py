@@ -6,7 +6,7 @@ Every figure carries its own title, units, source line and (for synthetic data) 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import plotly.graph_objects as go
 import polars as pl
@@ -40,26 +40,40 @@ def _value_text(value, status, unit: str, decimals: int) -> str:
     return fmt.with_unit(value, unit, decimals)
 
 
+LEGEND_PER_ROW = 3  # legend entries per row at a laptop-width chart; more rows get more room below the plot
+
+
 def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int = 150) -> go.Figure:
+    """Title, subtitle, legend, source line and Demodata label. The space below the plot grows with the number of
+    legend rows and source lines, so the source line never lands on the legend."""
+    import math
     title = f"<b>{text.title}</b>"
     if text.subtitle:
-        title += f"<br><span style='font-size:13px;color:#555'>{text.subtitle}</span>"
+        title += f"<br><span style='font-size:13px;color:#555'>{_wrap(text.subtitle, 110)}</span>"
+    top = 75 + (20 * (_wrap(text.subtitle, 110).count("<br>") + 1) if text.subtitle else 0)
+    source = _wrap(text.source)
+    legend_entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    legend_rows = math.ceil(legend_entries / LEGEND_PER_ROW) if fig.layout.showlegend is not False else 0
+    needed = 56 + 22 * legend_rows + 16 * (source.count("<br>") + 1) + 12
+    if needed > bottom:
+        height += needed - bottom
+        bottom = needed
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         separators=fmt.plotly_separators(),
         font={"family": FONT, "size": 13, "color": "#222"},
         plot_bgcolor="white",
         paper_bgcolor="white",
         height=height,
-        margin={"l": 70, "r": 30, "t": 95 if text.subtitle else 75, "b": bottom},
+        margin={"l": 70, "r": 30, "t": top, "b": bottom},
         # legend a fixed distance below the tick labels, whatever the figure's height
-        legend={"orientation": "h", "yanchor": "top", "y": -48 / max(height - (95 if text.subtitle else 75) - bottom, 100),
+        legend={"orientation": "h", "yanchor": "top", "y": -48 / max(height - top - bottom, 100),
                 "x": 0, "title": None},
         hoverlabel={"font_family": FONT},
     )
     fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside")
     fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
-    fig.add_annotation(text=_wrap(text.source), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 4,
+    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 4,
                        xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#555"},
                        align="left")
     if text.is_demo:
@@ -95,7 +109,7 @@ def style_for(role: str, index: int) -> dict:
 
 def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int,
                break_year: int | None = None, break_label: str | None = None,
-               merger_years: tuple[int, ...] = ()) -> go.Figure:
+               merger_years: tuple[tuple[int, str], ...] = ()) -> go.Figure:
     """One line per series; gaps where SSB has a symbol, and the symbol shown at the foot of the chart.
 
     frame columns: series (label shown in legend), role, year, value, status.
@@ -137,13 +151,17 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
                 if v is None and s and s != ".":
                     symbol_rows.append((y, s, row["series"], style["color"]))
     fig.add_traces(traces)
+    if symbol_rows:  # say what the marks at the foot of the chart mean, so they are not read as values
+        shown = sorted({s for _, s, _, _ in symbol_rows})
+        text = replace(text, source=text.source + ". Symboler: " + "; ".join(
+            f"«{s}» {fmt.status_meaning(s).split(' (')[0].lower()}" for s in shown))
     for i, (year, status, series, colour) in enumerate(symbol_rows[:40]):
         fig.add_annotation(x=year, y=0, yref="paper", text=f"<b>{status}</b>", showarrow=False, yshift=6 + 12 * (i % 3),
                            font={"color": colour, "size": 13},
                            hovertext=f"{series} {year}: {status} = {fmt.status_meaning(status)}")
     breaks = [(break_year, break_label or "Brudd")] if break_year else []
     # a municipality merger: today's series starts where the predecessors' lines end
-    breaks += [(y - 1, f"Sammenslåing {y}") for y in merger_years]
+    breaks += [(y - 1, f"{kind} {y}") for y, kind in merger_years]
     for i, (year, label) in enumerate(sorted(set(breaks))):
         if years and years[0] <= year < years[-1]:
             fig.add_vline(x=year + 0.5, line={"color": "#777", "width": 1, "dash": "dot"})

@@ -147,13 +147,15 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
         "countries": countries or [""], "with_predecessors": include_predecessors})
 
 
-def merger_years(frame: pl.DataFrame) -> tuple[int, ...]:
-    """First year of today's municipality after a merger, read off the predecessors' lines in a series frame."""
+def merger_years(frame: pl.DataFrame) -> tuple[tuple[int, str], ...]:
+    """(first year after the change, 'Sammenslåing' or 'Deling') for today's municipality, read off the
+    predecessors' lines in a series frame (their labels say which kind of change it was)."""
     pred = frame.filter(pl.col("role") == "predecessor")
     if pred.is_empty():
         return ()
-    last = pred.group_by("region_code").agg(pl.col("year").max())["year"].unique().sort().to_list()
-    return tuple(int(y) + 1 for y in last)
+    last = pred.group_by("region_code").agg(pl.col("year").max(), pl.col("series").first())
+    return tuple(sorted({(int(r["year"]) + 1, "Deling" if "før deling" in r["series"] else "Sammenslåing")
+                         for r in last.iter_rows(named=True)}))
 
 
 def group_labels(municipality: str, from_year: int, to_year: int) -> str:
@@ -186,20 +188,28 @@ def sources() -> pl.DataFrame:
 
 def source_line(indicator_ids: list[str]) -> str:
     """'Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Egen beregning: …' for the foot of a chart."""
+    from pipelines import catalogue
     infos = indicators()
+    formulas = {i.id: i.formula.inputs for i in catalogue.load().formulas()}
     src = sources()
     tables = {}
     own = []
-    for ind in indicator_ids:
+
+    def add(ind: str) -> None:
         info = infos.get(ind)
         if info is None:
-            continue
+            return
         if info.source_table:
             row = src.filter(pl.col("id") == ind)
             updated = row["updated"][0] if not row.is_empty() else None
             tables[info.source_table] = fmt.norwegian_date(updated)
-        if info.own_calculation:
+        if info.own_calculation and info.short_label not in own:
             own.append(info.short_label)
+        for input_id in formulas.get(ind, ()):  # an own calculation names the SSB tables it is made from
+            add(input_id)
+
+    for ind in indicator_ids:
+        add(ind)
     parts = [f"tabell {t} (oppdatert {d})" for t, d in sorted(tables.items())]
     text = "Kilde: SSB, " + ", ".join(parts) if parts else "Kilde: SSB"
     if own:
@@ -216,6 +226,10 @@ def display_table(frame: pl.DataFrame, *, unit: str, decimals: int, index: str =
     texts = frame.with_columns(
         pl.struct("value", "status").map_elements(
             lambda s: fmt.number(s["value"], decimals, status=s["status"]), return_dtype=pl.Utf8).alias("text"))
+    if "role" in texts.columns:  # the chosen municipality first, then comparisons, group, country, predecessors
+        order = {"selected": 0, "comparison": 1, "group": 2, "country": 3, "predecessor": 4}
+        texts = texts.with_columns(pl.col("role").replace_strict(order, default=9).alias("_o")).sort(
+            "_o", maintain_order=True)
     wide = texts.pivot(values="text", index=index, on=columns, aggregate_function="first", sort_columns=True)
     return wide.rename({index: "Serie"})
 
@@ -264,7 +278,12 @@ def overview_cards(municipality: str, year: int, indicator_ids: list[str]) -> pl
             change = fmt.signed(r["value"] - r["previous_value"], info.unit, info.decimals)
             # st.metric reads the direction from a leading ASCII minus
             change = f"{change.replace(chr(0x2212), '-', 1)} fra {year - 1}"
-        rank = (f"nr. {r['rank']} av {r['ranked_count']} i gruppen" if r["rank"] is not None else "ikke rangert")
+        if info.kind != "ratio":
+            rank = "antall, ikke rangert"  # a count ranks by size, which says nothing about the service
+        elif r["rank"] is not None:
+            rank = f"nr. {r['rank']} av {r['ranked_count']} i gruppen"
+        else:
+            rank = "ikke rangert"
         help_text = info.definition + (" (Egen beregning.)" if info.own_calculation else "")
         if r["value"] is None:
             help_text += f" Symbol {r['status']}: {fmt.status_meaning(r['status'])}."
@@ -272,7 +291,8 @@ def overview_cards(municipality: str, year: int, indicator_ids: list[str]) -> pl
             "Indikator": info.short_label,
             "Verdi": fmt.with_unit(r["value"], info.unit, info.decimals, status=r["status"]),
             "Endring": change,
-            "Gruppeverdi": fmt.with_unit(r["group_value"], info.unit, info.decimals, status=r["group_status"]),
+            "Gruppeverdi": (fmt.with_unit(r["group_value"], info.unit, info.decimals, status=r["group_status"])
+                            if r["group_code"] else "ingen KOSTRA-gruppe"),
             "Landsverdi": fmt.with_unit(r["country_value"], info.unit, info.decimals, status=r["country_status"]),
             "Rang": rank,
             "Gruppe": r["group_name"],

@@ -80,6 +80,9 @@ def selection_sidebar() -> Selection:
     def changed() -> None:
         muni = st.session_state["w_kommune"]
         comps = [c for c in st.session_state["w_sammenlign"] if c != muni][:5]
+        if muni != sel.municipality and set(comps) == set(queries.default_comparisons(sel.municipality)) - {muni}:
+            # the comparisons were the old municipality's defaults, not the user's choice: follow the new one
+            comps = queries.default_comparisons(muni)
         a, b = st.session_state["w_years"]
         new = Selection(muni, tuple(comps), int(a), int(b))
         st.query_params.from_dict(new.query_params())
@@ -88,8 +91,10 @@ def selection_sidebar() -> Selection:
     codes = list(names)
     with st.sidebar:
         st.selectbox("Kommune", codes, key="w_kommune", format_func=lambda c: _label(c, names), on_change=changed,
+                     placeholder="Velg kommune",
                      help="Søk på navn eller kommunenummer.")
         st.multiselect("Sammenlign med (høyst 5)", codes, key="w_sammenlign", max_selections=5,
+                       placeholder="Velg kommuner",
                        format_func=lambda c: _label(c, names), on_change=changed,
                        help="Standard: de største kommunene i samme KOSTRA-gruppe.")
         st.slider("År", min_value=first, max_value=last, key="w_years", on_change=changed)
@@ -118,8 +123,13 @@ def chart_with_data(fig: go.Figure, table: pl.DataFrame, download: pl.DataFrame,
         "displaylogo": False, "locale": "no",
         "toImageButtonOptions": {"format": "png", "filename": _file_stem(title), "scale": 2}})
     with st.expander("Tall bak figuren", expanded=False):
-        st.dataframe(table.to_pandas(), hide_index=True, key=f"table-{key}")
+        st.dataframe(blank_nulls(table).to_pandas(), hide_index=True, key=f"table-{key}")
         download_buttons(download, key=key, title=title)
+
+
+def blank_nulls(table: pl.DataFrame) -> pl.DataFrame:
+    """Empty text cells instead of Python's None (a year a series has no row for, a field an indicator lacks)."""
+    return table.with_columns(pl.col(pl.Utf8).fill_null(""))
 
 
 def download_buttons(download: pl.DataFrame, *, key: str, title: str, columns: list[int] | None = None) -> None:
@@ -167,7 +177,7 @@ def group_ranking_chart(indicator_id: str, sel: Selection, *, key: str) -> None:
     ov = queries.overview(sel.municipality, sel.to_year, [indicator_id])
     reference = (group_name, ov["group_value"][0]) if not ov.is_empty() else None
     names = queries.municipality_names()
-    title = f"{info.short_label} i {group_name} {sel.to_year}"
+    title = f"{info.short_label} i {group_name}, {sel.to_year}"
     text = charts.ChartText(
         title=title, subtitle=f"{info.label}. {names.get(sel.municipality)} er uthevet; stiplet linje er gruppens tall.",
         source=queries.source_line([indicator_id]),
@@ -183,7 +193,7 @@ def share_chart(sel: Selection, *, key: str) -> None:
     frame = queries.shares_for_year(sel.municipality, list(sel.comparisons), sel.to_year)
     title = f"Fordeling av netto driftsutgifter til pleie og omsorg {sel.to_year}"
     colours = dict(zip(frame["function"].unique(maintain_order=True).to_list(),
-                       [charts.SELECTED, charts.COMPARISON[0], charts.COMPARISON[3], charts.COMPARISON[1]]))
+                       [charts.COMPARISON[0], charts.COMPARISON[1], charts.COMPARISON[3], charts.GROUP]))
     text = charts.ChartText(title=title, subtitle="Prosent av netto driftsutgifter til funksjon 234, 253, 254 og 261",
                             source=queries.source_line(queries.SHARE_INDICATORS),
                             is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
@@ -231,7 +241,8 @@ def age_chart(sel: Selection, *, key: str) -> None:
     from dashboard import charts
     frame = queries.age_distribution(sel.municipality, list(sel.comparisons), sel.to_year)
     title = f"Mottakere av hjemmetjenester etter alder {sel.to_year}"
-    colours = {"0–66 år": charts.COMPARISON[0], "67–79 år": charts.COMPARISON[1], "80 år og over": charts.SELECTED}
+    # the strong colour is kept for the chosen municipality alone
+    colours = {"0–66 år": charts.COMPARISON[0], "67–79 år": charts.COMPARISON[1], "80 år og over": charts.COMPARISON[3]}
     text = charts.ChartText(title=title, subtitle="Prosent av alle mottakere av hjemmetjenester i regionen "
                             "(egen beregning på SSBs antall)",
                             source=queries.source_line(queries.AGE_INDICATORS) + ". Egen beregning: andeler",
@@ -246,10 +257,13 @@ def age_chart(sel: Selection, *, key: str) -> None:
 
 def overview_profile(sel: Selection, indicator_ids: list[str], *, key: str) -> None:
     from dashboard import charts
-    frame = queries.overview_index(sel.municipality, sel.to_year, indicator_ids)
     name = queries.municipality_names().get(sel.municipality, sel.municipality)
-    group = queries.group_of(sel.municipality, sel.to_year)[1] or "KOSTRA-gruppen"
-    title = f"{name} sammenlignet med {group} {sel.to_year} (gruppen = 100)"
+    group = queries.group_of(sel.municipality, sel.to_year)[1]
+    if group is None:
+        st.info(f"{name} er ikke med i noen KOSTRA-gruppe i {sel.to_year}, så det er ingen gruppe å sammenligne med.")
+        return
+    frame = queries.overview_index(sel.municipality, sel.to_year, indicator_ids)
+    title = f"{name} sammenlignet med {group}, {sel.to_year} (gruppen = 100)"
     text = charts.ChartText(title=title, subtitle="Over 100: høyere enn gruppen. Egen beregning på SSBs tall.",
                             source=queries.source_line(indicator_ids),
                             is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())

@@ -11,7 +11,7 @@ with ui.friendly_errors():
     st.title("Kilder og definisjoner")
     info = queries.build_info()
     st.markdown(queries.sources_intro(info))
-    st.dataframe(queries.sources_table().to_pandas(), hide_index=True, key="sources")
+    st.dataframe(ui.blank_nulls(queries.sources_table()).to_pandas(), hide_index=True, key="sources")
     st.subheader("Merknader fra SSB")
     for table_id, notes in queries.source_notes().items():
         st.markdown(f"**Tabell {table_id}**")

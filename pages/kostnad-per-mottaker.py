@@ -29,8 +29,8 @@ with ui.friendly_errors():
                 continue
             direction = "lavere" if g["gap"] > 0 else "høyere"
             st.markdown(
-                f"**{queries.indicators()[indicator_id].short_label}:** {name} {fmt.kroner(g['own'])}, "
-                f"{g['group_name']} {fmt.kroner(g['group'])}. Med gruppens kostnad ville utgiftene vært "
+                f"**{queries.indicators()[indicator_id].short_label}:** {name}: {fmt.kroner(g['own'])}, "
+                f"{g['group_name']}: {fmt.kroner(g['group'])}. Med gruppens kostnad ville utgiftene vært "
                 f"**{fmt.kroner(abs(g['gap']))} {direction}** ({fmt.number(g['volume'])} {volume_word}).")
         st.caption("Egen beregning: (kommunens kostnad − gruppens kostnad) × kommunens antall mottakere/plasser.")
 

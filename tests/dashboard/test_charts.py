@@ -38,7 +38,8 @@ def trace(fig, name):
 def test_line_chart_has_title_source_and_demo_label():
     fig = charts.line_chart(series_frame(), text(), unit="kr", decimals=0)
     assert "Kostnad per mottaker – Larvik" in fig.layout.title.text
-    assert "Kilde: SSB, tabell 12209 (oppdatert 15.06.2025)" in annotation_texts(fig)
+    # the source line, followed by what the symbols drawn in this chart mean
+    assert any(t.startswith("Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Symboler: ") for t in annotation_texts(fig))
     assert any("DEMODATA" in t for t in annotation_texts(fig))
 
 
@@ -157,9 +158,9 @@ def test_merger_marked_where_the_predecessors_end():
         "role": ["selected"] * 3 + ["predecessor", "predecessor"],
         "region_code": ["3909"] * 3 + ["0709", "0728"],
         "year": [2018, 2019, 2020, 2017, 2017], "value": [1.0, 2.0, 2.5, 1.5, 0.5], "status": [None] * 5})
-    assert queries.merger_years(frame) == (2018,)
+    assert queries.merger_years(frame) == ((2018, "Sammenslåing"),)
     fig = charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="kr", decimals=0,
-                            break_year=2019, break_label="Ny KOSTRA-gruppering fra 2020", merger_years=(2018,))
+                            break_year=2019, break_label="Ny KOSTRA-gruppering fra 2020", merger_years=((2018, "Sammenslåing"),))
     labels = [a.text for a in fig.layout.annotations]
     assert "Sammenslåing 2018" in labels and "Ny KOSTRA-gruppering fra 2020" in labels
     assert sorted(s.x0 for s in fig.layout.shapes) == [2017.5, 2019.5]
@@ -179,3 +180,15 @@ def test_predecessor_that_gave_the_name_is_drawn_in_its_successors_colour():
     assert lines["Tønsberg (0704, før sammenslåing)"].color == lines["Tønsberg"].color
     assert lines["Tønsberg (0704, før sammenslåing)"].dash == "dot"
     assert lines["Re (0716, før sammenslåing)"].color == charts.OTHER
+
+
+def test_status_marks_are_explained_on_the_chart():
+    import polars as pl
+    from dashboard import charts
+    frame = pl.DataFrame({"series": ["Røst"] * 3, "role": ["selected"] * 3, "region_code": ["1856"] * 3,
+                          "year": [2022, 2023, 2024], "value": [3.0, None, None], "status": [None, ":", ".."]})
+    fig = charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="personer", decimals=0)
+    source = next(a.text for a in fig.layout.annotations if a.text.startswith("Kilde"))
+    assert "«:» vises ikke av personvernhensyn" in source
+    assert "«..» tallgrunnlag mangler" in source
+    assert [t.y for t in fig.data][0] == (3.0, None, None)  # gaps, never 0

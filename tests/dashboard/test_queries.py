@@ -250,3 +250,9 @@ def test_sources_table_shows_edition_for_ssb_indicators(db_env):
     ssb = table.filter(pl.col("Kilde").str.starts_with("SSB"))
     assert ssb.height >= 15
     assert all(e.startswith("Tall for 2024 er reviderte") for e in ssb["Utgave"].to_list())
+
+
+def test_source_line_of_an_own_calculation_names_the_tables_it_uses():
+    line = queries.source_line(["home_care_recipients_share_of_population"])
+    assert "tabell 07459" in line and "tabell 12292" in line and "oppdatert 15.06.2025" in line
+    assert "Egen beregning: Hjemmetjenestemottakere, andel av befolkningen" in line

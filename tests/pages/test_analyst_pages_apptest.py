@@ -212,3 +212,15 @@ def test_institution_page_shows_each_share_over_time(db_env):
         assert_clean(at)
         assert any(word in title for title in chart_titles(at)), chart_titles(at)
         radio = at.radio(key="share_indicator")
+
+
+def test_default_comparisons_follow_a_new_municipality_but_chosen_ones_stay(db_env):
+    from dashboard import queries
+    at = open_page("pages/kostnad-per-mottaker.py", {"kommune": "3909"})
+    assert list(at.multiselect(key="w_sammenlign").value) == queries.default_comparisons("3909")
+    at.selectbox(key="w_kommune").set_value("1144").run()
+    assert_clean(at)
+    assert at.query_params["sammenlign"] == ",".join(queries.default_comparisons("1144"))
+    at.multiselect(key="w_sammenlign").set_value(["4203"]).run()
+    at.selectbox(key="w_kommune").set_value("3909").run()
+    assert at.query_params["sammenlign"] == "4203"
