@@ -6,6 +6,11 @@ from pathlib import Path
 import streamlit as st
 
 st.set_page_config(page_title="Pleie og omsorg – KOSTRA-dashbord", page_icon="📊", layout="wide")
+# key figures that fit a laptop screen: the value shrinks with the window, and labels wrap instead of being cut
+st.html("""<style>
+[data-testid="stMetricValue"] { font-size: clamp(1.25rem, 2.3vw, 2.25rem); }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; }
+</style>""")
 
 HERE = Path(__file__).parent
 SECTIONS = {

@@ -83,7 +83,10 @@ def status(db: Optional[Path] = DbOption) -> None:
     out.print(f"Regioner: {info['regions']}  ·  Endringer i kommunenummer: {info['region_changes']}  ·  "
               f"Egne beregninger: {info['derived']}")
     for name, rows in info["own_data"].items():
-        out.print(f"Egne data – {name}: {rows} rader")
+        label = {"own_budget_line": "budsjett og regnskap", "own_sick_leave": "sykefravær",
+                 "own_unit_goal": "enhetsmål", "own_budget_frame": "budsjettramme", "own_unit": "enheter",
+                 "own_import_batch": "importer"}.get(name, name)
+        out.print(f"Egne data – {label}: {rows} rader")
 
 
 @app.command("catalogue")

@@ -130,7 +130,7 @@ def _resolve_amount_unit(ctx: Context, hm, grid, amount_fields, stated: str | No
     unit = stated or file_unit
     if unit is None:
         ctx.warnings.append("Filen sier ikke om beløpene er i kr eller 1000 kr; de er lest som kr. "
-                            "Bruk valget for beløpsenhet (--unit 1000kr) hvis det er feil.")
+                            "Oppgi beløpsenheten (1000 kr) ved importen hvis det er feil.")
         unit = "kr"
     return unit
 

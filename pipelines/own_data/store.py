@@ -27,6 +27,10 @@ from .model import ImportPlan, ImportRejected, ImportResult, ParseResult, Period
 
 SCHEMA_FILES = (SQL_DIR / "schema_own.sql", SQL_DIR / "views" / "own_sick_leave_display.sql")
 OWN_SQL_DIR = SQL_DIR / "own"
+# what users call each kind of data, for messages
+KIND_LABELS = {"budget": "budsjett og regnskap", "sick-leave": "sykefravær", "goals": "enhetsmål",
+               "budget-frame": "budsjettramme"}
+
 TABLES = {
     "budget": "own_budget_line",
     "sick-leave": "own_sick_leave",
@@ -171,7 +175,7 @@ def plan_on(con, parsed: ParseResult, rows: pl.DataFrame | None = None) -> Impor
         for rec in scope.iter_rows(named=True):
             periods.append(PeriodChange(_label(kind, rec), rec["new_rows"], 0))
     if demo:
-        warnings.append(f"Demodata for {table} ({demo} rader) fjernes, siden dette er en ekte import.")
+        warnings.append(f"Demodata for {KIND_LABELS[kind]} ({demo} rader) fjernes, siden dette er en ekte import.")
     return ImportPlan(
         kind=kind, file_name=parsed.file_name, already_imported=previous is not None, previous_batch_id=previous,
         rows_to_insert=rows.height, rows_to_replace=to_replace, demo_rows_to_remove=demo, periods=periods,
