@@ -52,8 +52,10 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int =
         title += f"<br><span style='font-size:13px;color:#555'>{_wrap(text.subtitle, 110)}</span>"
     top = 75 + (20 * (_wrap(text.subtitle, 110).count("<br>") + 1) if text.subtitle else 0)
     source = _wrap(text.source)
-    legend_entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
-    legend_rows = math.ceil(legend_entries / LEGEND_PER_ROW) if fig.layout.showlegend is not False else 0
+    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    # fixed-width legend entries (a third of the width, half for long names) make the row count predictable
+    per_row = LEGEND_PER_ROW if max((len(n) for n in names), default=0) <= 28 else 2
+    legend_rows = math.ceil(len(names) / per_row) if fig.layout.showlegend is not False else 0
     needed = 56 + 22 * legend_rows + 16 * (source.count("<br>") + 1) + 12
     if needed > bottom:
         height += needed - bottom
@@ -68,7 +70,7 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int =
         margin={"l": 70, "r": 30, "t": top, "b": bottom},
         # legend a fixed distance below the tick labels, whatever the figure's height
         legend={"orientation": "h", "yanchor": "top", "y": -48 / max(height - top - bottom, 100),
-                "x": 0, "title": None},
+                "x": 0, "title": None, "entrywidth": 1 / per_row - 0.01, "entrywidthmode": "fraction"},
         hoverlabel={"font_family": FONT},
     )
     fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside")

@@ -40,7 +40,9 @@ aggregates AS (
       AND iv.year BETWEEN $from_year AND $to_year
 ),
 predecessors AS (
-    SELECT 3 AS part, p.indicator_id, p.predecessor_name || ' (' || p.predecessor_code || ', før sammenslåing)' AS series,
+    SELECT 3 AS part, p.indicator_id,
+           p.predecessor_name || ' (' || p.predecessor_code || ', før '
+               || CASE WHEN p.change_kind = 'split' THEN 'deling' ELSE 'sammenslåing' END || ')' AS series,
            'predecessor' AS role, p.predecessor_code AS region_code, p.year, p.value, p.status, p.is_demo,
            false AS is_own_calculation, p.current_code AS successor_code, p.main_line
     FROM predecessor_series p
