@@ -320,7 +320,14 @@ def _short(text: str, width: int) -> str:
         return text
     head = width * 3 // 5
     tail = width - head - 1
-    return text[:head].rstrip() + "…" + text[-tail:].lstrip()
+    start, end = text[:head], text[-tail:]
+    # cut between words, never inside one ("Opprinnelig vedtatt … ramme 2016", not "…ettramme 2016")
+    if " " in start and not text[head].isspace():
+        start = start.rsplit(" ", 1)[0]
+    if not text[-tail - 1].isspace():  # take the whole first word of the end
+        cut = text.rfind(" ", 0, len(text) - tail)
+        end = text[cut + 1:] if cut >= len(start) else end
+    return start.rstrip() + " … " + end.lstrip()
 
 
 def _wrap(text: str, width: int = 24) -> str:

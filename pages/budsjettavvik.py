@@ -51,7 +51,7 @@ with ui.friendly_errors():
             if sel.is_all:
                 title = f"Avvik fra revidert budsjett per enhet, {period} ({'1000 kr' if scale == 1000 else 'kr'})"
                 fig = own_charts.deviation_bar(units, charts.ChartText(
-                    title=title, subtitle="Rødt er merforbruk, blått mindreforbruk", source=source, is_demo=demo),
+                    title=title, subtitle="Oransje er merforbruk, blått mindreforbruk", source=source, is_demo=demo),
                     scale=scale)
                 ui.chart_with_data(fig, table, oq.budget_download(units), key="deviation", title=title)
 
@@ -102,7 +102,7 @@ with ui.friendly_errors():
         year = st.radio("År i økonomiplanen", years, index=0, horizontal=True, key="bud_frame_year")
         title = f"Budsjettramme {frame_name}: {year} (1000 kr)"
         fig = own_charts.frame_waterfall(oq.frame_steps(frame_name, year), charts.ChartText(
-            title=title, subtitle="Grått: ramme · rødt: økning · blått: reduksjon",
+            title=title, subtitle="Grått: ramme · oransje: økning · blått: reduksjon",
             source=oq.source_line("budget-frame"), is_demo=oq.is_demo("budget-frame")))
         ui.chart_with_data(fig, oq.frame_table(frame_name, year), oq.frame_download(frame_name),
                            key="frame", title=title)

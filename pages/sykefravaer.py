@@ -53,7 +53,7 @@ with ui.friendly_errors():
                 styler=own_ui.highlight_rows(table, units["over_goal"].to_list()))
             title = f"Sykefravær per enhet mot mål, {period} (prosent)"
             fig = own_charts.sick_leave_bar(units, charts.ChartText(
-                title=title, subtitle="Rødt: over målet · blått: innenfor målet · svart strek: enhetens mål",
+                title=title, subtitle="Oransje: over målet · blått: innenfor målet · svart strek: enhetens mål",
                 source=source, is_demo=demo))
             ui.chart_with_data(fig, table, oq.sick_leave_download(units, sel.year, sel.to_month), key="bar", title=title)
 
@@ -63,7 +63,8 @@ with ui.friendly_errors():
             col = "sick_leave_pct" if measure == "Per måned" else "rolling_12_pct"
             title = f"Sykefravær {measure.lower()}, {who}, {period} (prosent)"
             fig = own_charts.sick_leave_trend(monthly, charts.ChartText(
-                title=title, subtitle="Rullerende 12 måneder: de siste tolv månedene til og med måneden",
+                title=title, subtitle=("Tapte dagsverk i prosent av avtalte dagsverk hver måned" if col == "sick_leave_pct"
+                                       else "Rullerende 12 måneder: de siste tolv månedene til og med måneden"),
                 source=source, is_demo=demo), measure=col, single_unit=not sel.is_all)
             ui.chart_with_data(fig, oq.sick_leave_monthly_table(monthly), oq.sick_leave_monthly_download(monthly),
                                key="trend", title=title)

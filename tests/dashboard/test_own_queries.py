@@ -248,3 +248,11 @@ def test_import_helpers_plan_and_import(db_copy):
     assert "Importerte 1 rader" in own_import.result_message(result)
     assert oq.budget_units(2016)["deviation"][0] == pytest.approx(2_638_000)
     assert own_import.plan(parsed).already_imported
+
+
+def test_waterfall_labels_are_cut_between_words():
+    from dashboard.own_queries import _short
+    assert _short("Opprinnelig vedtatt netto budsjettramme 2016", 34) == "Opprinnelig vedtatt … budsjettramme 2016"
+    assert _short("Intern overføring mellom rammene - fra hjemmebaserte tjenester til bofellesskap PUH", 34) \
+        == "Intern overføring … bofellesskap PUH"
+    assert _short("Kort linje", 34) == "Kort linje"
