@@ -26,6 +26,8 @@ with ui.friendly_errors():
                                           ("institution_cost_per_place", "plasser")):
             g = gap.get(indicator_id)
             if not g:
+                st.markdown(f"**{queries.indicators()[indicator_id].short_label}:** kan ikke beregnes for "
+                            f"{sel.to_year}: tallet mangler for kommunen eller gruppen (se tabellen under figuren).")
                 continue
             direction = "lavere" if g["gap"] > 0 else "høyere"
             st.markdown(
