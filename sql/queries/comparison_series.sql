@@ -8,15 +8,7 @@
 --          of, else null), main_line (the predecessor that gave that municipality its name)
 -- params: $indicator_ids (list), $municipality (today's code), $comparisons (list of today's codes), $from_year,
 --         $to_year, $with_group (bool), $countries (list, e.g. ['EAKUO', 'EAK']), $with_predecessors (bool)
-WITH codes AS (
-    -- the group the municipality (or the predecessor that gave it its name) belonged to each year
-    SELECT code FROM region_lineage WHERE current_code = $municipality AND main_line
-),
-groups AS (
-    SELECT DISTINCT m.year, m.group_code FROM kostra_group_membership m
-    WHERE $with_group AND m.municipality_code IN (SELECT code FROM codes) AND m.year BETWEEN $from_year AND $to_year
-),
-munis AS (
+WITH munis AS (
     SELECT 1 AS part, s.indicator_id, r.name AS series,
            CASE WHEN s.current_code = $municipality THEN 'selected' ELSE 'comparison' END AS role,
            s.current_code AS region_code, s.year, s.value, s.status, s.is_demo, s.is_own_calculation
@@ -27,11 +19,13 @@ munis AS (
       AND s.year BETWEEN $from_year AND $to_year
 ),
 aggregates AS (
-    SELECT 2 AS part, iv.indicator_id, 'KOSTRA-gruppen' AS series, 'group' AS role, iv.region_code, iv.year,
-           iv.value, iv.status, iv.is_demo, iv.is_own_calculation
-    FROM groups g
-    JOIN indicator_values iv ON iv.region_code = g.group_code AND iv.year = g.year
-    WHERE list_contains($indicator_ids, iv.indicator_id)
+    -- the group the municipality (or the predecessor that gave it its name) belonged to each year, with that
+    -- group's figure: already joined in municipality_overview
+    SELECT 2 AS part, o.indicator_id, 'KOSTRA-gruppen' AS series, 'group' AS role, o.group_code AS region_code,
+           o.year, o.group_value AS value, o.group_status AS status, o.is_demo, o.group_is_own_calculation
+    FROM municipality_overview o
+    WHERE $with_group AND o.current_code = $municipality AND o.group_code IS NOT NULL
+      AND list_contains($indicator_ids, o.indicator_id) AND o.year BETWEEN $from_year AND $to_year
     UNION ALL
     SELECT 2 AS part, iv.indicator_id, iv.region_name AS series, 'country' AS role, iv.region_code, iv.year,
            iv.value, iv.status, iv.is_demo, iv.is_own_calculation

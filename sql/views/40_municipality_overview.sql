@@ -3,8 +3,8 @@
 -- country without Oslo (EAKUO), and its rank among the group's municipalities that year
 -- (rank 1 = best where the catalogue says which direction is better, else highest first).
 -- columns: current_code, indicator_id, year, value, status, previous_value, previous_status, group_code,
---          group_name, group_value, group_status, country_value, country_status, rank, ranked_count,
---          is_demo, is_own_calculation
+--          group_name, group_value, group_status, group_is_own_calculation, country_value, country_status, rank,
+--          ranked_count, is_demo, is_own_calculation
 -- Materialised at the end of the build (sql/derive/materialise_views.sql): the Oversikt page reads one row
 -- per key figure from it.
 CREATE OR REPLACE VIEW municipality_overview AS
@@ -47,6 +47,7 @@ own_rank AS (
 )
 SELECT o.current_code, o.indicator_id, o.year, o.value, o.status, o.previous_value, o.previous_status,
        g.group_code, g.group_name, gv.value AS group_value, gv.status AS group_status,
+       gv.is_own_calculation AS group_is_own_calculation,
        cv.value AS country_value, cv.status AS country_status,
        r.rank, r.ranked_count, o.is_demo, o.is_own_calculation
 FROM own o
