@@ -382,18 +382,21 @@ def age_distribution(municipality: str, comparisons: list[str], year: int) -> pl
     if frame.is_empty():
         return frame.with_columns(pl.lit(None, pl.Utf8).alias("age_group"))
     ages = {i: indicators()[i].age_group for i in AGE_INDICATORS}
-    totals = frame.group_by("series").agg(
-        pl.when(pl.col("value").null_count() == 0).then(pl.col("value").sum()).alias("total"))
-    out = frame.join(totals, on="series").with_columns(
-        (pl.col("value") / pl.col("total") * 100).alias("value"),
-        pl.when(pl.col("total").is_null()).then(pl.coalesce(pl.col("status"), pl.lit(":"))).otherwise(pl.col("status"))
-        .alias("status"),
-        pl.col("indicator_id").replace_strict(ages).alias("age_group"))
     order = {"selected": 0, "comparison": 1, "group": 2, "country": 3}
-    age_order = {a: i for i, a in enumerate(ages.values())}  # youngest first, in legend and stack
-    return (out.with_columns(pl.col("role").replace_strict(order, default=9).alias("_o"),
-                             pl.col("age_group").replace_strict(age_order, default=9).alias("_a"))
-            .sort("_a", "_o", "series", maintain_order=True).drop("_o", "_a", "total"))
+    age_order = {i: n for n, i in enumerate(AGE_INDICATORS)}  # youngest first, in legend and stack
+    # a share needs every age group's count: one hidden group (:) hides the others' shares too
+    total = pl.when(pl.col("value").null_count().over("series") == 0).then(pl.col("value").sum().over("series"))
+    return (frame.lazy()
+            .with_columns(total.alias("total"))
+            .with_columns(
+                (pl.col("value") / pl.col("total") * 100).alias("value"),
+                pl.when(pl.col("total").is_null()).then(pl.coalesce(pl.col("status"), pl.lit(":")))
+                .otherwise(pl.col("status")).alias("status"),
+                pl.col("indicator_id").replace_strict(ages).alias("age_group"),
+                pl.col("role").replace_strict(order, default=9).alias("_o"),
+                pl.col("indicator_id").replace_strict(age_order, default=9).alias("_a"))
+            .sort("_a", "_o", "series", maintain_order=True).drop("_o", "_a", "total")
+            .collect())
 
 
 def sources_intro(info: dict[str, str]) -> str:
