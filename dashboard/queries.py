@@ -136,10 +136,12 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
                       aggregates: tuple[str, ...] = ("group", "EAKUO", "EAK")) -> pl.DataFrame:
     """Series for the selection, its comparisons, its KOSTRA group (per year) and the country, in one tidy frame.
 
-    columns: indicator_id, series, role, region_code, year, value, status, is_demo, is_own_calculation
+    columns: indicator_id, series, role, region_code, year, value, status, is_demo, is_own_calculation,
+             successor_code, main_line (for predecessors)
     """
     # One round trip (sql/queries/comparison_series.sql) instead of three: a page draws several of these per run.
-    # Predecessors are only the chosen municipality's: comparisons' history would drown the chart.
+    # Predecessors: all of the chosen municipality's, and for comparisons only the one that gave it its name
+    # (all of theirs would drown the chart).
     countries = [a for a in aggregates if a.startswith("E")]
     return db.query("comparison_series", {
         "indicator_ids": indicator_ids, "municipality": municipality, "comparisons": list(comparisons),
