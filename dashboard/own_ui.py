@@ -117,8 +117,7 @@ def selection_sidebar(kind: str, *, allow_all: bool = True, prefix: str) -> OwnS
             st.selectbox("Til og med måned", list(range(1, 13)), key=k_month, format_func=_month_label,
                          on_change=changed, help="Velg en måned for å se året hittil (f.eks. januar–juni).")
         st.caption("Utvalget ligger i adressen – kopier lenken for å dele nøyaktig denne visningen.")
-    for notice in sel.notices:
-        st.warning(notice)
+    ui.show_notices(sel.notices)
     return sel
 
 

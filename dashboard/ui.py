@@ -99,9 +99,16 @@ def selection_sidebar() -> Selection:
                        help="Standard: de største kommunene i samme KOSTRA-gruppe.")
         st.slider("År", min_value=first, max_value=last, key="w_years", on_change=changed)
         st.caption("Utvalget ligger i adressen – kopier lenken for å dele nøyaktig denne visningen.")
-    for notice in sel.notices:
-        st.warning(notice)
+    show_notices(sel.notices)
     return sel
+
+
+def show_notices(notices: tuple[str, ...] | list[str]) -> None:
+    """Every correction of the URL in one box: one line each, not a stack of warnings."""
+    if len(notices) == 1:
+        st.warning(notices[0])
+    elif notices:
+        st.warning("\n".join(f"- {n}" for n in notices))
 
 
 def page_links(sel: Selection) -> None:
