@@ -241,21 +241,36 @@ def test_persistent_503_gives_fetch_error_after_all_tries(httpserver, client):
 
 
 class SlowHandler:
-    """Sleeps longer than the client's read timeout on the first `slow_calls` requests."""
+    """Sleeps longer than the client's read timeout on the first `slow_calls` requests.
+
+    The server finishes (and logs) a slow request after the client has given up, so a test using this handler
+    calls wait_idle() before it ends: otherwise that late log entry lands in the next test's httpserver.log."""
 
     def __init__(self, slow_calls: int, body: bytes) -> None:
         self.slow_calls = slow_calls
         self.body = body
         self.calls = 0
-        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.lock = threading.Condition()
 
     def __call__(self, request: Request) -> Response:
         with self.lock:
             self.calls += 1
             slow = self.calls <= self.slow_calls
-        if slow:
-            time.sleep(0.6)
-        return Response(self.body, content_type="application/json")
+            self.in_flight += 1
+        try:
+            if slow:
+                time.sleep(0.6)
+            return Response(self.body, content_type="application/json")
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+                self.lock.notify_all()
+
+    def wait_idle(self, timeout: float = 5) -> None:
+        with self.lock:
+            assert self.lock.wait_for(lambda: self.in_flight == 0, timeout), "slow requests still running"
+        time.sleep(0.05)  # the server logs the exchange just after the handler returns
 
 
 def test_read_timeout_then_success(httpserver, fake):
@@ -265,6 +280,7 @@ def test_read_timeout_then_success(httpserver, fake):
                    clock=fake.clock, sleep=fake.sleep) as c:
         assert c.config()["maxDataCells"] == 800000
     assert handler.calls == 2
+    handler.wait_idle()
 
 
 def test_persistent_read_timeout_gives_fetch_error(httpserver, fake):
@@ -276,6 +292,7 @@ def test_persistent_read_timeout_gives_fetch_error(httpserver, fake):
             c.config()
     assert err.value.url.endswith("/config")
     assert handler.calls == 2
+    handler.wait_idle()
 
 
 def test_connection_refused_gives_fetch_error(fake):
