@@ -253,25 +253,73 @@ def _remove_table(fake: FakeServices) -> None:
     del fake.tables["12209"]
 
 
-@pytest.mark.parametrize("change, expected", [
-    (_rename_label, ["Indikator home_care_share_of_care_net_expenditure", "KOSandelf2540000", "tabell 12209",
-                     "andel av brutto driftsutgifter"]),
-    (_remove_code, ["Indikator institution_long_term_residents", "KOSlangtid0000", "finnes ikke i tabell 12292"]),
-    (_discontinue, ["Tabell 07459", "avsluttet", "population"]),
-    (_remove_table, ["Tabell 12209", "HTTP 404", "home_care_cost_per_recipient", "institution_cost_per_place"]),
+def _double_every_value(fake: FakeServices) -> None:
+    """A new edition at SSB: every served number changes, so fresh rows and kept rows can be told apart."""
+    for doc in fake.data.values():
+        doc["value"] = [v * 2 if isinstance(v, (int, float)) else v for v in doc["value"]]
+
+
+def _values(root: Path, indicator_id: str) -> dict:
+    con = duckdb.connect(str(root / "kostra.duckdb"), read_only=True)
+    try:
+        return dict(((r, y), v) for r, y, v in con.execute(
+            "SELECT region_code, year, value FROM indicator_values WHERE indicator_id = ? AND NOT is_own_calculation",
+            [indicator_id]).fetchall())
+    finally:
+        con.close()
+
+
+def _origin(root: Path) -> dict:
+    con = duckdb.connect(str(root / "kostra.duckdb"), read_only=True)
+    try:
+        return {r[0]: r[1:] for r in con.execute(
+            "SELECT indicator_id, is_demo, CAST(fetched_at AS VARCHAR), stale, reason FROM indicator_origin").fetchall()}
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("change, failed, refreshed, expected", [
+    (_rename_label, ["home_care_share_of_care_net_expenditure"], "home_care_cost_per_recipient",
+     ["KOSandelf2540000", "andel av brutto driftsutgifter"]),
+    (_remove_code, ["institution_long_term_residents"], "home_care_recipients",
+     ["KOSlangtid0000", "finnes ikke i tabell 12292"]),
+    (_discontinue, ["population"], "home_care_recipients", ["Tabell 07459", "avsluttet"]),
+    (_remove_table, [i.id for i in cat_mod.load().sourced() if i.source.table == "12209"], "home_care_recipients",
+     ["Tabell 12209", "HTTP 404"]),
 ], ids=["label changed", "code removed", "table discontinued", "table gone"])
-def test_catalogue_drift_stops_before_anything_is_written(fake, server, existing, change, expected):
+def test_catalogue_drift_updates_the_rest_and_keeps_earlier_rows_for_the_drifted_entries(
+        fake, server, existing, change, failed, refreshed, expected):
+    before = {i: _values(existing, i) for i in (*failed, refreshed)}
+    _double_every_value(fake)
     change(fake)
-    before = fingerprint(existing)
-    with pytest.raises(FetchFailed) as failure:
-        run_fetch(existing)
-    message = str(failure.value)
+
+    outcome, printed = run_fetch(existing)
+
+    assert outcome.failed_indicators == sorted(failed)
+    assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED
+    assert "Delvis oppdatert" in printed
     for text in expected:
-        assert text in message
-    assert "ingenting er hentet eller endret" in message
+        assert text in printed
+    for ind in failed:  # earlier rows, unchanged, marked as not updated by this fetch
+        assert _values(existing, ind) == before[ind]
+    now = _values(existing, refreshed)
+    assert now and all(now[k] == (v * 2 if v is not None else None) for k, v in before[refreshed].items())
+    origin = _origin(existing)
+    assert all(origin[i][2] is True and origin[i][3] for i in failed)
+    assert origin[refreshed][2] is False
+    assert all(origin[i][1] is not None and origin[i][0] is False for i in failed)  # the baseline fetch's date
+    manifest = read_manifest(existing / "raw")
+    assert all(hashlib.sha256(read_body(existing / "raw", e)).hexdigest() == e.sha256 for e in manifest)
+
+
+def test_every_entry_drifted_changes_nothing(fake, server, existing):
+    for table_id in list(fake.tables):
+        fake.end_table(table_id)
+    before = fingerprint(existing)
+    with pytest.raises(FetchFailed, match="Ingen oppføringer i katalogen stemmer"):
+        run_fetch(existing)
     assert fingerprint(existing) == before
-    assert data_requests(server) == [], "no data may be downloaded when the catalogue does not match"
-    assert not [r for r, _ in server.log if r.path.startswith(KLASS)]
+    assert data_requests(server) == []
 
 
 def test_verification_lists_every_mismatch_at_once(fake):
