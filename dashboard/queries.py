@@ -470,6 +470,21 @@ def sources_table() -> pl.DataFrame:
     )
 
 
+def table_editions() -> pl.DataFrame:
+    """One row per SSB table: its title, SSB's update time, and whether the figures are SSB's unrevised (15 March)
+    or revised (15 June) edition. columns: Tabell, Tittel, Oppdatert hos SSB, Utgave, Hentet, Data"""
+    frame = db.query("source_tables_summary")
+    editions = [edition(u, y) for u, y in zip(frame["updated_at"].to_list(), frame["last_year"].to_list())]
+    return frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8)).select(
+        pl.col("table_id").alias("Tabell"),
+        pl.col("title").alias("Tittel"),
+        pl.col("updated").alias("Oppdatert hos SSB"),
+        pl.col("edition").alias("Utgave"),
+        pl.col("fetched_at").alias("Hentet"),
+        pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("Ekte")).alias("Data"),
+    )
+
+
 def stale_indicators() -> pl.DataFrame:
     """Indicators the latest fetch could not update (catalogue entry failed the check). columns: Indikator, Opphav, Hvorfor"""
     frame = sources().filter(pl.col("stale"))

@@ -18,6 +18,10 @@ with ui.friendly_errors():
                    "under hver figur. Rett pipelines/catalogue.toml (se `python -m pipelines catalogue check`).")
         st.dataframe(stale.to_pandas(), hide_index=True, key="stale")
     st.dataframe(ui.blank_nulls(queries.sources_table()).to_pandas(), hide_index=True, key="sources")
+    st.subheader("Tabeller og utgave")
+    st.caption("SSB publiserer ureviderte KOSTRA-tall 15. mars og reviderte tall 15. juni året etter. "
+               "Tabellens oppdateringstid hos SSB viser hvilken utgave databasen har.")
+    st.dataframe(ui.blank_nulls(queries.table_editions()).to_pandas(), hide_index=True, key="editions")
     st.subheader("Merknader fra SSB")
     for table_id, notes in queries.source_notes().items():
         st.markdown(f"**Tabell {table_id}**")

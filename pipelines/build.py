@@ -141,7 +141,7 @@ def _observations(table: cat_mod.Table, body: bytes, entry: RawFile) -> tuple[pl
 
 
 def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catalogue,
-              origins: dict | None = None) -> tuple[int, bool]:
+              origins: dict | None = None, stale: frozenset[str] = frozenset()) -> tuple[int, bool]:
     """Observations from every data file. `origins[(table, contents, filter_key)]` collects (is_demo, fetched_at)
     of the files that gave each entry rows."""
     any_demo = False
@@ -180,6 +180,8 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
             DELETE FROM observation; INSERT INTO observation SELECT * FROM obs_dedup; DROP TABLE obs_dedup;
         """)
     for ind in catalogue.sourced():
+        if ind.id in stale:
+            continue  # failed the latest fetch's check: its earlier rows (if any) are what there is, and it says so
         n = con.execute(
             "SELECT count(*) FROM observation WHERE table_id = ? AND contents_code = ? AND filter_key = ?",
             [ind.source.table, ind.source.contents_code, ind.source.filter_key]).fetchone()[0]
@@ -292,8 +294,10 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, verify: b
                 con.execute("INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             [f.path, f.kind, f.table_id, f.url, f.fetched_at, f.sha256, f.updated, f.is_demo])
             origins: dict = {}
-            n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue, origins)
-            _load_origins(con, catalogue, origins, read_manifest_extra(raw_dir).get("failed_entries") or [])
+            failed_entries = read_manifest_extra(raw_dir).get("failed_entries") or []
+            stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
+            n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue, origins, stale)
+            _load_origins(con, catalogue, origins, failed_entries)
             create_views(con)
             n_derived = _derive(con, catalogue)
             run_sql_file(con, SQL_DIR / "derive" / "materialise_views.sql")

@@ -456,8 +456,9 @@ class _HttpClient:
             while True:
                 attempt += 1
                 self._before_attempt()
+                attempt_timeout = self._timeout_now()
                 try:
-                    return self.session.get(url, timeout=self._timeout_now(), headers=self._headers)
+                    return self.session.get(url, timeout=attempt_timeout, headers=self._headers)
                 except _DeadlineReached as exc:
                     raise self._deadline_error(url, subject, exc.reason) from None
                 except (requests.exceptions.ChunkedEncodingError, ProtocolError) as exc:
@@ -487,7 +488,7 @@ class _HttpClient:
                         wait = self.backoff_factor * (2 ** (transport_retries - 1)) if transport_retries > 1 else 0.0
                         if remaining is not None and wait >= remaining:
                             raise self._deadline_error(url, subject, "ingen svar") from None
-                        why = (f"ingen svar innen {self._timeout_now()[1]:g} s" if timed_out
+                        why = (f"ingen svar innen {attempt_timeout[1]:.0f} s" if timed_out
                                else _os_error_name(list(_causes(exc)), exc))
                         self._tell(f"{self.host}: {why} på {subject}; prøver igjen "
                                    f"({transport_retries} av {self.retries})")

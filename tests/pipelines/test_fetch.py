@@ -482,6 +482,28 @@ def test_catalogue_check_prints_one_row_per_entry_with_suggestions(fake, tmp_pat
     assert f"{n - 3} av {n} oppføringer stemmer med SSB" in out  # f254 + the two 11875 entries
 
 
+def test_catalogue_check_suggests_the_renamed_table_and_the_changed_code(fake, tmp_path, monkeypatch):
+    fake.rename_table("12292", "12299")
+    fake.change_contents_code("11875", "KOSinstdispplass0000", "KOSinstdispplass0001")
+    monkeypatch.setenv("COLUMNS", "200")
+    outcome = _cli(["catalogue", "check"], tmp_path / "x.duckdb", monkeypatch)
+    assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED, outcome.output
+    out = outcome.output
+    assert "tabell mangler" in out and "12299" in out
+    assert "kode mangler" in out and "KOSinstdispplass0001" in out
+
+
+def test_fetch_with_a_changed_code_keeps_that_entry_and_updates_its_table_neighbours(fake, server, existing):
+    fake.change_contents_code("11875", "KOSinstdispplass0000", "KOSinstdispplass0001")
+    outcome, printed = run_fetch(existing)
+    assert outcome.failed_indicators == ["municipal_institution_places"]
+    kept = [e for e in read_manifest(existing / "raw") if e.table_id == "11875" and e.keep_only]
+    assert kept and all(e.path.startswith("ssb/11875/kept-") for e in kept)
+    assert all(k == ["KOSinstdispplass0000", ""] for e in kept for k in e.keep_only)
+    origin = _origin(existing)
+    assert origin["municipal_institution_places"][2] is True and origin["nursing_home_places"][2] is False
+
+
 def test_catalogue_check_all_ok_exits_0(fake, tmp_path, monkeypatch):
     outcome = _cli(["catalogue", "check"], tmp_path / "x.duckdb", monkeypatch)
     assert outcome.exit_code == 0, outcome.output
@@ -509,6 +531,9 @@ def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server,
                                        "Hjemmetjenestemottakere, andel av befolkningen"}
     sources = at.dataframe[1].value
     assert sources["Opphav"].str.contains("ikke oppdatert").sum() >= 2
+    editions = at.dataframe[2].value.set_index("Tabell")
+    assert editions.loc["12292", "Utgave"] == "Tall for 2024 er reviderte, publisert 16.06.2025"
+    assert editions.loc["12292", "Data"] == "Ekte"
     at = AppTest.from_file(app, default_timeout=60)
     at.query_params["kommune"] = "3909"
     at.switch_page("pages/institusjon-vs-hjemme.py")
