@@ -474,7 +474,7 @@ def table_editions() -> pl.DataFrame:
     """One row per SSB table: its title, SSB's update time, and whether the figures are SSB's unrevised (15 March)
     or revised (15 June) edition. columns: Tabell, Tittel, Oppdatert hos SSB, Utgave, Hentet, Data"""
     frame = db.query("source_tables_summary")
-    editions = [edition(u, y) for u, y in zip(frame["updated_at"].to_list(), frame["last_year"].to_list())]
+    editions = [edition(u, y) for u, y in zip(frame["updated_date"].to_list(), frame["last_year"].to_list())]
     return frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8)).select(
         pl.col("table_id").alias("Tabell"),
         pl.col("title").alias("Tittel"),
