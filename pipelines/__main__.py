@@ -92,6 +92,9 @@ def status(db: Optional[Path] = DbOption) -> None:
     out.print(t)
     out.print(f"Regioner: {info['regions']}  ·  Endringer i kommunenummer: {info['region_changes']}  ·  "
               f"Egne beregninger: {info['derived']}")
+    if info["stale"]:
+        out.print(f"[bold yellow]Ikke oppdatert ved siste henting ({len(info['stale'])}):[/] "
+                  + ", ".join(i for i, _ in info["stale"]) + " – de viser tidligere tall (se `catalogue check`).")
     for name, rows in info["own_data"].items():
         label = {"own_budget_line": "budsjett og regnskap", "own_sick_leave": "sykefravær",
                  "own_unit_goal": "enhetsmål", "own_budget_frame": "budsjettramme", "own_unit": "enheter",

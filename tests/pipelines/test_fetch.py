@@ -651,6 +651,24 @@ def test_progress_is_printed_line_by_line_when_output_is_not_a_terminal(fake, tm
     assert any(line.startswith("Hentet KLASS 131_changes_") for line in lines)
 
 
+def test_a_terminal_gets_a_progress_bar_instead_of_lines(fake, tmp_path):
+    out = io.StringIO()
+    fetch_all(raw_dir=tmp_path / "raw", db_path=tmp_path / "kostra.duckdb", from_year=FROM_YEAR, today=TODAY,
+              console=Console(file=out, width=120, force_terminal=True), **clients())
+    printed = out.getvalue()
+    assert "━" in printed and "Henter klassifikasjoner fra KLASS" in printed
+    assert "spørring 1 av 1\n" not in printed  # the bar replaces the per-step lines
+
+
+def test_status_names_the_indicators_the_latest_fetch_could_not_update(fake, existing, monkeypatch):
+    fake.end_table("07459")
+    run_fetch(existing)
+    outcome = _cli(["status", "--db", str(existing / "kostra.duckdb")], existing / "kostra.duckdb", monkeypatch)
+    assert outcome.exit_code == 0, outcome.output
+    assert "Ikke oppdatert ved siste henting (2)" in " ".join(outcome.output.split())
+    assert "population" in outcome.output
+
+
 def test_the_call_limit_is_honoured_with_retry_after(fake, server, tmp_path):
     fake.enforce_call_limit = True
     fake.config["maxCallsPerTimeWindow"] = 6
