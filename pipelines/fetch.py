@@ -1,22 +1,28 @@
-"""Live fetch: check the catalogue against SSB, download every response, build, then swap in.
+"""Live fetch: check the catalogue against SSB per entry, download what passed, build, then swap in.
 
 Order of events, and why:
 
-1. **Verify before writing.** Every catalogue table is looked up (`/tables/{id}`, metadata) and
-   every indicator's contents code and label compared with what SSB publishes now. KOSTRA tables
-   change under us (variables renamed, tables ended); a silent change would put the wrong figure
-   under a trusted label. Any mismatch stops the fetch before a single byte is written.
+1. **Verify each entry before writing.** Every catalogue table is looked up (`/tables/{id}`, metadata) and
+   every indicator's contents code, label and filters compared with what SSB publishes now. KOSTRA tables
+   change under us (variables renamed, tables ended); a silent change would put the wrong figure under a
+   trusted label. A mismatch fails that entry only (or every entry of a missing/ended table): one wrong
+   code must not cost a municipality all its real data. Failed entries keep their earlier rows (their
+   raw files are carried over, marked `keep_only`), the manifest lists them (`failed_entries`), the build
+   records each indicator's origin (`indicator_origin`), and pages say so. Exit code 3 = partly updated.
 2. **Download into a fresh sibling directory** (`.<raw>-fetch-<pid>` next to the raw dir), manifest
    last, so a half-finished download is never mistaken for a complete snapshot and the old raw
    directory keeps matching the old database.
-3. **Build from the new directory.** The build is the last and strictest check of what came over
-   the wire (JSON-stat decoding, KLASS shapes, every indicator present). `build()` writes a new
+3. **Build from the new directory** (`build_and_swap`). The build is the last and strictest check of what
+   came over the wire (JSON-stat decoding, KLASS shapes, every indicator present). `build()` writes a new
    database file and replaces the old one atomically, so a failure here leaves the old database
    and the old raw directory exactly as they were; we only delete our temporary directory.
 4. **Swap the raw directory last.** Only a database that was built successfully earns its raw
    responses a place in `data/raw/`: old -> backup, new -> raw, delete backup. If a rename fails
    we rename the backup back and restore the previous database file (kept as a hard link before
    the build), so the raw directory and the database never disagree.
+
+Waiting is bounded: each request gives up after `total_timeout` seconds, retries included, naming the
+host and what it waited for. Progress goes line by line to logs and as a bar to a terminal.
 
 Nothing here parses SQL or user input into queries; everything SSB-specific beyond the catalogue
 is read from the live metadata (dimensions, which ones may be eliminated, the code lists).
