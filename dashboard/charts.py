@@ -77,12 +77,59 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int =
     fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
     fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 4,
                        xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#555"},
-                       align="left")
+                       align="left", name="source")
     if text.is_demo:
         fig.add_annotation(text="<b>DEMODATA</b> – syntetiske tall", xref="paper", yref="paper", x=1, y=1.0,
                            yshift=8, xanchor="right", yanchor="bottom", showarrow=False,
                            font={"size": 12, "color": "#8A1C00"}, bgcolor="#FFE8D6", bordercolor="#D55E00",
                            borderwidth=1, borderpad=3, name="demodata")
+    return fig
+
+
+SCREEN_TOP = 36  # room above the plot for subplot titles and labels at the plot's top edge
+
+
+def for_screen(fig: go.Figure) -> go.Figure:
+    """The figure for a web view whose width the browser decides: title, subtitle, source line and Demodata label
+    are shown as HTML around the chart (HTML wraps at any width; plotly titles and annotations do not, and the
+    tool bar would cover an in-plot title), and the legend wraps onto as many rows as the width needs. The short
+    DEMODATA label stays in the plot, so a PNG saved with the camera button still says the numbers are synthetic. The plot
+    area keeps its height, so the legend's distance below the tick labels stays as _finish placed it.
+    Changes the figure in place (a copy of a large figure costs more than building it) and returns it."""
+    layout = fig.layout
+    top = layout.margin.t or 0
+    bottom = layout.margin.b or 0
+    height = layout.height or 500
+    freed = 0
+    kept = []
+    for ann in layout.annotations:
+        if ann.name == "source":
+            freed = 16 * ((ann.text or "").count("<br>") + 1) + 8
+        else:
+            kept.append(ann)
+    new_bottom = max(bottom - freed, 48)
+    new_top = min(top, SCREEN_TOP)
+    fig.update_layout(annotations=kept, title=None, height=height - (top - new_top) - (bottom - new_bottom),
+                      margin={"t": new_top, "b": new_bottom, "r": 16}, legend={"entrywidth": None})
+    return fig
+
+
+def fit_height(fig: go.Figure, height: int, *, font_size: int | None = None) -> go.Figure:
+    """A screen figure (see for_screen) at a fixed total height, for the embed view and the presentation: the
+    legend stays a fixed distance below the tick labels, and a long list of category labels that cannot be read at
+    this height is left out (the takeaway and the data table name them)."""
+    layout = fig.layout
+    top, bottom = layout.margin.t or 0, layout.margin.b or 0
+    plot = max(height - top - bottom, 80)
+    update = {"height": top + bottom + plot, "legend": {"y": -44 / plot}}
+    if font_size:
+        update["font"] = {"size": font_size}
+        update["legend"]["font"] = {"size": font_size}
+    fig.update_layout(**update)
+    for trace in fig.data:
+        if getattr(trace, "orientation", None) == "h" and trace.y is not None and len(trace.y) * 11 > plot:
+            fig.update_yaxes(showticklabels=False)
+            break
     return fig
 
 
@@ -199,8 +246,11 @@ def ranking_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: in
     ))
     if reference and reference[1] is not None:
         fig.add_vline(x=reference[1], line={"color": GROUP, "width": 2, "dash": "dash"})
+        # the label reads away from the right edge when the line is in the right half, so it is never cut
+        top = max([v for v in data["value"].to_list() if v is not None] + [reference[1]])
         fig.add_annotation(x=reference[1], y=1, yref="paper", text=f"{reference[0]}: {fmt.with_unit(reference[1], unit, decimals)}",
-                           showarrow=False, xanchor="left", yanchor="bottom", font={"size": 11, "color": GROUP})
+                           showarrow=False, xanchor="right" if reference[1] > top / 2 else "left", yanchor="bottom",
+                           font={"size": 11, "color": GROUP})
     fig.update_xaxes(**_axis_format(unit, decimals))
     fig.update_yaxes(tickfont={"size": 11}, automargin=True)
     height = max(380, 22 * len(names) + 160)

@@ -115,7 +115,7 @@ def frame_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.
     fig.update_traces(textfont={"size": 11}, cliponaxis=False)
     fig.update_xaxes(tickangle=-35, tickfont={"size": 11})
     for ann in fig.layout.annotations:  # keep the source line below the slanted labels
-        if ann.text == text.source:
+        if ann.name == "source":
             ann.update(yshift=-246)
     return fig
 
