@@ -28,11 +28,12 @@ BARE_CSS = """<style>
 .fig-slide .fig-title { font-size: clamp(1.4rem, 3.2vw, 2.4rem); line-height: 1.2; color: #000; }
 .fig-slide .fig-takeaway { font-size: clamp(1.1rem, 2.2vw, 1.6rem); color: #000; }
 .fig-slide .fig-sub { font-size: clamp(0.9rem, 1.3vw, 1.1rem); color: #333; }
+.fig-slide .fig-legend { font-size: 1.05rem; }
 .fig-notice { font-size: 0.85rem; color: #5c3b00; background: #FFF4D6; padding: 2px 6px; border-radius: 3px; }
 .fig-message { font-size: 1.2rem; color: #1a1a1a; }
 </style>"""
 
-EMBED_HEIGHT = 300       # the chart in /vis: title, takeaway and source line around it fit an 800×450 frame
+EMBED_HEIGHT = 260       # the chart in /vis: title, takeaway and source line around it fit an 800×450 frame
 SLIDE_HEIGHT = 400       # the chart on a slide at 1280×720 with large fonts
 SLIDE_FONT = 16
 OWN_KIND = {"budsjettavvik": "budget", "sykefravaer": "sick-leave"}
@@ -65,10 +66,11 @@ def notices_html(notices) -> str:
 def draw(bundle: figures.FigureBundle, *, level: str, height: int, key: str, notices=(), font_size=None) -> None:
     """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge."""
     st.markdown(notices_html(notices) + ui.figure_head_html(bundle, level=level), unsafe_allow_html=True)
+    legend = charts.legend_items(bundle.fig)
     fig = charts.fit_height(charts.for_screen(bundle.fig), height, font_size=font_size)
-    st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title),
+    st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
                     alt=ui.alt_text(bundle))
-    st.markdown(ui.figure_foot_html(bundle), unsafe_allow_html=True)
+    st.markdown(ui.figure_foot_html(bundle, legend), unsafe_allow_html=True)
 
 
 def _guarded(render) -> None:

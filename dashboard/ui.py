@@ -152,10 +152,34 @@ def figure_head_html(bundle: figures.FigureBundle, *, level: str = "page") -> st
     return f"<div class='fig-head fig-{level}'>{''.join(parts)}</div>"
 
 
-def figure_foot_html(bundle: figures.FigureBundle) -> str:
-    """The source line (and a Demodata badge when the numbers are synthetic) under the chart."""
+DASHES = {"dash": "7,4", "dot": "2,3", "longdash": "12,4", "dashdot": "7,3,2,3", "longdashdot": "12,3,2,3"}
+
+
+def legend_html(items: list[charts.LegendItem]) -> str:
+    """The chart's legend as HTML: entries wrap onto new lines at any width and are never cut."""
+    if not items:
+        return ""
+    parts = []
+    for item in items:
+        colour = escape(item.colour)
+        if item.kind == "line":
+            dash = DASHES.get(item.dash, "")
+            swatch = (f"<svg width='28' height='10' aria-hidden='true'><line x1='1' y1='5' x2='27' y2='5' "
+                      f"stroke='{colour}' stroke-width='{min(item.width, 4)}'"
+                      + (f" stroke-dasharray='{dash}'" if dash else "") + "/></svg>")
+        elif item.kind == "marker":
+            swatch = f"<svg width='12' height='12' aria-hidden='true'><circle cx='6' cy='6' r='5' fill='{colour}'/></svg>"
+        else:
+            swatch = f"<svg width='12' height='12' aria-hidden='true'><rect width='12' height='12' fill='{colour}'/></svg>"
+        parts.append(f"<span class='fig-legend-item'>{swatch}{escape(item.name)}</span>")
+    return f"<div class='fig-legend' data-testid='chart-legend'>{''.join(parts)}</div>"
+
+
+def figure_foot_html(bundle: figures.FigureBundle, legend: list[charts.LegendItem] | None = None) -> str:
+    """The legend, then the source line (and a Demodata badge when the numbers are synthetic) under the chart."""
     demo = ("<span class='fig-demo' data-testid='chart-demo'>Demodata</span> " if bundle.is_demo else "")
-    return f"<p class='fig-source' data-testid='chart-source'>{demo}{escape(bundle.source)}</p>"
+    return legend_html(legend or []) + \
+        f"<p class='fig-source' data-testid='chart-source'>{demo}{escape(bundle.source)}</p>"
 
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "no"}
@@ -174,9 +198,10 @@ def alt_text(bundle: figures.FigureBundle) -> str:
 def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True) -> None:
     """Title and takeaway, the chart, its source line, its data as a table with CSV/XLSX, and «Del / bygg inn»."""
     st.markdown(figure_head_html(bundle), unsafe_allow_html=True)
-    st.plotly_chart(charts.for_screen(bundle.fig), key=f"chart-{key}", config=plotly_config(bundle.title),
+    legend = charts.legend_items(bundle.fig)
+    st.plotly_chart(charts.for_screen(bundle.fig), key=f"chart-{key}", config=plotly_config(bundle.title), theme=None,
                     alt=alt_text(bundle))
-    st.markdown(figure_foot_html(bundle), unsafe_allow_html=True)
+    st.markdown(figure_foot_html(bundle, legend), unsafe_allow_html=True)
     with st.expander("Tall bak figuren", expanded=False):
         st.dataframe(blank_nulls(bundle.table).to_pandas(), hide_index=True, key=f"table-{key}")
         download_buttons(bundle.download, key=key, title=bundle.title)
