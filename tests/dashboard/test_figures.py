@@ -118,3 +118,10 @@ def test_screen_figure_has_no_plotly_title_or_source_but_keeps_the_demo_label(ko
     assert any("DEMODATA" in t for t in texts)
     fitted = charts.fit_height(fig, 260)
     assert fitted.layout.height == 260
+
+
+def test_readme_lists_every_figure_id():
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [fid for fid in figures.FIGURES if f"`{fid}`" not in readme]
+    assert not missing, missing
