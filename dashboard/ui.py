@@ -251,6 +251,10 @@ def share_box(bundle: figures.FigureBundle, sel, *, key: str) -> None:
             link = figures.presentation_url(chosen["ids"], chosen["params"], base=base)
             st.markdown(f"**Presentasjon** ({len(chosen['ids'])} figurer): én figur per skjerm")
             st.code(link, language=None, wrap_lines=True)
+            st.page_link("pages/presentasjon.py", label="Åpne presentasjonen", icon=":material/open_in_new:",
+                         query_params={"figurer": ",".join(chosen["ids"]), **chosen["params"]})
+            st.button("Tøm presentasjonen", key=f"present-clear-{key}", on_click=st.session_state.pop,
+                      args=(PRESENTATION_KEY, None))
 
 
 def blank_nulls(table: pl.DataFrame) -> pl.DataFrame:

@@ -129,6 +129,9 @@ def test_share_box_under_a_chart_gives_page_embed_and_iframe_and_collects_a_pres
     links = [c.value for c in at.code if "/presentasjon?" in c.value]
     assert links and links[0] == ("/presentasjon?figurer=kostnad-hjemme,kostnad-institusjon&kommune=3909"
                                   "&sammenlign=3907&fra=2018&til=2024")
+    at.button(key="present-clear-home").click().run()
+    assert_clean(at)
+    assert not [c.value for c in at.code if "/presentasjon?" in c.value]
 
 
 def test_own_page_share_box_uses_unit_and_period(db_env):
