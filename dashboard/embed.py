@@ -30,6 +30,8 @@ BARE_CSS = """<style>
 .fig-slide .fig-takeaway { font-size: clamp(1.1rem, 2.2vw, 1.6rem); color: #000; }
 .fig-slide .fig-sub { font-size: clamp(0.9rem, 1.3vw, 1.1rem); color: #333; }
 .fig-slide .fig-legend { font-size: 1.05rem; }
+.sr-only { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+           clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 .fig-notice { font-size: 0.85rem; color: #5c3b00; background: #FFF4D6; padding: 2px 6px; border-radius: 3px; }
 .fig-message { font-size: 1.2rem; color: #1a1a1a; }
 </style>"""
@@ -83,8 +85,11 @@ def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), 
     bundle, legend, fig = prepared(figure_id, sel, height=height, font_size=font_size)
     st.markdown(notices_html(notices) + ui.figure_head_html(bundle, level=level), unsafe_allow_html=True)
     st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
-                    alt=ui.alt_text(bundle))
-    st.markdown(ui.figure_foot_html(bundle, legend), unsafe_allow_html=True)
+                    alt=ui.alt_text(bundle, "i tabellen etter figuren"))
+    # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
+    st.markdown(ui.figure_foot_html(bundle, legend) + ui.table_html(bundle.table, f"Tall bak figuren: {bundle.title}",
+                                                                   css_class="fig-table sr-only"),
+                unsafe_allow_html=True)
 
 
 def _guarded(render) -> None:

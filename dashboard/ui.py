@@ -190,9 +190,19 @@ def plotly_config(title: str) -> dict:
     return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": _file_stem(title), "scale": 2}}
 
 
-def alt_text(bundle: figures.FigureBundle) -> str:
+def alt_text(bundle: figures.FigureBundle, where: str = "i tabellen «Tall bak figuren»") -> str:
     """What a screen reader says for the chart; the full numbers are in the table under it."""
-    return f"{bundle.title}. {bundle.takeaway or ''} Tallene står i tabellen «Tall bak figuren».".replace(" .", ".")
+    return f"{bundle.title}. {bundle.takeaway or ''} Tallene står {where}.".replace(" .", ".").replace("..", ".")
+
+
+def table_html(table: pl.DataFrame, caption: str, *, css_class: str = "fig-table") -> str:
+    """The chart's data as an HTML table (text cells, SSB's symbols kept): the text alternative of the chart."""
+    frame = blank_nulls(table)
+    head = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.iter_rows())
+    return (f"<table class='{css_class}' data-testid='chart-table'><caption>{escape(caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True) -> None:

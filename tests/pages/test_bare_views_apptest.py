@@ -43,6 +43,8 @@ def test_vis_shows_one_figure_with_title_takeaway_and_source_and_no_widgets(db_e
     assert not at.sidebar.children
     assert not at.selectbox and not at.multiselect and not at.slider and not at.button
     assert not at.title and not at.warning
+    table = [m.value for m in at.markdown if "chart-table" in m.value][0]  # the text alternative
+    assert "<th scope='col'>Serie</th>" in table and "<td>Larvik</td>" in table and "sr-only" in table
 
 
 def test_vis_old_code_resolves_as_on_the_pages(db_env):
