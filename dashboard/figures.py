@@ -17,7 +17,7 @@ import polars as pl
 from dashboard import charts, fmt, own_charts, takeaway
 from dashboard import own_queries as oq
 from dashboard import queries
-from dashboard.own_selection import OwnSelection
+from dashboard.own_selection import MONTHS, OwnSelection
 from dashboard.selection import Selection
 
 
@@ -384,8 +384,14 @@ def _sick_trend(figure_id: str, measure: str) -> Callable[[OwnSelection], Figure
                                    "Rullerende 12 måneder: de siste tolv månedene til og med måneden"),
             source=oq.source_line("sick-leave"), is_demo=oq.is_demo("sick-leave"))
         fig = own_charts.sick_leave_trend(monthly, text, measure=measure, single_unit=not sel.is_all)
+        sentence = None
+        if not monthly.is_empty():
+            month = int(monthly["month"].max())
+            rows = [(r["unit_name"], r[measure]) for r in monthly.filter(pl.col("month") == month).iter_rows(named=True)
+                    if r["status"] != ":" and r[measure] is not None]
+            sentence = takeaway.highest_unit(rows=rows, month=MONTHS[month - 1], year=sel.year, measure=word)
         return _bundle(figure_id, text, fig, oq.sick_leave_monthly_table(monthly),
-                       oq.sick_leave_monthly_download(monthly), None)
+                       oq.sick_leave_monthly_download(monthly), sentence)
     return build
 
 
