@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
+
+from dashboard.html_parts import FIGURE_CSS
 
 st.set_page_config(page_title="Pleie og omsorg – KOSTRA-dashbord", page_icon="📊", layout="wide")
 # key figures that fit a laptop screen: the value shrinks with the window, and labels wrap instead of being cut
 st.html("""<style>
 [data-testid="stMetricValue"] { font-size: clamp(1.25rem, 2.3vw, 2.25rem); }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; }
-</style>""")
+[data-testid="stSidebarNav"] li:has(a[href$="/vis"]), [data-testid="stSidebarNav"] li:has(a[href$="/presentasjon"]) {
+  display: none; }
+</style>""" + FIGURE_CSS)
 
 HERE = Path(__file__).parent
 SECTIONS = {
@@ -29,6 +34,21 @@ SECTIONS = {
     ],
 }
 
+# one figure per link and the presentation: no menu, no sidebar (see pages/vis.py)
+BARE_PAGES = [("pages/vis.py", "Figur", "vis"), ("pages/presentasjon.py", "Presentasjon", "presentasjon")]
+
+
+def _bare_view() -> bool:
+    """Is this run for /vis or /presentasjon? Decided before st.navigation, which draws the menu."""
+    try:
+        path = urlsplit(st.context.url or "").path.rstrip("/")
+    except Exception:  # noqa: BLE001 - no browser context (AppTest)
+        path = ""
+    if path:
+        return path.rsplit("/", 1)[-1] in {url for _, _, url in BARE_PAGES}
+    return "figur" in st.query_params or "figurer" in st.query_params
+
+
 pages = {}
 for section, entries in SECTIONS.items():
     found = [
@@ -38,4 +58,8 @@ for section, entries in SECTIONS.items():
     ]
     if found:
         pages[section] = found
-st.navigation(pages).run()
+bare = [st.Page(path, title=title, url_path=url) for path, title, url in BARE_PAGES if (HERE / path).exists()]
+if bare:
+    pages[""] = bare  # reachable by URL; hidden from the menu below
+nav = st.navigation(pages, position="hidden" if _bare_view() else "sidebar")
+nav.run()
