@@ -23,6 +23,7 @@ is read from the live metadata (dimensions, which ones may be eliminated, the co
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -424,6 +425,7 @@ def fetch_all(
     the base URLs otherwise come from SSB_API_URL / KLASS_API_URL.
     """
     from pipelines.build import BuildError, build
+    from pipelines.db_lock import DatabaseBusy, write_lock
 
     raw_dir, db_path = Path(raw_dir), Path(db_path)
     console = console or Console(stderr=True)
@@ -439,6 +441,7 @@ def fetch_all(
     klass = klass or KlassClient()
     work = raw_dir.with_name(f".{raw_dir.name}-fetch-{os.getpid()}")
     kept_db: Path | None = None
+    held = contextlib.ExitStack()  # the database's write lock, from keeping the old file to the swap
     try:
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), console=console, transient=False)
@@ -498,6 +501,10 @@ def fetch_all(
                                   tables=wanted, carried_over=sorted(others))
 
         # 3. build from the new directory (atomic for the database)
+        try:  # one writer at a time (pipelines/db_lock.py); build() takes the same lock again
+            held.enter_context(write_lock(db_path))
+        except DatabaseBusy as exc:
+            raise FetchFailed(f"{exc} Rådata og database er uendret.") from None
         kept_db = _keep_old_db(db_path)
         try:
             result = build(work, db_path, recorded_raw_dir=raw_dir)
@@ -529,6 +536,7 @@ def fetch_all(
             ssb.close()
         if own_klass:
             klass.close()
+        held.close()
 
 
 def _fetch_klass(client: KlassClient, writer: RawWriter, checks: list[TableCheck], from_year: int,
