@@ -4,8 +4,8 @@ Every writer replaces the file by rename after working on a copy. Without a shar
 own data before an import finished would swap in a file without that import, and the import would be lost
 although it reported success. So a writer holds the lock for its whole read → write → swap.
 
-The lock is an advisory fcntl.flock on `<db>.lock` next to the database: the kernel releases it when the process
-dies, so a crashed writer never leaves the database locked. It is re-entrant within a thread (fetch holds it and
+The lock is an advisory fcntl.flock on `<db>.lock` next to the database, which exists only while a writer holds
+it: the kernel releases the lock when the process dies, so a crashed writer never leaves the database locked. It is re-entrant within a thread (fetch holds it and
 calls build, which takes it again); other threads and processes wait up to `timeout` seconds and then get
 DatabaseBusy with a message for the user.
 """
@@ -61,19 +61,9 @@ def write_lock(db_path, timeout: float | None = DEFAULT_TIMEOUT):
             table[key] = (depth - 1, fh)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(path, "a+")
+    deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
+    fh = _acquire(path, deadline)
     try:
-        deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise DatabaseBusy(BUSY_MESSAGE) from None
-                time.sleep(POLL_SECONDS)
-        fh.seek(0)
-        fh.truncate()
         fh.write(f"{os.getpid()}\n")  # who holds it, for a person looking at the file
         fh.flush()
         table[key] = (1, fh)
@@ -81,6 +71,38 @@ def write_lock(db_path, timeout: float | None = DEFAULT_TIMEOUT):
             yield path
         finally:
             del table[key]
+            path.unlink(missing_ok=True)  # while still held: a waiter then sees the file is gone and reopens
             fcntl.flock(fh, fcntl.LOCK_UN)
     finally:
+        fh.close()
+
+
+def _acquire(path: Path, deadline: float | None):
+    """Open and flock the lock file, retrying when the file we locked was removed by the previous holder.
+
+    The holder deletes the file on release so no stray lock file is left beside the database; a waiter that had
+    opened the deleted file would otherwise hold a lock nobody else sees.
+    """
+    while True:
+        fh = open(path, "a+")
+        try:
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise DatabaseBusy(BUSY_MESSAGE) from None
+                    time.sleep(POLL_SECONDS)
+            try:
+                same = os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+        except BaseException:
+            fh.close()
+            raise
+        if same:
+            fh.seek(0)
+            fh.truncate()
+            return fh
         fh.close()

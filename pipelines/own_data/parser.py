@@ -13,6 +13,7 @@ from .readers import FileError, read_grid
 from .schemas import SPECS, MappingError, amount_unit_hint, load_mapping
 from .tables import cut_table, first_row_headers, locate_header, unit_hints
 from .validate import Context, drop_sum_rows
+from .values import looks_like_formula_expr
 
 BUILDERS = {"budget": budget, "sick-leave": sick_leave, "goals": goals, "budget-frame": budget_frame}
 AMOUNT_UNITS = {"kr": "kr", "1000kr": "1000kr", "1000 kr": "1000kr", "tusen": "1000kr", "nok": "kr"}
@@ -105,8 +106,27 @@ def parse(kind: str, path_or_bytes, *, file_name: str | None = None, sheet: str 
     result.warnings.extend(ctx.warnings)
     result.columns = dict(ctx.headers)
     if rows is not None and not result.problems:
+        result.warnings.extend(_formula_like_names(rows, ctx))
         result.rows = rows.drop("_row") if "_row" in rows.columns else rows
     return result
+
+
+def _formula_like_names(rows: pl.DataFrame, ctx: Context) -> list[str]:
+    """Names a spreadsheet would run as formulas (`=HYPERLINK(…)`, `@SUM(…)`): imported as text, but said aloud,
+    since such a name in an export to colleagues is more likely an attack or a slip than a real unit name."""
+    found = []
+    for name, dtype in rows.schema.items():
+        if dtype != pl.String or name.startswith("_"):
+            continue
+        hits = rows.filter(looks_like_formula_expr(name))
+        if hits.height:
+            listed = ", ".join(str(r) for r in hits["_row"].head(5).to_list()) if "_row" in hits.columns else ""
+            example = hits[name][0]
+            found.append(
+                f"Kolonne «{ctx.column(name)}» har {hits.height} verdi(er) som ser ut som en regnearkformel "
+                f"(f.eks. «{example[:60]}»{f' på rad {listed}' if listed else ''}). De lagres som tekst, og "
+                "nedlastinger fra dashbordet skriver dem som tekst, så de aldri regnes ut; sjekk at navnene stemmer.")
+    return found
 
 
 def _resolve_amount_unit(ctx: Context, hm, grid, amount_fields, stated: str | None) -> str:

@@ -29,8 +29,12 @@ def hold_in_other_process(db: Path, seconds: float) -> subprocess.Popen:
     return proc
 
 
-def test_the_lock_file_sits_next_to_the_database(tmp_path):
-    assert lock_path(tmp_path / "kostra.duckdb") == tmp_path / "kostra.duckdb.lock"
+def test_the_lock_file_sits_next_to_the_database_only_while_held(tmp_path):
+    db = tmp_path / "kostra.duckdb"
+    assert lock_path(db) == tmp_path / "kostra.duckdb.lock"
+    with write_lock(db, timeout=0):
+        assert lock_path(db).exists()
+    assert not lock_path(db).exists()
 
 
 def test_the_lock_is_reentrant_within_a_thread(tmp_path):
