@@ -132,10 +132,8 @@ def _formula_like_names(rows: pl.DataFrame, ctx: Context) -> list[str]:
 def _resolve_amount_unit(ctx: Context, hm, grid, amount_fields, stated: str | None) -> str:
     per_column, title = unit_hints(hm, amount_fields)
     if title is None:  # captions such as "Tabell 5.14 ..., tall i 1 000 kr" are often printed below the table
-        for cells in grid.rows[hm.row_index + 1:]:
-            texts = [c for c in cells if c is not None]
-            if len(texts) == 1:
-                title = amount_unit_hint(texts[0]) or title
+        for texts in _single_cell_rows(grid, hm.row_index + 1):
+            title = amount_unit_hint(texts) or title
     in_file = set(per_column.values()) | ({title} if title else set())
     if len(set(per_column.values())) > 1:
         ctx.add(None, None, "Beløpskolonnene oppgir ulike enheter (både kr og 1000 kr): "
@@ -153,6 +151,15 @@ def _resolve_amount_unit(ctx: Context, hm, grid, amount_fields, stated: str | No
                             "Oppgi beløpsenheten (1000 kr) ved importen hvis det er feil.")
         unit = "kr"
     return unit
+
+
+def _single_cell_rows(grid, start: int) -> list[str]:
+    """The text of every row below `start` that holds exactly one cell (a caption rather than a data row)."""
+    if grid.frame is not None:
+        cells = [c for c in grid.frame.columns if c != "_n"]
+        lone = grid.frame.slice(start).filter(pl.sum_horizontal(pl.col(cells).is_not_null()) == 1)
+        return [next(c for c in row if c is not None) for row in lone.select(cells).iter_rows()]
+    return [texts[0] for cells in grid.rows[start:] if len(texts := [c for c in cells if c is not None]) == 1]
 
 
 def _unit_text(unit: str) -> str:
