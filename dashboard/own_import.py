@@ -110,4 +110,4 @@ def result_message(result: own_data.ImportResult) -> str:
     if result.status == "unchanged":
         return f"«{result.parsed.file_name}» var allerede importert – ingenting er endret."
     return (f"Importerte {fmt.number(result.plan.rows_to_insert)} rader fra «{result.parsed.file_name}» "
-            f"({kind_label(result.parsed.kind)}, import nr. {result.batch_id}). Sidene viser de nye tallene nå.")
+            f"({result.parsed.what}, import nr. {result.batch_id}). Sidene viser de nye tallene nå.")

@@ -154,8 +154,16 @@ def plan_on(con, parsed: ParseResult, rows: pl.DataFrame | None = None) -> Impor
     if not empty:
         con.register("_own_scope", scope.to_arrow())
         try:
-            existing = con.execute(_kind_sql("scope_existing", kind)).pl()
+            existing = con.execute(_kind_sql("scope_existing", kind), {"is_demo": parsed.is_demo}).pl()
             to_replace = con.execute(_kind_sql("count_replaced", kind), {"is_demo": parsed.is_demo}).fetchone()[0]
+            if kind == "budget" and "accounts" not in parsed.columns:
+                losing = con.execute(_sql("count_replaced_with_accounts_budget"),
+                                     {"is_demo": parsed.is_demo}).fetchone()[0]
+                if losing:
+                    warnings.append(
+                        f"{losing} rader som erstattes har regnskap i dag. Filen har ingen regnskapskolonne, så "
+                        "disse periodene får budsjett uten regnskap. Importer heller en fil med både budsjett og "
+                        "regnskap hvis regnskapet skal beholdes.")
         finally:
             con.unregister("_own_scope")
         if not parsed.is_demo:
