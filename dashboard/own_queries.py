@@ -193,12 +193,10 @@ def _unit_header(name: str, scale: int) -> str:
 
 
 def compact_amount(value: float | None) -> str:
-    """'229,4 mill. kr' for key-figure cards, where a full kroner amount does not fit; smaller amounts in full."""
+    """'229,4 mill. kr' / '90,8 mrd. kr' for key-figure cards, where a full kroner amount does not fit."""
     if value is None:
         return "Mangler tall"
-    if abs(value) >= 1_000_000:
-        return f"{fmt.number(value / 1_000_000, 1)}{fmt.NBSP}mill.{fmt.NBSP}kr"
-    return fmt.kroner(value)
+    return fmt.compact_kroner(value)
 
 
 def _signed_amount(value, scale: int) -> str:

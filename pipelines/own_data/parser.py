@@ -9,7 +9,7 @@ import polars as pl
 
 from . import budget, budget_frame, goals, sick_leave
 from .model import KINDS, ParseResult, Problem
-from .readers import FileError, read_grid
+from .readers import DELIMITER_NAMES, FileError, read_grid
 from .schemas import SPECS, MappingError, amount_unit_hint, load_mapping
 from .tables import cut_table, first_row_headers, locate_header, unit_hints
 from .validate import Context, drop_sum_rows
@@ -78,8 +78,21 @@ def parse(kind: str, path_or_bytes, *, file_name: str | None = None, sheet: str 
         others = [s for s in grid.sheet_names if s != grid.sheet]
         hint = (f" Filen har også arkene {', '.join(f'«{s}»' for s in others)}; velg ark med --sheet." if others else "")
         return fail(f"Fant ikke overskriftsraden i {where}. Forventet kolonner som {expected}. "
-                    f"Første rad: {found}.{hint}")
+                    f"Første rad: {found}.{hint}{_width_hint(grid)}")
     result.header_row = grid.row_numbers[hm.row_index]
+    if grid.delimiter is not None and (wide := _rows_wider_than_header(grid, hm.row_index)):
+        header_width = _width(grid.rows[hm.row_index])
+        name = DELIMITER_NAMES.get(grid.delimiter, grid.delimiter)
+        for row_number, width in wide[:MAX_WIDE_ROWS]:
+            result.problems.append(Problem(
+                file_name, row_number, None,
+                f"raden har {width} felt, men overskriftsraden (rad {result.header_row}) har {header_width}. Trolig "
+                f"står skilletegnet «{grid.delimiter}» ({name}) inne i en verdi uten anførselstegn, for eksempel i et "
+                "navn; sett verdien i anførselstegn eller fjern tegnet"))
+        if len(wide) > MAX_WIDE_ROWS:
+            result.problems.append(Problem(file_name, None, None,
+                                           f"… og {len(wide) - MAX_WIDE_ROWS} rader til med for mange felt."))
+        return result
     result.columns = dict(hm.headers)
     if hm.ignored:
         result.warnings.append("Disse kolonnene brukes ikke fordi en annen kolonne har samme betydning: "
@@ -127,6 +140,38 @@ def _formula_like_names(rows: pl.DataFrame, ctx: Context) -> list[str]:
                 f"(f.eks. «{example[:60]}»{f' på rad {listed}' if listed else ''}). De lagres som tekst, og "
                 "nedlastinger fra dashbordet skriver dem som tekst, så de aldri regnes ut; sjekk at navnene stemmer.")
     return found
+
+
+MAX_WIDE_ROWS = 20
+
+
+def _width(cells: list[str | None]) -> int:
+    """Fields up to the last non-empty one (trailing empty fields, "a;b;;", are harmless)."""
+    return max((j + 1 for j, c in enumerate(cells) if c is not None), default=0)
+
+
+def _rows_wider_than_header(grid, header_index: int) -> list[tuple[int, int]]:
+    """(row number, fields) of CSV data rows with values beyond the header's last column: the columns after the
+    extra field would be read shifted by one, so they are reported instead of read."""
+    limit = _width(grid.rows[header_index])
+    return [(grid.row_numbers[i], _width(cells)) for i, cells in enumerate(grid.rows[header_index + 1:],
+                                                                            start=header_index + 1)
+            if _width(cells) > limit]
+
+
+def _width_hint(grid) -> str:
+    """When the first row of a CSV has fewer fields than most rows under it, say so (an unquoted delimiter)."""
+    if grid.delimiter is None or len(grid.rows) < 2:
+        return ""
+    widths = [_width(r) for r in grid.rows[1:]]
+    common = max(set(widths), key=widths.count)
+    first = _width(grid.rows[0])
+    if common <= first:
+        return ""
+    examples = ", ".join(str(grid.row_numbers[i + 1]) for i, w in enumerate(widths) if w == common)
+    examples = ", ".join(examples.split(", ")[:5])
+    return (f" Rad {grid.row_numbers[0]} har {first} felt, men de fleste radene under har {common} (f.eks. rad "
+            f"{examples}): trolig står skilletegnet «{grid.delimiter}» inne i verdier uten anførselstegn.")
 
 
 def _resolve_amount_unit(ctx: Context, hm, grid, amount_fields, stated: str | None) -> str:

@@ -6,7 +6,7 @@ Waits that hold on a busy machine (another job compiling, a second test run): ev
 the test then asserts, never a proxy for it and never a fixed sleep. One plotly chart holds several `.main-svg`
 elements, so counting those ended a wait while charts were still being drawn; `wait_for_charts` counts chart
 elements that have drawn their plot. For text and counts use playwright's `expect`, which retries until its
-timeout (raised here to 30 s for loaded machines).
+timeout (raised here to 60 s for loaded machines).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 APP_SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART = '[data-testid="stPlotlyChart"]'
-WAIT_MS = 60_000  # generous: a loaded machine draws slowly; a passing test never waits this long
+WAIT_MS = 120_000  # generous: a loaded machine runs and draws slowly; a passing test never waits this long
 # A chart element counts once plotly has drawn into it: its first svg layer holds the plot area (cartesian
 # charts) or the layer of a pie, sunburst or treemap.
 _DRAWN_CHARTS_JS = """() => Array.from(document.querySelectorAll('%s')).filter(
@@ -37,7 +37,7 @@ _DRAWN_CHARTS_JS = """() => Array.from(document.querySelectorAll('%s')).filter(
 
 def _raise_expect_timeout() -> None:
     from playwright.sync_api import expect
-    expect.set_options(timeout=30_000)
+    expect.set_options(timeout=60_000)
 
 
 _raise_expect_timeout()

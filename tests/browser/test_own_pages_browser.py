@@ -111,3 +111,26 @@ def test_upload_rejects_then_imports(writable_app, open_page, settled, page, tmp
 
     open_page(page, base + "/budsjettavvik?enhet=alle&periode=2016")
     expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="97,7\u00a0%")).to_have_count(1)
+
+
+def test_key_figure_cards_are_never_cut_at_1280_px(writable_app, open_page, browser, tmp_path, overflowing_texts):
+    """A large import (sums of thousands of millions) in four cards to a row on a 1280 px wide screen."""
+    from pipelines.own_data import import_file
+    base, db = writable_app
+    big = tmp_path / "store-summer.csv"
+    big.write_text("Ansvar;Ansvarsnavn;Art;Periode;Revidert budsjett;Regnskap\n"
+                   "3110;Hjemmetjenesten sone Nord;10100;2027-01;45422600000;46000000000\n"
+                   "3120;Hjemmetjenesten sone Sør;10100;2027-01;45422600000;44845200000\n", encoding="utf-8")
+    import_file(db, "budget", big)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    try:
+        page = context.new_page()
+        open_page(page, base + "/budsjettavvik?enhet=alle&periode=2027-01")
+        values = page.locator('[data-testid="stMetricValue"]')
+        expect(values.first).to_have_text("90,8\u00a0mrd.\u00a0kr")
+        assert overflowing_texts(page, '[data-testid="stMetricValue"]') == []
+        open_page(page, base + "/")
+        expect(page.locator('[data-testid="stMetricValue"]')).not_to_have_count(0)
+        assert overflowing_texts(page, '[data-testid="stMetricValue"]') == []
+    finally:
+        context.close()

@@ -295,3 +295,16 @@ def test_a_budget_only_year_shows_budget_and_no_deviation(db_copy):
     table = oq.budget_table(units)
     assert set(table["Regnskap"].to_list()) == {"Mangler tall"}
     assert set(table["Mer-/mindreforbruk"].to_list()) == {"Mangler tall"}
+
+
+def test_import_preview_shows_empty_cells_empty():
+    parsed = own_data.parse("budget", SEEDS / "budsjett-2016-seed.csv")
+    preview = own_import.preview_table(parsed)
+    cells = [v for row in preview.iter_rows() for v in row]
+    assert None not in cells and "None" not in cells
+    assert preview["Tjenestenavn"].to_list() == [""]
+
+
+def test_key_figure_cards_shorten_thousands_of_millions():
+    assert oq.compact_amount(90_845_200_000.0) == f"90,8{NBSP}mrd.{NBSP}kr"
+    assert oq.compact_amount(None) == "Mangler tall"
