@@ -148,6 +148,19 @@ def budget_total(frame: pl.DataFrame, label: str = "Sum alle enheter") -> pl.Dat
     return _with_deviation(row)
 
 
+def accounts_note(total: dict) -> str | None:
+    """A sentence for the page when some budget lines have no accounts (imported from a budget-only file)."""
+    budget, compared = total.get("revised_budget"), total.get("budget_with_accounts")
+    if budget is None or (compared is not None and abs(budget - compared) < 0.5):
+        return None
+    if compared is None:
+        return "Det finnes ikke regnskap for dette utvalget ennå (budsjettet er importert uten regnskap), så avvik " \
+               "kan ikke beregnes."
+    return (f"Regnskap mangler for en del av budsjettet ({amount_text(budget - compared)} av "
+            f"{amount_text(budget)}, importert uten regnskap). Avviket sammenligner bare budsjettlinjene som har "
+            "regnskap.")
+
+
 def budget_sectors(year: int, to_month: int = 12) -> pl.DataFrame:
     """One row per sector (first level of the drill-down), largest overrun first. Columns as budget_units."""
     frame = budget_units(year, to_month)

@@ -308,3 +308,14 @@ def test_import_preview_shows_empty_cells_empty():
 def test_key_figure_cards_shorten_thousands_of_millions():
     assert oq.compact_amount(90_845_200_000.0) == f"90,8{NBSP}mrd.{NBSP}kr"
     assert oq.compact_amount(None) == "Mangler tall"
+
+
+def test_the_page_note_says_when_part_of_the_budget_has_no_accounts(db_copy):
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "own_data"
+    own_data.import_file(db_copy, "budget", fix / "b_budget_only.csv")
+    only_budget = oq.budget_total(oq.budget_units(2024, 2)).row(0, named=True)
+    assert "Det finnes ikke regnskap for dette utvalget" in oq.accounts_note(only_budget)
+    own_data.import_file(db_copy, "budget", fix / "b_accounts_jan.csv")
+    part = oq.budget_total(oq.budget_units(2024, 2)).row(0, named=True)
+    assert oq.accounts_note(part).startswith(f"Regnskap mangler for en del av budsjettet (3{NBSP}100{NBSP}kr av")
+    assert oq.accounts_note(oq.budget_total(oq.budget_units(2024, 1)).row(0, named=True)) is None
