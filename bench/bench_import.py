@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -121,7 +120,7 @@ def accounts_rows(units: int, arts: int, months: int, year: int = 2025):
 
 
 MEASURE = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
 started = time.perf_counter()
 from pipelines.own_data import import_file, ImportRejected
@@ -131,7 +130,9 @@ try:
 except ImportRejected as exc:
     outcome = {{"message": str(exc.problems[0])}}
 outcome["seconds"] = time.perf_counter() - started
-outcome["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent, VmHWM starts afresh at exec
+outcome["peak_mb"] = next(int(line.split()[1]) for line in open("/proc/self/status")
+                          if line.startswith("VmHWM:")) / 1024
 print(json.dumps(outcome))
 """
 
