@@ -132,6 +132,11 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 
 def read_csv(data: bytes) -> Grid:
+    lines = data.count(b"\n")
+    if lines > MAX_ROWS + MAX_TITLE_LINES:  # counted on the bytes, before anything is decoded or split
+        raise FileError(f"Filen har {_rows_text(lines)} linjer; dashbordet importerer høyst {_rows_text(MAX_ROWS)} "
+                        "rader fra én fil. Del eksporten opp (for eksempel ett år eller ett halvår per fil) og "
+                        "importer delene hver for seg.")
     text, encoding = decode(data)
     if not text.strip():
         raise FileError("Filen er tom.")
@@ -160,6 +165,7 @@ def read_csv(data: bytes) -> Grid:
 MAX_XLSX_BYTES = 60_000_000          # the .xlsx file itself
 MAX_ROWS = 300_000                   # rows in the chosen sheet (memory grows with rows: ~420 MB at 200 000 x 10)
 MAX_SHEET_XML_BYTES = 800_000_000    # the sheet unpacked (a zip bomb is small packed and huge unpacked)
+MAX_TITLE_LINES = 100                # a CSV may have title and caption lines besides its rows
 _CHUNK = 4 << 20
 _PERCENT_FORMATS = {9, 10}           # Excel's built-in 0% and 0.00%
 _DATETIME_TEXT = r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?$"

@@ -105,3 +105,13 @@ def test_a_zip_that_is_not_a_workbook_is_a_message():
         z.writestr("word/document.xml", "<w/>")
     with pytest.raises(FileError, match="kan ikke åpnes som en XLSX-fil"):
         read_grid(out.getvalue())
+
+
+def test_a_csv_with_too_many_lines_is_refused_before_decoding(monkeypatch):
+    monkeypatch.setattr(readers, "MAX_ROWS", 50)
+    data = ("Ansvar;Art;Periode;Revidert budsjett;Regnskap\n"
+            + "".join(f"3110;{10000 + i};2025-01;1;1\n" for i in range(200))).encode()
+    with pytest.raises(FileError, match="Filen har 201 linjer; dashbordet importerer høyst 50 rader"):
+        read_grid(data)
+    monkeypatch.setattr(readers, "MAX_ROWS", 200)
+    assert len(read_grid(data).rows) == 201
