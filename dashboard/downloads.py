@@ -1,21 +1,41 @@
-"""Tables as files users open in Excel: CSV with `;` and decimal comma (UTF-8 with BOM), and XLSX."""
+"""Tables as files users open in Excel: CSV with `;` and decimal comma (UTF-8 with BOM), and XLSX.
+
+Text in these tables can come from the municipality's own files (unit, service and art names), and the files go
+to colleagues and the public. A name such as `=HYPERLINK("http://…")` or `@SUM(1+1)*cmd|" /C calc"!A0` must reach
+them as text, never as a formula: every text cell is written as text in XLSX, and a CSV text field that a
+spreadsheet would evaluate gets a leading apostrophe. Numbers (also negative ones) stay numbers.
+"""
 from __future__ import annotations
 
 import io
 
 import polars as pl
 from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from pipelines.own_data.values import looks_like_formula, looks_like_formula_expr
+
+
+def neutralise_text(value):
+    """A text a spreadsheet would evaluate, prefixed with `'` (shown by no spreadsheet as a formula); else as is."""
+    return "'" + value if looks_like_formula(value) else value
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     """Norwegian Excel opens `;`-separated UTF-8 with BOM and decimal comma without an import dialog."""
     out = io.StringIO()
     numeric = [c for c, t in frame.schema.items() if t.is_numeric()]
+    text_columns = [c for c, t in frame.schema.items() if t in (pl.Utf8, pl.Categorical, pl.Enum)
+                    or isinstance(t, (pl.Categorical, pl.Enum))]
     text = frame.with_columns([
         pl.col(c).cast(pl.Utf8).str.replace(r"\.", ",") for c in numeric if frame.schema[c].is_float()
+    ] + [
+        pl.when(looks_like_formula_expr(c)).then(pl.lit("'") + pl.col(c).cast(pl.Utf8))
+        .otherwise(pl.col(c).cast(pl.Utf8)).alias(c) for c in text_columns
     ])
+    text = text.rename({c: neutralise_text(c) for c in text.columns if looks_like_formula(c)})
     text.write_csv(out, separator=";")
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -42,16 +62,19 @@ def xlsx_workbook(sheets: dict[str, pl.DataFrame], *, title: str | None = None, 
 def _write_sheet(ws, frame: pl.DataFrame, *, title: str | None, note: str | None) -> None:
     row0 = 1
     if title:
-        ws.cell(row=1, column=1, value=title).font = Font(bold=True)
+        _text_cell(ws, 1, 1, title).font = Font(bold=True)
         row0 = 2
     if note:
-        ws.cell(row=row0, column=1, value=note).font = Font(italic=True, color="8A1C00")
+        _text_cell(ws, row0, 1, note).font = Font(italic=True, color="8A1C00")
         row0 += 1
     row0 += 1 if row0 > 1 else 0
     for j, name in enumerate(frame.columns, start=1):
-        ws.cell(row=row0, column=j, value=name).font = Font(bold=True)
+        _text_cell(ws, row0, j, name).font = Font(bold=True)
     for i, row in enumerate(frame.iter_rows(), start=row0 + 1):
         for j, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                _text_cell(ws, i, j, value)
+                continue
             cell = ws.cell(row=i, column=j, value=value)
             if isinstance(value, float):
                 cell.number_format = "# ##0.0"
@@ -59,6 +82,13 @@ def _write_sheet(ws, frame: pl.DataFrame, *, title: str | None, note: str | None
                 cell.number_format = "# ##0"
     for j, name in enumerate(frame.columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = max(10, min(50, len(str(name)) + 4))
+
+
+def _text_cell(ws, row: int, column: int, text: str):
+    """A cell that holds `text` as text: openpyxl would otherwise store a string starting with `=` as a formula."""
+    cell = ws.cell(row=row, column=column, value=text)
+    cell.data_type = TYPE_STRING
+    return cell
 
 
 def _sheet_name(name: str, taken: list[str]) -> str:

@@ -47,6 +47,9 @@ def preview_table(parsed: own_data.ParseResult, rows: int = PREVIEW_ROWS) -> pl.
     head = parsed.rows.head(rows)
     head = head.with_columns([
         pl.col(c).map_elements(_decimal_text, return_dtype=pl.Utf8) for c, t in head.schema.items() if t.is_float()])
+    # empty cells show empty, as in the other tables (pandas would print None)
+    head = head.with_columns([pl.col(c).cast(pl.Utf8).fill_null("") for c, t in head.schema.items()
+                              if t == pl.Utf8 or t.is_integer()])
     return head.rename({c: labels.get(c, c) for c in head.columns if labels.get(c, c) not in head.columns})
 
 
@@ -110,4 +113,4 @@ def result_message(result: own_data.ImportResult) -> str:
     if result.status == "unchanged":
         return f"«{result.parsed.file_name}» var allerede importert – ingenting er endret."
     return (f"Importerte {fmt.number(result.plan.rows_to_insert)} rader fra «{result.parsed.file_name}» "
-            f"({kind_label(result.parsed.kind)}, import nr. {result.batch_id}). Sidene viser de nye tallene nå.")
+            f"({result.parsed.what}, import nr. {result.batch_id}). Sidene viser de nye tallene nå.")

@@ -100,8 +100,13 @@ def source_line(kind: str) -> str:
 # ---------------------------------------------------------------- budget and accounts
 
 def _with_deviation(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add avvik (kr and %), mer-/mindreforbruk and økonomisk måloppnåelse using the shared formulas."""
-    rb, acc = frame["revised_budget"].to_list(), frame["accounts"].to_list()
+    """Add avvik (kr and %), mer-/mindreforbruk and økonomisk måloppnåelse using the shared formulas.
+
+    The budget compared with the accounts is that of the lines that have accounts (budget_with_accounts): a
+    budget-only import (no «Regnskap» column) stores accounts as missing, and those lines show their budget but no
+    deviation, rather than a «mindreforbruk» of their whole budget."""
+    budget_col = "budget_with_accounts" if "budget_with_accounts" in frame.columns else "revised_budget"
+    rb, acc = frame[budget_col].to_list(), frame["accounts"].to_list()
     return frame.with_columns(
         pl.Series("deviation", [metrics.budget_deviation(b, a) for b, a in zip(rb, acc)], dtype=pl.Float64),
         pl.Series("deviation_pct", [metrics.deviation_pct(b, a) for b, a in zip(rb, acc)], dtype=pl.Float64),
@@ -136,10 +141,24 @@ def budget_total(frame: pl.DataFrame, label: str = "Sum alle enheter") -> pl.Dat
         "sector": [label], "unit_code": [None], "unit_name": [label],
         **{c: [total(c)] for c in ("original_budget", "budget_changes", "revised_budget", "accounts")},
         "is_demo": [bool(frame["is_demo"].any()) if frame.height else False],
+        "budget_with_accounts": [total("budget_with_accounts")],
     }, schema={"sector": pl.Utf8, "unit_code": pl.Utf8, "unit_name": pl.Utf8, "original_budget": pl.Float64,
                "budget_changes": pl.Float64, "revised_budget": pl.Float64, "accounts": pl.Float64,
-               "is_demo": pl.Boolean})
+               "is_demo": pl.Boolean, "budget_with_accounts": pl.Float64})
     return _with_deviation(row)
+
+
+def accounts_note(total: dict) -> str | None:
+    """A sentence for the page when some budget lines have no accounts (imported from a budget-only file)."""
+    budget, compared = total.get("revised_budget"), total.get("budget_with_accounts")
+    if budget is None or (compared is not None and abs(budget - compared) < 0.5):
+        return None
+    if compared is None:
+        return "Det finnes ikke regnskap for dette utvalget ennå (budsjettet er importert uten regnskap), så avvik " \
+               "kan ikke beregnes."
+    return (f"Regnskap mangler for en del av budsjettet ({amount_text(budget - compared)} av "
+            f"{amount_text(budget)}, importert uten regnskap). Avviket sammenligner bare budsjettlinjene som har "
+            "regnskap.")
 
 
 def budget_sectors(year: int, to_month: int = 12) -> pl.DataFrame:
@@ -147,11 +166,15 @@ def budget_sectors(year: int, to_month: int = 12) -> pl.DataFrame:
     frame = budget_units(year, to_month)
     if frame.is_empty():
         return frame
+    def total(col: str) -> pl.Expr:  # missing (not 0) when no unit in the sector has the figure
+        return pl.when(pl.col(col).is_not_null().any()).then(pl.col(col).sum()).alias(col)
+
     grouped = frame.group_by("sector").agg(
-        pl.col("original_budget", "budget_changes", "revised_budget", "accounts").sum(),
+        *(total(c) for c in ("original_budget", "budget_changes", "revised_budget", "accounts",
+                             "budget_with_accounts")),
         pl.col("is_demo").any(),
     ).with_columns(pl.col("sector").alias("unit_name"), pl.lit(None, pl.Utf8).alias("unit_code"))
-    return _with_deviation(grouped.select(frame.columns[:8])).sort("deviation", nulls_last=True)
+    return _with_deviation(grouped.select(frame.columns[:9])).sort("deviation", nulls_last=True)
 
 
 def budget_arts(year: int, to_month: int = 12, unit: str = ALL, sector: str = ALL) -> pl.DataFrame:
@@ -183,12 +206,10 @@ def _unit_header(name: str, scale: int) -> str:
 
 
 def compact_amount(value: float | None) -> str:
-    """'229,4 mill. kr' for key-figure cards, where a full kroner amount does not fit; smaller amounts in full."""
+    """'229,4 mill. kr' / '90,8 mrd. kr' for key-figure cards, where a full kroner amount does not fit."""
     if value is None:
         return "Mangler tall"
-    if abs(value) >= 1_000_000:
-        return f"{fmt.number(value / 1_000_000, 1)}{fmt.NBSP}mill.{fmt.NBSP}kr"
-    return fmt.kroner(value)
+    return fmt.compact_kroner(value)
 
 
 def _signed_amount(value, scale: int) -> str:
@@ -267,7 +288,8 @@ def monthly_table(frame: pl.DataFrame, *, scale: int = 1) -> pl.DataFrame:
         _unit_header("Budsjett hittil i år", scale): [amount_text(r["ytd_budget"], scale) for r in rows],
         _unit_header("Regnskap hittil i år", scale): [amount_text(r["ytd_accounts"], scale) for r in rows],
         _unit_header("Avvik hittil i år", scale): [
-            _signed_amount(metrics.budget_deviation(r["ytd_budget"], r["ytd_accounts"]), scale) for r in rows],
+            _signed_amount(metrics.budget_deviation(r["ytd_budget_with_accounts"], r["ytd_accounts"]), scale)
+            for r in rows],
     }
     return pl.DataFrame(columns, schema={k: pl.Utf8 for k in columns})
 
@@ -278,7 +300,7 @@ def monthly_download(frame: pl.DataFrame, year: int) -> pl.DataFrame:
         pl.col("revised_budget").round(0).alias("Revidert budsjett (kr)"), pl.col("accounts").round(0).alias("Regnskap (kr)"),
         pl.col("ytd_budget").round(0).alias("Budsjett hittil i år (kr)"),
         pl.col("ytd_accounts").round(0).alias("Regnskap hittil i år (kr)"),
-        (pl.col("ytd_budget") - pl.col("ytd_accounts")).round(0).alias("Avvik hittil i år (kr)"),
+        (pl.col("ytd_budget_with_accounts") - pl.col("ytd_accounts")).round(0).alias("Avvik hittil i år (kr)"),
     )
 
 

@@ -18,9 +18,12 @@ OWN_PAGES = [
 ]
 _LAST = "_own_last_selection"
 
+# Key-figure values scale with the window (four cards to a row must hold «−90,8 mrd. kr» at 1280 px) and may
+# wrap at a space rather than be cut with an ellipsis.
 METRIC_CSS = """
 <style>
-[data-testid="stMetricValue"] { font-size: 1.8rem; }
+[data-testid="stMetricValue"] { font-size: clamp(1.05rem, 1.6vw, 1.8rem); }
+[data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
 </style>
 """
 

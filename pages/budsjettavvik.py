@@ -30,6 +30,8 @@ with ui.friendly_errors():
             st.caption(f"{who.capitalize() if sel.is_all else who}, {period}. Avvik = revidert budsjett − regnskap: "
                        "positivt er mindreforbruk, negativt merforbruk. Økonomisk måloppnåelse = regnskap / revidert "
                        "budsjett.")
+            if note := oq.accounts_note(total):
+                st.info(note)
             c1, c2, c3, c4 = st.columns(4)
             c1.metric("Revidert budsjett", oq.compact_amount(total["revised_budget"]), border=True,
                       help=oq.amount_text(total["revised_budget"], 1))

@@ -18,6 +18,7 @@ import polars as pl
 
 from pipelines import catalogue as cat_mod
 from pipelines import jsonstat, klass
+from pipelines.db_lock import DEFAULT_TIMEOUT, DatabaseBusy, write_lock
 from pipelines.paths import RAW_DIR, SQL_DIR, default_db_path
 from pipelines.raw_store import RawFile, RawStoreError, read_body, read_manifest, read_manifest_extra
 
@@ -267,13 +268,23 @@ def _import_own_demo(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build(raw_dir: Path | None = None, db_path: Path | None = None, *, verify: bool = True,
-          recorded_raw_dir: Path | None = None) -> BuildResult:
+          recorded_raw_dir: Path | None = None, lock_timeout: float | None = DEFAULT_TIMEOUT) -> BuildResult:
     """Build from `raw_dir`; `recorded_raw_dir` is where the raw files will live afterwards (fetch builds from a
-    temp dir that is then renamed into place), recorded in build_info."""
-    started = time.perf_counter()
-    raw_dir = Path(raw_dir or RAW_DIR)
+    temp dir that is then renamed into place), recorded in build_info.
+
+    The whole build holds the database's write lock (pipelines/db_lock.py): own data imported while the build
+    waits is read from the old file, and no import can finish between that read and the swap and then be lost."""
     db_path = Path(db_path or default_db_path())
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with write_lock(db_path, timeout=lock_timeout):
+            return _build_locked(Path(raw_dir or RAW_DIR), db_path, verify, recorded_raw_dir)
+    except DatabaseBusy as exc:
+        raise BuildError(f"{exc} En annen prosess skriver til {db_path}; databasen er uendret.") from None
+
+
+def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: Path | None) -> BuildResult:
+    started = time.perf_counter()
     tmp = db_path.with_name(f".{db_path.name}.build-{os.getpid()}")
     for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
         stale.unlink(missing_ok=True)

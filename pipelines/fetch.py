@@ -771,24 +771,29 @@ def build_and_swap(work: Path, raw_dir: Path, db_path: Path):
     build leaves both untouched; a failed rename puts the previous database file back.
     """
     from pipelines.build import BuildError, build
+    from pipelines.db_lock import DatabaseBusy, write_lock
 
-    kept_db = _keep_old_db(db_path)
+    kept_db = None
     try:
-        try:
-            result = build(work, db_path, recorded_raw_dir=raw_dir)
-        except BuildError as exc:
-            raise FetchFailed(f"Dataene fra SSB/KLASS kunne ikke bygges, rådata og database er uendret: {exc}") from None
-        try:
-            _swap_in(work, raw_dir)
-        except OSError as exc:
-            if kept_db is not None:
-                os.replace(kept_db, db_path)
-                kept_db = None
-            else:
-                db_path.unlink(missing_ok=True)
-            raise FetchFailed(f"Kunne ikke flytte de nye rådataene til {raw_dir} ({exc}); "
-                              f"rådata og database er satt tilbake som før") from None
-        return result
+        with write_lock(db_path):  # build() takes it again (re-entrant): no import lands between build and swap
+            kept_db = _keep_old_db(db_path)
+            try:
+                result = build(work, db_path, recorded_raw_dir=raw_dir)
+            except BuildError as exc:
+                raise FetchFailed(f"Dataene fra SSB/KLASS kunne ikke bygges, rådata og database er uendret: {exc}") from None
+            try:
+                _swap_in(work, raw_dir)
+            except OSError as exc:
+                if kept_db is not None:
+                    os.replace(kept_db, db_path)
+                    kept_db = None
+                else:
+                    db_path.unlink(missing_ok=True)
+                raise FetchFailed(f"Kunne ikke flytte de nye rådataene til {raw_dir} ({exc}); "
+                                  f"rådata og database er satt tilbake som før") from None
+            return result
+    except DatabaseBusy as exc:
+        raise FetchFailed(f"{exc} Rådata og database er uendret.") from None
     finally:
         if kept_db is not None:
             kept_db.unlink(missing_ok=True)

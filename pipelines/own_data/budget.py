@@ -17,12 +17,22 @@ COLUMNS = {
 KEY = ["unit_code", "service_code", "art_code", "year", "period"]
 # A file with all three budget columns should add up; rounding in 1000-kr exports allows a little slack.
 TOLERANCE_KR = 1.0
+# A file without one side is imported as what it is; its accounts (or budget) are stored as missing, never as 0,
+# and the pages show a deviation only where both exist.
+NO_ACCOUNTS = ("Filen har ingen kolonne for regnskap: bare budsjettet er importert. Regnskapet lagres som "
+               "manglende (ikke 0), og avvik vises bare der regnskap finnes.")
+NO_BUDGET = ("Filen har ingen kolonne for budsjett: bare regnskapet er importert. Budsjettet lagres som "
+             "manglende (ikke 0), og avvik vises bare der budsjett finnes.")
 
 
 def build(df: pl.DataFrame, ctx: Context, factor: float, found: list[str], **_) -> pl.DataFrame | None:
     if not require(df, ctx, [("unit_code", "unit_name"), ("year", "period"),
                              ("original_budget", "revised_budget", "accounts")], found):
         return None
+    if not present(df, "accounts"):
+        ctx.warnings.append(NO_ACCOUNTS)
+    elif not any(present(df, c) for c in ("original_budget", "budget_changes", "revised_budget")):
+        ctx.warnings.append(NO_BUDGET)
     df = split_units(df)
     df = split_codes(df, "service_code", "service_name")
     df = split_codes(df, "art_code", "art_name")

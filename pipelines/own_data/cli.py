@@ -64,7 +64,7 @@ def _print_summary(result: ImportResult, db_path: Path) -> None:
     verb = "ville importert" if result.status == "dry-run" else "importerte"
     unit = f", beløp i {'1000 kr' if parsed.amount_unit == '1000kr' else 'kr'}" if parsed.amount_unit else ""
     n = f"{p.rows_to_insert:,}".replace(",", "\u00a0")
-    out.print(f"[bold]{verb.capitalize()}[/] {n} rader {KIND_LABELS[p.kind]} fra «{p.file_name}»{demo} "
+    out.print(f"[bold]{verb.capitalize()}[/] {n} rader {parsed.what} fra «{p.file_name}»{demo} "
               f"til {db_path}{unit}.", highlight=False)
     table = Table("Periode / utsnitt", "Nye rader", "Erstatter", show_edge=False)
     for change in p.periods[:40]:
@@ -72,9 +72,16 @@ def _print_summary(result: ImportResult, db_path: Path) -> None:
     if len(p.periods) > 40:
         table.add_row(f"… {len(p.periods) - 40} til", "", "")
     out.print(table)
-    if p.rows_to_replace or p.demo_rows_to_remove:
-        out.print(f"Erstatter {p.rows_to_replace} eksisterende rader"
-                  + (f" og fjerner {p.demo_rows_to_remove} rader demodata." if p.demo_rows_to_remove else "."))
+    # the table shows what each slice replaces (the same rule as the total); the line adds only what it does not
+    # show: the total over several slices and the demo rows a real file removes
+    said = []
+    if p.rows_to_replace and len(p.periods) > 1:
+        said.append(f"erstatter til sammen {p.rows_to_replace} eksisterende rader")
+    if p.demo_rows_to_remove:
+        said.append(f"fjerner {p.demo_rows_to_remove} rader demodata")
+    if said:
+        text = " og ".join(said)
+        out.print(f"{text[0].upper()}{text[1:]}.")
     for w in [*parsed.warnings, *p.warnings]:
         out.print(f"[yellow]Merk:[/] {w}", highlight=False)
 

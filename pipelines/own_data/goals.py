@@ -5,6 +5,7 @@ import re
 
 import polars as pl
 
+from .schemas import field_by_name
 from .validate import Context, check_duplicates, present, require, split_units, to_bool, to_number
 
 COLUMNS = {
@@ -21,6 +22,12 @@ LOWER_IS_BETTER = re.compile(r"fravær|fravaer|avvik|ventetid|klage|overtid|turn
 def build(df: pl.DataFrame, ctx: Context, found: list[str], **_) -> pl.DataFrame | None:
     if not require(df, ctx, [("unit_code", "unit_name"), ("year",), ("indicator",), ("goal", "result")], found):
         return None
+    for name, other in (("result", "goal"), ("goal", "result")):
+        if not present(df, name):
+            ctx.warnings.append(
+                f"Filen har ingen kolonne «{field_by_name('goals')[name].label}»: bare "
+                f"{'målene' if other == 'goal' else 'resultatene'} er importert, og om målet er nådd vises først "
+                f"når {'resultatene' if name == 'result' else 'målene'} er importert.")
     df = split_units(df)
     no_unit = df.filter(pl.col("unit_code").is_null() & pl.col("unit_name").is_null())
     ctx.add_many(no_unit, "unit_code" if "unit_code" in ctx.headers else "unit_name", lambda r: "mangler enhet")

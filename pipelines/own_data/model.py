@@ -62,6 +62,16 @@ class ParseResult:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def what(self) -> str:
+        """What the file holds, for messages: a budget file without accounts is not «budsjett og regnskap»."""
+        if self.kind == "budget" and self.columns:
+            if "accounts" not in self.columns:
+                return "budsjett (uten regnskap)"
+            if not {"original_budget", "budget_changes", "revised_budget"} & set(self.columns):
+                return "regnskap (uten budsjett)"
+        return KIND_LABELS[self.kind]
+
 
 @dataclass
 class PeriodChange:

@@ -9,10 +9,11 @@ import polars as pl
 
 from . import budget, budget_frame, goals, sick_leave
 from .model import KINDS, ParseResult, Problem
-from .readers import FileError, read_grid
+from .readers import DELIMITER_NAMES, FileError, read_grid
 from .schemas import SPECS, MappingError, amount_unit_hint, load_mapping
 from .tables import cut_table, first_row_headers, locate_header, unit_hints
 from .validate import Context, drop_sum_rows
+from .values import looks_like_formula_expr
 
 BUILDERS = {"budget": budget, "sick-leave": sick_leave, "goals": goals, "budget-frame": budget_frame}
 AMOUNT_UNITS = {"kr": "kr", "1000kr": "1000kr", "1000 kr": "1000kr", "tusen": "1000kr", "nok": "kr"}
@@ -77,8 +78,21 @@ def parse(kind: str, path_or_bytes, *, file_name: str | None = None, sheet: str 
         others = [s for s in grid.sheet_names if s != grid.sheet]
         hint = (f" Filen har også arkene {', '.join(f'«{s}»' for s in others)}; velg ark med --sheet." if others else "")
         return fail(f"Fant ikke overskriftsraden i {where}. Forventet kolonner som {expected}. "
-                    f"Første rad: {found}.{hint}")
+                    f"Første rad: {found}.{hint}{_width_hint(grid)}")
     result.header_row = grid.row_numbers[hm.row_index]
+    if grid.delimiter is not None and (wide := _rows_wider_than_header(grid, hm.row_index)):
+        header_width = _width(grid.rows[hm.row_index])
+        name = DELIMITER_NAMES.get(grid.delimiter, grid.delimiter)
+        for row_number, width in wide[:MAX_WIDE_ROWS]:
+            result.problems.append(Problem(
+                file_name, row_number, None,
+                f"raden har {width} felt, men overskriftsraden (rad {result.header_row}) har {header_width}. Trolig "
+                f"står skilletegnet «{grid.delimiter}» ({name}) inne i en verdi uten anførselstegn, for eksempel i et "
+                "navn; sett verdien i anførselstegn eller fjern tegnet"))
+        if len(wide) > MAX_WIDE_ROWS:
+            result.problems.append(Problem(file_name, None, None,
+                                           f"… og {len(wide) - MAX_WIDE_ROWS} rader til med for mange felt."))
+        return result
     result.columns = dict(hm.headers)
     if hm.ignored:
         result.warnings.append("Disse kolonnene brukes ikke fordi en annen kolonne har samme betydning: "
@@ -105,17 +119,66 @@ def parse(kind: str, path_or_bytes, *, file_name: str | None = None, sheet: str 
     result.warnings.extend(ctx.warnings)
     result.columns = dict(ctx.headers)
     if rows is not None and not result.problems:
+        result.warnings.extend(_formula_like_names(rows, ctx))
         result.rows = rows.drop("_row") if "_row" in rows.columns else rows
     return result
+
+
+def _formula_like_names(rows: pl.DataFrame, ctx: Context) -> list[str]:
+    """Names a spreadsheet would run as formulas (`=HYPERLINK(…)`, `@SUM(…)`): imported as text, but said aloud,
+    since such a name in an export to colleagues is more likely an attack or a slip than a real unit name."""
+    found = []
+    for name, dtype in rows.schema.items():
+        if dtype != pl.String or name.startswith("_"):
+            continue
+        hits = rows.filter(looks_like_formula_expr(name))
+        if hits.height:
+            listed = ", ".join(str(r) for r in hits["_row"].head(5).to_list()) if "_row" in hits.columns else ""
+            example = hits[name][0]
+            found.append(
+                f"Kolonne «{ctx.column(name)}» har {hits.height} verdi(er) som ser ut som en regnearkformel "
+                f"(f.eks. «{example[:60]}»{f' på rad {listed}' if listed else ''}). De lagres som tekst, og "
+                "nedlastinger fra dashbordet skriver dem som tekst, så de aldri regnes ut; sjekk at navnene stemmer.")
+    return found
+
+
+MAX_WIDE_ROWS = 20
+
+
+def _width(cells: list[str | None]) -> int:
+    """Fields up to the last non-empty one (trailing empty fields, "a;b;;", are harmless)."""
+    return max((j + 1 for j, c in enumerate(cells) if c is not None), default=0)
+
+
+def _rows_wider_than_header(grid, header_index: int) -> list[tuple[int, int]]:
+    """(row number, fields) of CSV data rows with values beyond the header's last column: the columns after the
+    extra field would be read shifted by one, so they are reported instead of read."""
+    limit = _width(grid.rows[header_index])
+    return [(grid.row_numbers[i], _width(cells)) for i, cells in enumerate(grid.rows[header_index + 1:],
+                                                                            start=header_index + 1)
+            if _width(cells) > limit]
+
+
+def _width_hint(grid) -> str:
+    """When the first row of a CSV has fewer fields than most rows under it, say so (an unquoted delimiter)."""
+    if grid.delimiter is None or len(grid.rows) < 2:
+        return ""
+    widths = [_width(r) for r in grid.rows[1:]]
+    common = max(set(widths), key=widths.count)
+    first = _width(grid.rows[0])
+    if common <= first:
+        return ""
+    examples = ", ".join(str(grid.row_numbers[i + 1]) for i, w in enumerate(widths) if w == common)
+    examples = ", ".join(examples.split(", ")[:5])
+    return (f" Rad {grid.row_numbers[0]} har {first} felt, men de fleste radene under har {common} (f.eks. rad "
+            f"{examples}): trolig står skilletegnet «{grid.delimiter}» inne i verdier uten anførselstegn.")
 
 
 def _resolve_amount_unit(ctx: Context, hm, grid, amount_fields, stated: str | None) -> str:
     per_column, title = unit_hints(hm, amount_fields)
     if title is None:  # captions such as "Tabell 5.14 ..., tall i 1 000 kr" are often printed below the table
-        for cells in grid.rows[hm.row_index + 1:]:
-            texts = [c for c in cells if c is not None]
-            if len(texts) == 1:
-                title = amount_unit_hint(texts[0]) or title
+        for texts in _single_cell_rows(grid, hm.row_index + 1):
+            title = amount_unit_hint(texts) or title
     in_file = set(per_column.values()) | ({title} if title else set())
     if len(set(per_column.values())) > 1:
         ctx.add(None, None, "Beløpskolonnene oppgir ulike enheter (både kr og 1000 kr): "
@@ -133,6 +196,15 @@ def _resolve_amount_unit(ctx: Context, hm, grid, amount_fields, stated: str | No
                             "Oppgi beløpsenheten (1000 kr) ved importen hvis det er feil.")
         unit = "kr"
     return unit
+
+
+def _single_cell_rows(grid, start: int) -> list[str]:
+    """The text of every row below `start` that holds exactly one cell (a caption rather than a data row)."""
+    if grid.frame is not None:
+        cells = [c for c in grid.frame.columns if c != "_n"]
+        lone = grid.frame.slice(start).filter(pl.sum_horizontal(pl.col(cells).is_not_null()) == 1)
+        return [next(c for c in row if c is not None) for row in lone.select(cells).iter_rows()]
+    return [texts[0] for cells in grid.rows[start:] if len(texts := [c for c in cells if c is not None]) == 1]
 
 
 def _unit_text(unit: str) -> str:

@@ -24,6 +24,10 @@ def build(df: pl.DataFrame, ctx: Context, found: list[str], **_) -> pl.DataFrame
     if not require(df, ctx, [("unit_code", "unit_name"), ("year", "month"), ("sick_days", "sick_leave_pct",
                                                                               "self_certified_days")], found):
         return None
+    if not present(df, "employees"):
+        ctx.warnings.append("Filen har ingen kolonne «Antall ansatte»: enheter med under 5 ansatte kan derfor ikke "
+                            "skjules av personvernhensyn, og fraværet vises for alle enheter. Ta med kolonnen hvis "
+                            "noen enheter er små.")
     df = split_units(df)
     no_unit = df.filter(pl.col("unit_code").is_null() & pl.col("unit_name").is_null())
     ctx.add_many(no_unit, "unit_code" if "unit_code" in ctx.headers else "unit_name", lambda r: "mangler enhet")

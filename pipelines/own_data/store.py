@@ -2,7 +2,8 @@
 
 The app keeps read-only connections open and a rejected or crashed import must leave the file
 byte-identical, so writes go to a copy in the same directory, are checkpointed, and the copy is
-renamed over the original in one os.replace. A lock file serialises concurrent imports.
+renamed over the original in one os.replace. The shared write lock (pipelines/db_lock.py) serialises imports,
+builds and fetches.
 Every statement lives in sql/own/<name>.sql; where it differs per kind there is one file per kind
 (delete_scope_budget.sql, delete_scope_sick_leave.sql, ...) rather than a table name pasted into a template.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.db_lock import DatabaseBusy, write_lock
 from pipelines.paths import SQL_DIR
 
 from .model import ImportPlan, ImportRejected, ImportResult, ParseResult, PeriodChange
@@ -42,8 +43,8 @@ UNIT_KINDS = ("budget", "sick-leave", "goals")
 KIND_FILES = {"budget": "budget", "sick-leave": "sick_leave", "goals": "goals", "budget-frame": "budget_frame"}
 
 
-class DatabaseBusy(Exception):
-    """The database cannot be written right now; the message is for the user."""
+# How long an import waits for another writer (a rebuild, a fetch, another import) before saying so.
+IMPORT_LOCK_TIMEOUT = 60.0
 
 
 def default_db_path() -> Path:
@@ -153,8 +154,16 @@ def plan_on(con, parsed: ParseResult, rows: pl.DataFrame | None = None) -> Impor
     if not empty:
         con.register("_own_scope", scope.to_arrow())
         try:
-            existing = con.execute(_kind_sql("scope_existing", kind)).pl()
+            existing = con.execute(_kind_sql("scope_existing", kind), {"is_demo": parsed.is_demo}).pl()
             to_replace = con.execute(_kind_sql("count_replaced", kind), {"is_demo": parsed.is_demo}).fetchone()[0]
+            if kind == "budget" and "accounts" not in parsed.columns:
+                losing = con.execute(_sql("count_replaced_with_accounts_budget"),
+                                     {"is_demo": parsed.is_demo}).fetchone()[0]
+                if losing:
+                    warnings.append(
+                        f"{losing} rader som erstattes har regnskap i dag. Filen har ingen regnskapskolonne, så "
+                        "disse periodene får budsjett uten regnskap. Importer heller en fil med både budsjett og "
+                        "regnskap hvis regnskapet skal beholdes.")
         finally:
             con.unregister("_own_scope")
         if not parsed.is_demo:
@@ -245,22 +254,12 @@ def rebuild_unit_register(con) -> None:
     con.execute(_sql("rebuild_unit_register"))
 
 
-@contextlib.contextmanager
-def _import_lock(db_path: Path):
-    lock_path = db_path.parent / f".{db_path.name}.import.tmp-lock"  # *.tmp* is git-ignored
-    with open(lock_path, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise DatabaseBusy("En annen import til den samme databasen pågår. Prøv igjen om litt.") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def import_parsed(db_path, parsed: ParseResult, *, lock_timeout: float | None = IMPORT_LOCK_TIMEOUT) -> ImportResult:
+    """Write an already parsed file (the /importer page parses first to show the plan).
 
-
-def import_parsed(db_path, parsed: ParseResult) -> ImportResult:
-    """Write an already parsed file (the /importer page parses first to show the plan)."""
+    Holds the database's single write lock (pipelines/db_lock.py) from reading the file to the swap, so a rebuild
+    or fetch never swaps in a file without this import; raises DatabaseBusy when another writer keeps it longer
+    than lock_timeout seconds."""
     db_path = Path(db_path)
     if not parsed.ok:
         raise ImportRejected(parsed.problems, parsed.file_name)
@@ -270,7 +269,7 @@ def import_parsed(db_path, parsed: ParseResult) -> ImportResult:
             f"Databasen «{db_path.name}» har en ventende loggfil (.wal): et annet program skriver til den eller "
             "ble avbrutt. Lukk det og prøv igjen."
         )
-    with _import_lock(db_path):
+    with write_lock(db_path, timeout=lock_timeout):
         before = plan(db_path, parsed)
         if before.already_imported:
             return ImportResult("unchanged", before.previous_batch_id, before, parsed)

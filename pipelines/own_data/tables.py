@@ -90,10 +90,11 @@ def _year_columns(cells: list[str | None]) -> dict[int, int]:
 def locate_header(grid: Grid, kind: str, mapping: dict[str, str]) -> HeaderMatch | None:
     index = synonym_index(kind)
     best: tuple[tuple, HeaderMatch] | None = None
-    for i in range(min(HEADER_SEARCH_ROWS, len(grid.rows))):
-        candidates = [(grid.rows[i], 0)]
+    top = grid.top(HEADER_SEARCH_ROWS)
+    for i in range(len(top)):
+        candidates = [(top[i], 0)]
         if i > 0:
-            candidates.append((_merge_rows(grid.rows[i - 1], grid.rows[i], index, mapping), 1))
+            candidates.append((_merge_rows(top[i - 1], top[i], index, mapping), 1))
         for cells, merged in candidates:
             matched, losers = _match_cells(cells, index, mapping)
             years = _year_columns(cells) if kind == "budget-frame" else {}
@@ -108,7 +109,7 @@ def locate_header(grid: Grid, kind: str, mapping: dict[str, str]) -> HeaderMatch
                     columns={k: v[0] for k, v in matched.items()},
                     headers={k: v[2] for k, v in matched.items()},
                     ignored=losers,
-                    title_lines=[" ".join(c for c in r if c) for r in grid.rows[:title_end]],
+                    title_lines=[" ".join(c for c in r if c) for r in top[:title_end]],
                     year_columns=years,
                     found_headers=[c.strip() for c in cells if c],
                 )
@@ -117,11 +118,18 @@ def locate_header(grid: Grid, kind: str, mapping: dict[str, str]) -> HeaderMatch
 
 
 def first_row_headers(grid: Grid) -> list[str]:
-    return [c.strip() for c in (grid.rows[0] if grid.rows else []) if c]
+    first = grid.top(1)
+    return [c.strip() for c in (first[0] if first else []) if c]
 
 
 def cut_table(grid: Grid, hm: HeaderMatch) -> tuple[pl.DataFrame, list[int]]:
     """Text columns named by field, plus `_row` (the file's row number) for messages."""
+    if grid.frame is not None:  # a large sheet: straight from the reader's frame, never through Python lists
+        body = grid.frame.slice(hm.row_index + 1)
+        df = body.select(
+            [(pl.col(f"c{j}").str.strip_chars() if f"c{j}" in body.columns else pl.lit(None, dtype=pl.String))
+             .alias(name) for name, j in hm.columns.items()] + [pl.col("_n").alias("_row")])
+        return df, df["_row"].to_list()
     body = grid.rows[hm.row_index + 1:]
     numbers = grid.row_numbers[hm.row_index + 1:]
     data: dict[str, list] = {}

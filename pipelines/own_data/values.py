@@ -136,3 +136,20 @@ def split_code_name(text: str | None) -> tuple[str | None, str | None]:
         return m.group(1), m.group(2)
     t = text.strip()
     return (t or None), None
+
+
+# Spreadsheets evaluate a cell typed or opened (CSV) as "=…", "+…", "−…" or "@…", and some read a leading tab or
+# carriage return past; "-12,5" or "+3" alone are numbers, not formulas, and stay as they are.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s\u00a0\u202f.,]*%?$")
+
+
+def looks_like_formula(text) -> bool:
+    """True for text a spreadsheet would evaluate as a formula (or DDE command) if given it as a cell."""
+    return isinstance(text, str) and text.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(text)
+
+
+def looks_like_formula_expr(col: str) -> pl.Expr:
+    """looks_like_formula as a polars expression over a text column (null is False)."""
+    c = pl.col(col)
+    return (c.str.contains(r"^[=+\-@\t\r]") & ~c.str.contains(_PLAIN_NUMBER.pattern)).fill_null(False)

@@ -1,6 +1,12 @@
 """One Streamlit server per test session on a free loopback port, and Debian's Chromium driven by playwright.
 
 Nothing here downloads a browser: playwright launches /usr/bin/chromium through `executable_path`.
+
+Waits that hold on a busy machine (another job compiling, a second test run): every wait is for exactly the thing
+the test then asserts, never a proxy for it and never a fixed sleep. One plotly chart holds several `.main-svg`
+elements, so counting those ended a wait while charts were still being drawn; `wait_for_charts` counts chart
+elements that have drawn their plot. For text and counts use playwright's `expect`, which retries until its
+timeout (raised here to 60 s for loaded machines).
 """
 from __future__ import annotations
 
@@ -20,6 +26,21 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 APP_SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+CHART = '[data-testid="stPlotlyChart"]'
+WAIT_MS = 120_000  # generous: a loaded machine runs and draws slowly; a passing test never waits this long
+# A chart element counts once plotly has drawn into it: its first svg layer holds the plot area (cartesian
+# charts) or the layer of a pie, sunburst or treemap.
+_DRAWN_CHARTS_JS = """() => Array.from(document.querySelectorAll('%s')).filter(
+    c => c.querySelector(['.plot', '.pielayer', '.sunburstlayer', '.treemaplayer']
+        .map(layer => '.js-plotly-plot .main-svg ' + layer).join(', '))).length""" % CHART
+
+
+def _raise_expect_timeout() -> None:
+    from playwright.sync_api import expect
+    expect.set_options(timeout=60_000)
+
+
+_raise_expect_timeout()
 
 
 def free_port() -> int:
@@ -113,19 +134,52 @@ def settled():
     return settle
 
 
-def goto_and_settle(page, url: str, timeout_ms: int = 30_000) -> None:
+def goto_and_settle(page, url: str, timeout_ms: int = WAIT_MS) -> None:
     """Go to url and wait until the skeleton is gone and the script run has finished."""
     page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=timeout_ms)
     settle(page, timeout_ms)
 
 
-def settle(page, timeout_ms: int = 30_000) -> None:
+def settle(page, timeout_ms: int = WAIT_MS) -> None:
     """Wait until the app has no script run in flight (checked twice, as a rerun can follow a URL write)."""
     for _ in range(2):
         page.wait_for_selector(APP_SETTLED, timeout=timeout_ms)
         page.wait_for_timeout(300)
     page.wait_for_selector(APP_SETTLED, timeout=timeout_ms)
+
+
+def drawn_charts(page) -> int:
+    """How many charts on the page have drawn their plot."""
+    return page.evaluate(_DRAWN_CHARTS_JS)
+
+
+def wait_for_charts(page, count: int, timeout_ms: int = WAIT_MS) -> int:
+    """Wait until at least `count` charts have drawn their plot (not until `count` svg layers exist); returns the
+    number drawn, which is what a test then asserts on."""
+    if count > 0:
+        page.wait_for_function(f"({_DRAWN_CHARTS_JS})() >= {int(count)}", timeout=timeout_ms)
+    return drawn_charts(page)
+
+
+def overflowing_texts(page, selector: str) -> list[str]:
+    """Texts of elements matching selector that are cut (content wider than the box), e.g. key-figure values."""
+    return page.evaluate("""(sel) => Array.from(document.querySelectorAll(sel))
+        .filter(e => e.scrollWidth > e.clientWidth + 1 || Array.from(e.querySelectorAll('*'))
+            .some(c => c.scrollWidth > c.clientWidth + 1))
+        .map(e => e.innerText)""", selector)
+
+
+@pytest.fixture(name="wait_for_charts")
+def wait_for_charts_fixture():
+    """wait_for_charts(page, n): wait until n charts have drawn; returns how many have."""
+    return wait_for_charts
+
+
+@pytest.fixture(name="overflowing_texts")
+def overflowing_texts_fixture():
+    """overflowing_texts(page, selector): the texts of matching elements whose content is cut."""
+    return overflowing_texts
 
 
 @pytest.fixture(scope="session")

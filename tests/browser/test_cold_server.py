@@ -6,6 +6,7 @@ dashboard/nav_guard.py such a link showed a "Page not found" dialog or the page 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.browser
     ("/budsjettavvik?enhet=alle&periode=2025", "Budsjettavvik"),
 ])
 def test_deep_link_on_a_cold_server_shows_the_full_app(path, heading, built_db, browser, tmp_path, serve_app,
-                                                       settled):
+                                                       settled, wait_for_charts):
     with serve_app(built_db, tmp_path / "server.log") as base_url:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
@@ -23,11 +24,12 @@ def test_deep_link_on_a_cold_server_shows_the_full_app(path, heading, built_db, 
             page.goto(base_url + path, wait_until="domcontentloaded")
             page.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
             settled(page)
-            page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=30_000)
-            assert page.get_by_role("heading", name=heading).count() >= 1
+            assert wait_for_charts(page, 1) >= 1
+            expect(page.get_by_role("heading", name=heading)).not_to_have_count(0)
             assert page.get_by_text("Page not found").count() == 0
-            nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
-            assert "Oversikt" in nav and "Budsjettavvik" in nav  # app.py's menu, not the folder listing
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            expect(nav).to_contain_text("Oversikt")
+            expect(nav).to_contain_text("Budsjettavvik")  # app.py's menu, not the folder listing
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             context.close()

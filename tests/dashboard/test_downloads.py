@@ -1,7 +1,9 @@
 """Downloads open in Norwegian Excel: CSV with BOM, `;` and decimal comma; XLSX with Norwegian headers."""
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
 
 import polars as pl
 from openpyxl import load_workbook
@@ -51,3 +53,41 @@ def test_xlsx_without_title_starts_with_headers():
     ws = load_workbook(io.BytesIO(downloads.xlsx_bytes(FRAME))).active
     assert ws.cell(1, 1).value == "Serie"
     assert ws.max_row == 1 + FRAME.height
+
+
+EVIL = ['=HYPERLINK("http://evil.example")', '@SUM(1+1)*cmd|" /C calc"!A0', "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+
+
+def formula_cells(xlsx: bytes) -> list[str]:
+    """Every cell a spreadsheet would evaluate: openpyxl reads formula cells back with data_type 'f'."""
+    wb = load_workbook(io.BytesIO(xlsx))
+    return [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_xlsx_writes_formula_like_names_as_text():
+    frame = pl.DataFrame({"Enhet": EVIL, "Avvik (kr)": [-1500.0, 2.0, -3.0, 4.0, 5.0, 6.0]})
+    data = downloads.xlsx_bytes(frame, title='=HYPERLINK("http://evil.example") tittel')
+    assert formula_cells(data) == []
+    ws = load_workbook(io.BytesIO(data)).active
+    assert [ws.cell(r, 1).value for r in range(4, 9)] == EVIL[:5]  # shown exactly as written, as text
+    assert ws.cell(4, 2).value == -1500 and ws.cell(4, 2).data_type == "n"  # negative numbers stay numbers
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_xlsx_workbook_writes_every_sheet_and_note_as_text():
+    frame = pl.DataFrame({"Indikator": EVIL[:2], "Mål": [1.0, 2.0]})
+    data = downloads.xlsx_workbook({"Mål": frame, "Budsjett": frame}, title="=1+1", note="@SUM(1)")
+    assert formula_cells(data) == []
+
+
+def test_csv_prefixes_fields_a_spreadsheet_would_evaluate():
+    frame = pl.DataFrame({"Enhet": [*EVIL, "Nord", "-", "-12,5", None],
+                          "Avvik (kr)": [-1500.0, 2.0, -3.0, 4.0, 5.0, 6.0, -7.5, 8.0, 9.0, 10.0]})
+    rows = list(csv.reader(io.StringIO(downloads.csv_bytes(frame).decode("utf-8-sig"), newline=""), delimiter=";"))
+    names = [r[0] for r in rows[1:]]
+    assert names[:6] == ["'" + e for e in EVIL]
+    assert names[6:] == ["Nord", "-", "-12,5", ""]  # plain text, a dash and a number-like text are left alone
+    assert [r[1] for r in rows[1:3]] == ["-1500,0", "2,0"]  # real negative numbers stay numbers
+    assert not any(f.startswith(("=", "+", "@", "\t", "\r")) for r in rows for f in r)

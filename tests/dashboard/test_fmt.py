@@ -69,3 +69,12 @@ def test_norwegian_date():
 
 def test_plotly_separators_are_decimal_comma_then_no_break_space():
     assert fmt.plotly_separators() == "," + NB
+
+
+def test_compact_kroner_for_key_figure_cards():
+    from dashboard.fmt import NBSP, compact_kroner
+    assert compact_kroner(90_845_200_000.0) == f"90,8{NBSP}mrd.{NBSP}kr"
+    assert compact_kroner(-1_500_000_000) == f"\u22121,5{NBSP}mrd.{NBSP}kr"
+    assert compact_kroner(229_400_000) == f"229,4{NBSP}mill.{NBSP}kr"
+    assert compact_kroner(999_999) == f"999{NBSP}999{NBSP}kr"
+    assert compact_kroner(None) == ".."

@@ -256,3 +256,66 @@ def test_waterfall_labels_are_cut_between_words():
     assert _short("Intern overføring mellom rammene - fra hjemmebaserte tjenester til bofellesskap PUH", 34) \
         == "Intern overføring … bofellesskap PUH"
     assert _short("Kort linje", 34) == "Kort linje"
+
+
+def test_deviation_only_where_accounts_exist(db_copy):
+    """Budget for January and February, accounts only for January (the rest imported from a file without a
+    «Regnskap» column): the deviation compares January's budget with January's accounts, never the whole budget
+    with missing accounts read as 0."""
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "own_data"
+    own_data.import_file(db_copy, "budget", fix / "b_budget_only.csv")
+    own_data.import_file(db_copy, "budget", fix / "b_accounts_jan.csv")
+    units = oq.budget_units(2024, 2).filter(pl.col("unit_code").is_in(["7110", "7120"])).sort("unit_code")
+    assert units["revised_budget"].to_list() == [2000.0, 4200.0]   # the budget through February
+    assert units["accounts"].to_list() == [1200.0, 2000.0]         # accounts only for January
+    assert units["deviation"].to_list() == [-200.0, 100.0]         # January's budget minus January's accounts
+    assert units["deviation_label"].to_list() == ["merforbruk", "mindreforbruk"]
+    assert [round(a, 1) for a in units["attainment_pct"].to_list()] == [120.0, 95.2]
+    total = oq.budget_total(units).row(0, named=True)
+    assert total["deviation"] == -100.0
+    sectors = oq.budget_sectors(2024, 2).filter(pl.col("sector") == "Helse og omsorg").row(0, named=True)
+    assert sectors["deviation"] == -100.0
+
+    feb_only = oq.budget_units(2024, 2).filter(pl.col("unit_code") == "7110")
+    assert feb_only.height == 1
+    monthly = oq.budget_monthly(2024, 2, "7110")
+    assert monthly["accounts"].to_list() == [1200.0, None]
+    assert monthly["ytd_accounts"].to_list() == [1200.0, None]
+    table = oq.monthly_table(monthly)
+    assert table[table.columns[-1]].to_list() == ["\u2212200\u00a0kr", "Mangler tall"]
+
+
+def test_a_budget_only_year_shows_budget_and_no_deviation(db_copy):
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "own_data"
+    own_data.import_file(db_copy, "budget", fix / "b_budget_only.csv")
+    units = oq.budget_units(2024, 2).filter(pl.col("unit_code").is_in(["7110", "7120"]))
+    assert units["revised_budget"].sum() == 6200.0
+    assert units["accounts"].to_list() == [None, None]
+    assert units["deviation"].to_list() == [None, None]
+    table = oq.budget_table(units)
+    assert set(table["Regnskap"].to_list()) == {"Mangler tall"}
+    assert set(table["Mer-/mindreforbruk"].to_list()) == {"Mangler tall"}
+
+
+def test_import_preview_shows_empty_cells_empty():
+    parsed = own_data.parse("budget", SEEDS / "budsjett-2016-seed.csv")
+    preview = own_import.preview_table(parsed)
+    cells = [v for row in preview.iter_rows() for v in row]
+    assert None not in cells and "None" not in cells
+    assert preview["Tjenestenavn"].to_list() == [""]
+
+
+def test_key_figure_cards_shorten_thousands_of_millions():
+    assert oq.compact_amount(90_845_200_000.0) == f"90,8{NBSP}mrd.{NBSP}kr"
+    assert oq.compact_amount(None) == "Mangler tall"
+
+
+def test_the_page_note_says_when_part_of_the_budget_has_no_accounts(db_copy):
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "own_data"
+    own_data.import_file(db_copy, "budget", fix / "b_budget_only.csv")
+    only_budget = oq.budget_total(oq.budget_units(2024, 2)).row(0, named=True)
+    assert "Det finnes ikke regnskap for dette utvalget" in oq.accounts_note(only_budget)
+    own_data.import_file(db_copy, "budget", fix / "b_accounts_jan.csv")
+    part = oq.budget_total(oq.budget_units(2024, 2)).row(0, named=True)
+    assert oq.accounts_note(part).startswith(f"Regnskap mangler for en del av budsjettet (3{NBSP}100{NBSP}kr av")
+    assert oq.accounts_note(oq.budget_total(oq.budget_units(2024, 1)).row(0, named=True)) is None

@@ -170,3 +170,60 @@ def test_importer_previews_plans_and_imports(db_copy):
     row = page.dataframe[0].value.iloc[0]
     assert row["Mer-/mindreforbruk"] == "mindreforbruk 2\u00a0638\u00a0000\u00a0kr"
     assert row["Økonomisk måloppnåelse"] == "97,7\u00a0%"
+
+
+# ---------------------------------------------------------------- downloads with formula-like names
+
+FORMULA_FILES = [("budget", "b_formula_names.csv"), ("sick-leave", "s_formula_names.csv"),
+                 ("goals", "g_formula_names.csv")]
+EVIL_NAMES = ('=HYPERLINK("http://evil.example")', '@SUM(1+1)*cmd|" /C calc"!A0')
+
+
+@pytest.fixture
+def recorded_downloads(monkeypatch):
+    """Every file the pages offer for download (the deferred callables are called), as (file name, bytes)."""
+    from streamlit.elements.widgets.button import ButtonMixin
+    seen: list[tuple[str, bytes]] = []
+    original = ButtonMixin.download_button
+
+    def record(self, label, data, file_name=None, *args, **kwargs):
+        content = data() if callable(data) else data
+        seen.append((file_name or label, content.encode() if isinstance(content, str) else bytes(content)))
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(ButtonMixin, "download_button", record)
+    return seen
+
+
+def test_every_download_writes_formula_like_names_as_text(db_copy, recorded_downloads):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from pipelines.own_data import import_file
+    fixtures = ROOT / "tests" / "fixtures" / "own_data"
+    for kind, name in FORMULA_FILES:
+        import_file(db_copy, kind, fixtures / name)
+    for page, params in [("pages/budsjettavvik.py", {"periode": "2025-02"}),
+                         ("pages/budsjettavvik.py", {"enhet": "9901", "periode": "2025-02"}),
+                         ("pages/sykefravaer.py", {"periode": "2025-01"}),
+                         ("pages/sykefravaer.py", {"enhet": "9901", "periode": "2025-01"}),
+                         ("pages/enhetsrapport.py", {"enhet": "9901", "periode": "2025"})]:
+        at = open_page(page, **params)
+        assert not at.exception, page
+    xlsx = [(n, d) for n, d in recorded_downloads if n.endswith(".xlsx")]
+    csvs = [(n, d) for n, d in recorded_downloads if n.endswith(".csv")]
+    assert len(xlsx) >= 8 and len(csvs) >= 8
+    shown = 0
+    for file_name, data in xlsx:
+        wb = load_workbook(io.BytesIO(data))
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"], file_name
+        shown += sum(1 for c in cells if c.value in EVIL_NAMES)
+    for file_name, data in csvs:
+        fields = [f for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";")
+                  for f in row]
+        assert not [f for f in fields if f.startswith(("=", "+", "@", "\t", "\r"))], file_name
+        shown += sum(1 for f in fields if f.lstrip("'") in EVIL_NAMES)
+    assert shown >= 6, "the names reach the downloads, as text"

@@ -51,3 +51,22 @@ def test_missing_file_is_a_clear_error(tmp_path):
     res = runner.invoke(import_app, ["goals", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "k.duckdb")])
     assert res.exit_code == 1
     assert "Fant ikke filen" in res.output
+
+
+def test_a_budget_only_file_is_reported_as_budget_only(tmp_path):
+    db = tmp_path / "kostra.duckdb"
+    result = runner.invoke(import_app, ["budget", str(FIX / "b_budget_only.csv"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "Importerte 4 rader budsjett (uten regnskap)" in result.output
+    assert "budsjett og regnskap" not in result.output
+    assert "Filen har ingen kolonne for regnskap: bare budsjettet er importert" in result.output
+
+
+def test_the_summary_says_each_number_once(tmp_path):
+    """The per-period table holds what is replaced; no line under it contradicts or repeats it."""
+    db = tmp_path / "kostra.duckdb"
+    runner.invoke(import_app, ["budget", str(FIX / "b_accounts_jan.csv"), "--db", str(db)])
+    again = runner.invoke(import_app, ["budget", str(FIX / "b_budget_only.csv"), "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert "Erstatter 0 eksisterende rader" not in again.output
+    assert "erstatter til sammen 2 eksisterende rader" in again.output.lower()

@@ -233,3 +233,23 @@ def test_regenerating_fixtures_changes_nothing(tmp_path):
         if made.suffix == ".xlsx":
             continue  # zip timestamps of openpyxl's own parts vary between runs; content is checked by the tests above
         assert made.read_bytes() == (FIX / made.name).read_bytes(), made.name
+
+
+def test_a_data_row_with_more_fields_than_the_header_is_named_with_its_field_count():
+    from pipelines.own_data import parse
+
+    parsed = parse("budget", FIX / "b_unquoted_delimiter.csv")
+    assert [(p.row, p.column) for p in parsed.problems] == [(3, None)]
+    message = parsed.problems[0].message
+    assert "raden har 7 felt, men overskriftsraden (rad 1) har 6" in message
+    assert "«;»" in message and "Fant ikke overskriftsraden" not in message
+    assert parsed.rows.height == 0
+
+
+def test_a_first_row_narrower_than_the_rows_under_it_is_pointed_out():
+    from pipelines.own_data import parse
+
+    text = "Rapport;Utskrevet\n" + "".join(f"31{i}0;Nord; Vest;2024-01;{i};{i}\n" for i in range(5))
+    parsed = parse("budget", text.encode(), file_name="smal.csv")
+    message = parsed.problems[0].message
+    assert "Rad 1 har 2 felt, men de fleste radene under har 6 (f.eks. rad 2, 3, 4, 5, 6)" in message

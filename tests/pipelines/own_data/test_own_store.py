@@ -241,3 +241,43 @@ def test_every_sql_file_the_store_names_exists_and_has_a_header():
     for name in names:
         text = store._sql(name)
         assert text.lstrip().startswith("--"), f"{name}.sql has no header comment"
+
+
+# ---------------------------------------------------------------- files with one side only
+
+def test_a_budget_file_without_accounts_is_imported_as_budget_only(tmp_path, db):
+    parsed = parse("budget", FIX / "b_budget_only.csv")
+    assert parsed.ok
+    assert any(w.startswith("Filen har ingen kolonne for regnskap: bare budsjettet er importert") for w in parsed.warnings)
+    assert parsed.what == "budsjett (uten regnskap)"
+    import_parsed(db, parsed)
+    assert rows(db, "SELECT count(*), count(accounts), sum(revised_budget) FROM own_budget_line") == [(4, 0, 6200.0)]
+
+
+def test_a_budget_only_file_over_periods_with_accounts_warns_before_import(tmp_path, db):
+    import_file(db, "budget", FIX / "b_accounts_jan.csv")
+    the_plan = plan(db, parse("budget", FIX / "b_budget_only.csv"))
+    assert any("2 rader som erstattes har regnskap i dag" in w for w in the_plan.warnings)
+    assert not plan(db, parse("budget", FIX / "b_accounts_jan.csv")).warnings
+
+
+def test_a_goals_file_without_results_names_the_column(tmp_path, db):
+    parsed = parse("goals", FIX / "g_no_result.csv")
+    assert parsed.ok
+    assert any("Filen har ingen kolonne «Resultat»: bare målene er importert" in w for w in parsed.warnings)
+
+
+def test_a_sick_leave_file_without_employees_names_the_column(tmp_path, db):
+    parsed = parse("sick-leave", FIX / "s_no_employees.csv")
+    assert parsed.ok
+    assert any("Filen har ingen kolonne «Antall ansatte»" in w for w in parsed.warnings)
+
+
+def test_the_plan_per_slice_counts_replaced_rows_by_the_same_rule_as_the_total(tmp_path, db):
+    """A real file over a period with demo rows: the demo rows are removed (said once), not «replaced» per slice."""
+    demo = write(tmp_path, "budsjett-demo.csv", HEAD, "3110;Nord;10100;2024-01;100;90", "3120;Sør;10100;2024-01;1;1")
+    import_file(db, "budget", demo)
+    real = write(tmp_path, "jan.csv", HEAD, "3110;Nord;10100;2024-01;100;95")
+    the_plan = plan(db, parse("budget", real))
+    assert the_plan.rows_to_replace == sum(p.existing_rows for p in the_plan.periods) == 0
+    assert the_plan.demo_rows_to_remove == 2
