@@ -17,6 +17,7 @@ import re
 import tempfile
 import textwrap
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -177,13 +178,21 @@ def figure_images(bundles: Iterable, formats: tuple[str, ...] = ("png", "svg"), 
         raise PublishError(f"Fant ikke Chromium på {CHROMIUM}. Installer Debians chromium-pakke "
                            "(eller sett KOSTRA_CHROMIUM til nettleserens sti).")
     try:
-        from playwright.sync_api import Error as PlaywrightError, sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError as exc:  # pragma: no cover - playwright is a main dependency
         raise PublishError("Python-pakken playwright mangler; installer prosjektet på nytt (pip install -e .).") from exc
     jobs = []
     for bundle in bundles:
         fig = image_figure(bundle, width)
         jobs.append((bundle.figure_id, fig.to_json(validate=False), int(fig.layout.width), int(fig.layout.height)))
+    # playwright's sync API refuses to run in a thread with a running asyncio loop (a test session or a server that
+    # already drives a browser): render in a thread of our own
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kostra-bilder") as pool:
+        return pool.submit(_render_images, jobs, formats).result()
+
+
+def _render_images(jobs: list[tuple[str, str, int, int]], formats: tuple[str, ...]) -> dict[tuple[str, str], bytes]:
+    from playwright.sync_api import Error as PlaywrightError, sync_playwright
     out: dict[tuple[str, str], bytes] = {}
     with tempfile.TemporaryDirectory(prefix="kostra-bilder-") as tmp:
         # a file page loading plotly.js from the installed package: Chromium reads it from disk far faster than a
@@ -253,19 +262,22 @@ figure{margin:0}
 
 _SLIDES_CSS = """
 html,body{height:100%}
-body{margin:0;background:#fff;color:#000;font-family:Arial,Helvetica,sans-serif;line-height:1.3;overflow:hidden}
-.kp-slide{display:none;height:100vh;flex-direction:column;padding:2.2vh 3vw 0}
+body{margin:0;background:#fff;color:#000;font-family:Arial,Helvetica,sans-serif;line-height:1.3;overflow:hidden;
+  display:flex;flex-direction:column;height:100vh}
+#kp-deck{flex:1 1 0;min-height:0;display:flex;flex-direction:column}
+.kp-slide{display:none;flex:1 1 0;min-height:0;overflow:hidden;flex-direction:column;padding:2.2vh 3vw 0}
 .kp-slide.kp-active{display:flex}
 .kp-slide .kp-title{font-size:clamp(1.6rem,1rem + 2.4vw,3.2rem);line-height:1.15;margin:0 0 .2em;overflow-wrap:anywhere}
 .kp-slide .kp-subtitle{font-size:clamp(1rem,.8rem + .8vw,1.6rem);color:#222;margin:0 0 .3em;overflow-wrap:anywhere}
-.kp-slide .kp-chart{flex:1 1 auto;min-height:200px;width:100%}
+.kp-slide .kp-chart{flex:1 1 0;min-height:0;width:100%;overflow:hidden}
 .kp-slide .kp-takeaway{font-size:clamp(1.1rem,.8rem + 1.2vw,2rem);font-weight:bold;margin:.3em 0 .1em;overflow-wrap:anywhere}
 .kp-slide .kp-source{font-size:clamp(.85rem,.7rem + .35vw,1.1rem);color:#222;margin:0 0 .2em;overflow-wrap:anywhere}
 .kp-demo{align-self:flex-start;background:#FFE8D6;color:#8A1C00;border:2px solid #D55E00;border-radius:4px;
   padding:.1em .5em;font-weight:bold;font-size:clamp(.9rem,.7rem + .5vw,1.3rem);margin:0 0 .3em}
 .kp-slide details{font-size:1rem;margin:0 0 .3em}
-.kp-slide details[open]{max-height:40vh;overflow:auto}
-.kp-nav{display:flex;align-items:center;justify-content:center;gap:1.5rem;padding:.4rem 0 1rem}
+.kp-slide details[open]{flex:1 1 0;min-height:0;overflow:auto}
+.kp-slide:has(details[open]) .kp-chart{display:none}
+.kp-nav{flex:0 0 auto;display:flex;align-items:center;justify-content:center;gap:1.5rem;padding:.3rem 0 .6rem}
 .kp-nav button{font-size:clamp(1rem,.8rem + .6vw,1.5rem);padding:.35em 1.1em;background:#003B73;color:#fff;
   border:0;border-radius:6px;cursor:pointer}
 .kp-nav button:disabled{background:#767676}
@@ -299,8 +311,8 @@ function kpLayout(el, fig, plotHeight) {
     const lines = Math.max(...shown.slice(i, i + perRow).map(t => kpWrap(t.name, chars).length));
     legend += 22 + 16 * (lines - 1);
   }
-  const plotH = plotHeight(width);
   const bottom = 62 + legend;
+  const plotH = Math.max(140, plotHeight(width, 16 + bottom));
   const layout = Object.assign({}, fig.layout, {
     autosize: true, width: undefined, height: plotH + 16 + bottom,
     margin: {l: width < 600 ? 8 : 16, r: width < 600 ? 8 : 24, t: 16, b: bottom, autoexpand: true},
@@ -312,13 +324,15 @@ function kpLayout(el, fig, plotHeight) {
 function kpRender(el, fig, plotHeight) {
   const config = {displayModeBar: false, responsive: false, locale: 'nb'};
   const draw = () => { const f = kpLayout(el, fig, plotHeight); return Plotly.react(el, f.data, f.layout, config); };
-  let last = -1, timer = null;
+  const size = () => el.clientWidth + 'x' + el.clientHeight;
+  let last = '', timer = null;
   const onResize = () => {
-    if (el.offsetParent === null || el.clientWidth === last) return;
-    clearTimeout(timer); timer = setTimeout(() => { last = el.clientWidth; draw(); }, 60);
+    if (el.offsetParent === null || size() === last) return;
+    clearTimeout(timer); timer = setTimeout(() => { last = size(); draw(); }, 60);
   };
   window.addEventListener('resize', onResize);
-  last = el.clientWidth;
+  el.closest('section, main').querySelectorAll('details').forEach(d => d.addEventListener('toggle', onResize));
+  last = size();
   return draw();
 }
 """
@@ -454,7 +468,7 @@ def presentation_html(bundles: list, *, title: str = "Presentasjon") -> str:
     if (!drawn[current]) {{
       drawn[current] = true;
       const slide = document.getElementById('side-' + current);
-      kpRender(el, figs[current - 1], w => Math.max(200, Math.round(el.clientHeight || window.innerHeight * 0.5) - 80))
+      kpRender(el, figs[current - 1], (w, chrome) => Math.round(el.clientHeight || window.innerHeight * 0.5) - chrome)
         .then(() => el.setAttribute('data-rendered', 'true'));
     }}
   }}
