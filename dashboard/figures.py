@@ -467,6 +467,14 @@ _ENTRIES: list[tuple[FigureSpec, Callable[..., FigureBundle]]] = [
      _sick_split("sykefravaer-korttid-langtid", "duration")),
 ]
 
+# the pages' radio buttons choose an indicator; these say which figure draws it
+SHARE_FIGURES = {"home_care_share_of_care_net_expenditure": "andel-f254",
+                 "institution_share_of_care_net_expenditure": "andel-f253",
+                 "premises_share_of_care_net_expenditure": "andel-f261",
+                 "activity_share_of_care_net_expenditure": "andel-f234"}
+RANKING_FIGURES = {"home_care_cost_per_recipient": "rangering-gruppe",
+                   "institution_cost_per_place": "rangering-gruppe-institusjon"}
+
 FIGURES: dict[str, FigureSpec] = {spec.id: spec for spec, _ in _ENTRIES}
 _BUILDERS: dict[str, Callable[..., FigureBundle]] = {spec.id: build for spec, build in _ENTRIES}
 
