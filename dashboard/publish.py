@@ -44,7 +44,7 @@ class PublishError(RuntimeError):
 
 def _is_source_annotation(ann) -> bool:
     """charts._finish puts the source line at the paper's bottom-left, pushed below the plot by a negative yshift."""
-    return (ann.xref == "paper" and ann.yref == "paper" and ann.x == 0 and ann.y == 0
+    return ann.name == "source" or (ann.xref == "paper" and ann.yref == "paper" and ann.x == 0 and ann.y == 0
             and (ann.yshift or 0) < 0 and ann.yanchor == "bottom")
 
 
