@@ -31,7 +31,7 @@ CHROMIUM = os.environ.get("KOSTRA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 EXPORT_WIDTH = 1200          # px; PNG/SVG for meeting papers and web pages (16:9-ish at the computed height)
-EXPORT_PLOT_HEIGHT = 420     # px of plot area in an exported image
+EXPORT_PLOT_HEIGHT = 420     # px of plot area in an exported image (at least)
 DEMO_TEXT = "DEMODATA – syntetiske tall, ikke SSBs tall"
 FONT = "Arial, Helvetica, sans-serif"  # system fonts only: the files must not load web fonts
 
@@ -104,6 +104,10 @@ def image_figure(bundle, width: int = EXPORT_WIDTH) -> go.Figure:
     """The figure laid out for a fixed-width image: the title and subtitle wrapped for that width, the takeaway,
     source line and Demodata label inside the image, the legend wrapped below the plot. Height follows the text."""
     fig = bare_figure(bundle.fig)
+    source_margin = bundle.fig.layout.margin
+    # the plot keeps at least the height the chart function gave it (a ranking of 48 municipalities needs ~1000 px)
+    plot_height = max(EXPORT_PLOT_HEIGHT,
+                      int((bundle.fig.layout.height or 500) - (source_margin.t or 0) - (source_margin.b or 0)))
     demo = 32 if bundle.is_demo else 0
     title_lines = _wrap(bundle.title, int((width - 100) / 14))
     subtitle_lines = _wrap(bundle.subtitle, int((width - 100) / 8.6)) if bundle.subtitle else []
@@ -118,7 +122,7 @@ def image_figure(bundle, width: int = EXPORT_WIDTH) -> go.Figure:
         foot += [f"<b>{html.escape(line)}</b>" for line in _wrap(bundle.takeaway, int((width - 100) / 8.4))]
     foot += [html.escape(line) for line in _wrap(source_line(bundle), int((width - 100) / 7.0))]
     bottom = 60 + legend + 10 + 18 * len(foot) + 12
-    height = top + EXPORT_PLOT_HEIGHT + bottom
+    height = top + plot_height + bottom
     if names:
         fig.for_each_trace(lambda t: t.update(name="<br>".join(_wrap(t.name, chars))) if t.name else None)
     text = "<br>".join(f"<span style='font-size:24px;color:#111'><b>{html.escape(line)}</b></span>"
@@ -128,13 +132,13 @@ def image_figure(bundle, width: int = EXPORT_WIDTH) -> go.Figure:
                                      for line in subtitle_lines)
     fig.update_layout(
         width=width, height=height, autosize=False,
-        margin={"l": 80, "r": 40, "t": top, "b": bottom, "autoexpand": False},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -58 / EXPORT_PLOT_HEIGHT, "yanchor": "top",
+        margin={"l": 80, "r": 40, "t": top, "b": bottom, "autoexpand": True},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -58 / plot_height, "yanchor": "top",
                 "entrywidth": 1 / per_row - 0.01, "entrywidthmode": "fraction", "font": {"size": 13}},
     )
-    # pin the plot area so the title block and the foot lines start where the plot starts
+    # the height is fixed (the PNG's size is known before rendering); long category labels may widen the left margin
     fig.update_xaxes(automargin=False)
-    fig.update_yaxes(automargin=False)
+    fig.update_yaxes(automargin=True)
     fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=1, yshift=top - 18 - demo, xanchor="left",
                        yanchor="top", align="left", showarrow=False, font={"family": FONT, "size": 16},
                        name="title")
@@ -157,10 +161,24 @@ def image_size(bundle, width: int = EXPORT_WIDTH) -> tuple[int, int]:
 
 _IMAGE_PAGE = ("<!doctype html><html lang='nb'><head><meta charset='utf-8'><script src=\"{src}\"></script></head>"
                "<body></body></html>")
-_TO_IMAGE_JS = """async ([figJson, format, width, height]) => {
+# one plotly render per figure: the SVG, and the PNG drawn from that SVG on a canvas (what Plotly.toImage does for
+# PNG anyway), so asking for both formats does not draw the figure twice
+_TO_IMAGE_JS = """async ([figJson, formats, width, height]) => {
   const fig = JSON.parse(figJson);
-  return await Plotly.toImage({data: fig.data, layout: fig.layout, config: {staticPlot: true}},
-                              {format: format, width: width, height: height, scale: 1});
+  const svg = await Plotly.toImage({data: fig.data, layout: fig.layout, config: {staticPlot: true}},
+                                   {format: 'svg', width: width, height: height, scale: 1});
+  const out = {};
+  if (formats.includes('svg')) out.svg = svg;
+  if (formats.includes('png')) {
+    const img = new Image();
+    img.src = svg;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = width; canvas.height = height;
+    canvas.getContext('2d').drawImage(img, 0, 0, width, height);
+    out.png = canvas.toDataURL('image/png');
+  }
+  return out;
 }"""
 
 
@@ -169,54 +187,104 @@ def figure_images(bundles: Iterable, formats: tuple[str, ...] = ("png", "svg"), 
     """PNG and SVG of every bundle, rendered by plotly.js inside one system Chromium started once (fast: five figures
     in a couple of seconds). The page is blank and offline: every network request is refused."""
     bundles = list(bundles)
+    _check_formats(formats)
+    if not bundles or not formats:
+        return {}
+    with ImageRenderer(width) as renderer:
+        return renderer.render(bundles, formats)
+
+
+def _check_formats(formats: tuple[str, ...]) -> None:
     unknown = set(formats) - {"png", "svg"}
     if unknown:
         raise PublishError(f"Ukjent bildeformat: {', '.join(sorted(unknown))} (bruk png eller svg).")
-    if not bundles or not formats:
-        return {}
-    if not os.path.exists(CHROMIUM):
-        raise PublishError(f"Fant ikke Chromium på {CHROMIUM}. Installer Debians chromium-pakke "
-                           "(eller sett KOSTRA_CHROMIUM til nettleserens sti).")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - playwright is a main dependency
-        raise PublishError("Python-pakken playwright mangler; installer prosjektet på nytt (pip install -e .).") from exc
-    jobs = []
-    for bundle in bundles:
-        fig = image_figure(bundle, width)
-        jobs.append((bundle.figure_id, fig.to_json(validate=False), int(fig.layout.width), int(fig.layout.height)))
-    # playwright's sync API refuses to run in a thread with a running asyncio loop (a test session or a server that
-    # already drives a browser): render in a thread of our own
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kostra-bilder") as pool:
-        return pool.submit(_render_images, jobs, formats).result()
 
 
-def _render_images(jobs: list[tuple[str, str, int, int]], formats: tuple[str, ...]) -> dict[tuple[str, str], bytes]:
-    from playwright.sync_api import Error as PlaywrightError, sync_playwright
-    out: dict[tuple[str, str], bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="kostra-bilder-") as tmp:
+class ImageRenderer:
+    """The system Chromium with plotly.js loaded, started in a thread of its own as soon as this is made, so a caller
+    can build figures and write HTML while the browser starts (plotly.js takes a second or two to parse).
+
+    All playwright calls run in that one thread: playwright's sync API is bound to the thread that started it and
+    refuses to run in a thread with a running asyncio loop (a test session or a server that drives a browser).
+    """
+
+    def __init__(self, width: int = EXPORT_WIDTH):
+        if not os.path.exists(CHROMIUM):
+            raise PublishError(f"Fant ikke Chromium på {CHROMIUM}. Installer Debians chromium-pakke "
+                               "(eller sett KOSTRA_CHROMIUM til nettleserens sti).")
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - playwright is a main dependency
+            raise PublishError("Python-pakken playwright mangler; installer prosjektet på nytt (pip install -e .).") from exc
+        self.width = width
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kostra-bilder")
+        self._state: dict = {}
+        self._started = self._pool.submit(self._start)
+
+    def _start(self) -> None:
+        from playwright.sync_api import sync_playwright
+        tmp = tempfile.TemporaryDirectory(prefix="kostra-bilder-")
+        self._state["tmp"] = tmp
         # a file page loading plotly.js from the installed package: Chromium reads it from disk far faster than a
         # 4.8 MB script pushed through the DevTools protocol
-        page_file = Path(tmp) / "bilder.html"
+        page_file = Path(tmp.name) / "bilder.html"
         page_file.write_text(_IMAGE_PAGE.format(src=html.escape(_plotly_js_path().as_uri(), quote=True)),
                              encoding="utf-8")
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with self._errors():
+            pw = self._state["pw"] = sync_playwright().start()
+            browser = self._state["browser"] = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = self._state["page"] = browser.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else route.abort())
+            page.goto(page_file.as_uri(), wait_until="load")
+
+    def _errors(self):
+        from contextlib import contextmanager
+        from playwright.sync_api import Error as PlaywrightError
+
+        @contextmanager
+        def guard():
+            try:
+                yield
+            except PlaywrightError as exc:
+                raise PublishError(f"Chromium klarte ikke å lage bildene: {str(exc).splitlines()[0]}") from exc
+        return guard()
+
+    def render(self, bundles: Iterable, formats: tuple[str, ...] = ("png", "svg")) -> dict[tuple[str, str], bytes]:
+        _check_formats(formats)
+        jobs = []
+        for bundle in bundles:
+            fig = image_figure(bundle, self.width)
+            jobs.append((bundle.figure_id, fig.to_json(validate=False), int(fig.layout.width), int(fig.layout.height)))
+        self._started.result()
+        return self._pool.submit(self._render, jobs, formats).result()
+
+    def _render(self, jobs, formats) -> dict[tuple[str, str], bytes]:
+        out: dict[tuple[str, str], bytes] = {}
+        with self._errors():
+            for figure_id, fig_json, w, h in jobs:
+                urls = self._state["page"].evaluate(_TO_IMAGE_JS, [fig_json, list(formats), w, h])
+                for fmt in formats:
+                    out[(figure_id, fmt)] = _decode_data_url(urls[fmt])
+        return out
+
+    def _stop(self) -> None:
+        for key, action in (("browser", "close"), ("pw", "stop"), ("tmp", "cleanup")):
+            if key in self._state:
                 try:
-                    page = browser.new_page()
-                    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                               else route.abort())
-                    page.goto(page_file.as_uri(), wait_until="load")
-                    for figure_id, fig_json, w, h in jobs:
-                        for fmt in formats:
-                            url = page.evaluate(_TO_IMAGE_JS, [fig_json, fmt, w, h])
-                            out[(figure_id, fmt)] = _decode_data_url(url)
-                finally:
-                    browser.close()
-        except PlaywrightError as exc:
-            raise PublishError(f"Chromium klarte ikke å lage bildene: {str(exc).splitlines()[0]}") from exc
-    return out
+                    getattr(self._state.pop(key), action)()
+                except Exception:  # noqa: BLE001 - closing must not hide the error that got us here
+                    pass
+
+    def close(self) -> None:
+        self._pool.submit(self._stop).result()
+        self._pool.shutdown()
+
+    def __enter__(self) -> "ImageRenderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _plotly_js_path() -> Path:

@@ -62,7 +62,7 @@ def test_failed_rendering_leaves_an_existing_folder_as_it_was(tmp_path, monkeypa
 
     def broken(*_, **__):
         raise publish.PublishError("Chromium klarte ikke å lage bildene: testfeil")
-    monkeypatch.setattr(publish, "figure_images", broken)
+    monkeypatch.setattr(publish.ImageRenderer, "render", broken)
     result = run("--figur", "kostnad-hjemme", "--kommune", "3909", "--out", str(out))
     assert result.exit_code == 1 and "Chromium klarte ikke" in result.output and "Traceback" not in result.output
     assert [p.name for p in out.iterdir()] == ["kostnad-hjemme.html"]
