@@ -68,16 +68,29 @@ def source_line(bundle) -> str:
 
 
 def bare_figure(fig: go.Figure) -> go.Figure:
-    """The chart without its in-figure title, source line and Demodata badge: the HTML around it carries those as
-    text that wraps, so they are never cut at a phone's width. Other annotations (SSB symbols, breaks) stay."""
+    """The chart for a page whose width the browser decides, as the app's screen views draw it
+    (charts.for_screen: no in-figure title or source line, long axis titles and category labels wrapped), with
+    plotly's legend kept (the offline files lay it out for their width, see _RENDER_JS) and without the in-plot
+    Demodata badge (the page shows its own). Other annotations (SSB symbols, breaks) stay."""
+    from dashboard import charts
     out = go.Figure(fig)
-    keep = [a for a in (out.layout.annotations or ()) if not (_is_source_annotation(a) or _is_demo_annotation(a))]
-    out.layout.annotations = keep
-    out.layout.title = None
-    out.update_layout(font_family=FONT, hoverlabel_font_family=FONT, autosize=True, width=None)
-    out.update_xaxes(automargin=True)
-    out.update_yaxes(automargin=True)
+    show_legend = out.layout.showlegend
+    charts.for_screen(out)
+    out.layout.annotations = [a for a in (out.layout.annotations or ())
+                              if not (_is_source_annotation(a) or _is_demo_annotation(a))]
+    out.update_layout(showlegend=show_legend, font_family=FONT, hoverlabel_font_family=FONT, autosize=True,
+                      width=None, meta={"tickRoom": tick_room(out)})
     return out
+
+
+def tick_room(fig: go.Figure) -> int:
+    """Pixels below the plot for the x tick labels and the x axis title, before the legend starts: what the chart
+    function gave slanted labels (kept by charts.for_screen), and two lines more for a (wrapped) axis title."""
+    room = max(58, int(fig.layout.margin.b or 0) + 6)
+    title = fig.layout.xaxis.title.text if fig.layout.xaxis.title else None
+    if title:
+        room = max(room, 44 + 20 * (title.count("<br>") + 1))
+    return room
 
 
 def _legend_names(fig: go.Figure) -> list[str]:
@@ -121,7 +134,8 @@ def image_figure(bundle, width: int = EXPORT_WIDTH) -> go.Figure:
     if bundle.takeaway:
         foot += [f"<b>{html.escape(line)}</b>" for line in _wrap(bundle.takeaway, int((width - 100) / 8.4))]
     foot += [html.escape(line) for line in _wrap(source_line(bundle), int((width - 100) / 7.0))]
-    bottom = 60 + legend + 10 + 18 * len(foot) + 12
+    ticks = tick_room(fig)
+    bottom = ticks + 2 + legend + 10 + 18 * len(foot) + 12
     height = top + plot_height + bottom
     if names:
         fig.for_each_trace(lambda t: t.update(name="<br>".join(_wrap(t.name, chars))) if t.name else None)
@@ -133,11 +147,11 @@ def image_figure(bundle, width: int = EXPORT_WIDTH) -> go.Figure:
     fig.update_layout(
         width=width, height=height, autosize=False,
         margin={"l": 80, "r": 40, "t": top, "b": bottom, "autoexpand": True},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -58 / plot_height, "yanchor": "top",
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -ticks / plot_height, "yanchor": "top",
                 "entrywidth": 1 / per_row - 0.01, "entrywidthmode": "fraction", "font": {"size": 13}},
     )
     # the height is fixed (the PNG's size is known before rendering); long category labels may widen the left margin
-    fig.update_xaxes(automargin=False)
+    fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=1, yshift=top - 18 - demo, xanchor="left",
                        yanchor="top", align="left", showarrow=False, font={"family": FONT, "size": 16},
@@ -379,12 +393,15 @@ function kpLayout(el, fig, plotHeight) {
     const lines = Math.max(...shown.slice(i, i + perRow).map(t => kpWrap(t.name, chars).length));
     legend += 22 + 16 * (lines - 1);
   }
-  const bottom = 62 + legend;
+  const ticks = ((fig.layout.meta || {}).tickRoom) || 58;  // tick labels and axis title (publish.tick_room)
+  const bottom = ticks + 4 + legend;
+  const outside = fig.data.some(t => t.textposition === 'outside');  // value labels past the bar's end
   const plotH = Math.max(140, plotHeight(width, 16 + bottom));
   const layout = Object.assign({}, fig.layout, {
     autosize: true, width: undefined, height: plotH + 16 + bottom,
-    margin: {l: width < 600 ? 8 : 16, r: width < 600 ? 8 : 24, t: 16, b: bottom, autoexpand: true},
-    legend: Object.assign({}, fig.layout.legend || {}, {orientation: 'h', x: 0, xanchor: 'left', y: -58 / plotH,
+    margin: {l: width < 600 ? 8 : 16, r: outside ? 44 : (width < 600 ? 8 : 24), b: bottom, autoexpand: true,
+             t: Math.min(36, (fig.layout.margin || {}).t || 16)},
+    legend: Object.assign({}, fig.layout.legend || {}, {orientation: 'h', x: 0, xanchor: 'left', y: -ticks / plotH,
       yanchor: 'top', entrywidth: 1 / perRow - 0.01, entrywidthmode: 'fraction'}),
   });
   return {data: data, layout: layout};
