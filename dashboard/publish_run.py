@@ -35,7 +35,7 @@ def _specs(figure_ids: list[str]):
     if not figure_ids:
         raise PublishError("Oppgi minst én figur med --figur (for eksempel --figur kostnad-hjemme).")
     specs = []
-    for fid in figure_ids:
+    for fid in [part.strip() for item in figure_ids for part in str(item).split(",") if part.strip()]:
         if fid not in figures.FIGURES:
             known = ", ".join(sorted(figures.FIGURES))
             raise PublishError(f"Ukjent figur «{str(fid)[:40]}». Kjente figurer: {known}.")

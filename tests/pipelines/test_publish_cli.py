@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dashboard import publish
-from dashboard.publish_run import kostra_selection
+from dashboard.publish_run import kostra_selection, resolve
 from pipelines.__main__ import app
 
 runner = CliRunner()
@@ -87,3 +87,9 @@ def test_comparisons_given_repeatedly_or_as_a_list_are_the_same():
     a = kostra_selection("3909", ["3907", "3905"], 2018, 2024)
     b = kostra_selection("3909", ["3907,3905"], 2018, 2024)
     assert a == b and a.comparisons == ("3907", "3905") and (a.from_year, a.to_year) == (2018, 2024)
+
+
+def test_figures_given_as_a_list_keep_their_order_once_each():
+    specs, selections, _ = resolve(["andel-f254,kostnad-hjemme", "andel-f254"], kommune="3909")
+    assert [s.id for s in specs] == ["andel-f254", "kostnad-hjemme"]
+    assert selections["kostnad-hjemme"].municipality == "3909"
