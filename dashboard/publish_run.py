@@ -44,7 +44,8 @@ def _specs(figure_ids: list[str]):
     return specs
 
 
-def kostra_selection(kommune: str | None, sammenlign: list[str] | None, fra: int | None, til: int | None):
+def kostra_selection(kommune: str | None, sammenlign: list[str] | None, fra: int | str | None,
+                     til: int | str | None):
     """A dashboard.selection.Selection, or PublishError naming what is wrong. Old codes resolve with a notice."""
     from dashboard import queries
     from dashboard.selection import CODE_RE, parse
@@ -62,6 +63,7 @@ def kostra_selection(kommune: str | None, sammenlign: list[str] | None, fra: int
     if len(codes) - 1 > MAX_COMPARISONS:
         raise PublishError(f"Du kan sammenligne med høyst {MAX_COMPARISONS} kommuner (fikk {len(codes) - 1}).")
     first, last = queries.year_range()
+    fra, til = _year(fra, "--fra"), _year(til, "--til")
     for key, value in (("--fra", fra), ("--til", til)):
         if value is not None and not first <= value <= last:
             raise PublishError(f"Det finnes bare tall for {first}–{last}; {key} {value} er utenfor.")
@@ -77,6 +79,16 @@ def kostra_selection(kommune: str | None, sammenlign: list[str] | None, fra: int
     default = next((c for c, n in names.items() if n == "Larvik"), next(iter(names)))
     return parse(params, resolve=queries.resolve_code, names=names, default_municipality=default,
                  default_comparisons=queries.default_comparisons, first_year=first, last_year=last)
+
+
+def _year(value, option: str) -> int | None:
+    """A year from the command line (text or number), or PublishError in Norwegian."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}", text):
+        raise PublishError(f"«{_clean(text)}» er ikke et årstall ({option}); skriv fire siffer, f.eks. 2024.")
+    return int(text)
 
 
 def own_selection(kind: str, enhet: str | None, periode: str | None):

@@ -117,8 +117,8 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
             kommune: Optional[str] = typer.Option(None, "--kommune", help="Kommunenummer, f.eks. 3909"),
             sammenlign: Optional[list[str]] = typer.Option(
                 None, "--sammenlign", help="Kommuner å sammenligne med (kommaliste eller gjentatt)"),
-            fra: Optional[int] = typer.Option(None, "--fra", help="Første år"),
-            til: Optional[int] = typer.Option(None, "--til", help="Siste år"),
+            fra: Optional[str] = typer.Option(None, "--fra", help="Første år"),
+            til: Optional[str] = typer.Option(None, "--til", help="Siste år"),
             enhet: Optional[str] = typer.Option(None, "--enhet", help="Enhet (figurer fra egne data)"),
             periode: Optional[str] = typer.Option(None, "--periode", help="År eller år-måned (egne data), f.eks. 2025-06"),
             out: Path = typer.Option(..., "--out", help="Mappe filene skrives til"),
