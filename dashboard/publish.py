@@ -365,6 +365,14 @@ body{margin:0;background:#fff;color:#000;font-family:Arial,Helvetica,sans-serif;
 .kp-nav button:disabled{background:#767676}
 .kp-nav button:focus-visible{outline:4px solid #E69F00;outline-offset:2px}
 .kp-counter{font-size:clamp(1rem,.8rem + .6vw,1.5rem);font-weight:bold}
+/* a phone or a narrow window: the slide scrolls and the chart takes the height its legend needs */
+@media (max-width: 700px) {
+  body{overflow:auto;height:auto;display:block}
+  #kp-deck{display:block}
+  .kp-slide{overflow:visible;padding-bottom:.5rem}
+  .kp-slide .kp-chart{flex:none;overflow:visible}
+  .kp-nav{position:sticky;bottom:0;background:#fff;border-top:1px solid #ccc}
+}
 table{border-collapse:collapse;font-size:1rem}
 th,td{border-bottom:1px solid #ccc;padding:.25em .6em;text-align:left}
 td.num{text-align:right;white-space:nowrap}
@@ -553,7 +561,8 @@ def presentation_html(bundles: list, *, title: str = "Presentasjon") -> str:
     if (!drawn[current]) {{
       drawn[current] = true;
       const slide = document.getElementById('side-' + current);
-      kpRender(el, figs[current - 1], (w, chrome) => Math.round(el.clientHeight || window.innerHeight * 0.5) - chrome)
+      kpRender(el, figs[current - 1], (w, chrome) => window.innerWidth <= 700 ? Math.round(Math.max(240, w * 0.6))
+        : Math.round(el.clientHeight || window.innerHeight * 0.5) - chrome)
         .then(() => el.setAttribute('data-rendered', 'true'));
     }}
   }}

@@ -102,6 +102,13 @@ def test_presentation_steps_through_slides_by_button_key_and_address(browser, bu
         assert page.locator("#kp-counter").inner_text() == "3 / 3" and attempted == []
     finally:
         context.close()
+    context, page, attempted = open_offline(browser, path.as_uri() + "#side=1", 390, 844)
+    try:  # on a phone the slide scrolls; the legend is not cut
+        page.wait_for_selector(".kp-slide.kp-active .kp-chart[data-rendered='true']")
+        assert page.evaluate(TEXT_OUTSIDE_CHART) == []
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
 
 
 def test_png_and_svg_are_valid_images_of_the_computed_size(bundles):
