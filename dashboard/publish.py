@@ -75,11 +75,18 @@ def bare_figure(fig: go.Figure) -> go.Figure:
     from dashboard import charts
     out = go.Figure(fig)
     show_legend = out.layout.showlegend
+    # horizontal bars keep the plot height their chart function gave them (one readable row per category)
+    horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data)
+    min_plot = int((fig.layout.height or 0) - (fig.layout.margin.t or 0) - (fig.layout.margin.b or 0)) if horizontal else 0
     charts.for_screen(out)
     out.layout.annotations = [a for a in (out.layout.annotations or ())
                               if not (_is_source_annotation(a) or _is_demo_annotation(a))]
+    if horizontal:  # each category at least as tall as its (wrapped) label
+        labels = [str(v) for t in out.data if getattr(t, "orientation", None) == "h" and t.y is not None
+                  for v in t.y]
+        min_plot = max(min_plot, sum(15 * (label.count("<br>") + 1) + 12 for label in dict.fromkeys(labels)))
     out.update_layout(showlegend=show_legend, font_family=FONT, hoverlabel_font_family=FONT, autosize=True,
-                      width=None, meta={"tickRoom": tick_room(out)})
+                      width=None, meta={"tickRoom": tick_room(out), "minPlot": max(0, min_plot)})
     return out
 
 
@@ -96,7 +103,10 @@ def tick_room(fig: go.Figure) -> int:
 def _legend_names(fig: go.Figure) -> list[str]:
     if fig.layout.showlegend is False:
         return []
-    return [t.name for t in fig.data if t.showlegend is not False and t.name]
+    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    if len(fig.data) == 1 and fig.layout.showlegend is None and fig.data[0].showlegend is None:
+        return []  # plotly shows no legend for a single trace
+    return names
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -395,7 +405,8 @@ function kpLayout(el, fig, plotHeight) {
   const chars = Math.max(12, Math.floor((width - 60) / perRow / 7.8) - 4);
   const showLegend = fig.layout.showlegend !== false;
   const data = fig.data.map(t => t.name ? Object.assign({}, t, {name: kpWrap(t.name, chars).join('<br>')}) : t);
-  const shown = showLegend ? fig.data.filter(t => t.showlegend !== false && t.name) : [];
+  const single = fig.data.length === 1 && fig.layout.showlegend === undefined && fig.data[0].showlegend === undefined;
+  const shown = showLegend && !single ? fig.data.filter(t => t.showlegend !== false && t.name) : [];
   let legend = 0;
   for (let i = 0; i < shown.length; i += perRow) {
     const lines = Math.max(...shown.slice(i, i + perRow).map(t => kpWrap(t.name, chars).length));
@@ -500,7 +511,8 @@ def figure_html(bundle) -> str:
 (function () {{
   const fig = {_figure_json(bundle)};
   const el = document.getElementById("{chart_id}");
-  kpRender(el, fig, w => Math.round(Math.min(460, Math.max(240, w * 0.5)))).then(() => el.setAttribute("data-rendered", "true"));
+  kpRender(el, fig, w => Math.max(((fig.layout.meta || {{}}).minPlot) || 0,
+                                   Math.round(Math.min(460, Math.max(240, w * 0.5))))).then(() => el.setAttribute("data-rendered", "true"));
 }})();
 </script>
 </body>
