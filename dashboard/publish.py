@@ -13,7 +13,6 @@ import base64
 import html
 import json
 import os
-import re
 import tempfile
 import textwrap
 import urllib.parse
@@ -25,7 +24,7 @@ from typing import Callable, Iterable
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import downloads
+from dashboard import downloads, html_parts
 
 CHROMIUM = os.environ.get("KOSTRA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -33,6 +32,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 EXPORT_WIDTH = 1200          # px; PNG/SVG for meeting papers and web pages (16:9-ish at the computed height)
 EXPORT_PLOT_HEIGHT = 420     # px of plot area in an exported image (at least)
 DEMO_TEXT = "DEMODATA – syntetiske tall, ikke SSBs tall"
+TABLE_CAPTION = "Tallene i figuren"
 FONT = "Arial, Helvetica, sans-serif"  # system fonts only: the files must not load web fonts
 
 
@@ -343,12 +343,12 @@ body{margin:0;background:#fff;color:#111;font-family:Arial,Helvetica,sans-serif;
 .kp-chart{width:100%;min-height:260px}
 .kp-takeaway{font-size:clamp(1.05rem,1rem + .4vw,1.35rem);font-weight:bold;margin:.6em 0 .3em;overflow-wrap:anywhere}
 .kp-source{font-size:.95rem;color:#3a3a3a;margin:.2em 0 1em;overflow-wrap:anywhere}
-.kp-table h2{font-size:1.15rem;margin:1.2em 0 .4em}
 .kp-scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.95rem}
 th,td{border-bottom:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
-td.num{text-align:right;white-space:nowrap}
+td:not(:first-child){text-align:right;white-space:nowrap}
 th{background:#f2f2f2}
+caption{text-align:left;font-weight:bold;font-size:1.15rem;padding:.2em 0 .4em}
 figure{margin:0}
 """
 
@@ -385,7 +385,8 @@ body{margin:0;background:#fff;color:#000;font-family:Arial,Helvetica,sans-serif;
 }
 table{border-collapse:collapse;font-size:1rem}
 th,td{border-bottom:1px solid #ccc;padding:.25em .6em;text-align:left}
-td.num{text-align:right;white-space:nowrap}
+td:not(:first-child){text-align:right;white-space:nowrap}
+caption{text-align:left;font-weight:bold}
 """
 
 # Lays the chart out for the width it gets, on load and on every resize: legend entries per row and the
@@ -442,23 +443,6 @@ function kpRender(el, fig, plotHeight) {
 """
 
 
-_NUMBER_RE = re.compile(r"^[\u2212-]?[\d\u00a0 ]+(,\d+)?(\u00a0?(kr|%|ganger))?$")
-
-
-def _table_html(table: pl.DataFrame) -> str:
-    """The display table (text cells as the pages show them) as an HTML table: the chart's text alternative."""
-    head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in table.columns)
-    rows = []
-    for row in table.iter_rows():
-        cells = []
-        for v in row:
-            text = "" if v is None else str(v)
-            cls = " class='num'" if isinstance(v, (int, float)) or _NUMBER_RE.match(text) else ""
-            cells.append(f"<td{cls}>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
 def _figure_json(bundle) -> str:
     return bare_figure(bundle.fig).to_json(validate=False).replace("</", "<\\/")
 
@@ -501,9 +485,8 @@ def figure_html(bundle) -> str:
 <div id="{chart_id}" class="kp-chart" role="img" aria-label="{e(bundle.title)}. Tallene står i tabellen under figuren."></div>
 <figcaption>{foot}</figcaption>
 </figure>
-<section class="kp-table" aria-label="Tallene i figuren">
-<h2>Tallene i figuren</h2>
-<div class="kp-scroll">{_table_html(bundle.table)}</div>
+<section class="kp-table">
+<div class="kp-scroll">{html_parts.table_html(bundle.table, TABLE_CAPTION, css_class='kp-data')}</div>
 </section>
 </main>
 <script>{_RENDER_JS}</script>
@@ -531,7 +514,7 @@ def presentation_html(bundles: list, *, title: str = "Presentasjon") -> str:
             f"<section class='kp-slide' id='side-{i}' data-figure-id='{e(bundle.figure_id)}' "
             f"aria-roledescription='lysbilde' aria-label='{i} av {len(bundles)}'>"
             f"{head}<div class='kp-chart' id='kp-chart-{i}' role='img' aria-label='{e(bundle.title)}'></div>{foot}"
-            f"<details><summary>Vis tallene (tabell)</summary>{_table_html(bundle.table)}</details></section>")
+            f"<details><summary>Vis tallene (tabell)</summary>{html_parts.table_html(bundle.table, TABLE_CAPTION, css_class='kp-data')}</details></section>")
         figs.append(_figure_json(bundle))
     n = len(bundles)
     return f"""<!doctype html>

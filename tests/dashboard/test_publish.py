@@ -43,7 +43,8 @@ def test_figure_html_holds_title_chart_takeaway_source_demo_label_and_table():
     assert f"<h1 class='kp-title'>{TITLE}</h1>" in page
     assert TAKEAWAY in page and SOURCE in page
     assert "DEMODATA" in page
-    assert "<th scope='col'>2022</th>" in page and "<td class='num'>240 000</td>" in page
+    assert "<caption>Tallene i figuren</caption>" in page
+    assert "<th scope='col'>2022</th>" in page and "<td>240 000</td>" in page
     assert "<td>:</td>" in page  # SSB's symbol as SSB shows it, never 0
     assert "Symboler:" in page  # the chart's explanation of the symbols moved into the source line
 
