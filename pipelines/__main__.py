@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines build|fetch|status|catalogue|import|make-demo`.
+"""Command line: `python -m pipelines build|fetch|status|catalogue|import|make-demo|publish`.
 
 Every command prints a Norwegian one-line reason and exits non-zero on failure, never a traceback,
 because the people running it are analysts, not developers.
@@ -165,6 +165,35 @@ def make_demo(raw: Path = typer.Option(RAW_DIR, "--raw")) -> None:
     from pipelines.demo_snapshot import generate
     path = generate(raw)
     console.print(f"Skrev demodata og {path}")
+
+
+@app.command()
+def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan gjentas), f.eks. kostnad-hjemme"),
+            kommune: Optional[str] = typer.Option(None, "--kommune", help="Kommunenummer, f.eks. 3909"),
+            sammenlign: Optional[list[str]] = typer.Option(
+                None, "--sammenlign", help="Kommuner å sammenligne med (kommaliste eller gjentatt)"),
+            fra: Optional[str] = typer.Option(None, "--fra", help="Første år"),
+            til: Optional[str] = typer.Option(None, "--til", help="Siste år"),
+            enhet: Optional[str] = typer.Option(None, "--enhet", help="Enhet (figurer fra egne data)"),
+            periode: Optional[str] = typer.Option(None, "--periode", help="År eller år-måned (egne data), f.eks. 2025-06"),
+            out: Path = typer.Option(..., "--out", help="Mappe filene skrives til"),
+            db: Optional[Path] = DbOption) -> None:
+    """Lag filer som ikke trenger server: <id>.html, .png, .svg og .xlsx per figur, og presentasjon.html."""
+    import os
+    if db:
+        os.environ["KOSTRA_DB"] = str(db)
+    from dashboard.publish import PublishError
+    from dashboard.publish_run import publish_figures
+    try:
+        result = publish_figures(figur, out, kommune=kommune, sammenlign=sammenlign, fra=fra, til=til,
+                                 enhet=enhet, periode=periode)
+    except PublishError as exc:
+        _fail(str(exc))
+    for notice in result.notices:
+        console.print(f"[yellow]Merk:[/] {notice}")
+    console.print(f"Skrev {len(result.files)} filer til {result.out_dir} på {result.seconds:.1f} s:")
+    for path in result.files:
+        console.print(f"  {path.name}")
 
 
 def main() -> None:
