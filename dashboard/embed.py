@@ -13,7 +13,7 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import charts, db, figures, html_parts, own_ui, ui
+from dashboard import charts, db, figures, html_parts, own_ui, publish_ui, ui
 from dashboard.db import DatabaseUnavailable
 
 # the app's frame gone: no header bar, no sidebar or its toggle, little padding, so the figure fits 800×450
@@ -36,7 +36,7 @@ BARE_CSS = """<style>
 .fig-message { font-size: 1.2rem; color: #1a1a1a; }
 </style>"""
 
-EMBED_HEIGHT = 260       # the chart in /vis: title, takeaway and source line around it fit an 800×450 frame
+EMBED_HEIGHT = 236       # the chart in /vis: title, takeaway and source line around it fit an 800×450 frame
 SLIDE_HEIGHT = 400       # the chart on a slide at 1280×720 with large fonts
 SLIDE_FONT = 16
 OWN_KIND = {"budsjettavvik": "budget", "sykefravaer": "sick-leave"}
@@ -80,8 +80,9 @@ def prepared(figure_id: str, sel, *, height: int, font_size: int | None = None):
     return _prepared(figure_id, sel, height, font_size, db.database_version())
 
 
-def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), font_size=None) -> None:
-    """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge."""
+def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), font_size=None):
+    """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge.
+    Returns the bundle, so the view can offer its published files (dashboard/publish_ui.py)."""
     bundle, legend, fig = prepared(figure_id, sel, height=height, font_size=font_size)
     st.markdown(notices_html(notices) + html_parts.figure_head_html(bundle, level=level), unsafe_allow_html=True)
     st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
@@ -89,6 +90,7 @@ def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), 
     # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
     table = html_parts.table_html(bundle.table, f"Tall bak figuren: {bundle.title}")
     st.markdown(html_parts.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>", unsafe_allow_html=True)
+    return bundle
 
 
 def _guarded(render) -> None:
@@ -115,7 +117,8 @@ def single_figure() -> None:
             return
         spec = figures.FIGURES[figure_id]
         sel = selection_for(spec, params)
-        draw(figure_id, sel, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
+        bundle = draw(figure_id, sel, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
+        publish_ui.download_menu(bundle, key="vis")  # the same files `publish` writes, made on click
     _guarded(render)
 
 
@@ -171,12 +174,13 @@ def presentation() -> None:
         figure_id = ids[n - 1]
         spec = figures.FIGURES[figure_id]
         sel = selection_for(spec, params)
-        draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}", notices=[*notices, *sel.notices],
-             font_size=SLIDE_FONT)
+        bundle = draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}",
+                      notices=[*notices, *sel.notices], font_size=SLIDE_FONT)
         left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
         left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")
         middle.markdown(f"<p style='text-align:center;margin:0;font-size:1.1rem' data-testid='slide-number'>"
                         f"Side {n} av {len(ids)}</p>", unsafe_allow_html=True)
         right.button("Neste →", key="next", disabled=n == len(ids), on_click=_go, args=(n + 1,),
                      width="stretch")
+        publish_ui.download_menu(bundle, key=f"slide-{n}")
     _guarded(render)
