@@ -169,9 +169,12 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
             DELETE FROM observation; INSERT INTO observation SELECT * FROM obs_dedup; DROP TABLE obs_dedup;
         """)
     for ind in catalogue.sourced():
+        # a table with `fixed` dimensions keeps every fixed code as its own cell (filter_key 'Alder=067'),
+        # so any of them counts
         n = con.execute(
-            "SELECT count(*) FROM observation WHERE table_id = ? AND contents_code = ? AND filter_key = ?",
-            [ind.source.table, ind.source.contents_code, ind.source.filter_key]).fetchone()[0]
+            "SELECT count(*) FROM observation WHERE table_id = ? AND contents_code = ? AND (filter_key = ? OR ?)",
+            [ind.source.table, ind.source.contents_code, ind.source.filter_key,
+             bool(catalogue.tables[ind.source.table].fixed)]).fetchone()[0]
         if n == 0:
             raise BuildError(
                 f"Indikator {ind.id}: fant ingen tall i tabell {ind.source.table} for statistikkvariabel "
