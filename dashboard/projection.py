@@ -1,0 +1,347 @@
+"""Tomorrow's demand: SSB's population projection × today's coverage → users, places and kroner (page /fremskriving).
+
+The arithmetic lives in SQL (sql/views/5x-60, sql/queries/projection_*.sql); this module runs those queries, shapes
+their rows for the chart functions and tables, and writes the sentences the page shows: the takeaway, and what
+cannot be computed and why (a missing or suppressed count is explained, never drawn as zero).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+
+from dashboard import db, fmt, queries
+from dashboard.scenario import Scenario
+
+HORIZON = 2040
+TAKEAWAY_YEAR = 2035
+AGE_LABELS = {"0-66": "0–66 år", "67-79": "67–79 år", "80-89": "80–89 år", "90+": "90 år og over"}
+SERVICE_LABELS = {"home_care": "Mottakere av hjemmetjenester", "long_term": "Langtidsplasser i institusjon"}
+SERVICE_WORDS = {"home_care": "mottakere av hjemmetjenester", "long_term": "langtidsbeboere i institusjon"}
+SCENARIO_LABELS = {"baseline": "dagens dekningsgrad", "scenario": "scenario"}
+USER_INDICATORS = {"home_care": "home_care_users_age", "long_term": "long_term_residents_age"}
+PROJECTION_TABLE = "14746"
+ALTERNATIVE = "hovedalternativet (MMMM)"
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One municipality's projection under one scenario, ready for the page."""
+    municipality: str
+    name: str
+    population: pl.DataFrame  # age_group, age_order, year, population, status, is_demo (67+ only)
+    rows: pl.DataFrame        # scenario, service, year, users, missing, cost, cost_status, ... (from SQL)
+    base_year: int | None
+    coverage_year: int | None
+    group_name: str | None
+    scenario: Scenario
+    is_demo: bool
+
+    @property
+    def has_data(self) -> bool:
+        return self.base_year is not None
+
+
+def population(municipality: str, to_year: int = HORIZON) -> pl.DataFrame:
+    return db.query("projection_population", {"municipality": municipality, "to_year": to_year})
+
+
+def scenario_rows(municipality: str, scenario: Scenario, to_year: int = HORIZON) -> pl.DataFrame:
+    return db.query("projection_scenario", {"municipality": municipality, "to_year": to_year,
+                                            **scenario.sql_params()})
+
+
+def coverage(municipality: str) -> pl.DataFrame:
+    return db.query("projection_coverage", {"municipality": municipality})
+
+
+@lru_cache(maxsize=64)
+def _population_cached(version: tuple, municipality: str, to_year: int) -> pl.DataFrame:
+    return population(municipality, to_year)
+
+
+def project(municipality: str, scenario: Scenario, to_year: int = HORIZON) -> Projection:
+    """The whole projection for the page: population (cached per database file) and both scenarios."""
+    pop = _population_cached(db.database_version(), municipality, to_year)
+    rows = scenario_rows(municipality, scenario, to_year)
+    name = queries.municipality_names().get(municipality, municipality)
+    base = int(pop["base_year"][0]) if not pop.is_empty() else None
+    return Projection(
+        municipality=municipality, name=name, population=pop.filter(pl.col("age_order") >= 2), rows=rows,
+        base_year=base, coverage_year=(base - 1) if base else None,
+        group_name=rows["group_name"].drop_nulls().first() if not rows.is_empty() else None,
+        scenario=scenario,
+        is_demo=bool(pop["is_demo"].any()) if not pop.is_empty() else queries.database_is_demo())
+
+
+# ---------------------------------------------------------------------------------------------- what is missing
+
+def _age_text(code: str) -> str:
+    return AGE_LABELS.get(code, code)
+
+
+def missing_explanations(p: Projection) -> list[str]:
+    """One sentence per service that cannot be projected, naming the age group and SSB's symbol."""
+    if not p.has_data:
+        return [f"Befolkningsframskrivingen (SSB tabell {PROJECTION_TABLE}) har ingen tall for {p.name}, så "
+                "behovet kan ikke framskrives."]
+    out = []
+    for service in ("home_care", "long_term"):
+        for scenario in ("baseline", "scenario"):
+            part = p.rows.filter((pl.col("service") == service) & (pl.col("scenario") == scenario)
+                                 & pl.col("users").is_null())
+            if part.is_empty() or (scenario == "scenario" and p.scenario.is_baseline):
+                continue
+            by_status: dict[str, list[str]] = {}
+            items = part["missing"][0]
+            for item in ([] if items is None else items.to_list()):
+                age, _, status = item.partition("|")
+                by_status.setdefault(status, []).append(_age_text(age))
+            reasons = [f"{'alle aldersgrupper' if len(ages) == 4 else ', '.join(ages)} («{status}»: "
+                       f"{(fmt.status_meaning(status).split(' (')[0] or 'mangler').lower()})"
+                       for status, ages in by_status.items()]
+            what = (f"dekningsgraden i {p.group_name or 'KOSTRA-gruppen'}" if scenario == "scenario"
+                    and p.scenario.use_group_coverage else "antall brukere eller innbyggere")
+            text = (f"Kan ikke beregne {SERVICE_WORDS[service]} for {p.name}"
+                    + (" i scenarioet" if scenario == "scenario" else "")
+                    + f": {what} for {p.coverage_year} mangler for " + "; ".join(reasons)
+                    + ". En sum uten denne aldersgruppen ville sett ut som et lavere behov, så tallet vises ikke.")
+            out.append(text)
+            if scenario == "baseline":
+                break  # the scenario lacks the same age group; one sentence is enough
+    costs = p.rows.filter(pl.col("users").is_not_null() & pl.col("cost").is_null())
+    for service in costs["service"].unique(maintain_order=True).to_list():
+        status = costs.filter(pl.col("service") == service)["cost_status"][0] or ".."
+        cost_name = ("kostnad per mottaker av hjemmetjenester" if service == "home_care"
+                     else "kostnad per institusjonsplass")
+        out.append(f"Kan ikke beregne utgiftene til {SERVICE_WORDS[service]}: {cost_name} for {p.coverage_year} "
+                   f"mangler ({status}: {fmt.status_meaning(status).lower() or 'mangler'}).")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- takeaway
+
+def _value(p: Projection, scenario: str, service: str, year: int, column: str) -> float | None:
+    part = p.rows.filter((pl.col("scenario") == scenario) & (pl.col("service") == service) & (pl.col("year") == year))
+    return None if part.is_empty() else part[column][0]
+
+
+def _total_cost(p: Projection, scenario: str, year: int) -> float | None:
+    a, b = _value(p, scenario, "home_care", year, "cost"), _value(p, scenario, "long_term", year, "cost")
+    return None if a is None or b is None else a + b
+
+
+def millions(value: float) -> str:
+    return f"{fmt.number(abs(value) / 1e6, 0)}{fmt.NBSP}mill.{fmt.NBSP}kr"
+
+
+def takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
+    """«Med dagens dekningsgrad får Larvik 35 % flere mottakere av hjemmetjenester i 2035 enn i dag, og utgiftene
+    øker med 160 mill. kr per år i dagens kroner.» None when the numbers it needs are missing."""
+    if not p.has_data:
+        return None
+    year = min(year, int(p.rows["year"].max())) if not p.rows.is_empty() else year
+    now = _value(p, "baseline", "home_care", p.base_year, "users")
+    then = _value(p, "baseline", "home_care", year, "users")
+    if now is None or then is None or now == 0:
+        return None
+    change = (then - now) / now * 100
+    more = "flere" if change >= 0 else "færre"
+    text = (f"Med dagens dekningsgrad får {p.name} {fmt.number(abs(change), 0)}{fmt.NBSP}% {more} mottakere av "
+            f"hjemmetjenester i {year} enn i dag")
+    cost_now, cost_then = _total_cost(p, "baseline", p.base_year), _total_cost(p, "baseline", year)
+    if cost_now is not None and cost_then is not None:
+        verb = "øker" if cost_then >= cost_now else "synker"
+        text += (f", og utgiftene til hjemmetjenester og langtidsplasser {verb} med {millions(cost_then - cost_now)} "
+                 "per år i dagens kroner")
+    return text + "."
+
+
+def scenario_takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
+    """How far the scenario lands from the baseline in the takeaway year (None for the baseline itself)."""
+    if not p.has_data or p.scenario.is_baseline or p.rows.is_empty():
+        return None
+    year = min(year, int(p.rows["year"].max()))
+    base, scen = _total_cost(p, "baseline", year), _total_cost(p, "scenario", year)
+    places_base = _value(p, "baseline", "long_term", year, "users")
+    places_scen = _value(p, "scenario", "long_term", year, "users")
+    parts = []
+    if places_base is not None and places_scen is not None:
+        diff = places_scen - places_base
+        parts.append(f"{fmt.number(abs(diff), 0)} {'flere' if diff >= 0 else 'færre'} langtidsplasser")
+    if base is not None and scen is not None:
+        diff = scen - base
+        parts.append(f"utgifter {millions(diff)} {'høyere' if diff >= 0 else 'lavere'}")
+    if not parts:
+        return None
+    return f"I scenarioet trenger {p.name} i {year} " + " og ".join(parts) + " enn med dagens dekningsgrad."
+
+
+# ---------------------------------------------------------------------------------------------- frames for charts
+
+def population_frame(p: Projection) -> pl.DataFrame:
+    """columns for charts.grouped_bar: year (text), age_group (label), value, status."""
+    return p.population.select(
+        pl.col("year").cast(pl.Utf8), pl.col("age_group").replace_strict(AGE_LABELS).alias("age_group"),
+        pl.col("population").alias("value"), "status", "is_demo")
+
+
+def _series(p: Projection, services: tuple[str, ...], column: str, scale: float = 1.0) -> pl.DataFrame:
+    """columns for charts.line_chart: series, role, year, value, status. Baseline drawn as the group's dashed line,
+    the scenario in the selected municipality's strong colour."""
+    rows = p.rows.filter(pl.col("service").is_in(services))
+    if p.scenario.is_baseline:
+        rows = rows.filter(pl.col("scenario") == "baseline")
+    status = (pl.when(pl.col(column).is_null())
+              .then(pl.col("cost_status") if column == "cost" else pl.lit(None, pl.Utf8)).otherwise(None))
+    if column == "users":  # the first missing age group's symbol (':' suppressed, '..' missing)
+        status = pl.when(pl.col("users").is_null()).then(
+            pl.col("missing").list.first().str.split("|").list.last()).otherwise(None)
+    names = {s: SERVICE_LABELS[s] if len(services) > 1 else "Utgifter" for s in services}
+    return rows.select(
+        (pl.col("service").replace_strict(names) + pl.lit(" – ")
+         + pl.col("scenario").replace_strict(SCENARIO_LABELS)).alias("series"),
+        pl.when(pl.col("scenario") == "baseline").then(pl.lit("group")).otherwise(pl.lit("selected")).alias("role"),
+        "year", (pl.col(column) / scale).alias("value"), status.alias("status"),
+        pl.col("is_demo"),
+    ).sort("series", "year")
+
+
+def users_frame(p: Projection) -> pl.DataFrame:
+    return _series(p, ("home_care", "long_term"), "users")
+
+
+def cost_frame(p: Projection) -> pl.DataFrame:
+    """Total expenditure (home services + long-term places) per year, million kroner; NULL if either is missing,
+    with the symbol of what is missing (a suppressed count, a missing unit cost)."""
+    if p.rows.is_empty():
+        return _empty_series()
+    why = (pl.when(pl.col("users").is_null()).then(pl.col("missing").list.first().str.split("|").list.last())
+           .when(pl.col("cost").is_null()).then(pl.col("cost_status")))
+    rows = (p.rows.with_columns(why.alias("_why"))
+            .group_by("scenario", "year", maintain_order=True).agg(
+                pl.when(pl.col("cost").null_count() == 0).then(pl.col("cost").sum()).alias("cost"),
+                pl.col("_why").drop_nulls().first().fill_null("..").alias("cost_status"),
+                pl.col("is_demo").any())
+            .with_columns(pl.lit("total").alias("service")))
+    return _series(Projection(**{**p.__dict__, "rows": rows}), ("total",), "cost", scale=1e6)
+
+
+def _empty_series() -> pl.DataFrame:
+    return pl.DataFrame(schema={"series": pl.Utf8, "role": pl.Utf8, "year": pl.Int32, "value": pl.Float64,
+                                "status": pl.Utf8, "is_demo": pl.Boolean})
+
+
+def table(frame: pl.DataFrame, *, index: str, columns: str, unit: str, decimals: int) -> pl.DataFrame:
+    """Wide display table (one row per series, one column per year) in Norwegian text, symbols where missing."""
+    return queries.display_table(frame.rename({index: "series"}) if index != "series" else frame,
+                                 unit=unit, decimals=decimals, columns=columns)
+
+
+def download(frame: pl.DataFrame, *, index: str, unit: str, decimals: int) -> pl.DataFrame:
+    """Long numeric table for CSV/XLSX (same columns as the other pages' downloads)."""
+    frame = frame.rename({index: "series"}) if index != "series" else frame
+    return queries.long_table(frame.with_columns(pl.col("year").cast(pl.Int32)), unit=unit, decimals=decimals)
+
+
+def source_line(p: Projection) -> str:
+    """Our calculation on SSB's figures, naming the projection alternative and its publication date."""
+    src = queries.sources()
+    updated = {r["source_table"]: fmt.norwegian_date(r["updated"]) for r in src.iter_rows(named=True)
+               if r["source_table"]}
+    tables = [f"tabell {PROJECTION_TABLE} (befolkningsframskriving, {ALTERNATIVE}, publisert "
+              f"{updated.get(PROJECTION_TABLE, 'ukjent dato')})"]
+    for t in ("11645", "12209"):
+        if t in updated:
+            tables.append(f"tabell {t} (oppdatert {updated[t]})")
+    return ("Egen beregning på SSBs tall: framskrevet folkemengde × dagens dekningsgrad"
+            + (f" ({p.coverage_year})" if p.coverage_year else "") + " × dagens enhetskostnad. Kilde: SSB, "
+            + ", ".join(tables))
+
+
+def method_text(p: Projection) -> str:
+    """The method and its assumptions in plain Norwegian, under the charts."""
+    cy = p.coverage_year or "siste år"
+    by = p.base_year or "grunnåret"
+    return f"""
+**Slik er tallene regnet ut (egen beregning på SSBs tall)**
+
+1. **Befolkningen framover** er SSBs befolkningsframskriving ({ALTERNATIVE}: middels fruktbarhet, levealder,
+   flytting og innvandring), tabell {PROJECTION_TABLE}, summert til aldersgruppene 0–66, 67–79, 80–89 og 90 år og
+   over. Framskrivingens første år ({by}) er befolkningen den starter fra, og brukes som «i dag».
+2. **Dagens dekningsgrad** per aldersgruppe er antall brukere 31.12.{cy} (SSB tabell 11645: mottakere av
+   hjemmetjenester, og beboere med langtidsopphold i institusjon) delt på innbyggerne i samme aldersgruppe
+   1.1.{by}. SSB publiserer 0–66 år som to grupper (0–49 og 50–66); de er lagt sammen.
+3. **Framskrevne brukere** = framskrevet befolkning × dagens dekningsgrad, for hver aldersgruppe og hvert år.
+   Langtidsbeboere tilsvarer **plasser som trengs** (én plass per beboer, uten ledige plasser).
+4. **Utgifter** = framskrevne brukere × dagens korrigerte brutto driftsutgifter per mottaker av hjemmetjenester
+   eller per kommunal institusjonsplass ({cy}), i **dagens kroner** (uten prisvekst). Det er driftsutgifter før
+   inntekter som egenandeler, ikke netto utgifter.
+
+**Forutsetninger:** Dekningsgrad og enhetskostnad per aldersgruppe er som i {cy} (hvis ikke scenarioet endrer dem),
+og framskrivingen treffer. Kostnaden per bruker er et gjennomsnitt for alle aldre. Korttidsopphold og boliger med
+heldøgns bemanning er ikke med.
+
+**Scenarioet** endrer, i denne rekkefølgen: KOSTRA-gruppens dekningsgrad i stedet for kommunens egen; dekningsgraden
+for 80 år og over med en prosent (det hverdagsmestring og velferdsteknologi sikter mot); en andel av
+langtidsbeboerne får tjenester hjemme i stedet (de regnes som gjennomsnittlige hjemmetjenestemottakere, som trolig
+undervurderer kostnaden); og enhetskostnadene vokser med en fast prosent per år utover prisveksten.
+Referansebanen med dagens dekningsgrad vises alltid ved siden av.
+"""
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart with its table (text alternative) and numeric download; the same for the page and committee mode."""
+    title: str
+    subtitle: str
+    fig: object
+    table: pl.DataFrame
+    download: pl.DataFrame
+
+
+def _text(p: Projection, title: str, subtitle: str):
+    from dashboard.charts import ChartText
+    return ChartText(title=title, subtitle=subtitle, source=source_line(p), is_demo=p.is_demo)
+
+
+def population_figure(p: Projection) -> Figure:
+    from dashboard import charts
+    frame = population_frame(p)
+    last = int(p.population["year"].max()) if not p.population.is_empty() else HORIZON
+    title = f"Innbyggere 67 år og over i {p.name}, {p.base_year or ''}–{last}"
+    subtitle = f"Framskrevet folkemengde 1. januar etter aldersgruppe, SSBs {ALTERNATIVE}. Antall personer."
+    colours = dict(zip(AGE_LABELS.values(), ["#BBBBBB", "#56B4E9", "#0072B2", "#D55E00"]))
+    fig = charts.grouped_bar(frame, _text(p, title, subtitle), unit="personer", decimals=0, x="year",
+                             colour_by="age_group", colours=colours, stacked=True)
+    return Figure(title, subtitle, fig,
+                  table(frame, index="age_group", columns="year", unit="personer", decimals=0),
+                  download(frame, index="age_group", unit="personer", decimals=0))
+
+
+def users_figure(p: Projection) -> Figure:
+    from dashboard import charts
+    frame = users_frame(p)
+    title = f"Mottakere av hjemmetjenester og langtidsplasser som trengs i {p.name}"
+    subtitle = (f"Framskrevet antall brukere per år med dagens dekningsgrad ({p.coverage_year})"
+                + ("" if p.scenario.is_baseline else " og i scenarioet") + ". Antall personer.")
+    fig = charts.line_chart(frame, _text(p, title, subtitle), unit="personer", decimals=0)
+    return Figure(title, subtitle, fig, table(frame, index="series", columns="year", unit="personer", decimals=0),
+                  download(frame, index="series", unit="personer", decimals=0))
+
+
+def cost_figure(p: Projection) -> Figure:
+    from dashboard import charts
+    frame = cost_frame(p)
+    title = f"Utgifter til hjemmetjenester og langtidsplasser i {p.name}"
+    subtitle = (f"Framskrevne brukere × dagens korrigerte brutto driftsutgifter per bruker ({p.coverage_year}). "
+                "Millioner kroner per år, i dagens kroner"
+                + ("" if p.scenario.is_baseline or not p.scenario.cost_growth_pct
+                   else f" (scenarioet med {fmt.number(p.scenario.cost_growth_pct, 1)} % kostnadsvekst per år)")
+                + ".")
+    fig = charts.line_chart(frame, _text(p, title, subtitle), unit="mill. kr", decimals=1)
+    return Figure(title, subtitle, fig, table(frame, index="series", columns="year", unit="mill. kr", decimals=1),
+                  download(frame, index="series", unit="mill. kr", decimals=1))
