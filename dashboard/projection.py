@@ -116,7 +116,7 @@ def missing_explanations(p: Projection) -> list[str]:
         cost_name = ("kostnad per mottaker av hjemmetjenester" if service == "home_care"
                      else "kostnad per institusjonsplass")
         out.append(f"Kan ikke beregne utgiftene til {SERVICE_WORDS[service]}: {cost_name} for {p.coverage_year} "
-                   f"mangler ({status}: {fmt.status_meaning(status).lower() or 'mangler'}).")
+                   f"mangler («{status}»: {(fmt.status_meaning(status).split(' (')[0] or 'mangler').lower()}).")
     return out
 
 
