@@ -359,7 +359,9 @@ SERVICE_INDICATORS = [
     "institution_short_term_residents",
     "housing_24h_residents",
 ]
-AGE_INDICATORS = ["home_care_recipients_0_66", "home_care_recipients_67_79", "home_care_recipients_80_plus"]
+# users of home services by age: SSB table 11645 (12292 has no 67-79 group); 0-66 is our sum of 0-49 and 50-66
+AGE_INDICATORS = ["home_care_users_age_0_66", "home_care_users_age_67_79", "home_care_users_age_80_89",
+                  "home_care_users_age_90_plus"]
 
 
 def users_by_service(municipality: str, from_year: int, to_year: int) -> pl.DataFrame:

@@ -247,10 +247,11 @@ def users_by_service_chart(sel: Selection, *, key: str) -> None:
 def age_chart(sel: Selection, *, key: str) -> None:
     from dashboard import charts
     frame = queries.age_distribution(sel.municipality, list(sel.comparisons), sel.to_year)
-    title = f"Mottakere av hjemmetjenester etter alder {sel.to_year}"
+    title = f"Brukere av helsetjenester i hjemmet etter alder {sel.to_year}"
     # the strong colour is kept for the chosen municipality alone
-    colours = {"0–66 år": charts.COMPARISON[0], "67–79 år": charts.COMPARISON[1], "80 år og over": charts.COMPARISON[3]}
-    text = charts.ChartText(title=title, subtitle="Prosent av alle mottakere av hjemmetjenester i regionen "
+    colours = {"0–66 år": charts.COMPARISON[0], "67–79 år": charts.COMPARISON[1], "80–89 år": charts.COMPARISON[2],
+               "90 år og over": charts.COMPARISON[3]}
+    text = charts.ChartText(title=title, subtitle="Prosent av alle brukere av helsetjenester i hjemmet i regionen "
                             "(egen beregning på SSBs antall)",
                             source=queries.source_line(queries.AGE_INDICATORS) + ". Egen beregning: andeler",
                             is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())

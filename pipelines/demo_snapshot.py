@@ -10,6 +10,7 @@ Run: `python -m pipelines make-demo` (rewrites data/raw/ssb/ and the manifest; k
 """
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import zlib
@@ -129,7 +130,6 @@ def _yearly(p: Profile, year: int, rng: random.Random, weight: float) -> dict[st
         "institution_coverage_80_plus": max(3.0, p.cov_inst - 0.18 * t + rng.gauss(0, 0.5)),
         "home_care_recipients": recipients,
         "home_care_recipients_0_66": recipients * (1 - age80 - age67),
-        "home_care_recipients_67_79": recipients * age67,
         "home_care_recipients_80_plus": recipients * age80,
         "institution_long_term_residents": long_term,
         "institution_short_term_residents": short_term,
@@ -199,8 +199,8 @@ def _group_values(values: dict, membership: pl.DataFrame, regions: pl.DataFrame,
         if year not in YEARS:
             continue
         for ind in catalogue.sourced():
-            if ind.source.table == "07459":
-                continue  # SSB's population table has no KOSTRA groups; the build sums members
+            if not catalogue.tables[ind.source.table].region_dim.startswith("KOK"):
+                continue  # non-KOSTRA tables (population, 11645) have no KOSTRA groups; the build sums members
             pairs = [(values.get((ind.id, m, year)), values.get(("population", m, year)) or 0) for m in members]
             pairs = [(v, w) for v, w in pairs if v is not None]
             if not pairs:
@@ -321,6 +321,101 @@ def _table_json(table: cat_mod.Table, indicators: list) -> bytes:
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
 
 
+# ---------------------------------------------------------------------------------------------
+# care details: table 11645 (users by service and age), 11875 (places), 12292 nursing-home residents
+
+
+AGE_SHARES = {  # share of each service's users per 11645 age group (synthetic, plausible)
+    "home_care_users": {"0_49": 0.16, "50_66": 0.14, "67_79": 0.22, "80_89": 0.31, "90_plus": 0.17},
+    "long_term_residents": {"0_49": 0.01, "50_66": 0.04, "67_79": 0.17, "80_89": 0.43, "90_plus": 0.35},
+}
+
+
+def care_detail_values(values: dict) -> dict:
+    """Values for the indicators of tables 11645 and 11875 and nursing-home residents, derived from the
+    municipality-year values already drawn (own random stream, so the older indicators keep their numbers)."""
+    out: dict = {}
+    for (ind, code, year), v in values.items():
+        if ind != "home_care_recipients" or v is None:
+            continue
+        rng = random.Random(f"care-detail-{code}-{year}")
+        long_term = values.get(("institution_long_term_residents", code, year)) or 0.0
+        short_term = values.get(("institution_short_term_residents", code, year)) or 0.0
+        places = values.get(("municipal_institution_places", code, year))
+        out[("nursing_home_residents", code, year)] = (long_term + short_term) * (0.9 + rng.gauss(0, 0.03))
+        if places is not None:
+            out[("nursing_home_places", code, year)] = places * (0.88 + rng.gauss(0, 0.04))
+        totals = {"home_care_users": v * (0.72 + rng.gauss(0, 0.04)), "long_term_residents": long_term}
+        for prefix, shares in AGE_SHARES.items():
+            for age, share in shares.items():
+                out[(f"{prefix}_age_{age}", code, year)] = totals[prefix] * share * math.exp(rng.gauss(0, 0.08))
+    return out
+
+
+def _rounded_only(ind, code: str, year: int, value: float | None) -> tuple[float | None, str | None]:
+    """11645 as SSB publishes it: whole persons, '.' where the code did not exist, no suppression."""
+    return (None, ".") if value is None else (float(round(value)), None)
+
+
+def _filtered_table(table: cat_mod.Table, indicators: list, regions: list[tuple[str, str]], cells: dict,
+                    base: str) -> tuple[bytes, str]:
+    """A table with extra dimensions besides region, contents and time (11645: TenesteType x Alder), in
+    SSB's dimension order (region, extra dimensions, contents, time), as the catalogue's filters select it."""
+    extra = list(dict.fromkeys(d for i in indicators for d in i.source.filters))
+    codes = {d: list(dict.fromkeys(i.source.filters[d] for i in indicators if d in i.source.filters)) for d in extra}
+    contents = list(dict.fromkeys(i.source.contents_code for i in indicators))
+    by_key = {(i.source.contents_code, tuple(i.source.filters.get(d) for d in extra)): i for i in indicators}
+    region_codes = [c for c, _ in regions]
+    values: list[float | None] = []
+    status: dict[str, str] = {}
+    for rc, *rest in itertools.product(region_codes, *[codes[d] for d in extra], contents, YEARS):
+        *filt, cc, year = rest
+        ind = by_key.get((cc, tuple(filt)))
+        v, s = cells.get((ind.id, rc, year), (None, ".")) if ind else (None, ".")
+        if s is not None:
+            status[str(len(values))] = s
+        values.append(v)
+    labels = {"TenesteType": {"15": "Helsetenester i heimen", "21": "Langtidsopphald i institusjon"},
+              "Alder": {"00-49": "0-49 år", "50-66": "50-66 år", "67-79": "67-79 år", "80-89": "80-89 år",
+                        "90+": "90 år eller eldre", "Ialt": "Alle aldrar"}}
+    dimension = {
+        table.region_dim: {"label": "region", "category": {
+            "index": {c: k for k, c in enumerate(region_codes)}, "label": dict(regions)},
+            "extension": {"elimination": False, "show": "value"}},
+    }
+    for d in extra:
+        dimension[d] = {"label": d.lower(), "category": {
+            "index": {c: k for k, c in enumerate(codes[d])},
+            "label": {c: labels.get(d, {}).get(c, c) for c in codes[d]}},
+            "extension": {"elimination": False, "show": "value"}}
+    dimension["ContentsCode"] = {"label": "statistikkvariabel", "category": {
+        "index": {c: k for k, c in enumerate(contents)},
+        "label": {i.source.contents_code: i.source.contents_label for i in indicators},
+        "unit": {i.source.contents_code: {"base": i.unit, "decimals": i.decimals} for i in indicators}},
+        "extension": {"elimination": False, "show": "value"}}
+    dimension[table.time_dim] = {"label": "år", "category": {
+        "index": {str(y): k for k, y in enumerate(YEARS)}, "label": {str(y): str(y) for y in YEARS}},
+        "extension": {"elimination": False, "show": "code"}}
+    ids = [table.region_dim, *extra, "ContentsCode", table.time_dim]
+    doc = {
+        "version": "2.0", "class": "dataset",
+        "label": f"DEMODATA – {table.id}: {table.title}, etter region, {', '.join(d.lower() for d in extra)}, "
+                 "statistikkvariabel og år",
+        "source": "Statistisk sentralbyrå", "updated": UPDATED[2024], "note": [DEMO_NOTE],
+        "role": {"time": [table.time_dim], "metric": ["ContentsCode"], "geo": [table.region_dim]},
+        "id": ids, "size": [len(dimension[d]["category"]["index"]) for d in ids], "dimension": dimension,
+        "extension": {"px": {"tableid": table.id, "language": "no", "contents": table.title, "decimals": 0,
+                             "official-statistics": False, "aggregallowed": True,
+                             "stub": [table.region_dim, *extra], "heading": ["ContentsCode", table.time_dim]},
+                      "kostra_dashboard": DEMO_MARK},
+        "value": values, "status": status,
+    }
+    query = "".join(f"&valueCodes[{d}]={','.join(codes[d])}" for d in extra)
+    url = (f"{base}/tables/{table.id}/data?lang=no&outputFormat=json-stat2&valueCodes[{table.region_dim}]=*"
+           f"{query}&valueCodes[ContentsCode]={','.join(contents)}&valueCodes[{table.time_dim}]=from({YEARS[0]})")
+    return orjson.dumps(doc), url
+
+
 def _klass_entries(raw_dir: Path) -> list[RawFile]:
     """Manifest entries for the recorded KLASS bodies, from data/raw/klass/index.json (URL and demo flag per file)."""
     index = orjson.loads((raw_dir / "klass" / "index.json").read_bytes())
@@ -340,6 +435,7 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
     catalogue = cat_mod.load()
     klass_dir = raw_dir / "klass"
     values, regions = municipality_values(klass_dir, seed)
+    values.update(care_detail_values(values))
     membership = klass.load_group_membership(klass_dir)
     groups = _group_values(values, membership, regions, catalogue)
     all_values = {**values, **groups}
@@ -361,22 +457,26 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
         if table.id == projection_demo.TABLE_ID:
             continue  # one more dimension (single years of age): written by projection_demo below
         inds = [i for i in catalogue.sourced() if i.source.table == table.id]
-        if table.id == "07459":
+        if not table.region_dim.startswith("KOK"):  # population and 11645: municipalities only
             region_list = [(c, names.get(c, c)) for c in muni_codes]
         else:
             region_list = [(c, names.get(c, c)) for c in muni_codes] + \
                 [(g, f"KOSTRA-gruppe {int(g[3:])}") for g in group_codes] + \
                 [("EAK", "Landet"), ("EAKUO", "Landet uten Oslo")]
+        status_for = _rounded_only if any(i.source.filters for i in inds) else _status_for
         cells = {}
         for ind in inds:
             for code, _ in region_list:
                 for year in YEARS:
-                    cells[(ind.id, code, year)] = _status_for(ind, code, year, all_values.get((ind.id, code, year)))
-        body = _jsonstat(table, inds, region_list, cells, YEARS)
-        contents = ",".join(i.source.contents_code for i in inds)
-        url = (f"{base}/tables/{table.id}/data?lang=no&outputFormat=json-stat2"
-               f"&valueCodes[{table.region_dim}]=*&valueCodes[ContentsCode]={contents}"
-               f"&valueCodes[{table.time_dim}]=from({YEARS[0]})")
+                    cells[(ind.id, code, year)] = status_for(ind, code, year, all_values.get((ind.id, code, year)))
+        if any(i.source.filters for i in inds):
+            body, url = _filtered_table(table, inds, region_list, cells, base)
+        else:
+            body = _jsonstat(table, inds, region_list, cells, YEARS)
+            contents = ",".join(i.source.contents_code for i in inds)
+            url = (f"{base}/tables/{table.id}/data?lang=no&outputFormat=json-stat2"
+                   f"&valueCodes[{table.region_dim}]=*&valueCodes[ContentsCode]={contents}"
+                   f"&valueCodes[{table.time_dim}]=from({YEARS[0]})")
         writer.files = [f for f in writer.files if f.table_id != table.id]
         writer.add(f"ssb/{table.id}/table.json", _table_json(table, inds), kind="ssb_table",
                    url=f"{base}/tables/{table.id}?lang=no", is_demo=True, table_id=table.id,

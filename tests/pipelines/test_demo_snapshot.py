@@ -35,7 +35,8 @@ def tables():
 
 
 def test_every_ssb_file_says_it_is_demo(tables):
-    assert set(tables) == {"12209", "12292", "07459"}
+    from pipelines import catalogue
+    assert set(tables) == set(catalogue.load().tables)  # every catalogue table, 11875 and 11645 included
     for frame, meta in tables.values():
         assert meta.is_demo
         assert meta.label.startswith("DEMODATA")
@@ -47,7 +48,7 @@ def test_levels_are_plausible(tables):
     frame, _ = tables["12209"]
     munis = frame.filter(pl.col("KOKkommuneregion0000").str.contains(r"^\d{4}$"))
     home = munis.filter(pl.col("ContentsCode") == "KOSkorrbrmotthj0000")["value"].drop_nulls()
-    inst = munis.filter(pl.col("ContentsCode") == "KOSkorrbrinstpl0000")["value"].drop_nulls()
+    inst = munis.filter(pl.col("ContentsCode") == "KOSKBDUplass0000")["value"].drop_nulls()
     assert 150_000 < home.median() < 450_000
     assert 900_000 < inst.median() < 2_200_000
     assert 3 < inst.median() / home.median() < 8  # "an institution place costs about 5x a home-services recipient"
@@ -70,3 +71,17 @@ def test_predecessors_of_a_merger_differ(tables):
     pop = frame.filter(pl.col("Tid") == "2016")
     larvik, lardal = (pop.filter(pl.col("Region") == c)["value"][0] for c in ("0709", "0728"))
     assert larvik > lardal  # the predecessor that gave the name is the larger one
+
+
+def test_users_by_age_table_has_the_extra_dimensions_each_indicator_filters_on(tables):
+    from pipelines import catalogue
+    frame, _ = tables["11645"]
+    assert {"Region", "TenesteType", "Alder", "ContentsCode", "Tid"} <= set(frame.columns)
+    sources = [i.source for i in catalogue.load().sourced() if i.source.table == "11645"]
+    assert {s.filters["TenesteType"] for s in sources} == {"15", "21"}
+    assert {s.filters["Alder"] for s in sources} == {"00-49", "50-66", "67-79", "80-89", "90+"}
+    cells = frame.filter((pl.col("Tid") == "2024") & (pl.col("Region") == "3909"))
+    assert cells.height == 10  # 2 services x 5 age groups
+    old = frame.filter((pl.col("TenesteType") == "21") & (pl.col("Alder") == "80-89"))["value"].drop_nulls().sum()
+    young = frame.filter((pl.col("TenesteType") == "21") & (pl.col("Alder") == "00-49"))["value"].drop_nulls().sum()
+    assert old > 10 * young  # long-term residents are old

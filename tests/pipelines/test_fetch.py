@@ -34,129 +34,11 @@ from pipelines.fetch import (
 from pipelines.http_client import KlassClient, SsbClient
 from pipelines.raw_store import read_body, read_manifest
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fetch"
-SSB = "/api/pxwebapi/v2"
-KLASS = "/api/klass/v1"
+from ssb_standin import FIXTURES, KLASS, SSB, TABLES, problem  # noqa: E402  (tests/ssb_standin.py)
+from ssb_standin import StandIn as FakeServices  # noqa: E402
+
 TODAY = dt.date(2024, 6, 1)
 FROM_YEAR = 2023
-TABLES = ("12209", "12292", "07459")
-
-
-def load(rel: str) -> dict:
-    return orjson.loads((FIXTURES / rel).read_bytes())
-
-
-def problem(status: int, title: str) -> Response:
-    return Response(orjson.dumps({"type": "about:blank", "title": title, "status": status}), status=status,
-                    content_type="application/problem+json")
-
-
-def as_json(doc: dict) -> Response:
-    return Response(orjson.dumps(doc), content_type="application/json")
-
-
-# ------------------------------------------------------------------------------ the fake services
-
-
-def _selected(dim: str, expr: str, codes: list[str]) -> list[str] | Response:
-    if expr == "*":
-        return codes
-    match = re.fullmatch(r"from\((.+)\)", expr)
-    if match:
-        return [c for c in codes if c >= match.group(1)]
-    wanted = expr.split(",")
-    unknown = [c for c in wanted if c not in codes]
-    if unknown:
-        return problem(400, f"Non-existent value {unknown[0]} for variable {dim}")
-    return wanted
-
-
-def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Response:
-    """What PxWebApi answers for `valueCodes[...]`: the selected cells, in the table's order."""
-    picks: list[list[str]] = []
-    for dim in meta["id"]:
-        if dim not in query:
-            if not meta["dimension"][dim]["extension"]["elimination"]:
-                return problem(400, f"Missing selection for mandantory variable {dim}")
-            continue
-        if dim not in doc["id"]:
-            return problem(400, f"Selection on {dim} is not in the recorded fixture")
-    for dim in doc["id"]:
-        codes = list(doc["dimension"][dim]["category"]["index"])
-        chosen = _selected(dim, query[dim], codes)
-        if isinstance(chosen, Response):
-            return chosen
-        picks.append(chosen)
-    if len(picks[0]) * len(picks[1]) * len(picks[2]) > max_cells:
-        return problem(400, "Too many cells selected")
-    sizes = doc["size"]
-    strides = [sizes[1] * sizes[2], sizes[2], 1]
-    positions = [[doc["dimension"][d]["category"]["index"][c] for c in p] for d, p in zip(doc["id"], picks)]
-    values, status = [], {}
-    for combo in itertools.product(*positions):
-        flat = sum(p * s for p, s in zip(combo, strides))
-        if str(flat) in doc["status"]:
-            status[str(len(values))] = doc["status"][str(flat)]
-        values.append(doc["value"][flat])
-    out = orjson.loads(orjson.dumps(doc))
-    for dim, chosen in zip(doc["id"], picks):
-        cat = out["dimension"][dim]["category"]
-        cat["index"] = {c: i for i, c in enumerate(chosen)}
-        cat["label"] = {c: cat["label"][c] for c in chosen}
-        if "unit" in cat:
-            cat["unit"] = {c: cat["unit"][c] for c in chosen}
-    out["size"] = [len(p) for p in picks]
-    out["value"], out["status"] = values, status
-    return as_json(out)
-
-
-class FakeServices:
-    """SSB PxWebApi v2 + KLASS v1 from the fixtures, with hooks to make them change or fail."""
-
-    def __init__(self) -> None:
-        self.config = load("config.json")
-        self.tables = {t: load(f"tables/{t}.json") for t in TABLES}
-        self.metadata = {t: load(f"metadata/{t}.json") for t in TABLES}
-        self.data = {t: load(f"data/{t}.json") for t in TABLES}
-        self.klass = {p.stem: orjson.loads(p.read_bytes()) for p in (FIXTURES / "klass").glob("*.json")}
-        self.fail: Callable[[Request], Response | None] = lambda request: None
-
-    def __call__(self, request: Request) -> Response:
-        failure = self.fail(request)
-        if failure is not None:
-            return failure
-        if request.path.startswith(KLASS + "/"):
-            return self.klass_answer(request.path[len(KLASS):], request.args)
-        path = request.path[len(SSB):]
-        if path == "/config":
-            return as_json(self.config)
-        match = re.fullmatch(r"/tables/(\w+)(/metadata|/data)?", path)
-        if not match or match.group(1) not in self.tables:
-            return problem(404, "Not found")
-        table_id, part = match.groups()
-        if part is None:
-            return as_json(self.tables[table_id])
-        if part == "/metadata":
-            return as_json(self.metadata[table_id])
-        query = {m.group(1): v for k, v in request.args.items() if (m := re.fullmatch(r"valueCodes\[(.+)\]", k))}
-        return cut(self.data[table_id], query, self.metadata[table_id], self.config["maxDataCells"])
-
-    def klass_answer(self, path: str, args) -> Response:
-        """The recorded body valid on the requested date, as KLASS answers any date."""
-        match = re.fullmatch(r"/classifications/(\d+)/(codesAt|changes|correspondsAt)\.json", path)
-        if not match:
-            return problem(404, "Not found")
-        cls, kind = match.groups()
-        if kind == "changes":
-            body = next(b for name, b in self.klass.items() if name.startswith(f"{cls}_changes_"))
-            items = [c for c in body["codeChanges"] if args["from"] <= c["changeOccurred"] <= args["to"]]
-            return as_json({"codeChanges": items})
-        prefix = f"{cls}_{kind}_" + (f"{args['targetClassificationId']}_" if kind == "correspondsAt" else "")
-        dated = sorted((name[len(prefix):], body) for name, body in self.klass.items() if name.startswith(prefix))
-        valid = [body for date, body in dated if date <= args["date"]]
-        if not valid:
-            return problem(404, f"No version of classification {cls} valid at {args['date']}")
-        return as_json(valid[-1])
 
 
 @pytest.fixture(scope="module")
@@ -233,12 +115,23 @@ def existing(baseline, tmp_path) -> Path:
 
 
 def served_cells(table_id: str) -> pl.DataFrame:
-    table = cat_mod.load().tables[table_id]
+    """The fixture's cells the catalogue asks for (its contents codes and filters), as observation rows."""
+    catalogue = cat_mod.load()
+    table = catalogue.tables[table_id]
     frame = jsonstat.read((FIXTURES / f"data/{table_id}.json").read_bytes(), labels=False)
-    return (frame.filter(pl.col(table.time_dim).cast(pl.Int32) >= FROM_YEAR)
+    wanted = pl.lit(False)
+    for ind in catalogue.sourced():
+        if ind.source.table == table_id:
+            cond = pl.col("ContentsCode") == ind.source.contents_code
+            for dim, code in ind.source.filters.items():
+                cond = cond & (pl.col(dim) == code)
+            wanted = wanted | cond
+    extra = sorted(c for c in frame.columns if c not in (table.region_dim, "ContentsCode", table.time_dim, "value", "status"))
+    key = pl.concat_str([pl.lit(f"{d}=") + pl.col(d) for d in extra], separator="|") if extra else pl.lit("")
+    return (frame.filter(wanted & (pl.col(table.time_dim).cast(pl.Int32) >= FROM_YEAR))
             .select(pl.col(table.region_dim).alias("region_code"), pl.col("ContentsCode").alias("contents_code"),
-                    pl.col(table.time_dim).cast(pl.Int32).alias("year"), "value", "status")
-            .sort("region_code", "contents_code", "year"))
+                    key.alias("filter_key"), pl.col(table.time_dim).cast(pl.Int32).alias("year"), "value", "status")
+            .sort("region_code", "contents_code", "filter_key", "year"))
 
 
 def test_full_fetch_saves_manifest_and_builds_the_served_values(fake, server, tmp_path):
@@ -274,8 +167,8 @@ def test_full_fetch_saves_manifest_and_builds_the_served_values(fake, server, tm
     try:
         for table_id in TABLES:
             stored = pl.from_arrow(con.execute(
-                "SELECT region_code, contents_code, year, value, status FROM observation WHERE table_id = ? "
-                "ORDER BY region_code, contents_code, year", [table_id]).arrow())
+                "SELECT region_code, contents_code, filter_key, year, value, status FROM observation "
+                "WHERE table_id = ? ORDER BY region_code, contents_code, filter_key, year", [table_id]).arrow())
             expected = served_cells(table_id)
             assert stored.height == expected.height > 0
             assert stored.with_columns(pl.col("year").cast(pl.Int32)).equals(expected), table_id
@@ -295,11 +188,10 @@ def test_cli_fetch_uses_the_environment_urls(fake, server, tmp_path, monkeypatch
     from pipelines.__main__ import app
 
     monkeypatch.setenv("KOSTRA_DB", str(tmp_path / "env.duckdb"))
-    outcome = CliRunner().invoke(app, ["fetch", "--from-year", "2023", "--tables", "12209", "--tables", "12292",
-                                       "--tables", "07459", "--raw", str(tmp_path / "raw")])
+    outcome = CliRunner().invoke(app, ["fetch", "--from-year", "2023", "--raw", str(tmp_path / "raw")])
     assert outcome.exit_code == 0, outcome.output
     assert (tmp_path / "env.duckdb").exists()
-    assert len(data_requests(server)) == 3
+    assert len(data_requests(server)) == len(TABLES)
 
 
 def test_too_big_for_one_query_is_split_by_region_lists_from_the_metadata(fake, server, tmp_path):
@@ -311,8 +203,8 @@ def test_too_big_for_one_query_is_split_by_region_lists_from_the_metadata(fake, 
     con = duckdb.connect(str(tmp_path / "kostra.duckdb"), read_only=True)
     try:
         stored = pl.from_arrow(con.execute(
-            "SELECT region_code, contents_code, year, value, status FROM observation WHERE table_id = '12209' "
-            "ORDER BY region_code, contents_code, year").arrow())
+            "SELECT region_code, contents_code, filter_key, year, value, status FROM observation "
+            "WHERE table_id = '12209' ORDER BY region_code, contents_code, filter_key, year").arrow())
     finally:
         con.close()
     assert stored.with_columns(pl.col("year").cast(pl.Int32)).equals(served_cells("12209"))
@@ -347,8 +239,8 @@ def _rename_label(fake: FakeServices) -> None:
 
 def _remove_code(fake: FakeServices) -> None:
     category = fake.metadata["12292"]["dimension"]["ContentsCode"]["category"]
-    del category["label"]["KOSlangtidinst0000"]
-    codes = [c for c in category["index"] if c != "KOSlangtidinst0000"]
+    del category["label"]["KOSlangtid0000"]
+    codes = [c for c in category["index"] if c != "KOSlangtid0000"]
     category["index"] = {c: i for i, c in enumerate(codes)}
     fake.metadata["12292"]["size"][1] -= 1
 
@@ -364,7 +256,7 @@ def _remove_table(fake: FakeServices) -> None:
 @pytest.mark.parametrize("change, expected", [
     (_rename_label, ["Indikator home_care_share_of_care_net_expenditure", "KOSandelf2540000", "tabell 12209",
                      "andel av brutto driftsutgifter"]),
-    (_remove_code, ["Indikator institution_long_term_residents", "KOSlangtidinst0000", "finnes ikke i tabell 12292"]),
+    (_remove_code, ["Indikator institution_long_term_residents", "KOSlangtid0000", "finnes ikke i tabell 12292"]),
     (_discontinue, ["Tabell 07459", "avsluttet", "population"]),
     (_remove_table, ["Tabell 12209", "HTTP 404", "home_care_cost_per_recipient", "institution_cost_per_place"]),
 ], ids=["label changed", "code removed", "table discontinued", "table gone"])

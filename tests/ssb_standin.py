@@ -1,0 +1,221 @@
+"""An SSB stand-in on 127.0.0.1 that behaves like PxWebApi v2 and KLASS v1, for the fetch tests.
+
+Serves `/config`, `/tables?query=`, `/tables/{id}`, `/tables/{id}/metadata` and `/tables/{id}/data`
+for every catalogue table from the recorded-style fixtures in tests/fixtures/fetch/ (written by its
+make_fixtures.py), with SSB's shapes: JSON-stat 2.0 cut to the selection in the table's dimension
+order, problem+json errors (400 "Non-existent value", "Missing selection for mandantory variable",
+"Too many cells selected"), and the call limit from `/config` (429 with Retry-After). KLASS answers
+from the recorded bodies valid on the requested date.
+
+Scenarios change the served metadata the way SSB's tables change: `rename_table`, `end_table`,
+`change_contents_code`, `change_label`; `fail` injects any response (503, HTML, truncated body).
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Callable
+
+import orjson
+from werkzeug import Request, Response
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fetch"
+SSB = "/api/pxwebapi/v2"
+KLASS = "/api/klass/v1"
+TABLES = ("12209", "12292", "11875", "11645", "07459")
+
+
+def load(rel: str) -> dict:
+    return orjson.loads((FIXTURES / rel).read_bytes())
+
+
+def problem(status: int, title: str, headers: dict | None = None) -> Response:
+    return Response(orjson.dumps({"type": "about:blank", "title": title, "status": status}), status=status,
+                    content_type="application/problem+json", headers=headers)
+
+
+def as_json(doc: dict) -> Response:
+    return Response(orjson.dumps(doc), content_type="application/json")
+
+
+def _selected(dim: str, expr: str, codes: list[str]) -> list[str] | Response:
+    if expr == "*":
+        return codes
+    match = re.fullmatch(r"from\((.+)\)", expr)
+    if match:
+        return [c for c in codes if c >= match.group(1)]
+    match = re.fullmatch(r"top\((\d+)\)", expr)
+    if match:
+        return codes[-int(match.group(1)):]
+    wanted = expr.split(",")
+    unknown = [c for c in wanted if c not in codes]
+    if unknown:
+        return problem(400, f"Non-existent value {unknown[0]} for variable {dim}")
+    return wanted
+
+
+def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Response:
+    """What PxWebApi answers for `valueCodes[...]`: the selected cells, in the table's dimension order.
+
+    A dimension left out is summed by SSB when it may be eliminated (the fixture then holds the
+    eliminated answer), refused when it may not.
+    """
+    for dim in meta["id"]:
+        if dim not in query and not meta["dimension"][dim]["extension"]["elimination"]:
+            return problem(400, f"Missing selection for mandantory variable {dim}")
+    for dim in query:
+        if dim not in meta["dimension"]:
+            return problem(400, f"Non-existent variable {dim}")
+    picks: list[list[str]] = []
+    for dim in doc["id"]:
+        codes = list(doc["dimension"][dim]["category"]["index"])
+        if dim not in query:
+            return problem(400, f"Selection on {dim} is missing and the fixture cannot eliminate it")
+        live = list(meta["dimension"][dim]["category"]["index"])
+        chosen = _selected(dim, query[dim], live)
+        if isinstance(chosen, Response):
+            return chosen
+        picks.append([c for c in chosen if c in codes] if len(chosen) else chosen)
+    cells = 1
+    for p in picks:
+        cells *= len(p)
+    if cells > max_cells:
+        return problem(400, "Too many cells selected")
+    sizes = doc["size"]
+    strides = [1] * len(sizes)
+    for k in range(len(sizes) - 2, -1, -1):
+        strides[k] = strides[k + 1] * sizes[k + 1]
+    positions = [[doc["dimension"][d]["category"]["index"][c] for c in p] for d, p in zip(doc["id"], picks)]
+    status_in = doc.get("status") or {}
+    values, status = [], {}
+    for combo in itertools.product(*positions):
+        flat = sum(p * s for p, s in zip(combo, strides))
+        if str(flat) in status_in:
+            status[str(len(values))] = status_in[str(flat)]
+        values.append(doc["value"][flat])
+    out = orjson.loads(orjson.dumps(doc))
+    for dim, chosen in zip(doc["id"], picks):
+        cat = out["dimension"][dim]["category"]
+        live_labels = meta["dimension"][dim]["category"].get("label", {})
+        cat["index"] = {c: i for i, c in enumerate(chosen)}
+        cat["label"] = {c: live_labels.get(c, cat["label"].get(c, c)) for c in chosen}
+        if "unit" in cat:
+            cat["unit"] = {c: cat["unit"][c] for c in chosen if c in cat["unit"]}
+    out["size"] = [len(p) for p in picks]
+    out["value"], out["status"] = values, status
+    return as_json(out)
+
+
+class StandIn:
+    """SSB PxWebApi v2 + KLASS v1 from the fixtures, with hooks to make them change or fail."""
+
+    def __init__(self) -> None:
+        self.config = load("config.json")
+        self.tables = {t: load(f"tables/{t}.json") for t in TABLES}
+        self.metadata = {t: load(f"metadata/{t}.json") for t in TABLES}
+        self.data = {t: load(f"data/{t}.json") for t in TABLES}
+        self.klass = {p.stem: orjson.loads(p.read_bytes()) for p in (FIXTURES / "klass").glob("*.json")}
+        self.fail: Callable[[Request], Response | None] = lambda request: None
+        self.enforce_call_limit = False
+        self.retry_after = "1"
+        self._calls: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    # ---------------------------------------------------------------- scenarios
+
+    def rename_table(self, old: str, new: str) -> None:
+        """SSB replaced table `old` by `new` (same content, new id): `old` answers 404."""
+        for store in (self.tables, self.metadata, self.data):
+            store[new] = orjson.loads(orjson.dumps(store.pop(old)))
+        self.tables[new]["id"] = new
+        self.tables[new]["label"] = self.tables[new]["label"].replace(old, new)
+
+    def end_table(self, table_id: str) -> None:
+        self.tables[table_id]["discontinued"] = True
+
+    def change_contents_code(self, table_id: str, old: str, new: str) -> None:
+        for doc in (self.metadata[table_id], self.data[table_id]):
+            cat = doc["dimension"]["ContentsCode"]["category"]
+            cat["index"] = {(new if c == old else c): i for c, i in cat["index"].items()}
+            cat["label"] = {(new if c == old else c): v for c, v in cat["label"].items()}
+            if "unit" in cat:
+                cat["unit"] = {(new if c == old else c): v for c, v in cat["unit"].items()}
+
+    def change_label(self, table_id: str, code: str, label: str) -> None:
+        self.metadata[table_id]["dimension"]["ContentsCode"]["category"]["label"][code] = label
+
+    def updated(self, table_id: str, when: str) -> None:
+        """SSB published a new edition of the table."""
+        self.tables[table_id]["updated"] = when
+        self.metadata[table_id]["updated"] = when
+        self.data[table_id]["updated"] = when
+
+    # ---------------------------------------------------------------- serving
+
+    def _over_call_limit(self) -> bool:
+        now = time.monotonic()
+        window = float(self.config["timeWindow"])
+        with self._lock:
+            while self._calls and self._calls[0] <= now - window:
+                self._calls.popleft()
+            if len(self._calls) >= int(self.config["maxCallsPerTimeWindow"]):
+                return True
+            self._calls.append(now)
+            return False
+
+    def __call__(self, request: Request) -> Response:
+        failure = self.fail(request)
+        if failure is not None:
+            return failure
+        if request.path.startswith(KLASS + "/"):
+            return self.klass_answer(request.path[len(KLASS):], request.args)
+        if self.enforce_call_limit and self._over_call_limit():
+            return problem(429, "Too Many Requests", {"Retry-After": self.retry_after})
+        path = request.path[len(SSB):]
+        if path == "/config":
+            return as_json(self.config)
+        if path == "/tables":
+            return as_json(self.search(request.args.get("query", "")))
+        match = re.fullmatch(r"/tables/(\w+)(/metadata|/data)?", path)
+        if not match or match.group(1) not in self.tables:
+            return problem(404, f"Table {match.group(1) if match else path} not found")
+        table_id, part = match.groups()
+        if part is None:
+            return as_json(self.tables[table_id])
+        if part == "/metadata":
+            return as_json(self.metadata[table_id])
+        query = {m.group(1): v for k, v in request.args.items() if (m := re.fullmatch(r"valueCodes\[(.+)\]", k))}
+        return cut(self.data[table_id], query, self.metadata[table_id], self.config["maxDataCells"])
+
+    def search(self, query: str) -> dict:
+        """`/tables?query=`: tables whose id or title contains every word of the query."""
+        words = [w.casefold() for w in query.split() if w]
+        hits = [t for t in self.tables.values()
+                if all(w in f"{t['id']} {t['label']}".casefold() for w in words)]
+        tables = [{"type": "Table", **{k: t.get(k) for k in (
+            "id", "label", "description", "updated", "firstPeriod", "lastPeriod", "category", "variableNames",
+            "discontinued", "source", "subjectCode", "timeUnit", "links")}} for t in hits]
+        return {"language": "no", "tables": tables,
+                "page": {"pageNumber": 1, "pageSize": 20, "totalElements": len(tables), "totalPages": 1,
+                         "links": []}, "links": []}
+
+    def klass_answer(self, path: str, args) -> Response:
+        """The recorded body valid on the requested date, as KLASS answers any date."""
+        match = re.fullmatch(r"/classifications/(\d+)/(codesAt|changes|correspondsAt)\.json", path)
+        if not match:
+            return problem(404, "Not found")
+        cls, kind = match.groups()
+        if kind == "changes":
+            body = next(b for name, b in self.klass.items() if name.startswith(f"{cls}_changes_"))
+            items = [c for c in body["codeChanges"] if args["from"] <= c["changeOccurred"] <= args["to"]]
+            return as_json({"codeChanges": items})
+        prefix = f"{cls}_{kind}_" + (f"{args['targetClassificationId']}_" if kind == "correspondsAt" else "")
+        dated = sorted((name[len(prefix):], body) for name, body in self.klass.items() if name.startswith(prefix))
+        valid = [body for date, body in dated if date <= args["date"]]
+        if not valid:
+            return problem(404, f"No version of classification {cls} valid at {args['date']}")
+        return as_json(valid[-1])
