@@ -270,14 +270,16 @@ def method_text(p: Projection) -> str:
 1. **Befolkningen framover** er SSBs befolkningsframskriving ({ALTERNATIVE}: middels fruktbarhet, levealder,
    flytting og innvandring), tabell {PROJECTION_TABLE}, summert til aldersgruppene 0–66, 67–79, 80–89 og 90 år og
    over. Framskrivingens første år ({by}) er befolkningen den starter fra, og brukes som «i dag».
-2. **Dagens dekningsgrad** per aldersgruppe er antall brukere 31.12.{cy} (SSB tabell 11645: mottakere av
-   hjemmetjenester, og beboere med langtidsopphold i institusjon) delt på innbyggerne i samme aldersgruppe
-   1.1.{by}. SSB publiserer 0–66 år som to grupper (0–49 og 50–66); de er lagt sammen.
+2. **Dagens dekningsgrad** per aldersgruppe er antall brukere 31.12.{cy} (SSB tabell 11645: brukere av
+   helsetjenester i hjemmet, tjenestetype 15, og beboere med langtidsopphold i institusjon, tjenestetype 21) delt på
+   innbyggerne i samme aldersgruppe 1.1.{by}. SSB publiserer 0–66 år som to grupper (0–49 og 50–66); de er lagt
+   sammen. Brukere som bare får praktisk bistand er ikke med i «hjemmetjenester» her.
 3. **Framskrevne brukere** = framskrevet befolkning × dagens dekningsgrad, for hver aldersgruppe og hvert år.
    Langtidsbeboere tilsvarer **plasser som trengs** (én plass per beboer, uten ledige plasser).
 4. **Utgifter** = framskrevne brukere × dagens korrigerte brutto driftsutgifter per mottaker av hjemmetjenester
    eller per kommunal institusjonsplass ({cy}), i **dagens kroner** (uten prisvekst). Det er driftsutgifter før
-   inntekter som egenandeler, ikke netto utgifter.
+   inntekter som egenandeler, ikke netto utgifter, og kostnaden per mottaker er et snitt for alle mottakere av
+   hjemmetjenester (også praktisk bistand).
 
 **Forutsetninger:** Dekningsgrad og enhetskostnad per aldersgruppe er som i {cy} (hvis ikke scenarioet endrer dem),
 og framskrivingen treffer. Kostnaden per bruker er et gjennomsnitt for alle aldre. Korttidsopphold og boliger med
