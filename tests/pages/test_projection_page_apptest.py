@@ -1,0 +1,100 @@
+"""AppTest for /fremskriving: renders with its three charts, scenario controls round-trip through the URL, and a
+municipality with a suppressed count gets an explanation instead of a zero."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+PAGE = "pages/fremskriving.py"
+_spec = importlib.util.spec_from_file_location("tiny_db", ROOT / "tests" / "fixtures" / "projection" / "tiny_db.py")
+tiny_db = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tiny_db)
+
+
+def open_page(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    at.run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(el.proto.spec)["layout"]["title"]["text"] for el in at.get("plotly_chart")]
+
+
+def test_default_view(db_env):
+    at = open_page()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 3
+    titles = chart_titles(at)
+    assert any("Innbyggere 67 år og over i Larvik" in t for t in titles)
+    assert any("langtidsplasser" in t for t in titles) and any("Utgifter" in t for t in titles)
+    assert len(at.dataframe) == 3  # a table under every chart
+    md = "\n".join(m.value for m in at.markdown)
+    assert "Med dagens dekningsgrad får Larvik" in md and "mill.\u00a0kr per år i dagens kroner" in md
+    assert "Slik er tallene regnet ut" in md and "Forutsetninger" in md
+    assert "demo-label" in md  # Demodata label on the page
+    assert dict(at.query_params) == {"kommune": "3909", "sammenlign": "3201,4204,3301,3203,3205", "fra": "2017",
+                                     "til": "2024", "dekning80": "0", "hjemme": "0", "gruppe": "0",
+                                     "kostvekst": "0"}
+
+
+def test_url_scenario_is_reproduced(db_env):
+    params = {"kommune": "4203", "dekning80": "-20", "hjemme": "10", "gruppe": "1", "kostvekst": "1.5"}
+    at = open_page(params)
+    assert_clean(at)
+    assert at.selectbox(key="p_kommune").value == "4203"
+    assert at.slider(key="p_dekning80").value == -20
+    assert at.slider(key="p_hjemme").value == 10
+    assert at.toggle(key="p_gruppe").value is True
+    assert at.slider(key="p_kostvekst").value == 1.5
+    assert {k: v for k, v in dict(at.query_params).items() if k in params} == params
+    assert any(m.value.startswith("**I scenarioet trenger Arendal") for m in at.markdown)
+    users = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert len(users["data"]) == 4  # baseline beside the scenario, for both services
+
+
+def test_changing_a_control_updates_the_url(db_env):
+    at = open_page()
+    at.slider(key="p_dekning80").set_value(-30).run()
+    assert_clean(at)
+    assert dict(at.query_params)["dekning80"] == "-30"
+    at.toggle(key="p_gruppe").set_value(True).run()
+    assert dict(at.query_params)["gruppe"] == "1" and dict(at.query_params)["dekning80"] == "-30"
+    at.button(key="p_reset").click().run()
+    assert dict(at.query_params)["dekning80"] == "0" and dict(at.query_params)["gruppe"] == "0"
+
+
+@pytest.mark.parametrize("params", [
+    {"dekning80": "<script>alert(1)</script>"},
+    {"hjemme": "'; DROP TABLE observation;--"},
+    {"kostvekst": "99", "gruppe": "x"},
+    {"kommune": "abcd"},
+])
+def test_hostile_url_gives_warning_not_error(db_env, params):
+    at = open_page(params)
+    assert_clean(at)
+    assert at.warning and len(at.get("plotly_chart")) == 3
+
+
+def test_suppressed_count_is_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv("KOSTRA_DB", str(tiny_db.build_tiny(tmp_path / "tiny.duckdb")))
+    at = open_page({"kommune": "9002"})
+    assert_clean(at)
+    warnings = "\n".join(w.value for w in at.warning)
+    assert "Kan ikke beregne mottakere av hjemmetjenester for Skjulby" in warnings
+    assert "vises ikke av personvernhensyn" in warnings
+    assert not any("Med dagens dekningsgrad" in m.value for m in at.markdown)  # no takeaway from a partial sum
