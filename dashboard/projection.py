@@ -6,8 +6,8 @@ cannot be computed and why (a missing or suppressed count is explained, never dr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 
 import polars as pl
 
@@ -41,6 +41,11 @@ class Projection:
     @property
     def has_data(self) -> bool:
         return self.base_year is not None
+
+    @cached_property
+    def cells(self) -> dict[tuple[str, str, int], dict]:
+        """(scenario, service, year) -> row: one pass over the rows instead of a filter per sentence."""
+        return {(r["scenario"], r["service"], r["year"]): r for r in self.rows.iter_rows(named=True)}
 
 
 def population(municipality: str, to_year: int = HORIZON) -> pl.DataFrame:
@@ -81,26 +86,35 @@ def _age_text(code: str) -> str:
     return AGE_LABELS.get(code, code)
 
 
+def _meaning(status: str) -> str:
+    """SSB's meaning of a symbol, short and in lower case for the middle of a sentence."""
+    return (fmt.status_meaning(status).split(" (")[0] or "mangler").lower()
+
+
 def missing_explanations(p: Projection) -> list[str]:
     """One sentence per service that cannot be projected, naming the age group and SSB's symbol."""
     if not p.has_data:
         return [f"Befolkningsframskrivingen (SSB tabell {PROJECTION_TABLE}) har ingen tall for {p.name}, så "
                 "behovet kan ikke framskrives."]
     out = []
+    first_missing: dict[tuple[str, str], dict] = {}
+    cost_missing: dict[str, str] = {}
+    for (scenario, service, _), row in sorted(p.cells.items(), key=lambda kv: kv[0][2]):
+        if row["users"] is None:
+            first_missing.setdefault((service, scenario), row)
+        elif row["cost"] is None:
+            cost_missing.setdefault(service, row["cost_status"] or "..")
     for service in ("home_care", "long_term"):
         for scenario in ("baseline", "scenario"):
-            part = p.rows.filter((pl.col("service") == service) & (pl.col("scenario") == scenario)
-                                 & pl.col("users").is_null())
-            if part.is_empty() or (scenario == "scenario" and p.scenario.is_baseline):
+            row = first_missing.get((service, scenario))
+            if row is None or (scenario == "scenario" and p.scenario.is_baseline):
                 continue
             by_status: dict[str, list[str]] = {}
-            items = part["missing"][0]
-            for item in ([] if items is None else items.to_list()):
+            for item in row["missing"] or []:
                 age, _, status = item.partition("|")
                 by_status.setdefault(status, []).append(_age_text(age))
             reasons = [f"{'alle aldersgrupper' if len(ages) == 4 else ', '.join(ages)} («{status}»: "
-                       f"{(fmt.status_meaning(status).split(' (')[0] or 'mangler').lower()})"
-                       for status, ages in by_status.items()]
+                       f"{_meaning(status)})" for status, ages in by_status.items()]
             what = (f"dekningsgraden i {p.group_name or 'KOSTRA-gruppen'}" if scenario == "scenario"
                     and p.scenario.use_group_coverage else "antall brukere eller innbyggere")
             text = (f"Kan ikke beregne {SERVICE_WORDS[service]} for {p.name}"
@@ -110,21 +124,19 @@ def missing_explanations(p: Projection) -> list[str]:
             out.append(text)
             if scenario == "baseline":
                 break  # the scenario lacks the same age group; one sentence is enough
-    costs = p.rows.filter(pl.col("users").is_not_null() & pl.col("cost").is_null())
-    for service in costs["service"].unique(maintain_order=True).to_list():
-        status = costs.filter(pl.col("service") == service)["cost_status"][0] or ".."
+    for service, status in cost_missing.items():
         cost_name = ("kostnad per mottaker av hjemmetjenester" if service == "home_care"
                      else "kostnad per institusjonsplass")
         out.append(f"Kan ikke beregne utgiftene til {SERVICE_WORDS[service]}: {cost_name} for {p.coverage_year} "
-                   f"mangler («{status}»: {(fmt.status_meaning(status).split(' (')[0] or 'mangler').lower()}).")
+                   f"mangler («{status}»: {_meaning(status)}).")
     return out
 
 
 # ---------------------------------------------------------------------------------------------- takeaway
 
 def _value(p: Projection, scenario: str, service: str, year: int, column: str) -> float | None:
-    part = p.rows.filter((pl.col("scenario") == scenario) & (pl.col("service") == service) & (pl.col("year") == year))
-    return None if part.is_empty() else part[column][0]
+    row = p.cells.get((scenario, service, year))
+    return None if row is None else row[column]
 
 
 def _total_cost(p: Projection, scenario: str, year: int) -> float | None:
@@ -225,7 +237,7 @@ def cost_frame(p: Projection) -> pl.DataFrame:
                 pl.col("_why").drop_nulls().first().fill_null("..").alias("cost_status"),
                 pl.col("is_demo").any())
             .with_columns(pl.lit("total").alias("service")))
-    return _series(Projection(**{**p.__dict__, "rows": rows}), ("total",), "cost", scale=1e6)
+    return _series(replace(p, rows=rows), ("total",), "cost", scale=1e6)
 
 
 def _empty_series() -> pl.DataFrame:
@@ -322,6 +334,20 @@ def population_figure(p: Projection) -> Figure:
     return Figure(title, subtitle, fig,
                   table(frame, index="age_group", columns="year", unit="personer", decimals=0),
                   download(frame, index="age_group", unit="personer", decimals=0))
+
+
+_population_figures: dict[tuple, Figure] = {}
+
+
+def cached_population_figure(p: Projection) -> Figure:
+    """The population chart does not depend on the scenario: built once per municipality and database file, so
+    moving a scenario control only redraws the two charts that change. Callers must not modify the figure."""
+    key = (db.database_version(), p.municipality, p.base_year, p.population.height)
+    if key not in _population_figures:
+        if len(_population_figures) > 64:
+            _population_figures.clear()
+        _population_figures[key] = population_figure(p)
+    return _population_figures[key]
 
 
 def users_figure(p: Projection) -> Figure:

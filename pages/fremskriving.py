@@ -19,7 +19,7 @@ with ui.friendly_errors():
         if sentence:
             st.markdown(f"**{sentence}**")
     if p.has_data:
-        projection_ui.figure(projection.population_figure(p), key="proj-pop")
+        projection_ui.figure(projection.cached_population_figure(p), key="proj-pop")
         projection_ui.figure(projection.users_figure(p), key="proj-users")
         projection_ui.figure(projection.cost_figure(p), key="proj-cost")
     st.markdown(projection.method_text(p))
