@@ -425,7 +425,10 @@ def edition(updated, last_year: int | None) -> str:
 
 def sources_table() -> pl.DataFrame:
     frame = sources()
-    editions = [edition(u, y) for u, y in zip(frame["updated"].to_list(), frame["last_year"].to_list())]
+    # a projection is not a KOSTRA edition: its last year is in the future, and it is published once
+    editions = [f"Befolkningsframskriving, publisert {fmt.norwegian_date(u)}" if g == "projection" else edition(u, y)
+                for u, y, g in zip(frame["updated"].to_list(), frame["last_year"].to_list(),
+                                   frame["indicator_group"].to_list())]
     frame = frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8))
     return frame.select(
         pl.col("short_label").alias("Indikator"),

@@ -1,11 +1,13 @@
 -- sources: one row per catalogue indicator with where it comes from and how fresh it is.
 -- columns: id, short_label, label, unit, definition, own_calculation, formula, source_table, contents_code,
---          contents_label, verified, table_title, updated, fetched_at, is_demo, notes, last_year (latest year in the table)
+--          contents_label, verified, table_title, updated, fetched_at, is_demo, notes, last_year (latest year in the table),
+--          indicator_group ('projection' for the population projection: its last year is a future year)
 SELECT i.id, i.short_label, i.label, i.unit, i.definition, i.own_calculation, i.formula, i.source_table,
        i.contents_code, i.contents_label, i.verified, s.title AS table_title, s.updated, s.fetched_at,
        coalesce(s.is_demo, (SELECT value = 'true' FROM build_info WHERE key = 'is_demo')) AS is_demo,
        s.notes,
-       (SELECT max(o.year) FROM observation o WHERE o.table_id = i.source_table) AS last_year
+       (SELECT max(o.year) FROM observation o WHERE o.table_id = i.source_table) AS last_year,
+       i.indicator_group
 FROM indicator i
 LEFT JOIN source_table s ON s.table_id = i.source_table
 ORDER BY i.sort_order;
