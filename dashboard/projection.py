@@ -373,3 +373,35 @@ def cost_figure(p: Projection) -> Figure:
     fig = charts.line_chart(frame, _text(p, title, subtitle), unit="mill. kr", decimals=1)
     return Figure(title, subtitle, fig, table(frame, index="series", columns="year", unit="mill. kr", decimals=1),
                   download(frame, index="series", unit="mill. kr", decimals=1))
+
+
+# ---------------------------------------------------------------------------------------------- coverage table
+
+@lru_cache(maxsize=64)
+def _coverage_table(version: tuple, municipality: str) -> pl.DataFrame:
+    frame = coverage(municipality)
+    if frame.is_empty():
+        return pl.DataFrame({"Tjeneste": [], "Aldersgruppe": []})
+    name = queries.municipality_names().get(municipality, municipality)
+    services = {"home_care": "Hjemmetjenester (helsetjenester i hjemmet)", "long_term": "Langtidsopphold i institusjon"}
+    rows = []
+    for r in frame.iter_rows(named=True):
+        rows.append({
+            "Region": name if r["role"] == "selected" else r["region_code"],
+            "Tjeneste": services[r["service"]],
+            "Aldersgruppe": AGE_LABELS.get(r["age_group"], r["age_group"]),
+            "Brukere": fmt.number(r["users"], 0, status=r["users_status"]),
+            "Innbyggere": fmt.number(r["population"], 0, status=r["population_status"]),
+            "Dekningsgrad": (fmt.percent(r["coverage"] * 100, 2) if r["coverage"] is not None
+                             else (r["status"] or "..")),
+        })
+    return pl.DataFrame(rows)
+
+
+def coverage_table(p: Projection) -> pl.DataFrame:
+    """Today's coverage per age group for the municipality and its KOSTRA group: the numbers the projection uses."""
+    table = _coverage_table(db.database_version(), p.municipality)
+    if p.group_name and "Region" in table.columns:
+        table = table.with_columns(pl.when(pl.col("Region").str.starts_with("EKG")).then(pl.lit(p.group_name))
+                                   .otherwise(pl.col("Region")).alias("Region"))
+    return table

@@ -11,8 +11,7 @@ with ui.friendly_errors():
     sel, scenario = projection_ui.sidebar()
     p = projection.project(sel.municipality, scenario)
     st.title(f"Fremskriving til {projection.HORIZON} – {p.name}")
-    st.caption("Egen beregning på SSBs tall: befolkningsframskrivingen (hovedalternativet) × dagens dekningsgrad "
-               "× dagens kostnad per bruker. Se metoden under figurene.")
+    st.caption(projection.source_line(p) + ". Se metoden under figurene.")
     for text in projection.missing_explanations(p):
         st.warning(text)
     for sentence in (projection.takeaway(p), projection.scenario_takeaway(p)):
@@ -23,3 +22,6 @@ with ui.friendly_errors():
         projection_ui.figure(projection.users_figure(p), key="proj-users")
         projection_ui.figure(projection.cost_figure(p), key="proj-cost")
     st.markdown(projection.method_text(p))
+    if p.has_data:
+        with st.expander(f"Dekningsgrad i {p.coverage_year}: grunnlaget for framskrivingen"):
+            st.dataframe(ui.blank_nulls(projection.coverage_table(p)).to_pandas(), hide_index=True, key="proj-coverage")

@@ -160,3 +160,10 @@ def test_figures_have_tables_and_our_calculation_label(tiny):
     assert {t.name for t in users.fig.data} == {
         "Mottakere av hjemmetjenester – dagens dekningsgrad", "Mottakere av hjemmetjenester – scenario",
         "Langtidsplasser i institusjon – dagens dekningsgrad", "Langtidsplasser i institusjon – scenario"}
+
+
+def test_coverage_table_shows_the_symbol_not_zero(tiny):
+    table = projection.coverage_table(projection.project("9002", Scenario()))
+    row = table.filter((pl.col("Aldersgruppe") == "90 år og over") & pl.col("Tjeneste").str.starts_with("Hjemme"))
+    assert row["Region"].to_list() == ["Skjulby", "KOSTRA-gruppe 99"]
+    assert row["Brukere"].to_list() == [":", "20"] and row["Dekningsgrad"].to_list() == [":", "40,00\u00a0%"]

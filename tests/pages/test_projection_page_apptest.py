@@ -42,7 +42,9 @@ def test_default_view(db_env):
     titles = chart_titles(at)
     assert any("Innbyggere 67 år og over i Larvik" in t for t in titles)
     assert any("langtidsplasser" in t for t in titles) and any("Utgifter" in t for t in titles)
-    assert len(at.dataframe) == 3  # a table under every chart
+    assert len(at.dataframe) == 4  # a table under every chart, and today's coverage behind the projection
+    coverage = at.dataframe[3].value
+    assert set(coverage["Region"]) == {"Larvik", "KOSTRA-gruppe 14"} and coverage.shape[0] == 16
     md = "\n".join(m.value for m in at.markdown)
     assert "Med dagens dekningsgrad får Larvik" in md and "mill.\u00a0kr per år i dagens kroner" in md
     assert "Slik er tallene regnet ut" in md and "Forutsetninger" in md
