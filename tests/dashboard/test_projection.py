@@ -167,3 +167,11 @@ def test_coverage_table_shows_the_symbol_not_zero(tiny):
     row = table.filter((pl.col("Aldersgruppe") == "90 år og over") & pl.col("Tjeneste").str.starts_with("Hjemme"))
     assert row["Region"].to_list() == ["Skjulby", "KOSTRA-gruppe 99"]
     assert row["Brukere"].to_list() == [":", "20"] and row["Dekningsgrad"].to_list() == [":", "40,00\u00a0%"]
+
+
+def test_municipality_without_projection_says_so(tiny):
+    p = projection.project("9003", Scenario())
+    assert not p.has_data and p.rows.is_empty()
+    assert projection.missing_explanations(p) == [
+        "Befolkningsframskrivingen (SSB tabell 14746) har ingen tall for Utenby, så behovet kan ikke framskrives."]
+    assert projection.takeaway(p) is None and projection.scenario_takeaway(p) is None

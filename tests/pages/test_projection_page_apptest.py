@@ -100,3 +100,11 @@ def test_suppressed_count_is_explained(tmp_path, monkeypatch):
     assert "Kan ikke beregne mottakere av hjemmetjenester for Skjulby" in warnings
     assert "vises ikke av personvernhensyn" in warnings
     assert not any("Med dagens dekningsgrad" in m.value for m in at.markdown)  # no takeaway from a partial sum
+
+
+def test_municipality_without_projection_gets_a_sentence_not_empty_charts(tmp_path, monkeypatch):
+    monkeypatch.setenv("KOSTRA_DB", str(tiny_db.build_tiny(tmp_path / "tiny.duckdb")))
+    at = open_page({"kommune": "9003"})
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 0
+    assert any("har ingen tall for Utenby" in w.value for w in at.warning)
