@@ -405,3 +405,31 @@ def coverage_table(p: Projection) -> pl.DataFrame:
         table = table.with_columns(pl.when(pl.col("Region").str.starts_with("EKG")).then(pl.lit(p.group_name))
                                    .otherwise(pl.col("Region")).alias("Region"))
     return table
+
+
+def population_takeaway(p: Projection) -> str | None:
+    """«Innbyggere 80 år og over i Larvik: 2 378 i 2025, 3 012 i 2040 (27 % flere).» None without the numbers."""
+    if not p.has_data or p.population.is_empty():
+        return None
+    old = p.population.filter(pl.col("age_order") >= 3).group_by("year").agg(
+        pl.when(pl.col("population").null_count() == 0).then(pl.col("population").sum()).alias("n")).sort("year")
+    first, last = old.row(0, named=True), old.row(-1, named=True)
+    if first["n"] is None or last["n"] is None or not first["n"]:
+        return None
+    change = (last["n"] - first["n"]) / first["n"] * 100
+    return (f"Innbyggere 80 år og over i {p.name}: {fmt.number(first['n'])} i {first['year']}, "
+            f"{fmt.number(last['n'])} i {last['year']} ({fmt.number(abs(change), 0)}{fmt.NBSP}% "
+            f"{'flere' if change >= 0 else 'færre'}).")
+
+
+def cost_takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
+    """«Med dagens dekningsgrad øker utgiftene i Larvik med 66 mill. kr per år fram til 2035, i dagens kroner.»"""
+    if not p.has_data or p.rows.is_empty():
+        return None
+    year = min(year, int(p.rows["year"].max()))
+    now, then = _total_cost(p, "baseline", p.base_year), _total_cost(p, "baseline", year)
+    if now is None or then is None:
+        return None
+    verb = "øker" if then >= now else "synker"
+    return (f"Med dagens dekningsgrad {verb} utgiftene til hjemmetjenester og langtidsplasser i {p.name} med "
+            f"{millions(then - now)} per år fram til {year}, i dagens kroner.")

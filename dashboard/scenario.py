@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from dashboard.selection import _clean, _first
+from dashboard.selection import Selection, _clean, _first
 
 # (key, lowest, highest, step): the ranges the page's sliders offer
 COVERAGE_80 = ("dekning80", -50, 50, 5)     # per cent change of coverage 80+ (hverdagsmestring, velferdsteknologi)
@@ -74,3 +74,22 @@ def parse(params: Mapping[str, object]) -> Scenario:
     else:
         group = raw_group == "1"
     return Scenario(coverage, home, group, growth, tuple(notices))
+
+
+@dataclass(frozen=True)
+class ProjectionSelection:
+    """What a projection figure needs: the municipality (with the other pages' selection, kept for the links) and the
+    scenario. Its query_params carry both, so share/embed links and the presentation reproduce the scenario."""
+    selection: Selection
+    scenario: Scenario
+
+    @property
+    def municipality(self) -> str:
+        return self.selection.municipality
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        return tuple(self.selection.notices) + tuple(self.scenario.notices)
+
+    def query_params(self) -> dict[str, str]:
+        return {**self.selection.query_params(), **self.scenario.query_params()}

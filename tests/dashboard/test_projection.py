@@ -175,3 +175,14 @@ def test_municipality_without_projection_says_so(tiny):
     assert projection.missing_explanations(p) == [
         "Befolkningsframskrivingen (SSB tabell 14746) har ingen tall for Utenby, så behovet kan ikke framskrives."]
     assert projection.takeaway(p) is None and projection.scenario_takeaway(p) is None
+
+
+def test_population_and_cost_takeaways(tiny):
+    p = projection.project("9001", Scenario())
+    # 80+: 100 + 20 = 120 in 2025, 200 + 50 = 250 in 2035 (+108 %)
+    assert projection.population_takeaway(p) == (
+        "Innbyggere 80 år og over i Testby: 120 i 2025, 250 i 2035 (108\u00a0% flere).")
+    assert projection.cost_takeaway(p) == (
+        "Med dagens dekningsgrad øker utgiftene til hjemmetjenester og langtidsplasser i Testby med "
+        "31\u00a0mill.\u00a0kr per år fram til 2035, i dagens kroner.")
+    assert projection.cost_takeaway(projection.project("9002", Scenario())) is None

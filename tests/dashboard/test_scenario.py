@@ -48,3 +48,15 @@ def test_sql_params_are_numbers_not_text():
     assert Scenario(-20, 10, True, 1.5).sql_params() == {
         "coverage_80_change_pct": -20.0, "home_instead_pct": 10.0, "use_group_coverage": True,
         "cost_growth_pct": 1.5}
+
+
+def test_projection_selection_carries_both_in_its_link():
+    from dashboard.scenario import ProjectionSelection
+    from dashboard.selection import Selection
+    sel = ProjectionSelection(Selection("3909", ("3907",), 2017, 2024, notices=("a",)),
+                              parse({"dekning80": "-20", "gruppe": "x"}))
+    assert sel.municipality == "3909"
+    assert sel.query_params() == {"kommune": "3909", "sammenlign": "3907", "fra": "2017", "til": "2024",
+                                  "dekning80": "-20", "hjemme": "0", "gruppe": "0", "kostvekst": "0"}
+    assert sel.notices[0] == "a" and "er ikke 0 eller 1" in sel.notices[1]
+    assert parse(sel.query_params()) == sel.scenario
