@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -10,6 +11,22 @@ st.set_page_config(page_title="Pleie og omsorg – KOSTRA-dashbord", page_icon="
 st.html("""<style>
 [data-testid="stMetricValue"] { font-size: clamp(1.25rem, 2.3vw, 2.25rem); }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; }
+[data-testid="stSidebarNav"] li:has(a[href$="/vis"]), [data-testid="stSidebarNav"] li:has(a[href$="/presentasjon"]) {
+  display: none; }
+/* chart titles, subtitles and takeaways are HTML around the chart, so they wrap at every width */
+.fig-head p, p.fig-source { margin: 0; overflow-wrap: anywhere; }
+/* Streamlit pulls the next element up by the last paragraph's bottom margin: keep that margin */
+.fig-head p:last-child, p.fig-source, p.fig-notice:last-child, p.fig-message { margin-bottom: 1rem !important; }
+.fig-title { font-size: 1.2rem; font-weight: 700; line-height: 1.3; color: #1a1a1a; }
+.fig-sub { font-size: 0.92rem; line-height: 1.35; color: #474747; margin-top: 0.15rem !important; }
+.fig-takeaway { font-size: 1.02rem; line-height: 1.4; color: #1a1a1a; margin-top: 0.35rem !important; }
+p.fig-source { font-size: 0.82rem; line-height: 1.35; color: #4d4d4d; }
+.fig-legend { display: flex; flex-wrap: wrap; gap: 0.15rem 1rem; font-size: 0.88rem; color: #1a1a1a;
+              margin-bottom: 0.35rem; }
+.fig-legend-item { display: inline-flex; align-items: center; gap: 0.35rem; overflow-wrap: anywhere; }
+.fig-legend-item svg { flex: none; }
+.fig-demo { background: #FFE8D6; border: 1px solid #D55E00; color: #8A1C00; font-weight: 700; padding: 0 4px;
+            border-radius: 3px; white-space: nowrap; }
 </style>""")
 
 HERE = Path(__file__).parent
@@ -30,6 +47,21 @@ SECTIONS = {
     ],
 }
 
+# one figure per link and the presentation: no menu, no sidebar (see pages/vis.py)
+BARE_PAGES = [("pages/vis.py", "Figur", "vis"), ("pages/presentasjon.py", "Presentasjon", "presentasjon")]
+
+
+def _bare_view() -> bool:
+    """Is this run for /vis or /presentasjon? Decided before st.navigation, which draws the menu."""
+    try:
+        path = urlsplit(st.context.url or "").path.rstrip("/")
+    except Exception:  # noqa: BLE001 - no browser context (AppTest)
+        path = ""
+    if path:
+        return path.rsplit("/", 1)[-1] in {url for _, _, url in BARE_PAGES}
+    return "figur" in st.query_params or "figurer" in st.query_params
+
+
 pages = {}
 for section, entries in SECTIONS.items():
     found = [
@@ -39,4 +71,8 @@ for section, entries in SECTIONS.items():
     ]
     if found:
         pages[section] = found
-st.navigation(pages).run()
+bare = [st.Page(path, title=title, url_path=url) for path, title, url in BARE_PAGES if (HERE / path).exists()]
+if bare:
+    pages[""] = bare  # reachable by URL; hidden from the menu below
+nav = st.navigation(pages, position="hidden" if _bare_view() else "sidebar")
+nav.run()

@@ -77,12 +77,109 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int =
     fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
     fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 4,
                        xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#555"},
-                       align="left")
+                       align="left", name="source")
     if text.is_demo:
         fig.add_annotation(text="<b>DEMODATA</b> – syntetiske tall", xref="paper", yref="paper", x=1, y=1.0,
                            yshift=8, xanchor="right", yanchor="bottom", showarrow=False,
                            font={"size": 12, "color": "#8A1C00"}, bgcolor="#FFE8D6", bordercolor="#D55E00",
                            borderwidth=1, borderpad=3, name="demodata")
+    return fig
+
+
+SCREEN_TOP = 36  # room above the plot for subplot titles and labels at the plot's top edge
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    name: str
+    kind: str          # "line" | "marker" | "box"
+    colour: str
+    dash: str = "solid"
+    width: float = 2
+
+
+def legend_items(fig: go.Figure) -> list[LegendItem]:
+    """The entries plotly would show in the legend, for an HTML legend that wraps at any width (plotly's
+    horizontal legend scrolls or cuts long entries such as «Lardal (0728, før sammenslåing)» on a phone)."""
+    if fig.layout.showlegend is False:
+        return []
+    shown = [t for t in fig.data if t.showlegend is not False and t.name]
+    if len(shown) == 1 and shown[0].showlegend is None:
+        return []  # plotly shows no legend for a single trace
+    items = []
+    for t in shown:
+        if t.type == "scatter" and "lines" in (t.mode or "lines"):
+            items.append(LegendItem(t.name, "line", t.line.color or "#222", t.line.dash or "solid", t.line.width or 2))
+        elif t.type == "scatter":
+            colour = t.marker.color if isinstance(t.marker.color, str) else None
+            if colour is None and t.marker.line is not None and isinstance(t.marker.line.color, str):
+                colour = t.marker.line.color
+            items.append(LegendItem(t.name, "marker", colour or "#222"))
+        else:
+            colour = t.marker.color if isinstance(getattr(t.marker, "color", None), str) else "#888"
+            items.append(LegendItem(t.name, "box", colour))
+    return items
+
+
+def for_screen(fig: go.Figure) -> go.Figure:
+    """The figure for a web view whose width the browser decides: title, subtitle, source line and Demodata label
+    are shown as HTML around the chart (HTML wraps at any width; plotly titles and annotations do not, and the
+    tool bar would cover an in-plot title), and the legend wraps onto as many rows as the width needs. The short
+    DEMODATA label stays in the plot, so a PNG saved with the camera button still says the numbers are synthetic. The plot
+    area keeps its height, so the legend's distance below the tick labels stays as _finish placed it.
+    Changes the figure in place (a copy of a large figure costs more than building it) and returns it."""
+    layout = fig.layout
+    top = layout.margin.t or 0
+    bottom = layout.margin.b or 0
+    height = layout.height or 500
+    freed = 0
+    kept = []
+    for ann in layout.annotations:
+        if ann.name == "source":
+            freed = 16 * ((ann.text or "").count("<br>") + 1) + 8
+        else:
+            kept.append(ann)
+    # the legend is HTML under the chart (legend_items): the margin keeps room for tick labels and axis titles only;
+    # slanted category labels (the budget frame) keep the room their chart gave them
+    if layout.xaxis.tickangle not in (None, "auto", 0):
+        new_bottom = max(bottom - freed, 48)
+    else:
+        new_bottom = min(max(bottom - freed, 48), 72 if layout.xaxis.title.text else 52)
+    new_top = min(top, SCREEN_TOP)
+    fig.layout.annotations = kept  # assigned: update_layout would merge the lists item by item
+    # entries as wide as their text, as many per row as fit the width the browser gives the chart
+    fig.update_layout(title=None, height=height - (top - new_top) - (bottom - new_bottom), showlegend=False,
+                      margin={"t": new_top, "b": new_bottom, "r": 16})
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)  # tick labels never run past the chart's left edge
+    # plotly does not wrap axis titles or category labels: long ones get line breaks so a phone-width chart
+    # keeps them inside its box
+    for axis in (layout.xaxis, layout.yaxis):
+        if axis.title.text and len(axis.title.text) > 26 and "<br>" not in axis.title.text:
+            axis.title.text = _wrap(axis.title.text, 26)
+    for trace in fig.data:
+        if getattr(trace, "orientation", None) == "h" and trace.y is not None:
+            labels = list(trace.y)
+            if any(isinstance(v, str) and len(v) > 24 for v in labels):
+                trace.y = [_wrap(v, 24) if isinstance(v, str) else v for v in labels]
+    return fig
+
+
+def fit_height(fig: go.Figure, height: int, *, font_size: int | None = None) -> go.Figure:
+    """A screen figure (see for_screen) at a fixed total height, for the embed view and the presentation: the
+    legend stays a fixed distance below the tick labels, and a long list of category labels that cannot be read at
+    this height is left out (the takeaway and the data table name them)."""
+    layout = fig.layout
+    top, bottom = layout.margin.t or 0, layout.margin.b or 0
+    plot = max(height - top - bottom, 80)
+    update = {"height": top + bottom + plot}
+    if font_size:
+        update["font"] = {"size": font_size}
+    fig.update_layout(**update)
+    for trace in fig.data:
+        if getattr(trace, "orientation", None) == "h" and trace.y is not None and len(trace.y) * 11 > plot:
+            fig.update_yaxes(showticklabels=False)
+            break
     return fig
 
 
@@ -193,14 +290,19 @@ def ranking_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: in
     names = data["region_name"].to_list()
     fig = go.Figure(go.Bar(
         x=[v if v is not None else 0 for v in data["value"].to_list()], y=names, orientation="h",
-        marker={"color": colours}, customdata=labels, text=[lbl if v is None else "" for lbl, v in
-                                                             zip(labels, data["value"].to_list())],
+        # a missing value shows SSB's symbol at the bar's place (never a bar of 0); its meaning is in the hover text,
+        # the table and the source line; a whole sentence there would run past the chart on a phone
+        marker={"color": colours}, customdata=labels, text=[(s or "..") if v is None else "" for s, v in
+                                                             zip(data["status"].to_list(), data["value"].to_list())],
         textposition="outside", hovertemplate="%{y}: %{customdata}<extra></extra>", name="",
     ))
     if reference and reference[1] is not None:
         fig.add_vline(x=reference[1], line={"color": GROUP, "width": 2, "dash": "dash"})
+        # the label reads away from the right edge when the line is in the right half, so it is never cut
+        top = max([v for v in data["value"].to_list() if v is not None] + [reference[1]])
         fig.add_annotation(x=reference[1], y=1, yref="paper", text=f"{reference[0]}: {fmt.with_unit(reference[1], unit, decimals)}",
-                           showarrow=False, xanchor="left", yanchor="bottom", font={"size": 11, "color": GROUP})
+                           showarrow=False, xanchor="right" if reference[1] > top / 2 else "left", yanchor="bottom",
+                           font={"size": 11, "color": GROUP})
     fig.update_xaxes(**_axis_format(unit, decimals))
     fig.update_yaxes(tickfont={"size": 11}, automargin=True)
     height = max(380, 22 * len(names) + 160)
@@ -256,7 +358,8 @@ def grouped_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: in
             x=part[x].to_list(), y=part["value"].to_list(), name=name,
             marker={"color": palette.get(name, COMPARISON[i % len(COMPARISON)])},
             customdata=hover, hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>",
-            text=[h if v is None else "" for h, v in zip(hover, part["value"].to_list())], textposition="outside",
+            text=[(s or "..") if v is None else "" for s, v in zip(part["status"].to_list(), part["value"].to_list())],
+            textposition="outside",
         ))
     fig.update_layout(barmode="stack" if stacked else "group")
     fig.update_yaxes(**_axis_format(unit, decimals))
@@ -299,6 +402,10 @@ def index_bar(frame: pl.DataFrame, text: ChartText) -> go.Figure:
         textposition="outside", customdata=hover, hovertemplate="%{customdata}<extra></extra>", name="",
     ))
     fig.add_vline(x=100, line={"color": GROUP, "width": 2, "dash": "dash"})
-    fig.update_xaxes(title="Indeks, KOSTRA-gruppen = 100", tickformat=",.0f")
+    known = [v for v in values if v is not None] or [100]
+    span = max(abs(v - 100) for v in known) or 10
+    # room for the value labels outside the bars at both ends, so they stay inside the chart on a phone
+    fig.update_xaxes(title="Indeks, KOSTRA-gruppen = 100", tickformat=",.0f",
+                     range=[min(known + [100]) - span * 0.35, max(known + [100]) + span * 0.35])
     fig.update_yaxes(automargin=True)
     return _finish(fig, text, height=max(380, 40 * len(values) + 200))

@@ -64,7 +64,8 @@ def deviation_bar(frame: pl.DataFrame, text: ChartText, *, scale: int = 1, name_
     fig.add_vline(x=0, line={"color": "#555", "width": 1})
     span = max(abs(v) for v in values) or 1
     fig.update_xaxes(range=[-span * 1.45, span * 1.45], tickformat=",.0f",
-                     title="← merforbruk   ·   mindreforbruk →" + (" (1000 kr)" if scale == 1000 else " (kr)"))
+                     title={"text": "← merforbruk · mindreforbruk →<br>" + ("(1000 kr)" if scale == 1000 else "(kr)"),
+                            "font": {"size": 11}})
     fig.update_yaxes(automargin=True)
     return charts._finish(fig, text, height=max(360, 46 * data.height + 200))
 
@@ -115,7 +116,7 @@ def frame_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.
     fig.update_traces(textfont={"size": 11}, cliponaxis=False)
     fig.update_xaxes(tickangle=-35, tickfont={"size": 11})
     for ann in fig.layout.annotations:  # keep the source line below the slanted labels
-        if ann.text == text.source:
+        if ann.name == "source":
             ann.update(yshift=-246)
     return fig
 
@@ -154,7 +155,7 @@ def sick_leave_bar(frame: pl.DataFrame, text: ChartText) -> go.Figure:
         fig.add_trace(go.Bar(x=[None], y=[None], marker={"color": colour}, name=label, showlegend=True,
                              hoverinfo="skip"))
     top = max([v for v in values if v is not None] + [g for g in goals if g is not None] + [1])
-    fig.update_xaxes(range=[0, top * 1.25], ticksuffix=f"{NBSP}%", tickformat=",.0f")
+    fig.update_xaxes(range=[0, top * 1.5], ticksuffix=f"{NBSP}%", tickformat=",.0f")
     fig.update_yaxes(automargin=True)
     return _legend_below(charts._finish(fig, text, height=max(360, 46 * data.height + 200)))
 

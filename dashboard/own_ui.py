@@ -72,6 +72,15 @@ def _month_label(month: int) -> str:
     return "desember (hele året)" if month == 12 else MONTHS[month - 1]
 
 
+def own_selection(params: dict, kind: str, *, allow_all: bool = True) -> OwnSelection:
+    """The unit and period a URL's parameters name, corrected as the pages correct them."""
+    years = own_queries.years(kind)
+    default_year = years[-1] if years else None
+    last = own_queries.last_month(kind, default_year) if default_year else None
+    return parse(params, units=own_queries.unit_names(), years=years, default_year=default_year,
+                 default_month=last if last and last < 12 else None, allow_all=allow_all)
+
+
 def selection_sidebar(kind: str, *, allow_all: bool = True, prefix: str) -> OwnSelection:
     """Read `enhet` and `periode` from the URL (or the last selection on another manager page), show them in the
     sidebar, and write every change back to the URL."""

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 import traceback
 from contextlib import contextmanager
+from html import escape
+from urllib.parse import urlsplit
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import downloads, queries
+from dashboard import charts, downloads, figures, queries
 from dashboard.db import DatabaseUnavailable
 from dashboard.selection import Selection, parse
 
@@ -53,18 +54,28 @@ def _label(code: str, names: dict[str, str]) -> str:
     return f"{names.get(code, code)} ({code})"
 
 
+def default_municipality(names: dict[str, str]) -> str:
+    return next((c for c, n in names.items() if n == "Larvik"), next(iter(names)))
+
+
+def kostra_selection(params: dict) -> Selection:
+    """The selection a URL's parameters name, corrected as the pages correct it (old codes, hostile input)."""
+    names = queries.municipality_names()
+    first, last = queries.year_range()
+    return parse(params, resolve=queries.resolve_code, names=names, default_municipality=default_municipality(names),
+                 default_comparisons=queries.default_comparisons, first_year=first, last_year=last)
+
+
 def selection_sidebar() -> Selection:
     """Read the selection from the URL, show it in the sidebar, and write every change back to the URL."""
     names = queries.municipality_names()
     first, last = queries.year_range()
-    default = next((c for c, n in names.items() if n == "Larvik"), next(iter(names)))
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     if not any(k in params for k in SELECTION_KEYS) and "_last_selection" in st.session_state:
         # Switching page in the navigation menu drops the query string; carry the selection over instead of
         # falling back to the defaults. A URL that names a selection always wins.
         params = dict(st.session_state["_last_selection"])
-    sel = parse(params, resolve=queries.resolve_code, names=names, default_municipality=default,
-                default_comparisons=queries.default_comparisons, first_year=first, last_year=last)
+    sel = kostra_selection(params)
     st.session_state["_last_selection"] = sel.query_params()
     wanted = sel.query_params()
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
@@ -123,15 +134,123 @@ def _file_stem(title: str) -> str:
     return stem[:60] or "data"
 
 
-def chart_with_data(fig: go.Figure, table: pl.DataFrame, download: pl.DataFrame, *, key: str, title: str) -> None:
-    """Chart, then its data as a table, downloadable as CSV and XLSX with Norwegian headers."""
+def figure(figure_id: str, sel, *, key: str, **options) -> figures.FigureBundle:
+    """Draw one registered figure (dashboard/figures.py) for the selection: the pages, /vis and /presentasjon all
+    draw a chart through the registry, so it has one implementation."""
+    bundle = figures.build_figure(figure_id, sel, **options)
+    show_bundle(bundle, sel, key=key)
+    return bundle
+
+
+def figure_head_html(bundle: figures.FigureBundle, *, level: str = "page") -> str:
+    """Title, subtitle and takeaway as HTML above the chart: HTML wraps at any width, plotly titles do not."""
+    parts = [f"<p class='fig-title' data-testid='chart-title'>{escape(bundle.title)}</p>"]
+    if bundle.subtitle:
+        parts.append(f"<p class='fig-sub'>{escape(bundle.subtitle)}</p>")
+    if bundle.takeaway:
+        parts.append(f"<p class='fig-takeaway' data-testid='chart-takeaway'>{escape(bundle.takeaway)}</p>")
+    return f"<div class='fig-head fig-{level}'>{''.join(parts)}</div>"
+
+
+DASHES = {"dash": "7,4", "dot": "2,3", "longdash": "12,4", "dashdot": "7,3,2,3", "longdashdot": "12,3,2,3"}
+
+
+def legend_html(items: list[charts.LegendItem]) -> str:
+    """The chart's legend as HTML: entries wrap onto new lines at any width and are never cut."""
+    if not items:
+        return ""
+    parts = []
+    for item in items:
+        colour = escape(item.colour)
+        if item.kind == "line":
+            dash = DASHES.get(item.dash, "")
+            swatch = (f"<svg width='28' height='10' aria-hidden='true'><line x1='1' y1='5' x2='27' y2='5' "
+                      f"stroke='{colour}' stroke-width='{min(item.width, 4)}'"
+                      + (f" stroke-dasharray='{dash}'" if dash else "") + "/></svg>")
+        elif item.kind == "marker":
+            swatch = f"<svg width='12' height='12' aria-hidden='true'><circle cx='6' cy='6' r='5' fill='{colour}'/></svg>"
+        else:
+            swatch = f"<svg width='12' height='12' aria-hidden='true'><rect width='12' height='12' fill='{colour}'/></svg>"
+        parts.append(f"<span class='fig-legend-item'>{swatch}{escape(item.name)}</span>")
+    return f"<div class='fig-legend' data-testid='chart-legend'>{''.join(parts)}</div>"
+
+
+def figure_foot_html(bundle: figures.FigureBundle, legend: list[charts.LegendItem] | None = None) -> str:
+    """The legend, then the source line (and a Demodata badge when the numbers are synthetic) under the chart."""
+    demo = ("<span class='fig-demo' data-testid='chart-demo'>Demodata</span> " if bundle.is_demo else "")
+    return legend_html(legend or []) + \
+        f"<p class='fig-source' data-testid='chart-source'>{demo}{escape(bundle.source)}</p>"
+
+
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "no"}
+
+
+def plotly_config(title: str) -> dict:
     # the camera button saves a sharp PNG named after the chart, ready for meeting papers and slides
-    st.plotly_chart(fig, key=f"chart-{key}", config={
-        "displaylogo": False, "locale": "no",
-        "toImageButtonOptions": {"format": "png", "filename": _file_stem(title), "scale": 2}})
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": _file_stem(title), "scale": 2}}
+
+
+def alt_text(bundle: figures.FigureBundle) -> str:
+    """What a screen reader says for the chart; the full numbers are in the table under it."""
+    return f"{bundle.title}. {bundle.takeaway or ''} Tallene står i tabellen «Tall bak figuren».".replace(" .", ".")
+
+
+def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True) -> None:
+    """Title and takeaway, the chart, its source line, its data as a table with CSV/XLSX, and «Del / bygg inn»."""
+    st.markdown(figure_head_html(bundle), unsafe_allow_html=True)
+    legend = charts.legend_items(bundle.fig)
+    st.plotly_chart(charts.for_screen(bundle.fig), key=f"chart-{key}", config=plotly_config(bundle.title), theme=None,
+                    alt=alt_text(bundle))
+    st.markdown(figure_foot_html(bundle, legend), unsafe_allow_html=True)
     with st.expander("Tall bak figuren", expanded=False):
-        st.dataframe(blank_nulls(table).to_pandas(), hide_index=True, key=f"table-{key}")
-        download_buttons(download, key=key, title=title)
+        st.dataframe(blank_nulls(bundle.table).to_pandas(), hide_index=True, key=f"table-{key}")
+        download_buttons(bundle.download, key=key, title=bundle.title)
+    if share:
+        share_box(bundle, sel, key=key)
+
+
+def base_url() -> str:
+    """Scheme and host the user reached the app on, so copied links work outside the app."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - outside a browser session (tests)
+        url = None
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+PRESENTATION_KEY = "_presentation"
+
+
+def _add_to_presentation(figure_id: str, params: dict[str, str]) -> None:
+    chosen = st.session_state.setdefault(PRESENTATION_KEY, {"ids": [], "params": {}})
+    if figure_id not in chosen["ids"]:
+        chosen["ids"].append(figure_id)
+    chosen["params"].update(params)
+
+
+def share_box(bundle: figures.FigureBundle, sel, *, key: str) -> None:
+    """«Del / bygg inn»: the page link, the embed link and an <iframe> snippet (each with a copy button), and
+    «Legg til i presentasjon», which collects figure ids for /presentasjon."""
+    base = base_url()
+    embed = figures.embed_url(bundle.figure_id, sel, base=base)
+    with st.popover("Del / bygg inn", icon=":material/share:", key=f"share-{key}"):
+        st.markdown("**Lenke til siden** med dette utvalget")
+        st.code(figures.page_url(bundle.figure_id, sel, base=base), language=None, wrap_lines=True)
+        st.markdown("**Lenke til bare denne figuren** (for e-post, møtepapirer og prosjektor)")
+        st.code(embed, language=None, wrap_lines=True)
+        st.markdown("**HTML for å bygge inn** på en nettside eller i et møtedokument")
+        st.code(figures.iframe_snippet(embed, bundle.title), language="html", wrap_lines=True)
+        st.button("Legg til i presentasjon", key=f"present-{key}", icon=":material/slideshow:",
+                  on_click=_add_to_presentation, args=(bundle.figure_id, figures.selection_params(
+                      bundle.figure_id, sel)))
+        chosen = st.session_state.get(PRESENTATION_KEY)
+        if chosen and chosen["ids"]:
+            link = figures.presentation_url(chosen["ids"], chosen["params"], base=base)
+            st.markdown(f"**Presentasjon** ({len(chosen['ids'])} figurer): én figur per skjerm")
+            st.code(link, language=None, wrap_lines=True)
 
 
 def blank_nulls(table: pl.DataFrame) -> pl.DataFrame:
@@ -151,132 +270,11 @@ def download_buttons(download: pl.DataFrame, *, key: str, title: str, columns: l
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def indicator_trend(indicator_id: str, sel: Selection, *, key: str, title: str | None = None,
-                    include_country: tuple[str, ...] = ("group", "EAKUO")) -> None:
-    """The standard comparison line chart for one indicator, with its data table and downloads."""
-    from dashboard import charts
-    info = queries.indicators()[indicator_id]
-    frame = queries.comparison_series([indicator_id], sel.municipality, list(sel.comparisons), sel.from_year,
-                                      sel.to_year, aggregates=include_country)
-    names = queries.municipality_names()
-    title = title or f"{info.short_label}, {names.get(sel.municipality, sel.municipality)} og sammenligning"
-    unit_text = {"kr": "kroner", "%": "prosent", "ganger": "antall ganger"}.get(info.unit, info.unit)
-    subtitle = f"{info.label} ({unit_text}), {sel.from_year}–{sel.to_year}. " \
-               f"{queries.group_labels(sel.municipality, sel.from_year, sel.to_year)}"
-    text = charts.ChartText(title=title, subtitle=subtitle, source=queries.source_line([indicator_id]),
-                            is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
-    fig = charts.line_chart(frame, text, unit=info.unit, decimals=info.decimals,
-                            break_year=queries.KOSTRA_BREAK_YEAR, break_label=queries.KOSTRA_BREAK_LABEL,
-                            merger_years=queries.merger_years(frame))
-    chart_with_data(fig, queries.display_table(frame, unit=info.unit, decimals=info.decimals),
-                    queries.long_table(frame, unit=info.unit, decimals=info.decimals), key=key, title=title)
-
-
-def group_ranking_chart(indicator_id: str, sel: Selection, *, key: str) -> None:
-    """All municipalities in the selection's KOSTRA group for the last year, own municipality highlighted."""
-    from dashboard import charts
-    info = queries.indicators()[indicator_id]
-    group_code, group_name = queries.group_of(sel.municipality, sel.to_year)
-    if not group_code:
-        st.info("Kommunen har ingen KOSTRA-gruppe dette året.")
-        return
-    frame = queries.group_ranking(indicator_id, group_code, sel.to_year)
-    ov = queries.overview(sel.municipality, sel.to_year, [indicator_id])
-    reference = (group_name, ov["group_value"][0]) if not ov.is_empty() else None
-    names = queries.municipality_names()
-    title = f"{info.short_label} i {group_name}, {sel.to_year}"
-    text = charts.ChartText(
-        title=title, subtitle=f"{info.label}. {names.get(sel.municipality)} er uthevet; stiplet linje er gruppens tall.",
-        source=queries.source_line([indicator_id]),
-        is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
-    fig = charts.ranking_bar(frame, text, unit=info.unit, decimals=info.decimals, highlight={sel.municipality},
-                             comparisons=set(sel.comparisons), reference=reference)
-    table = queries.ranking_table(frame, unit=info.unit, decimals=info.decimals)
-    chart_with_data(fig, table, table, key=key, title=title)
-
-
-def share_chart(sel: Selection, *, key: str) -> None:
-    from dashboard import charts
-    frame = queries.shares_for_year(sel.municipality, list(sel.comparisons), sel.to_year)
-    title = f"Fordeling av netto driftsutgifter til pleie og omsorg {sel.to_year}"
-    colours = dict(zip(frame["function"].unique(maintain_order=True).to_list(),
-                       [charts.COMPARISON[0], charts.COMPARISON[1], charts.COMPARISON[3], charts.GROUP]))
-    text = charts.ChartText(title=title, subtitle="Prosent av netto driftsutgifter til funksjon 234, 253, 254 og 261",
-                            source=queries.source_line(queries.SHARE_INDICATORS),
-                            is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
-    fig = charts.grouped_bar(frame, text, unit="%", decimals=1, x="series", colour_by="function", colours=colours,
-                             stacked=True)
-    table = queries.display_table(frame, unit="%", decimals=1, index="series", columns="function")
-    download = queries.long_table(frame.with_columns(
-        (frame["series"] + " – " + frame["function"]).alias("series")), unit="%", decimals=1)
-    chart_with_data(fig, table, download, key=key, title=title)
-
-
-def all_municipalities_scatter(sel: Selection, *, key: str) -> None:
-    from dashboard import charts
-    x_id, y_id = "home_care_share_of_care_net_expenditure", "home_care_cost_per_recipient"
-    infos = queries.indicators()
-    frame = queries.all_municipalities(x_id, y_id, sel.to_year)
-    group_code, group_name = queries.group_of(sel.municipality, sel.to_year)
-    members = set(frame.filter(frame["group_code"] == group_code)["current_code"].to_list()) if group_code else set()
-    title = f"Alle kommuner {sel.to_year}: andel til hjemmetjenester og kostnad per mottaker"
-    text = charts.ChartText(
-        title=title, subtitle=f"Hvert punkt er en kommune. Mørk grå: {group_name or 'samme KOSTRA-gruppe'}.",
-        source=queries.source_line([x_id, y_id]),
-        is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
-    fig = charts.scatter(frame, text, x_label=infos[x_id].short_label, y_label=infos[y_id].short_label,
-                         x_unit="%", y_unit="kr", highlight={sel.municipality}, comparisons=set(sel.comparisons),
-                         group_members=members)
-    table = queries.scatter_table(frame, x_label=infos[x_id].short_label, y_label=infos[y_id].short_label)
-    chart_with_data(fig, table, table, key=key, title=title)
-
-
-def users_by_service_chart(sel: Selection, *, key: str) -> None:
-    from dashboard import charts
-    frame = queries.users_by_service(sel.municipality, sel.from_year, sel.to_year)
-    name = queries.municipality_names().get(sel.municipality, sel.municipality)
-    title = f"Brukere per tjenestetype i {name}, {sel.from_year}–{sel.to_year}"
-    text = charts.ChartText(title=title, subtitle="Antall personer per 31.12",
-                            source=queries.source_line(queries.SERVICE_INDICATORS),
-                            is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
-    fig = charts.line_chart(frame, text, unit="personer", decimals=0)
-    chart_with_data(fig, queries.display_table(frame, unit="personer", decimals=0),
-                    queries.long_table(frame, unit="personer", decimals=0), key=key, title=title)
-
-
-def age_chart(sel: Selection, *, key: str) -> None:
-    from dashboard import charts
-    frame = queries.age_distribution(sel.municipality, list(sel.comparisons), sel.to_year)
-    title = f"Brukere av helsetjenester i hjemmet etter alder {sel.to_year}"
-    # the strong colour is kept for the chosen municipality alone
-    colours = {"0–66 år": charts.COMPARISON[0], "67–79 år": charts.COMPARISON[1], "80–89 år": charts.COMPARISON[2],
-               "90 år og over": charts.COMPARISON[3]}
-    text = charts.ChartText(title=title, subtitle="Prosent av alle brukere av helsetjenester i hjemmet i regionen "
-                            "(egen beregning på SSBs antall)",
-                            source=queries.source_line(queries.AGE_INDICATORS) + ". Egen beregning: andeler",
-                            is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
-    fig = charts.grouped_bar(frame, text, unit="%", decimals=1, x="series", colour_by="age_group", colours=colours,
-                             stacked=True)
-    table = queries.display_table(frame, unit="%", decimals=1, index="series", columns="age_group")
-    download = queries.long_table(frame.with_columns((frame["series"] + " – " + frame["age_group"]).alias("series")),
-                                  unit="%", decimals=1)
-    chart_with_data(fig, table, download, key=key, title=title)
-
-
-def overview_profile(sel: Selection, indicator_ids: list[str], *, key: str) -> None:
-    from dashboard import charts
-    name = queries.municipality_names().get(sel.municipality, sel.municipality)
+def overview_profile(sel: Selection, *, key: str) -> None:
+    """The municipality against its KOSTRA group as an index; a note instead when it has no group that year."""
     group = queries.group_of(sel.municipality, sel.to_year)[1]
     if group is None:
+        name = queries.municipality_names().get(sel.municipality, sel.municipality)
         st.info(f"{name} er ikke med i noen KOSTRA-gruppe i {sel.to_year}, så det er ingen gruppe å sammenligne med.")
         return
-    frame = queries.overview_index(sel.municipality, sel.to_year, indicator_ids)
-    title = f"{name} sammenlignet med {group}, {sel.to_year} (gruppen = 100)"
-    text = charts.ChartText(title=title, subtitle="Over 100: høyere enn gruppen. Egen beregning på SSBs tall.",
-                            source=queries.source_line(indicator_ids),
-                            is_demo=bool(frame["is_demo"].any()) if not frame.is_empty() else queries.database_is_demo())
-    fig = charts.index_bar(frame, text)
-    table = frame.select(pl.col("indicator").alias("Indikator"), pl.col("own_text").alias(name),
-                         pl.col("group_text").alias(group), pl.col("value").round(1).alias("Indeks (gruppen = 100)"),
-                         pl.col("status").alias("Symbol"))
-    chart_with_data(fig, table, table, key=key, title=title)
+    figure("profil-gruppe", sel, key=key)

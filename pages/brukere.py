@@ -12,9 +12,7 @@ with ui.friendly_errors():
     name = queries.municipality_names().get(sel.municipality, sel.municipality)
     st.title("Brukere av omsorgstjenester (IPLOS)")
     st.caption("Tall fra IPLOS/KPR slik SSB publiserer dem i KOSTRA. Små tall skjules av personvernhensyn (:).")
-    ui.indicator_trend("home_care_recipients_share_of_population", sel, key="share",
-                       title=f"Mottakere av hjemmetjenester i prosent av befolkningen – {name}")
-    ui.users_by_service_chart(sel, key="services")
-    ui.age_chart(sel, key="age")
-    ui.indicator_trend("home_care_coverage_80_plus", sel, key="cov80",
-                       title=f"Andel innbyggere 80 år og over som mottar hjemmetjenester – {name}")
+    ui.figure("mottakere-andel-befolkning", sel, key="share")
+    ui.figure("brukere-tjeneste", sel, key="services")
+    ui.figure("brukere-alder", sel, key="age")
+    ui.figure("dekning-80-pluss", sel, key="cov80")

@@ -2,7 +2,7 @@
 sector -> unit -> art, and the budget frame waterfall per year of the economic plan."""
 import streamlit as st
 
-from dashboard import charts, own_charts, own_ui, ui
+from dashboard import own_ui, ui
 from dashboard import own_queries as oq
 from dashboard.nav_guard import ensure_app_navigation
 
@@ -22,7 +22,6 @@ with ui.friendly_errors():
         who = "alle enheter" if sel.is_all else names.get(sel.unit, sel.unit)
         period = sel.period_label()
         source = oq.source_line("budget")
-        demo = oq.is_demo("budget")
         units = oq.budget_units(sel.year, sel.to_month, sel.unit)
         if units.is_empty():
             st.info(f"Ingen budsjett- eller regnskapstall for {who} i {period}.")
@@ -49,20 +48,10 @@ with ui.friendly_errors():
                 caption="Sortert med størst merforbruk først; rader med merforbruk er markert. " + source,
                 styler=own_ui.highlight_rows(table, [d is not None and d < 0 for d in table_frame["deviation"]]))
             if sel.is_all:
-                title = f"Avvik fra revidert budsjett per enhet, {period} ({'1000 kr' if scale == 1000 else 'kr'})"
-                fig = own_charts.deviation_bar(units, charts.ChartText(
-                    title=title, subtitle="Oransje er merforbruk, blått mindreforbruk", source=source, is_demo=demo),
-                    scale=scale)
-                ui.chart_with_data(fig, table, oq.budget_download(units), key="deviation", title=title)
+                ui.figure("budsjettavvik-enheter", sel, key="deviation", scale=scale)
 
             st.subheader("Gjennom året")
-            monthly = oq.budget_monthly(sel.year, sel.to_month, sel.unit)
-            title = f"Revidert budsjett og regnskap per måned og hittil i år, {who}, {period} " \
-                    f"({'1000 kr' if scale == 1000 else 'kr'})"
-            fig = own_charts.budget_trend(monthly, charts.ChartText(title=title, source=source, is_demo=demo),
-                                          scale=scale)
-            ui.chart_with_data(fig, oq.monthly_table(monthly, scale=scale), oq.monthly_download(monthly, sel.year),
-                               key="trend", title=title)
+            ui.figure("budsjett-maaned", sel, key="trend", scale=scale)
 
             st.subheader("Drill ned: sektor → enhet → art")
             sectors = oq.budget_sectors(sel.year, sel.to_month)
@@ -100,11 +89,6 @@ with ui.friendly_errors():
                    "overføringer) til korrigert ramme, for hvert år i økonomiplanen. Tall i 1000 kr.")
         # one year at a time: drawing every year of the plan on each rerun would cost a chart per year
         year = st.radio("År i økonomiplanen", years, index=0, horizontal=True, key="bud_frame_year")
-        title = f"Budsjettramme {frame_name}: {year} (1000 kr)"
-        fig = own_charts.frame_waterfall(oq.frame_steps(frame_name, year), charts.ChartText(
-            title=title, subtitle="Grått: ramme · oransje: økning · blått: reduksjon",
-            source=oq.source_line("budget-frame"), is_demo=oq.is_demo("budget-frame")))
-        ui.chart_with_data(fig, oq.frame_table(frame_name, year), oq.frame_download(frame_name),
-                           key="frame", title=title)
+        ui.figure("budsjettramme", sel, key="frame", frame_name=frame_name, frame_year=year)
     st.subheader("Gå videre")
     own_ui.page_links(sel)

@@ -1,7 +1,7 @@
 """Institusjon vs. hjemme: the cost ratio and how net care spending is split between home services and institutions."""
 import streamlit as st
 
-from dashboard import charts, queries, ui
+from dashboard import figures, queries, ui
 from dashboard.nav_guard import ensure_app_navigation
 
 ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
@@ -12,14 +12,11 @@ with ui.friendly_errors():
     names = queries.municipality_names()
     name = names.get(sel.municipality, sel.municipality)
     st.title("Institusjon vs. hjemme")
-    ui.indicator_trend("institution_to_home_cost_ratio", sel, key="ratio",
-                       title=f"Hvor mange hjemmetjenestemottakere koster én institusjonsplass? – {name}")
+    ui.figure("forhold-institusjon-hjemme", sel, key="ratio")
     st.caption("Egen beregning: kostnad per kommunal institusjonsplass delt på kostnad per mottaker av hjemmetjenester.")
 
-    ui.share_chart(sel, key="shares")
+    ui.figure("fordeling-utgifter", sel, key="shares")
     share = st.radio("Andel over tid", queries.SHARE_INDICATORS, horizontal=True, key="share_indicator",
                      format_func=lambda i: queries.indicators()[i].short_label)
-    ui.indicator_trend(share, sel, key="share-trend",
-                       title=f"{queries.indicators()[share].short_label} av netto driftsutgifter til pleie og omsorg "
-                             f"– {name}")
-    ui.all_municipalities_scatter(sel, key="scatter")
+    ui.figure(figures.SHARE_FIGURES[share], sel, key="share-trend")
+    ui.figure("alle-kommuner", sel, key="scatter")

@@ -1,7 +1,7 @@
 """Kostnad per mottaker: unit costs of home services and institutions over time, and the group ranking."""
 import streamlit as st
 
-from dashboard import charts, fmt, queries, ui
+from dashboard import figures, fmt, queries, ui
 from dashboard.nav_guard import ensure_app_navigation
 
 ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
@@ -14,10 +14,8 @@ with ui.friendly_errors():
     st.title("Kostnad per mottaker")
     st.caption("Korrigerte brutto driftsutgifter per mottaker av hjemmetjenester og per kommunal institusjonsplass.")
 
-    ui.indicator_trend("home_care_cost_per_recipient", sel, key="home",
-                       title=f"Kostnad per mottaker av hjemmetjenester – {name}")
-    ui.indicator_trend("institution_cost_per_place", sel, key="inst",
-                       title=f"Kostnad per institusjonsplass – {name}")
+    ui.figure("kostnad-hjemme", sel, key="home")
+    ui.figure("kostnad-institusjon", sel, key="inst")
 
     gap = queries.gap_in_kroner(sel.municipality, sel.to_year)
     if gap:
@@ -39,4 +37,4 @@ with ui.friendly_errors():
     st.subheader(f"Rangering i KOSTRA-gruppen {sel.to_year}")
     choice = st.radio("Indikator", ["home_care_cost_per_recipient", "institution_cost_per_place"], horizontal=True,
                       format_func=lambda i: queries.indicators()[i].short_label, key="rank_indicator")
-    ui.group_ranking_chart(choice, sel, key="ranking")
+    ui.figure(figures.RANKING_FIGURES[choice], sel, key="ranking")

@@ -39,6 +39,6 @@ with ui.friendly_errors():
                 st.caption(f"Gruppen: {card['Gruppeverdi']} · Landet u/Oslo: {card['Landsverdi']} · {card['Rang']}")
         with st.expander("Tabell og nedlasting"):
             st.dataframe(table.drop("Retning", "Hjelp").to_pandas(), hide_index=True)
-        ui.overview_profile(sel, KEY_FIGURES, key="profile")
+        ui.overview_profile(sel, key="profile")
     st.subheader("Gå videre")
     ui.page_links(sel)

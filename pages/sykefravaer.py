@@ -2,7 +2,7 @@
 legemeldt and short vs long term. Units too small to show (privacy) appear as ':'."""
 import streamlit as st
 
-from dashboard import charts, own_charts, own_ui, ui
+from dashboard import own_ui, ui
 from dashboard import own_queries as oq
 from dashboard.nav_guard import ensure_app_navigation
 
@@ -20,7 +20,6 @@ with ui.friendly_errors():
         who = "alle enheter" if sel.is_all else names.get(sel.unit, sel.unit)
         period = sel.period_label()
         source = oq.source_line("sick-leave")
-        demo = oq.is_demo("sick-leave")
         units = oq.sick_leave_units(sel.year, sel.to_month, sel.unit)
         if units.is_empty():
             st.info(f"Ingen sykefraværstall for {who} i {period}.")
@@ -51,31 +50,16 @@ with ui.friendly_errors():
                 title=f"Sykefravær per enhet {sel.period}",
                 caption="Markerte rader er over målet. «:» = vises ikke av personvernhensyn. " + source,
                 styler=own_ui.highlight_rows(table, units["over_goal"].to_list()))
-            title = f"Sykefravær per enhet mot mål, {period} (prosent)"
-            fig = own_charts.sick_leave_bar(units, charts.ChartText(
-                title=title, subtitle="Oransje: over målet · blått: innenfor målet · svart strek: enhetens mål",
-                source=source, is_demo=demo))
-            ui.chart_with_data(fig, table, oq.sick_leave_download(units, sel.year, sel.to_month), key="bar", title=title)
+            ui.figure("sykefravaer-enheter", sel, key="bar")
 
             st.subheader("Måned for måned")
-            monthly = oq.sick_leave_monthly(sel.year, sel.to_month, sel.unit)
             measure = st.radio("Vis", ["Per måned", "Rullerende 12 måneder"], horizontal=True, key="syk_measure")
-            col = "sick_leave_pct" if measure == "Per måned" else "rolling_12_pct"
-            title = f"Sykefravær {measure.lower()}, {who}, {period} (prosent)"
-            fig = own_charts.sick_leave_trend(monthly, charts.ChartText(
-                title=title, subtitle=("Tapte dagsverk i prosent av avtalte dagsverk hver måned" if col == "sick_leave_pct"
-                                       else "Rullerende 12 måneder: de siste tolv månedene til og med måneden"),
-                source=source, is_demo=demo), measure=col, single_unit=not sel.is_all)
-            ui.chart_with_data(fig, oq.sick_leave_monthly_table(monthly), oq.sick_leave_monthly_download(monthly),
-                               key="trend", title=title)
+            ui.figure("sykefravaer-maaned" if measure == "Per måned" else "sykefravaer-rullerende", sel, key="trend")
 
             st.subheader("Egenmeldt og legemeldt, korttid og langtid")
             split = st.radio("Fordeling", ["Egenmeldt / legemeldt", "Korttid / langtid"], horizontal=True,
                              key="syk_split")
-            title = f"Sykefravær fordelt på {split.lower().replace(' / ', ' og ')}, {period} (prosent av avtalte dagsverk)"
-            fig = own_charts.sick_leave_split(units, charts.ChartText(title=title, source=source, is_demo=demo),
-                                              split="certification" if split.startswith("Egen") else "duration")
-            ui.chart_with_data(fig, table, oq.sick_leave_download(units, sel.year, sel.to_month), key="split",
-                               title=title)
+            ui.figure("sykefravaer-egenmeldt-legemeldt" if split.startswith("Egen") else "sykefravaer-korttid-langtid",
+                      sel, key="split")
     st.subheader("Gå videre")
     own_ui.page_links(sel)

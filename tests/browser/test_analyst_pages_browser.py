@@ -60,18 +60,18 @@ def test_url_selection_is_written_and_reproduced_in_a_new_page(open_page, settle
     assert params["kommune"] == ["4203"]
     assert params["fra"] == ["2016"] and params["til"] == ["2023"]
     assert urlparse(page.url).path == "/kostnad-per-mottaker"
-    title = page.locator('[data-testid="stPlotlyChart"] .gtitle').first.text_content()
+    title = page.locator('[data-testid="chart-title"]').first.text_content()
     assert "Arendal" in title
 
     other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     try:
         open_page(other, page.url)
-        other.wait_for_selector('[data-testid="stPlotlyChart"] .gtitle', timeout=20_000)
+        other.wait_for_selector('[data-testid="chart-title"]', timeout=20_000)
         assert not page_not_found(other)
         assert query(other.url) == params
         assert selected_municipality(other) == "Arendal (4203)"
         assert other.locator("h1").first.inner_text() == page.locator("h1").first.inner_text()
-        assert other.locator('[data-testid="stPlotlyChart"] .gtitle').first.text_content() == title
+        assert other.locator('[data-testid="chart-title"]').first.text_content() == title
     finally:
         other.context.close()
 

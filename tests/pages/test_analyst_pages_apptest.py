@@ -1,7 +1,8 @@
 """AppTest for the analyst pages: default view, a URL-given selection, hostile URLs, and URL updates."""
 from __future__ import annotations
 
-import json
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,8 @@ def open_page(page: str, params: dict[str, str] | None = None) -> AppTest:
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(el.proto.spec)["layout"]["title"]["text"] for el in at.get("plotly_chart")]
+    """Chart titles are HTML above each chart (they wrap at any width), one per chart."""
+    return [html.unescape(m) for el in at.markdown for m in re.findall(r"data-testid='chart-title'>(.*?)</p>", el.value)]
 
 
 def texts(at: AppTest) -> str:

@@ -165,7 +165,8 @@ def test_importer_previews_plans_and_imports(db_copy):
     charts = page.get("plotly_chart")
     assert "DEMODATA" not in charts[0].proto.spec  # the imported accounts are real
     assert "DEMODATA" in charts[-1].proto.spec  # the budget frame is still the demo file
-    assert "budsjett-2016-seed.csv" in charts[0].proto.spec
+    sources = [m.value for m in page.markdown if "data-testid='chart-source'" in m.value]
+    assert "budsjett-2016-seed.csv" in sources[0] and "chart-demo" not in sources[0]
     row = page.dataframe[0].value.iloc[0]
     assert row["Mer-/mindreforbruk"] == "mindreforbruk 2\u00a0638\u00a0000\u00a0kr"
     assert row["Økonomisk måloppnåelse"] == "97,7\u00a0%"

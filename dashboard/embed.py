@@ -1,0 +1,166 @@
+"""The bare views: /vis (one figure, for an iframe or a link) and /presentasjon (one figure per screen).
+
+No menu, no sidebar, no widgets but the presentation's two buttons: a politician sees the title, the chart, the
+takeaway, the source line and the Demodata label. Every figure is drawn by dashboard.figures, the same code the
+pages use. Parameters are read as the pages read them (old municipality codes resolve; hostile input gives a short
+Norwegian notice), and an unknown figure id gives a message instead of a traceback.
+"""
+from __future__ import annotations
+
+import traceback
+from html import escape
+
+import streamlit as st
+
+from dashboard import charts, figures, own_ui, ui
+from dashboard.db import DatabaseUnavailable
+
+# the app's frame gone: no header bar, no sidebar or its toggle, little padding, so the figure fits 800×450
+BARE_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stSidebarNav"], footer { display: none !important; }
+.stMainBlockContainer, [data-testid="stMainBlockContainer"], .block-container {
+  padding: 0.5rem 0.75rem 0.25rem !important; max-width: 100% !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+.fig-embed .fig-title { font-size: clamp(1.1rem, 2.6vw, 1.6rem); }
+.fig-embed .fig-takeaway { font-size: clamp(0.95rem, 2vw, 1.15rem); }
+.fig-embed .fig-sub { display: none; }
+.fig-slide .fig-title { font-size: clamp(1.4rem, 3.2vw, 2.4rem); line-height: 1.2; color: #000; }
+.fig-slide .fig-takeaway { font-size: clamp(1.1rem, 2.2vw, 1.6rem); color: #000; }
+.fig-slide .fig-sub { font-size: clamp(0.9rem, 1.3vw, 1.1rem); color: #333; }
+.fig-slide .fig-legend { font-size: 1.05rem; }
+.fig-notice { font-size: 0.85rem; color: #5c3b00; background: #FFF4D6; padding: 2px 6px; border-radius: 3px; }
+.fig-message { font-size: 1.2rem; color: #1a1a1a; }
+</style>"""
+
+EMBED_HEIGHT = 260       # the chart in /vis: title, takeaway and source line around it fit an 800×450 frame
+SLIDE_HEIGHT = 400       # the chart on a slide at 1280×720 with large fonts
+SLIDE_FONT = 16
+OWN_KIND = {"budsjettavvik": "budget", "sykefravaer": "sick-leave"}
+
+
+def _params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def _first(params: dict, key: str) -> str | None:
+    values = params.get(key) or []
+    return str(values[-1]).strip() if values else None
+
+
+def selection_for(spec: figures.FigureSpec, params: dict):
+    """The figure's selection from URL parameters: kommune/sammenlign/fra/til or enhet/periode."""
+    if spec.domain == "own":
+        return own_ui.own_selection(params, OWN_KIND.get(spec.page, "budget"))
+    return ui.kostra_selection(params)
+
+
+def message(text: str) -> None:
+    st.markdown(f"<p class='fig-message' data-testid='embed-message'>{escape(text)}</p>", unsafe_allow_html=True)
+
+
+def notices_html(notices) -> str:
+    return "".join(f"<p class='fig-notice' data-testid='embed-notice'>{escape(n)}</p>" for n in notices)
+
+
+def draw(bundle: figures.FigureBundle, *, level: str, height: int, key: str, notices=(), font_size=None) -> None:
+    """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge."""
+    st.markdown(notices_html(notices) + ui.figure_head_html(bundle, level=level), unsafe_allow_html=True)
+    legend = charts.legend_items(bundle.fig)
+    fig = charts.fit_height(charts.for_screen(bundle.fig), height, font_size=font_size)
+    st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
+                    alt=ui.alt_text(bundle))
+    st.markdown(ui.figure_foot_html(bundle, legend), unsafe_allow_html=True)
+
+
+def _guarded(render) -> None:
+    try:
+        render()
+    except DatabaseUnavailable as exc:
+        message(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a link in a meeting paper must never show a traceback
+        traceback.print_exc()
+        message(f"Figuren kunne ikke vises ({type(exc).__name__}). Prøv lenken igjen senere, eller meld fra.")
+
+
+def single_figure() -> None:
+    """/vis?figur=<id>&…: one figure and nothing else."""
+    st.html(BARE_CSS)
+
+    def render() -> None:
+        params = _params()
+        figure_id = _first(params, "figur")
+        if not figure_id or figure_id not in figures.FIGURES:
+            shown = escape_id(figure_id)
+            message(f"Fant ingen figur med id «{shown}». Sjekk lenken." if figure_id else
+                    "Lenken mangler figur (figur=…). Se README for gyldige figur-id-er.")
+            return
+        spec = figures.FIGURES[figure_id]
+        sel = selection_for(spec, params)
+        bundle = figures.build_figure(figure_id, sel)
+        draw(bundle, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
+    _guarded(render)
+
+
+def escape_id(text: str | None) -> str:
+    """A short, harmless echo of an id from the URL."""
+    import re
+    return re.sub(r"[^0-9A-Za-zæøåÆØÅ_-]", "", str(text or ""))[:40]
+
+
+def slide_ids(params: dict) -> tuple[list[str], list[str]]:
+    """(known figure ids in order, unknown ids) from `figurer=a,b,c`."""
+    raw = _first(params, "figurer") or ""
+    known, unknown = [], []
+    for part in [p.strip() for p in raw.split(",") if p.strip()][:30]:
+        (known if part in figures.FIGURES else unknown).append(part)
+    return known, unknown
+
+
+def slide_number(params: dict, count: int) -> tuple[int, str | None]:
+    raw = _first(params, "side")
+    if raw is None or raw == "":
+        return 1, None
+    if not raw.isdigit():
+        return 1, f"«{escape_id(raw)}» er ikke et sidetall; viser side 1."
+    n = int(raw)
+    if not 1 <= n <= count:
+        clamped = min(max(n, 1), count)
+        return clamped, f"Presentasjonen har {count} sider; viser side {clamped}."
+    return n, None
+
+
+def _go(n: int) -> None:
+    st.query_params["side"] = str(n)
+
+
+def presentation() -> None:
+    """/presentasjon?figurer=a,b,c&…&side=2: one figure per screen, previous/next, the slide number in the URL."""
+    st.html(BARE_CSS)
+
+    def render() -> None:
+        params = _params()
+        ids, unknown = slide_ids(params)
+        notices = [f"Ukjent figur: «{escape_id(u)}»; den er hoppet over." for u in unknown]
+        if not ids:
+            message("Presentasjonen har ingen figurer. Bruk «Del / bygg inn» → «Legg til i presentasjon» under "
+                    "figurene på sidene, eller lag lenken selv: /presentasjon?figurer=kostnad-hjemme,andel-f254.")
+            return
+        n, notice = slide_number(params, len(ids))
+        if notice:
+            notices.append(notice)
+        if _first(params, "side") != str(n):
+            st.query_params["side"] = str(n)
+        figure_id = ids[n - 1]
+        spec = figures.FIGURES[figure_id]
+        sel = selection_for(spec, params)
+        bundle = figures.build_figure(figure_id, sel)
+        draw(bundle, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}", notices=[*notices, *sel.notices],
+             font_size=SLIDE_FONT)
+        left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+        left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")
+        middle.markdown(f"<p style='text-align:center;margin:0;font-size:1.1rem' data-testid='slide-number'>"
+                        f"Side {n} av {len(ids)}</p>", unsafe_allow_html=True)
+        right.button("Neste →", key="next", disabled=n == len(ids), on_click=_go, args=(n + 1,),
+                     width="stretch")
+    _guarded(render)
