@@ -67,8 +67,16 @@ def _population_cached(version: tuple, municipality: str, to_year: int) -> pl.Da
 
 
 def project(municipality: str, scenario: Scenario, to_year: int = HORIZON) -> Projection:
-    """The whole projection for the page: population (cached per database file) and both scenarios."""
-    pop = _population_cached(db.database_version(), municipality, to_year)
+    """The whole projection for the page: population (cached per database file) and both scenarios.
+
+    The latest result is kept: the page and its three registered figures (dashboard/projection_figures.py) ask for
+    the same projection in one run, and should not query it four times."""
+    return _project_latest(db.database_version(), municipality, scenario, to_year)
+
+
+@lru_cache(maxsize=1)
+def _project_latest(version: tuple, municipality: str, scenario: Scenario, to_year: int) -> Projection:
+    pop = _population_cached(version, municipality, to_year)
     rows = scenario_rows(municipality, scenario, to_year)
     name = queries.municipality_names().get(municipality, municipality)
     base = int(pop["base_year"][0]) if not pop.is_empty() else None
@@ -267,9 +275,8 @@ def source_line(p: Projection) -> str:
     for t in ("11645", "12209"):
         if t in updated:
             tables.append(f"tabell {t} (oppdatert {updated[t]})")
-    return ("Egen beregning på SSBs tall: framskrevet folkemengde × dagens dekningsgrad"
-            + (f" ({p.coverage_year})" if p.coverage_year else "") + " × dagens enhetskostnad. Kilde: SSB, "
-            + ", ".join(tables))
+    return ("Kilde: SSB, " + ", ".join(tables) + ". Egen beregning på SSBs tall: framskrevet folkemengde × dagens "
+            "dekningsgrad" + (f" ({p.coverage_year})" if p.coverage_year else "") + " × dagens enhetskostnad")
 
 
 def method_text(p: Projection) -> str:

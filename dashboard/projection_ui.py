@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import projection, queries, ui
-from dashboard.scenario import COST_GROWTH, COVERAGE_80, HOME_INSTEAD, Scenario
+from dashboard import queries, ui
+from dashboard.scenario import COST_GROWTH, COVERAGE_80, HOME_INSTEAD, ProjectionSelection, Scenario
 from dashboard.scenario import parse as parse_scenario
 from dashboard.selection import Selection, parse
 
 
-def sidebar() -> tuple[Selection, Scenario]:
+def sidebar() -> ProjectionSelection:
     names = queries.municipality_names()
     first, last = queries.year_range()
-    default = next((c for c, n in names.items() if n == "Larvik"), next(iter(names)))
+    default = ui.default_municipality(names)
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     if not any(k in params for k in ui.SELECTION_KEYS) and "_last_selection" in st.session_state:
         params = {**st.session_state["_last_selection"], **params}  # carried over from the page we came from
@@ -62,10 +62,7 @@ def sidebar() -> tuple[Selection, Scenario]:
                   step=COST_GROWTH[3], key="p_kostvekst", on_change=changed)
         st.button("Tilbake til dagens dekningsgrad", on_click=reset, key="p_reset")
         st.caption("Kommune og scenario ligger i adressen – kopier lenken for å dele nøyaktig denne visningen.")
-    ui.show_notices(sel.notices + scen.notices)
-    return sel, scen
-
-
-def figure(fig: projection.Figure, *, key: str) -> None:
-    ui.chart_with_data(fig.fig, fig.table, fig.download, key=key, title=fig.title)
+    chosen = ProjectionSelection(sel, scen)
+    ui.show_notices(chosen.notices)
+    return chosen
 
