@@ -343,20 +343,6 @@ def population_figure(p: Projection) -> Figure:
                   download(frame, index="age_group", unit="personer", decimals=0))
 
 
-_population_figures: dict[tuple, Figure] = {}
-
-
-def cached_population_figure(p: Projection) -> Figure:
-    """The population chart does not depend on the scenario: built once per municipality and database file, so
-    moving a scenario control only redraws the two charts that change. Callers must not modify the figure."""
-    key = (db.database_version(), p.municipality, p.base_year, p.population.height)
-    if key not in _population_figures:
-        if len(_population_figures) > 64:
-            _population_figures.clear()
-        _population_figures[key] = population_figure(p)
-    return _population_figures[key]
-
-
 def users_figure(p: Projection) -> Figure:
     from dashboard import charts
     frame = users_frame(p)
