@@ -343,6 +343,24 @@ def population_figure(p: Projection) -> Figure:
                   download(frame, index="age_group", unit="personer", decimals=0))
 
 
+_population_figures: dict[tuple, tuple[dict, Figure]] = {}
+
+
+def cached_population_figure(p: Projection) -> Figure:
+    """The population chart does not depend on the scenario: built once per municipality and database file and
+    kept as a plain dict; every call gets a fresh plotly Figure made from it without re-validation (under 1 ms
+    instead of ~13 ms), so the screen helpers that change a figure in place never touch the stored one."""
+    import plotly.graph_objects as go
+    key = (db.database_version(), p.municipality, p.base_year, p.population.height, p.is_demo)
+    if key not in _population_figures:
+        if len(_population_figures) > 64:
+            _population_figures.clear()
+        built = population_figure(p)
+        _population_figures[key] = (built.fig.to_dict(), built)
+    stored, built = _population_figures[key]
+    return replace(built, fig=go.Figure(stored, _validate=False))
+
+
 def users_figure(p: Projection) -> Figure:
     from dashboard import charts
     frame = users_frame(p)

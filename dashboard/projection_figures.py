@@ -42,8 +42,7 @@ def _bundle(figure_id: str, fig: projection.Figure, p: projection.Projection, se
 
 def population(sel, **_) -> figures.FigureBundle:
     p = _project(sel)
-    # built anew each time: the pages' for_screen and /vis' fit_height change a figure in place
-    return _bundle("fremskriving-befolkning", projection.population_figure(p), p,
+    return _bundle("fremskriving-befolkning", projection.cached_population_figure(p), p,
                    _sentence(p, projection.population_takeaway(p)))
 
 

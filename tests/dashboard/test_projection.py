@@ -186,3 +186,12 @@ def test_population_and_cost_takeaways(tiny):
         "Med dagens dekningsgrad øker utgiftene til hjemmetjenester og langtidsplasser i Testby med "
         "31\u00a0mill.\u00a0kr per år fram til 2035, i dagens kroner.")
     assert projection.cost_takeaway(projection.project("9002", Scenario())) is None
+
+
+def test_cached_population_figure_is_fresh_each_time(tiny):
+    p = projection.project("9001", Scenario())
+    first = projection.cached_population_figure(p)
+    first.fig.update_layout(height=123)  # what the screen helpers do to a figure in place
+    second = projection.cached_population_figure(p)
+    assert second.fig is not first.fig and second.fig.layout.height != 123
+    assert second.fig.to_dict()["data"] == projection.population_figure(p).fig.to_dict()["data"]
