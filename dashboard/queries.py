@@ -216,7 +216,29 @@ def source_line(indicator_ids: list[str]) -> str:
     text = "Kilde: SSB, " + ", ".join(parts) if parts else "Kilde: SSB"
     if own:
         text += ". Egen beregning: " + "; ".join(own)
-    return text
+    stale = stale_note(indicator_ids)
+    return f"{text}. {stale}" if stale else text
+
+
+def origin_text(is_demo, fetched_at) -> str:
+    """Where an indicator's rows come from: demo, or the date of the fetch that got them."""
+    if is_demo:
+        return "demodata"
+    return f"hentet fra SSB {fmt.norwegian_date(fetched_at)}" if fetched_at is not None else "ukjent"
+
+
+def stale_note(indicator_ids: list[str]) -> str:
+    """'Ikke oppdatert ved siste henting: X (tall fra demodata)' for indicators whose catalogue entry failed the
+    latest fetch's check and kept earlier rows; '' when all are current. Never a silent mix."""
+    src = sources()
+    if "stale" not in src.columns:
+        return ""
+    rows = src.filter(pl.col("id").is_in(indicator_ids) & pl.col("stale"))
+    if rows.is_empty():
+        return ""
+    parts = [f"{r['short_label']} ({origin_text(r['origin_is_demo'], r['origin_fetched_at'])})"
+             for r in rows.iter_rows(named=True)]
+    return "Ikke oppdatert ved siste henting (se Kilder): " + "; ".join(parts)
 
 
 def display_table(frame: pl.DataFrame, *, unit: str, decimals: int, index: str = "series",
@@ -423,10 +445,14 @@ def edition(updated, last_year: int | None) -> str:
     return f"Tall for {last_year} er {kind}, publisert {fmt.norwegian_date(published)}"
 
 
+def projection_edition(updated) -> str:
+    """A population projection is not a KOSTRA edition: its last year is in the future, and it is published once."""
+    return f"Befolkningsframskriving, publisert {fmt.norwegian_date(updated)}"
+
+
 def sources_table() -> pl.DataFrame:
     frame = sources()
-    # a projection is not a KOSTRA edition: its last year is in the future, and it is published once
-    editions = [f"Befolkningsframskriving, publisert {fmt.norwegian_date(u)}" if g == "projection" else edition(u, y)
+    editions = [projection_edition(u) if g == "projection" else edition(u, y)
                 for u, y, g in zip(frame["updated"].to_list(), frame["last_year"].to_list(),
                                    frame["indicator_group"].to_list())]
     frame = frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8))
@@ -442,8 +468,40 @@ def sources_table() -> pl.DataFrame:
         pl.col("edition").alias("Utgave"),
         pl.col("fetched_at").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Hentet"),
         pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("Ekte")).alias("Data"),
+        pl.struct("origin_is_demo", "origin_fetched_at", "stale", "stale_reason").map_elements(
+            lambda r: (origin_text(r["origin_is_demo"], r["origin_fetched_at"]).capitalize()
+                       + (f" – ikke oppdatert ved siste henting: {r['stale_reason']}" if r["stale"] else "")),
+            return_dtype=pl.Utf8).alias("Opphav"),
         pl.when(pl.col("verified")).then(pl.lit("ja")).otherwise(pl.lit("ikke verifisert mot SSB ennå"))
         .alias("Kode verifisert"),
+    )
+
+
+def table_editions() -> pl.DataFrame:
+    """One row per SSB table: its title, SSB's update time, and whether the figures are SSB's unrevised (15 March)
+    or revised (15 June) edition. columns: Tabell, Tittel, Oppdatert hos SSB, Utgave, Hentet, Data"""
+    frame = db.query("source_tables_summary")
+    projections = {i.source_table for i in indicators().values() if i.group == "projection"}
+    editions = [projection_edition(u) if t in projections else edition(u, y) for t, u, y in
+                zip(frame["table_id"].to_list(), frame["updated_date"].to_list(), frame["last_year"].to_list())]
+    return frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8)).select(
+        pl.col("table_id").alias("Tabell"),
+        pl.col("title").alias("Tittel"),
+        pl.col("updated").alias("Oppdatert hos SSB"),
+        pl.col("edition").alias("Utgave"),
+        pl.col("fetched_at").alias("Hentet"),
+        pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("Ekte")).alias("Data"),
+    )
+
+
+def stale_indicators() -> pl.DataFrame:
+    """Indicators the latest fetch could not update (catalogue entry failed the check). columns: Indikator, Opphav, Hvorfor"""
+    frame = sources().filter(pl.col("stale"))
+    return frame.select(
+        pl.col("short_label").alias("Indikator"),
+        pl.struct("origin_is_demo", "origin_fetched_at").map_elements(
+            lambda r: origin_text(r["origin_is_demo"], r["origin_fetched_at"]), return_dtype=pl.Utf8).alias("Tallene er"),
+        pl.col("stale_reason").alias("Hvorfor"),
     )
 
 

@@ -11,7 +11,17 @@ with ui.friendly_errors():
     st.title("Kilder og definisjoner")
     info = queries.build_info()
     st.markdown(queries.sources_intro(info))
+    stale = queries.stale_indicators()
+    if not stale.is_empty():
+        st.warning(f"{stale.height} indikatorer ble ikke oppdatert ved siste henting fordi katalogen ikke stemmer med "
+                   "SSB lenger. De viser tallene fra en tidligere henting (eller demodata), merket i kildelinjen "
+                   "under hver figur. Rett pipelines/catalogue.toml (se `python -m pipelines catalogue check`).")
+        st.dataframe(stale.to_pandas(), hide_index=True, key="stale")
     st.dataframe(ui.blank_nulls(queries.sources_table()).to_pandas(), hide_index=True, key="sources")
+    st.subheader("Tabeller og utgave")
+    st.caption("SSB publiserer ureviderte KOSTRA-tall 15. mars og reviderte tall 15. juni året etter. "
+               "Tabellens oppdateringstid hos SSB viser hvilken utgave databasen har.")
+    st.dataframe(ui.blank_nulls(queries.table_editions()).to_pandas(), hide_index=True, key="editions")
     st.subheader("Merknader fra SSB")
     for table_id, notes in queries.source_notes().items():
         st.markdown(f"**Tabell {table_id}**")

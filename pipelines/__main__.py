@@ -53,13 +53,23 @@ def build(raw: Path = typer.Option(RAW_DIR, "--raw", help="Mappe med rådata og 
 def fetch(tables: Optional[list[str]] = typer.Option(None, "--tables", help="Bare disse SSB-tabellene"),
           from_year: int = typer.Option(2015, "--from-year", help="Første år som hentes"),
           raw: Path = typer.Option(RAW_DIR, "--raw", help="Mappe rådata lagres i (erstattes atomisk)"),
+          if_updated: bool = typer.Option(False, "--if-updated",
+                                          help="Hent bare tabeller SSB har oppdatert siden forrige henting"),
+          timeout: float = typer.Option(110.0, "--timeout", min=1.0,
+                                        help="Lengste ventetid i sekunder for ett svar, alle nye forsøk medregnet"),
           db: Optional[Path] = DbOption) -> None:
-    """Hent ferske data fra SSB og KLASS, lagre rå svar med manifest, og bygg databasen."""
-    from pipelines.fetch import FetchFailed, fetch_all
+    """Hent ferske data fra SSB og KLASS, lagre rå svar med manifest, og bygg databasen.
+
+    Avslutningskode: 0 = alt oppdatert (eller ingenting å oppdatere), 1 = feil (ingenting endret),
+    3 = delvis oppdatert (noen indikatorer beholder sine tidligere tall; se meldingen).
+    """
+    from pipelines.fetch import EXIT_FAILED, FetchFailed, fetch_all
     try:
-        fetch_all(raw_dir=raw, db_path=db or default_db_path(), tables=tables, from_year=from_year, console=console)
+        outcome = fetch_all(raw_dir=raw, db_path=db or default_db_path(), tables=tables, from_year=from_year,
+                            console=console, if_updated=if_updated, total_timeout=timeout)
     except FetchFailed as exc:
-        _fail(str(exc))
+        _fail(str(exc), EXIT_FAILED)
+    raise typer.Exit(outcome.exit_code)
 
 
 @app.command()
@@ -82,6 +92,9 @@ def status(db: Optional[Path] = DbOption) -> None:
     out.print(t)
     out.print(f"Regioner: {info['regions']}  ·  Endringer i kommunenummer: {info['region_changes']}  ·  "
               f"Egne beregninger: {info['derived']}")
+    if info["stale"]:
+        out.print(f"[bold yellow]Ikke oppdatert ved siste henting ({len(info['stale'])}):[/] "
+                  + ", ".join(i for i, _ in info["stale"]) + " – de viser tidligere tall (se `catalogue check`).")
     for name, rows in info["own_data"].items():
         label = {"own_budget_line": "budsjett og regnskap", "own_sick_leave": "sykefravær",
                  "own_unit_goal": "enhetsmål", "own_budget_frame": "budsjettramme", "own_unit": "enheter",
@@ -90,9 +103,20 @@ def status(db: Optional[Path] = DbOption) -> None:
 
 
 @app.command("catalogue")
-def catalogue_cmd(as_json: bool = typer.Option(False, "--json", help="Skriv katalogen som JSON")) -> None:
-    """Skriv ut indikatorkatalogen."""
+def catalogue_cmd(action: Optional[str] = typer.Argument(None, help="«check»: kontroller hver oppføring mot SSB"),
+                  as_json: bool = typer.Option(False, "--json", help="Skriv katalogen som JSON"),
+                  timeout: float = typer.Option(110.0, "--timeout", min=1.0,
+                                                help="Lengste ventetid i sekunder for ett svar fra SSB")) -> None:
+    """Skriv ut indikatorkatalogen, eller kontroller den mot SSB (`catalogue check`, krever nett).
+
+    `catalogue check` avslutter med 0 når alle oppføringer stemmer, 3 når noen ikke gjør det, 1 ved feil.
+    """
     cat = cat_mod.load()
+    if action == "check":
+        _catalogue_check(cat, timeout)
+        return
+    if action is not None:
+        _fail(f"Ukjent handling «{action}». Bruk `catalogue` eller `catalogue check`.")
     if as_json:
         sys.stdout.write(json.dumps(cat.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
@@ -102,6 +126,37 @@ def catalogue_cmd(as_json: bool = typer.Option(False, "--json", help="Skriv kata
                else f"egen beregning: {ind.formula.op}({ind.formula.numerator}, {ind.formula.denominator})")
         t.add_row(ind.id, ind.short_label, ind.unit, src)
     Console().print(t)
+
+
+def _catalogue_check(cat: cat_mod.Catalogue, timeout: float) -> None:
+    """One row per catalogue entry: ok, or what changed at SSB, with suggestions from the live metadata."""
+    from pipelines.fetch import EXIT_FAILED, EXIT_PARTLY_UPDATED, STATUS_TEXT, check_catalogue
+    from pipelines.http_client import FetchError, SsbClient
+    with SsbClient(total_timeout=timeout, notify=lambda text: console.print(text, markup=False)) as client:
+        try:
+            checks = check_catalogue(client, cat, list(cat.tables))
+        except FetchError as exc:
+            _fail(f"Kunne ikke kontrollere katalogen mot SSB: {exc}", EXIT_FAILED)
+    out = Console(width=max(Console().width, 160))
+    t = RichTable("Tabell", "Indikator", "Kode", "Status", "Forklaring", "Forslag fra SSB", show_lines=False)
+    bad = 0
+    for check in checks:
+        for ind in (i for i in cat.sourced() if i.source.table == check.table.id):
+            hits = [f for f in check.findings if f.indicator_id in (None, ind.id)]
+            if not hits:
+                t.add_row(check.table.id, ind.id, ind.source.contents_code, "ok", "", "")
+                continue
+            bad += 1
+            first = hits[0]
+            suggestions = list(dict.fromkeys(s for f in hits for s in f.suggestions))
+            t.add_row(check.table.id, ind.id, ind.source.contents_code, STATUS_TEXT.get(first.status, first.status),
+                      "; ".join(dict.fromkeys(f.message for f in hits)), "\n".join(suggestions) or "–")
+    out.print(t)
+    total = len(cat.sourced())
+    out.print(f"{total - bad} av {total} oppføringer stemmer med SSB." + (
+        f" {bad} må rettes i pipelines/catalogue.toml; `fetch` beholder de tidligere tallene for dem." if bad else ""))
+    if bad:
+        raise typer.Exit(EXIT_PARTLY_UPDATED)
 
 
 @app.command("make-demo")

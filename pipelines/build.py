@@ -19,7 +19,7 @@ import polars as pl
 from pipelines import catalogue as cat_mod
 from pipelines import jsonstat, klass
 from pipelines.paths import RAW_DIR, SQL_DIR, default_db_path
-from pipelines.raw_store import RawFile, RawStoreError, read_body, read_manifest
+from pipelines.raw_store import RawFile, RawStoreError, read_body, read_manifest, read_manifest_extra
 
 OWN_TABLE_PREFIX = "own_"
 
@@ -119,6 +119,11 @@ def _observations(table: cat_mod.Table, body: bytes, entry: RawFile) -> tuple[pl
         key = pl.concat_str([pl.lit(f"{d}=") + pl.col(d) for d in sorted(other)], separator="|")
     else:
         key = pl.lit("")
+    if entry.keep_only is not None:  # kept from an earlier fetch for entries that failed the latest check
+        wanted = pl.lit(False)
+        for code, fkey in entry.keep_only:
+            wanted = wanted | ((pl.col("ContentsCode") == code) & (key == fkey))
+        frame = frame.filter(wanted)
     years = frame[table.time_dim].cast(pl.Int32, strict=False)
     if years.null_count():
         raise BuildError(f"{entry.path}: tidsdimensjonen {table.time_dim} har verdier som ikke er årstall")
@@ -135,8 +140,12 @@ def _observations(table: cat_mod.Table, body: bytes, entry: RawFile) -> tuple[pl
     return out, meta
 
 
-def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catalogue) -> tuple[int, bool]:
+def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catalogue,
+              origins: dict | None = None, stale: frozenset[str] = frozenset()) -> tuple[int, bool]:
+    """Observations from every data file. `origins[(table, contents, filter_key)]` collects (is_demo, fetched_at)
+    of the files that gave each entry rows."""
     any_demo = False
+    origins = origins if origins is not None else {}
     for table in catalogue.tables.values():
         data_files = [f for f in files if f.kind == "ssb_data" and f.table_id == table.id]
         if not data_files:
@@ -150,6 +159,8 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
             body = read_body(raw_dir, entry)
             frame, meta = _observations(table, body, entry)
             table_demo = table_demo or bool(frame["is_demo"].any())
+            for code, fkey in frame.select("contents_code", "filter_key").unique().iter_rows():
+                origins.setdefault((table.id, code, fkey), set()).add((bool(entry.is_demo), entry.fetched_at))
             notes.extend(n for n in meta.notes if n not in notes)
             title = meta.label or title
             con.register("obs_df", frame.to_arrow())
@@ -169,6 +180,8 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
             DELETE FROM observation; INSERT INTO observation SELECT * FROM obs_dedup; DROP TABLE obs_dedup;
         """)
     for ind in catalogue.sourced():
+        if ind.id in stale:
+            continue  # failed the latest fetch's check: its earlier rows (if any) are what there is, and it says so
         # a table with `fixed` dimensions keeps every fixed code as its own cell (filter_key 'Alder=067'),
         # so any of them counts
         n = con.execute(
@@ -180,6 +193,26 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
                 f"Indikator {ind.id}: fant ingen tall i tabell {ind.source.table} for statistikkvariabel "
                 f"{ind.source.contents_code} {('med ' + ind.source.filter_key) if ind.source.filter_key else ''}".strip())
     return con.execute("SELECT count(*) FROM observation").fetchone()[0], any_demo
+
+
+def _load_origins(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue, origins: dict,
+                  failed_entries: list) -> None:
+    """indicator_origin: demo or the fetch date of each indicator's rows, and whether the latest fetch failed it."""
+    failed = {e.get("indicator"): e.get("reason") for e in failed_entries if isinstance(e, dict)}
+    rows: dict[str, tuple] = {}
+    for ind in catalogue.sourced():
+        got = origins.get((ind.source.table, ind.source.contents_code, ind.source.filter_key), set())
+        is_demo = any(d for d, _ in got)
+        dates = sorted(f for d, f in got if not d and f)
+        rows[ind.id] = (is_demo, dates[0] if dates else None, ind.id in failed, failed.get(ind.id))
+    for ind in catalogue.formulas():
+        inputs = [rows[i] for i in ind.formula.inputs if i in rows]
+        dates = sorted(r[1] for r in inputs if r[1])
+        reasons = [r[3] for r in inputs if r[3]]
+        rows[ind.id] = (any(r[0] for r in inputs), dates[0] if dates else None, any(r[2] for r in inputs),
+                        "; ".join(dict.fromkeys(reasons)) or None)
+    con.executemany("INSERT INTO indicator_origin VALUES (?, ?, ?, ?, ?)",
+                    [(k, *v) for k, v in rows.items()])
 
 
 def _derive(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue) -> int:
@@ -263,7 +296,11 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, verify: b
                     read_body(raw_dir, f)  # checks sha256
                 con.execute("INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             [f.path, f.kind, f.table_id, f.url, f.fetched_at, f.sha256, f.updated, f.is_demo])
-            n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue)
+            origins: dict = {}
+            failed_entries = read_manifest_extra(raw_dir).get("failed_entries") or []
+            stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
+            n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue, origins, stale)
+            _load_origins(con, catalogue, origins, failed_entries)
             create_views(con)
             n_derived = _derive(con, catalogue)
             run_sql_file(con, SQL_DIR / "derive" / "materialise_views.sql")

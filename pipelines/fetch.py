@@ -1,16 +1,19 @@
-"""Live fetch: check the catalogue against SSB, download every response, build, then swap in.
+"""Live fetch: check the catalogue against SSB per entry, download what passed, build, then swap in.
 
 Order of events, and why:
 
-1. **Verify before writing.** Every catalogue table is looked up (`/tables/{id}`, metadata) and
-   every indicator's contents code and label compared with what SSB publishes now. KOSTRA tables
-   change under us (variables renamed, tables ended); a silent change would put the wrong figure
-   under a trusted label. Any mismatch stops the fetch before a single byte is written.
+1. **Verify each entry before writing.** Every catalogue table is looked up (`/tables/{id}`, metadata) and
+   every indicator's contents code, label and filters compared with what SSB publishes now. KOSTRA tables
+   change under us (variables renamed, tables ended); a silent change would put the wrong figure under a
+   trusted label. A mismatch fails that entry only (or every entry of a missing/ended table): one wrong
+   code must not cost a municipality all its real data. Failed entries keep their earlier rows (their
+   raw files are carried over, marked `keep_only`), the manifest lists them (`failed_entries`), the build
+   records each indicator's origin (`indicator_origin`), and pages say so. Exit code 3 = partly updated.
 2. **Download into a fresh sibling directory** (`.<raw>-fetch-<pid>` next to the raw dir), manifest
    last, so a half-finished download is never mistaken for a complete snapshot and the old raw
    directory keeps matching the old database.
-3. **Build from the new directory.** The build is the last and strictest check of what came over
-   the wire (JSON-stat decoding, KLASS shapes, every indicator present). `build()` writes a new
+3. **Build from the new directory** (`build_and_swap`). The build is the last and strictest check of what
+   came over the wire (JSON-stat decoding, KLASS shapes, every indicator present). `build()` writes a new
    database file and replaces the old one atomically, so a failure here leaves the old database
    and the old raw directory exactly as they were; we only delete our temporary directory.
 4. **Swap the raw directory last.** Only a database that was built successfully earns its raw
@@ -18,13 +21,19 @@ Order of events, and why:
    we rename the backup back and restore the previous database file (kept as a hard link before
    the build), so the raw directory and the database never disagree.
 
+Waiting is bounded: each request gives up after `total_timeout` seconds, retries included, naming the
+host and what it waited for. Progress goes line by line to logs and as a bar to a terminal.
+
 Nothing here parses SQL or user input into queries; everything SSB-specific beyond the catalogue
 is read from the live metadata (dimensions, which ones may be eliminated, the code lists).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import difflib
 import os
+import re
 import shutil
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -170,6 +179,33 @@ def normalise_label(text: str) -> str:
 # verification
 
 
+# What a finding means for its entry, as `catalogue check` prints it (Norwegian, short).
+STATUS_TEXT = {
+    "ok": "ok",
+    "table_missing": "tabell mangler",
+    "table_ended": "tabell avsluttet",
+    "code_missing": "kode mangler",
+    "label_changed": "navn endret",
+    "dimension": "dimensjon endret",
+    "unreadable": "metadata uleselig",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One mismatch between a catalogue entry and SSB's live metadata.
+
+    `indicator_id` is None when the whole table is affected (missing, ended, a dimension gone):
+    then every indicator of the table fails; otherwise only that indicator does.
+    """
+
+    table_id: str
+    indicator_id: str | None
+    status: str
+    message: str
+    suggestions: tuple[str, ...] = ()
+
+
 @dataclass
 class TableCheck:
     """What verification learned about one table, reused to plan the download."""
@@ -178,15 +214,57 @@ class TableCheck:
     info: Fetched | None = None
     metadata: Fetched | None = None
     dimensions: dict[str, Dimension] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def info_doc(self) -> dict:
         return self.info.json() if self.info else {}
 
+    @property
+    def problems(self) -> list[str]:
+        return list(dict.fromkeys(f.message for f in self.findings))
+
+    @property
+    def table_failed(self) -> bool:
+        return any(f.indicator_id is None for f in self.findings)
+
+    def failed_indicators(self, catalogue: cat_mod.Catalogue) -> set[str]:
+        ids = {i.id for i in _indicators_of(catalogue, self.table.id)}
+        if self.table_failed:
+            return ids
+        return {f.indicator_id for f in self.findings if f.indicator_id in ids}
+
 
 def _indicators_of(catalogue: cat_mod.Catalogue, table_id: str) -> list[cat_mod.Indicator]:
     return [i for i in catalogue.sourced() if i.source.table == table_id]
+
+
+def closest_contents(dims: dict[str, Dimension], label: str, *, n: int = 3) -> tuple[str, ...]:
+    """Live contents codes whose label is closest to the catalogue's label (difflib ratio)."""
+    contents = dims.get(CONTENTS_DIM)
+    if contents is None:
+        return ()
+    by_label = {normalise_label(lab): code for code, lab in contents.labels.items()}
+    close = difflib.get_close_matches(normalise_label(label), list(by_label), n=n, cutoff=0.45)
+    return tuple(f"{by_label[c]} «{contents.labels[by_label[c]]}»" for c in close)
+
+
+def similar_tables(client: SsbClient, table: cat_mod.Table, *, n: int = 3) -> tuple[str, ...]:
+    """Tables from `/tables?query=` whose title matches ours, newest first; never fails the check."""
+    words = [w for w in re.split(r"[^\w]+", table.title) if len(w) > 3 and not w.isdigit()][:4]
+    try:
+        found = client.search_tables(" ".join(words))
+    except FetchError:
+        return ()
+    items = found.get("tables") if isinstance(found, dict) else None
+    scored = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or item.get("id") == table.id or item.get("discontinued") is True:
+            continue
+        label = str(item.get("label", ""))
+        ratio = difflib.SequenceMatcher(None, normalise_label(table.title), normalise_label(label)).ratio()
+        scored.append((ratio, f"{item.get('id')} «{label}»"))
+    return tuple(text for _, text in sorted(scored, reverse=True)[:n])
 
 
 def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.Table) -> TableCheck:
@@ -199,59 +277,72 @@ def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.
     indicators = _indicators_of(catalogue, table.id)
     users = ", ".join(i.id for i in indicators) or "ingen indikatorer"
     where = f"Tabell {table.id} ({table.title})"
+
+    def table_finding(status: str, message: str, suggest: bool = False) -> None:
+        check.findings.append(Finding(table.id, None, status, message,
+                                      similar_tables(client, table) if suggest else ()))
+
     try:
         check.info = client.table_fetched(table.id)
     except FetchError as exc:
         if exc.status == 404:
-            check.problems.append(f"{where} finnes ikke hos SSB (HTTP 404); brukes av {users}")
+            table_finding("table_missing", f"{where} finnes ikke hos SSB (HTTP 404); brukes av {users}", True)
             return check
         raise
     info = check.info_doc
     if info.get("discontinued") is True:
-        check.problems.append(f"{where} er avsluttet hos SSB (discontinued); brukes av {users}")
+        table_finding("table_ended", f"{where} er avsluttet hos SSB (discontinued); brukes av {users}", True)
     try:
         check.metadata = client.metadata_fetched(table.id)
     except FetchError as exc:
         if exc.status == 404:
-            check.problems.append(f"{where}: metadata finnes ikke hos SSB (HTTP 404); brukes av {users}")
+            table_finding("table_missing", f"{where}: metadata finnes ikke hos SSB (HTTP 404); brukes av {users}")
             return check
         raise
     try:
         dims = check.dimensions = parse_dimensions(check.metadata.json())
     except ValueError as exc:
-        check.problems.append(f"{where}: metadata fra SSB kan ikke leses ({exc}). URL: {check.metadata.url}")
+        table_finding("unreadable", f"{where}: metadata fra SSB kan ikke leses ({exc}). URL: {check.metadata.url}")
         return check
     for dim, role in ((table.region_dim, "region"), (table.time_dim, "tid"), (CONTENTS_DIM, "statistikkvariabel")):
         if dim not in dims:
-            check.problems.append(
-                f"{where}: mangler dimensjonen {dim} ({role}); SSB har {', '.join(dims)}; brukes av {users}")
+            table_finding("dimension",
+                          f"{where}: mangler dimensjonen {dim} ({role}); SSB har {', '.join(dims)}; brukes av {users}")
     if CONTENTS_DIM in dims:
         contents = dims[CONTENTS_DIM]
         for ind in indicators:
             src = ind.source
             if src.contents_code not in contents.codes:
-                check.problems.append(
-                    f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell {table.id}")
+                check.findings.append(Finding(
+                    table.id, ind.id, "code_missing",
+                    f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell {table.id}",
+                    closest_contents(dims, src.contents_label)))
                 continue
             live = contents.labels.get(src.contents_code, "")
             if normalise_label(live) != normalise_label(src.contents_label):
-                check.problems.append(
+                check.findings.append(Finding(
+                    table.id, ind.id, "label_changed",
                     f"Indikator {ind.id}: statistikkvariabel {src.contents_code} i tabell {table.id} heter nå "
-                    f"«{live}» hos SSB, men katalogen sier «{src.contents_label}»")
+                    f"«{live}» hos SSB, men katalogen sier «{src.contents_label}»",
+                    tuple(c for c in closest_contents(dims, src.contents_label) if not c.startswith(src.contents_code))))
     for ind in indicators:
         for dim, code in ind.source.filters.items():
-            check.problems.extend(_code_problems(f"Indikator {ind.id}", table.id, dims, dim, [code]))
+            for message in _code_problems(f"Indikator {ind.id}", table.id, dims, dim, [code]):
+                check.findings.append(Finding(table.id, ind.id, "dimension", message))
     for dim, codes in table.fixed.items():
-        check.problems.extend(_code_problems(where, table.id, dims, dim, list(codes)))
+        for message in _code_problems(where, table.id, dims, dim, list(codes)):
+            table_finding("dimension", message)
     for group in _filter_groups(indicators):
         for dim in dims.values():
             if dim.id in (table.region_dim, table.time_dim, CONTENTS_DIM) or dim.elimination:
                 continue
             if dim.id not in group and dim.id not in table.fixed:
                 ids = ", ".join(i.id for i in group[None])
-                check.problems.append(
-                    f"{where}: dimensjonen {dim.id} må velges hos SSB (kan ikke elimineres), men katalogen sier "
-                    f"ikke hvilken verdi for {ids} (legg til «fixed» på tabellen eller «filters» på indikatoren)")
+                message = (f"{where}: dimensjonen {dim.id} må velges hos SSB (kan ikke elimineres), men katalogen "
+                           f"sier ikke hvilken verdi for {ids} (legg til «fixed» på tabellen eller «filters» på "
+                           f"indikatoren)")
+                for ind in group[None]:
+                    check.findings.append(Finding(table.id, ind.id, "dimension", message))
     return check
 
 
@@ -289,7 +380,8 @@ def verify_catalogue(client: SsbClient, catalogue: cat_mod.Catalogue,
     verified.
     """
     ids = list(tables) if tables is not None else list(catalogue.tables)
-    return [p for table_id in ids for p in check_table(client, catalogue, catalogue.tables[table_id]).problems]
+    return list(dict.fromkeys(
+        p for table_id in ids for p in check_table(client, catalogue, catalogue.tables[table_id]).problems))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,7 +395,8 @@ class Query:
     sizes: dict[str, int]
 
 
-def plan_queries(check: TableCheck, catalogue: cat_mod.Catalogue, from_year: int, max_cells: int) -> list[Query]:
+def plan_queries(check: TableCheck, catalogue: cat_mod.Catalogue, from_year: int, max_cells: int,
+                 skip: set[str] | frozenset[str] = frozenset()) -> list[Query]:
     """Selections for one table: all regions, the catalogue's codes, years from `from_year`.
 
     Region is `*` (short URL, same as SSB's own examples) with its size as a hint, unless the
@@ -317,7 +410,7 @@ def plan_queries(check: TableCheck, catalogue: cat_mod.Catalogue, from_year: int
         raise FetchFailed(f"Tabell {table.id} har ingen år fra og med {from_year} hos SSB (siste år: {last})")
     regions = dims[table.region_dim].codes
     queries: list[Query] = []
-    for group in _filter_groups(_indicators_of(catalogue, table.id)):
+    for group in _filter_groups([i for i in _indicators_of(catalogue, table.id) if i.id not in skip]):
         contents = tuple(dict.fromkeys(i.source.contents_code for i in group[None]))
         rest: dict[str, Any] = {CONTENTS_DIM: contents}
         for dim, codes in table.fixed.items():
@@ -357,26 +450,52 @@ def _group_years(checks: list[TableCheck], from_year: int, today: dt.date) -> ra
     return range(from_year, min(last, today.year) + 1)
 
 
-def _carry_over(old_raw: Path, new_raw: Path, writer: RawWriter, table_ids: set[str]) -> None:
-    """With --tables, the other tables' responses come from the current raw directory unchanged."""
+def _old_entries(old_raw: Path, why: str) -> list[RawFile]:
     try:
-        entries = read_manifest(old_raw)
+        return read_manifest(old_raw)
     except RawStoreError as exc:
-        raise FetchFailed(
-            f"Bare noen tabeller skal hentes, men de andre kan ikke tas med fra {old_raw}: {exc}. "
-            f"Hent alle tabellene (uten --tables).") from None
+        raise FetchFailed(f"{why}, men de kan ikke tas med fra {old_raw}: {exc}. Rådata og database er uendret.") from None
+
+
+def _carry_over(old_raw: Path, new_raw: Path, writer: RawWriter, table_ids: set[str],
+                keep_only: dict[str, list[list[str]]] | None = None, *, why: str | None = None) -> None:
+    """The earlier responses of `table_ids`, copied unchanged from the current raw directory.
+
+    Whole tables (not fetched now, or failed the check) keep every file; for a table whose check
+    failed for some entries only (`keep_only[table] = [[contents_code, filter_key], ...]`) the old
+    data files are kept under another name and the build reads only those entries' rows from them,
+    so each row comes from exactly one fetch and keeps its `fetched_at`.
+    """
+    keep_only = keep_only or {}
+    wanted = table_ids | set(keep_only)
+    if not wanted:
+        return
+    entries = _old_entries(old_raw, why or "Noen tabeller hentes ikke nå")
     found = {e.table_id for e in entries if e.kind == "ssb_data"}
-    missing = sorted(table_ids - found)
+    missing = sorted(wanted - found)
     if missing:
         raise FetchFailed(
-            f"Tabell {', '.join(missing)} er ikke med i --tables og finnes ikke i {old_raw}. "
-            f"Hent alle tabellene (uten --tables).")
+            f"Tabell {', '.join(missing)} hentes ikke nå og finnes ikke i {old_raw}, så tallene ville mangle. "
+            f"Rådata og database er uendret.")
     for entry in entries:
-        if entry.table_id in table_ids and entry.kind.startswith("ssb"):
-            target = new_raw / entry.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(old_raw / entry.path, target)
-            writer.files.append(entry)
+        if not entry.kind.startswith("ssb"):
+            continue
+        if entry.table_id in table_ids:
+            target = entry
+        elif entry.table_id in keep_only and entry.kind == "ssb_data":
+            keys = keep_only[entry.table_id]
+            if entry.keep_only is not None:  # kept before: only what it already held
+                keys = [k for k in keys if k in entry.keep_only]
+            if not keys:
+                continue
+            name = entry.path.split("/")[-1]
+            target = dataclasses.replace(entry, path=f"ssb/{entry.table_id}/kept-{name}", keep_only=keys)
+        else:
+            continue
+        dest = new_raw / target.path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(old_raw / entry.path, dest)
+        writer.files.append(target)
 
 
 def _swap_in(new_raw: Path, raw_dir: Path) -> None:
@@ -413,18 +532,114 @@ def _keep_old_db(db_path: Path) -> Path | None:
     return keep
 
 
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_PARTLY_UPDATED = 3  # some entries failed the check and kept their earlier rows (see README)
+
+
+class Reporter:
+    """Progress for people and for logs: a rich progress bar on a terminal, and one plain line per step
+    (which table, query i of n, every retry and why) when output goes to a file, cron or CI."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.live = console.is_terminal
+        self.progress: Progress | None = None
+
+    def __enter__(self) -> Reporter:
+        if self.live:
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=self.console, transient=False)
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def stage(self, description: str, total: int) -> Any:
+        if self.progress is not None:
+            return self.progress.add_task(description, total=total)
+        self.line(f"{description} ({total} steg)")
+        return description
+
+    def step(self, task: Any, text: str) -> None:
+        if self.progress is not None:
+            self.progress.update(task, advance=1, description=text)
+        else:
+            self.line(text)
+
+    def line(self, text: str) -> None:
+        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+@dataclass
+class FetchOutcome:
+    """What a fetch did: the build result (None when nothing changed) and the entries that failed."""
+
+    result: Any
+    findings: list[Finding]
+    failed_indicators: list[str]
+    unchanged: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PARTLY_UPDATED if self.failed_indicators else EXIT_OK
+
+    # BuildResult's fields, so callers that used the old return value keep working
+    def __getattr__(self, name: str) -> Any:
+        if name in ("result", "findings", "failed_indicators", "unchanged"):
+            raise AttributeError(name)
+        return getattr(self.result, name)
+
+
+def check_catalogue(ssb: SsbClient, catalogue: cat_mod.Catalogue, table_ids: Sequence[str],
+                    reporter: Reporter | None = None) -> list[TableCheck]:
+    """Every table's check (config first, so the limits are known); FetchError when SSB cannot be asked."""
+    task = reporter.stage("Kontrollerer katalogen mot SSB", len(table_ids) + 1) if reporter else None
+    ssb.config()
+    if reporter:
+        reporter.step(task, "Leste grensene i /config")
+    checks = []
+    for n, table_id in enumerate(table_ids, 1):
+        check = check_table(ssb, catalogue, catalogue.tables[table_id])
+        checks.append(check)
+        if reporter:
+            failed = len(check.failed_indicators(catalogue))
+            verdict = "ok" if not check.findings else f"{failed} av {len(_indicators_of(catalogue, table_id))} feiler"
+            reporter.step(task, f"Kontrollerte tabell {table_id} ({n} av {len(table_ids)}): {verdict}")
+    return checks
+
+
+def changed_tables(ssb: SsbClient, raw_dir: Path, table_ids: Sequence[str]) -> list[str]:
+    """Tables whose `updated` at SSB differs from the one in the manifest (or that the manifest lacks)."""
+    try:
+        entries = read_manifest(raw_dir)
+    except RawStoreError:
+        return list(table_ids)
+    known = {e.table_id: e.updated for e in entries if e.kind == "ssb_table"}
+    demo = {e.table_id for e in entries if e.kind.startswith("ssb") and e.is_demo}
+    changed = []
+    for table_id in table_ids:
+        live = ssb.table(table_id).get("updated")
+        if table_id in demo or known.get(table_id) != live:
+            changed.append(table_id)
+    return changed
+
+
 def fetch_all(
     *, raw_dir: Path, db_path: Path, tables: Sequence[str] | None = None, from_year: int = 2015,
     console: Console | None = None, ssb: SsbClient | None = None, klass: KlassClient | None = None,
-    today: dt.date | None = None, catalogue: cat_mod.Catalogue | None = None,
-):
-    """Verify, download into a new raw directory, build, swap in. Returns the BuildResult.
+    today: dt.date | None = None, catalogue: cat_mod.Catalogue | None = None, if_updated: bool = False,
+    total_timeout: float | None = None,
+) -> FetchOutcome:
+    """Check, download what passed into a new raw directory, build, swap in. Returns a FetchOutcome.
 
+    Entries that fail the check keep their earlier rows (carried over from the current raw
+    directory with their fetch date); the outcome lists them and its exit code says "partly updated".
     `ssb`, `klass`, `today` and `catalogue` exist for tests (loopback servers, a fixed date);
     the base URLs otherwise come from SSB_API_URL / KLASS_API_URL.
     """
-    from pipelines.build import BuildError, build
-
     raw_dir, db_path = Path(raw_dir), Path(db_path)
     console = console or Console(stderr=True)
     catalogue = catalogue or cat_mod.load()
@@ -434,45 +649,64 @@ def fetch_all(
     if unknown:
         raise FetchFailed(f"Tabell {', '.join(unknown)} er ikke i katalogen (pipelines/catalogue.toml); "
                           f"kjente tabeller: {', '.join(catalogue.tables)}")
+    reporter = Reporter(console)
+    timeout_kw = {} if total_timeout is None else {"total_timeout": total_timeout}
     own_ssb, own_klass = ssb is None, klass is None
-    ssb = ssb or SsbClient()
-    klass = klass or KlassClient()
+    ssb = ssb or SsbClient(notify=reporter.line, **timeout_kw)
+    klass = klass or KlassClient(notify=reporter.line, **timeout_kw)
+    for client in (ssb, klass):
+        if client.notify is None:
+            client.notify = reporter.line
+        if total_timeout is not None:
+            client.total_timeout = total_timeout
     work = raw_dir.with_name(f".{raw_dir.name}-fetch-{os.getpid()}")
-    kept_db: Path | None = None
     try:
-        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=console, transient=False)
-        with progress:
-            # 1. verification: nothing is written until every table checks out
-            task = progress.add_task("Kontrollerer katalogen mot SSB", total=len(wanted) + 1)
+        with reporter:
+            if if_updated:
+                try:
+                    wanted = changed_tables(ssb, raw_dir, wanted)
+                except FetchError as exc:
+                    raise FetchFailed(f"Kunne ikke lese oppdateringstidene hos SSB, ingenting er endret: {exc}") from None
+                if not wanted:
+                    reporter.line("Ingen tabeller er oppdatert hos SSB siden forrige henting; databasen er uendret.")
+                    return FetchOutcome(None, [], [], unchanged=True)
+                reporter.line(f"Oppdatert hos SSB siden forrige henting: tabell {', '.join(wanted)}")
+            # 1. verification, per entry: a drifted entry keeps its earlier rows, the others are fetched
             try:
+                checks = check_catalogue(ssb, catalogue, wanted, reporter)
                 max_cells = int(ssb.config()["maxDataCells"])
-                progress.advance(task)
-                checks = []
-                for table_id in wanted:
-                    checks.append(check_table(ssb, catalogue, catalogue.tables[table_id]))
-                    progress.advance(task)
             except FetchError as exc:
                 raise FetchFailed(f"Kunne ikke kontrollere katalogen mot SSB, ingenting er endret: {exc}") from None
-            problems = [p for c in checks for p in c.problems]
-            if problems:
+            findings = [f for c in checks for f in c.findings]
+            failed = {c.table.id: c.failed_indicators(catalogue) for c in checks}
+            failed_ids = sorted(i for ids in failed.values() for i in ids)
+            fetch_checks = [c for c in checks if not c.table_failed
+                            and len(failed[c.table.id]) < len(_indicators_of(catalogue, c.table.id))]
+            if not fetch_checks:
                 raise FetchFailed(
-                    "Katalogen stemmer ikke med SSBs metadata, så ingenting er hentet eller endret. "
-                    "Rett pipelines/catalogue.toml:\n" + "\n".join(f"- {p}" for p in problems))
-            queries = [q for c in checks for q in plan_queries(c, catalogue, from_year, max_cells)]
+                    "Ingen oppføringer i katalogen stemmer med SSBs metadata, så ingenting er hentet eller endret. "
+                    "Rett pipelines/catalogue.toml (se `python -m pipelines catalogue check`):\n"
+                    + "\n".join(f"- {p}" for c in checks for p in c.problems))
+            queries = [q for c in fetch_checks
+                       for q in plan_queries(c, catalogue, from_year, max_cells, skip=failed[c.table.id])]
 
-            # 2. download into a fresh directory
+            # 2. download into a fresh directory; what is not fetched comes from the current one
             if work.exists():
                 shutil.rmtree(work)
             work.mkdir(parents=True)
             writer = RawWriter(work)
-            others = set(catalogue.tables) - set(wanted)
-            if others:
-                _carry_over(raw_dir, work, writer, others)
-            task = progress.add_task("Henter tabeller fra SSB", total=len(queries))
+            whole = (set(catalogue.tables) - set(wanted)) | {c.table.id for c in checks if c not in fetch_checks}
+            keep_only = {c.table.id: [[i.source.contents_code, i.source.filter_key]
+                                      for i in _indicators_of(catalogue, c.table.id) if i.id in failed[c.table.id]]
+                         for c in fetch_checks if failed[c.table.id]}
+            _carry_over(raw_dir, work, writer, whole, keep_only,
+                        why="Noen tabeller hentes ikke nå" if not failed_ids else
+                        f"{len(failed_ids)} oppføringer feilet kontrollen og skal beholde sine tidligere tall")
+            carried_n = len(writer.files)
+            task = reporter.stage("Henter tabeller fra SSB", len(queries))
             counters: dict[str, int] = {}
             try:
-                for check in checks:
+                for check in fetch_checks:
                     tid, updated = check.table.id, check.info_doc.get("updated")
                     writer.add(f"ssb/{tid}/table.json", check.info.body, kind="ssb_table", url=check.info.url,
                                is_demo=False, table_id=tid, updated=updated, fetched_at=_iso(check.info.fetched_at),
@@ -480,8 +714,11 @@ def fetch_all(
                     writer.add(f"ssb/{tid}/metadata.json", check.metadata.body, kind="ssb_metadata",
                                url=check.metadata.url, is_demo=False, table_id=tid, updated=updated,
                                fetched_at=_iso(check.metadata.fetched_at))
+                per_table = {c.table.id: sum(q.table_id == c.table.id for q in queries) for c in fetch_checks}
+                done: dict[str, int] = {}
                 for query in queries:
-                    check = next(c for c in checks if c.table.id == query.table_id)
+                    check = next(c for c in fetch_checks if c.table.id == query.table_id)
+                    done[query.table_id] = done.get(query.table_id, 0) + 1
                     for fetched in ssb.data(query.table_id, query.selection, sizes=query.sizes):
                         n = counters.get(query.table_id, 0)
                         counters[query.table_id] = n + 1
@@ -489,22 +726,58 @@ def fetch_all(
                                    url=fetched.url, is_demo=False, table_id=query.table_id,
                                    updated=check.info_doc.get("updated"), fetched_at=_iso(fetched.fetched_at),
                                    compress=True)
-                    progress.advance(task)
-                _fetch_klass(klass, writer, checks, from_year, today, progress)
+                    reporter.step(task, f"Hentet tabell {query.table_id}: spørring {done[query.table_id]} av "
+                                        f"{per_table[query.table_id]}")
+                _fetch_klass(klass, writer, checks, from_year, today, reporter)
             except FetchError as exc:
                 raise FetchFailed(f"Hentingen stoppet, rådata og database er uendret: {exc}") from None
+            failed_entries = [{"indicator": i, "table": t,
+                               "reason": "; ".join(f.message for c in checks if c.table.id == t for f in c.findings
+                                                   if f.indicator_id in (None, i))}
+                              for t, ids in failed.items() for i in sorted(ids)]
             writer.write_manifest(snapshot="live", fetched_by="pipelines/fetch.py", from_year=from_year,
                                   ssb_api=ssb.base_url, klass_api=klass.base_url,
-                                  tables=wanted, carried_over=sorted(others))
+                                  tables=[c.table.id for c in fetch_checks], carried_over=sorted(whole),
+                                  failed_entries=failed_entries)
 
-        # 3. build from the new directory (atomic for the database)
-        kept_db = _keep_old_db(db_path)
+        # 3. build from the new directory and swap it in (both atomic; see build_and_swap)
+        result = build_and_swap(work, raw_dir, db_path)
+        fetched_n = len(writer.files) - carried_n
+        console.print(f"Hentet {fetched_n} svar til {raw_dir} og bygde {result.db_path} "
+                      f"({result.observations:,} observasjoner)".replace(",", " "))
+        outcome = FetchOutcome(result, findings, failed_ids)
+        if failed_ids:
+            console.print(f"Delvis oppdatert: {len(failed_ids)} indikatorer beholder sine tidligere tall "
+                          f"(rett katalogen, se `python -m pipelines catalogue check`):")
+            for c in checks:
+                for message in c.problems:
+                    console.print(f"- {message}", markup=False, highlight=False)
+        return outcome
+    except OSError as exc:
+        raise FetchFailed(f"Kunne ikke skrive rådata i {work.parent}: {exc}; rådata og database er uendret") from None
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+        if own_ssb:
+            ssb.close()
+        if own_klass:
+            klass.close()
+
+
+def build_and_swap(work: Path, raw_dir: Path, db_path: Path):
+    """Build the database from `work`, then move `work` into place as the raw directory.
+
+    The one section that writes the database and data/raw/ (wrap it in the write lock): a failed
+    build leaves both untouched; a failed rename puts the previous database file back.
+    """
+    from pipelines.build import BuildError, build
+
+    kept_db = _keep_old_db(db_path)
+    try:
         try:
             result = build(work, db_path, recorded_raw_dir=raw_dir)
         except BuildError as exc:
             raise FetchFailed(f"Dataene fra SSB/KLASS kunne ikke bygges, rådata og database er uendret: {exc}") from None
-
-        # 4. only a successful build earns the new raw responses their place
         try:
             _swap_in(work, raw_dir)
         except OSError as exc:
@@ -515,35 +788,25 @@ def fetch_all(
                 db_path.unlink(missing_ok=True)
             raise FetchFailed(f"Kunne ikke flytte de nye rådataene til {raw_dir} ({exc}); "
                               f"rådata og database er satt tilbake som før") from None
-        console.print(f"Hentet {len(writer.files)} svar til {raw_dir} og bygde {result.db_path} "
-                      f"({result.observations:,} observasjoner)".replace(",", " "))
         return result
-    except OSError as exc:
-        raise FetchFailed(f"Kunne ikke skrive rådata i {work.parent}: {exc}; rådata og database er uendret") from None
     finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
         if kept_db is not None:
             kept_db.unlink(missing_ok=True)
-        if own_ssb:
-            ssb.close()
-        if own_klass:
-            klass.close()
 
 
 def _fetch_klass(client: KlassClient, writer: RawWriter, checks: list[TableCheck], from_year: int,
-                 today: dt.date, progress: Progress) -> None:
+                 today: dt.date, reporter: Reporter) -> None:
     """Changes first: their dates decide on which days the code lists are needed."""
     change = klass_change_request(from_year, today)
     fetched = client.get(change.path, change.params)
     _add_klass(writer, change, fetched)
     dates = klass_list_dates(from_year, today, _change_dates(fetched.json()))
     requests = klass_requests(dates, _group_years(checks, from_year, today))
-    task = progress.add_task("Henter klassifikasjoner fra KLASS", total=len(requests) + 1)
-    progress.advance(task)
-    for request in requests:
+    task = reporter.stage("Henter klassifikasjoner fra KLASS", len(requests) + 1)
+    reporter.step(task, f"Hentet KLASS {change.name} (1 av {len(requests) + 1})")
+    for n, request in enumerate(requests, 2):
         _add_klass(writer, request, client.get(request.path, request.params))
-        progress.advance(task)
+        reporter.step(task, f"Hentet KLASS {request.name} ({n} av {len(requests) + 1})")
 
 
 def _add_klass(writer: RawWriter, request: KlassRequest, fetched: Fetched) -> RawFile:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import orjson
 import requests
@@ -33,6 +33,9 @@ DEFAULT_KLASS_URL = "https://data.ssb.no/api/klass/v1"
 USER_AGENT = "kostra-pleie-omsorg-dashboard/0.1 (KOSTRA pleie og omsorg; pipelines)"
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 60.0)
+# The longest one request may take, all retries and waits included: a server that never answers is
+# given up within two minutes, whatever the per-try timeout and the number of retries.
+DEFAULT_TOTAL_TIMEOUT = 110.0
 DEFAULT_RETRIES = 5
 DEFAULT_BACKOFF = 1.0
 DEFAULT_BODY_RETRIES = 2
@@ -121,35 +124,43 @@ class SlidingWindowLimiter:
             self._sleep(max(self._calls[0] + self.window - now, 0.001))
 
 
-class _Retry(Retry):
-    """urllib3's Retry with an injectable sleep and a hook before each new attempt.
+class _DeadlineReached(Exception):
+    """Raised from inside a retry wait when the request's overall deadline would pass."""
 
-    The hook lets the rate limiter count retries too: SSB counts every request, not every
-    logical fetch.
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Retry(Retry):
+    """urllib3's Retry with an injectable sleep and hooks around each wait.
+
+    `before_attempt` lets the rate limiter count retries too (SSB counts every request, not every
+    logical fetch); `on_wait(seconds, response)` reports the retry and raises when waiting would
+    pass the request's deadline.
     """
 
     sleeper: Callable[[float], None] = staticmethod(time.sleep)
     before_attempt: Callable[[], None] | None = None
+    on_wait: Callable[[float, Any], None] | None = None
 
     def new(self, **kw: Any) -> _Retry:
         fresh = super().new(**kw)
         fresh.sleeper = self.sleeper
         fresh.before_attempt = self.before_attempt
+        fresh.on_wait = self.on_wait
         return fresh
 
-    def sleep_for_retry(self, response: Any) -> bool:
-        retry_after = self.get_retry_after(response)
-        if retry_after:
-            self.sleeper(retry_after)
-            return True
-        return False
-
     def sleep(self, response: Any = None) -> None:
-        slept = bool(self.respect_retry_after_header and response and self.sleep_for_retry(response))
-        if not slept:
-            backoff = self.get_backoff_time()
-            if backoff > 0:
-                self.sleeper(backoff)
+        wait = None
+        if self.respect_retry_after_header and response is not None:
+            wait = self.get_retry_after(response)
+        if wait is None:
+            wait = self.get_backoff_time()
+        if self.on_wait is not None:
+            self.on_wait(wait, response)
+        if wait > 0:
+            self.sleeper(wait)
         if self.before_attempt is not None:
             self.before_attempt()
 
@@ -157,17 +168,19 @@ class _Retry(Retry):
 def make_retry(
     retries: int = DEFAULT_RETRIES, *, backoff_factor: float = DEFAULT_BACKOFF,
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER, sleep: Callable[[float], None] = time.sleep,
-    before_attempt: Callable[[], None] | None = None,
+    before_attempt: Callable[[], None] | None = None, on_wait: Callable[[float, Any], None] | None = None,
 ) -> Retry:
-    """The retry policy: GET only, on connection errors, timeouts, 429 and 5xx."""
+    """The retry policy for 429 and 5xx (GET only). Connection errors and timeouts are retried by the
+    client itself, so each new try gets only the time left before the request's deadline."""
     retry = _Retry(
-        total=retries, connect=retries, read=retries, status=retries, other=0, redirect=5,
+        total=retries, connect=0, read=0, status=retries, other=0, redirect=5,
         allowed_methods=frozenset({"GET"}), status_forcelist=RETRY_STATUSES,
         backoff_factor=backoff_factor, backoff_max=60.0, retry_after_max=max_retry_after,
         respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=True,
     )
     retry.sleeper = sleep
     retry.before_attempt = before_attempt
+    retry.on_wait = on_wait
     return retry
 
 
@@ -323,9 +336,14 @@ class _HttpClient:
         backoff_factor: float = DEFAULT_BACKOFF, body_retries: int = DEFAULT_BODY_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER, limiter: SlidingWindowLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep, user_agent: str = USER_AGENT,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT, notify: Callable[[str], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.total_timeout = total_timeout
+        self.notify = notify
+        self._deadline: float | None = None
+        self._subject = ""
         self.retries = retries
         self.body_retries = body_retries
         self.backoff_factor = backoff_factor
@@ -336,7 +354,7 @@ class _HttpClient:
             session = requests.Session()
             retry = make_retry(
                 retries, backoff_factor=backoff_factor, max_retry_after=max_retry_after,
-                sleep=sleep, before_attempt=self._before_attempt,
+                sleep=sleep, before_attempt=self._before_attempt, on_wait=self._on_wait,
             )
             adapter = HTTPAdapter(max_retries=retry)
             session.mount("http://", adapter)
@@ -389,30 +407,102 @@ class _HttpClient:
             url=final_url, body=body, fetched_at=_utc_now(), sha256=hashlib.sha256(body).hexdigest(),
         )
 
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc or self.base_url
+
+    def _tell(self, text: str) -> None:
+        if self.notify is not None:
+            self.notify(text)
+
+    def _remaining(self) -> float | None:
+        return None if self._deadline is None else self._deadline - time.monotonic()
+
+    def _on_wait(self, seconds: float, response: Any) -> None:
+        """Before urllib3 waits to retry a 429/5xx: give up if the wait would pass the deadline, else say so."""
+        status = getattr(response, "status", None)
+        why = f"HTTP {status}" if status else "ingen svar"
+        remaining = self._remaining()
+        if remaining is not None and seconds >= remaining:
+            raise _DeadlineReached(why)
+        self._tell(f"{self.host} svarte {why} på {self._subject}; prøver igjen om {seconds:.0f} s")
+
+    def _timeout_now(self) -> tuple[float, float]:
+        connect, read = self.timeout if isinstance(self.timeout, tuple) else (self.timeout, self.timeout)
+        remaining = self._remaining()
+        if remaining is None:
+            return (connect, read)
+        return (max(min(connect, remaining), 0.05), max(min(read, remaining), 0.05))
+
+    def _deadline_error(self, url: str, subject: str, why: str) -> FetchError:
+        waited = f"{self.total_timeout:g}"
+        if why == "ingen svar":
+            what = f"{self.host} svarte ikke på {subject}"
+        else:
+            what = f"{self.host} svarte fortsatt {why} på {subject}"
+        return FetchError(
+            f"Ga opp etter {waited} sekunder: {what}. Prøv igjen senere, eller gi mer tid med --timeout. URL: {url}",
+            url=url, status=None,
+        )
+
     def _send(self, url: str, subject: str) -> requests.Response:
+        """One logical request: retries (with backoff) until it answers, the retries run out or the
+        request's overall deadline (`total_timeout`) passes, whichever comes first."""
+        self._deadline = time.monotonic() + self.total_timeout if self.total_timeout else None
+        self._subject = subject
         attempt = 0
-        while True:
-            attempt += 1
-            self._before_attempt()
-            try:
-                return self.session.get(url, timeout=self.timeout, headers=self._headers)
-            except (requests.exceptions.ChunkedEncodingError, ProtocolError) as exc:
-                # The body stopped short of its Content-Length: retry the whole request a couple of
-                # times (urllib3's Retry never sees this; it happens while reading the body).
-                if attempt <= self.body_retries:
-                    self._sleep(self.backoff_factor * (2 ** (attempt - 1)))
-                    continue
-                raise FetchError(
-                    f"Svaret fra {self.source} for {subject} ble avbrutt før det var komplett "
-                    f"({_incomplete_detail(exc)}), også etter {attempt} forsøk. URL: {url}", url=url,
-                ) from None
-            except requests.exceptions.ContentDecodingError:
-                raise FetchError(
-                    f"Svaret fra {self.source} for {subject} kunne ikke pakkes ut (ødelagt komprimering). "
-                    f"URL: {url}", url=url,
-                ) from None
-            except requests.exceptions.RequestException as exc:
-                raise self._transport_error(exc, url, subject) from None
+        transport_retries = 0
+        try:
+            while True:
+                attempt += 1
+                self._before_attempt()
+                attempt_timeout = self._timeout_now()
+                try:
+                    return self.session.get(url, timeout=attempt_timeout, headers=self._headers)
+                except _DeadlineReached as exc:
+                    raise self._deadline_error(url, subject, exc.reason) from None
+                except (requests.exceptions.ChunkedEncodingError, ProtocolError) as exc:
+                    # The body stopped short of its Content-Length: retry the whole request a couple of
+                    # times (urllib3's Retry never sees this; it happens while reading the body).
+                    if attempt <= self.body_retries:
+                        self._tell(f"Svaret fra {self.host} på {subject} ble avbrutt; prøver igjen")
+                        self._sleep(self.backoff_factor * (2 ** (attempt - 1)))
+                        continue
+                    raise FetchError(
+                        f"Svaret fra {self.source} for {subject} ble avbrutt før det var komplett "
+                        f"({_incomplete_detail(exc)}), også etter {attempt} forsøk. URL: {url}", url=url,
+                    ) from None
+                except requests.exceptions.ContentDecodingError:
+                    raise FetchError(
+                        f"Svaret fra {self.source} for {subject} kunne ikke pakkes ut (ødelagt komprimering). "
+                        f"URL: {url}", url=url,
+                    ) from None
+                except requests.exceptions.RequestException as exc:
+                    remaining = self._remaining()
+                    timed_out = self._is_timeout(exc)
+                    if remaining is not None and remaining <= 0.05:
+                        raise self._deadline_error(url, subject, "ingen svar" if timed_out else
+                                                   _os_error_name(list(_causes(exc)), exc)) from None
+                    if transport_retries < self.retries:
+                        transport_retries += 1
+                        wait = self.backoff_factor * (2 ** (transport_retries - 1)) if transport_retries > 1 else 0.0
+                        if remaining is not None and wait >= remaining:
+                            raise self._deadline_error(url, subject, "ingen svar") from None
+                        why = (f"ingen svar innen {attempt_timeout[1]:.0f} s" if timed_out
+                               else _os_error_name(list(_causes(exc)), exc))
+                        self._tell(f"{self.host}: {why} på {subject}; prøver igjen "
+                                   f"({transport_retries} av {self.retries})")
+                        if wait > 0:
+                            self._sleep(wait)
+                        continue
+                    raise self._transport_error(exc, url, subject) from None
+        finally:
+            self._deadline = None
+
+    @staticmethod
+    def _is_timeout(exc: BaseException) -> bool:
+        return isinstance(exc, requests.exceptions.Timeout) or any(
+            isinstance(c, (ReadTimeoutError, TimeoutError)) for c in _causes(exc))
 
     def _transport_error(self, exc: BaseException, url: str, subject: str) -> FetchError:
         causes = list(_causes(exc))
@@ -497,12 +587,14 @@ class SsbClient(_HttpClient):
         backoff_factor: float = DEFAULT_BACKOFF, body_retries: int = DEFAULT_BODY_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER, clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep, user_agent: str = USER_AGENT,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT, notify: Callable[[str], None] | None = None,
     ) -> None:
         limiter = SlidingWindowLimiter(FALLBACK_MAX_CALLS, FALLBACK_TIME_WINDOW, clock=clock, sleep=sleep)
         super().__init__(
             base_url or os.environ.get("SSB_API_URL") or DEFAULT_SSB_URL, session=session,
             timeout=timeout, retries=retries, backoff_factor=backoff_factor, body_retries=body_retries,
             max_retry_after=max_retry_after, limiter=limiter, sleep=sleep, user_agent=user_agent,
+            total_timeout=total_timeout, notify=notify,
         )
         self._config: dict[str, Any] | None = None
 
@@ -525,6 +617,11 @@ class SsbClient(_HttpClient):
             self.limiter.configure(config["maxCallsPerTimeWindow"], config["timeWindow"])
             self._config = config
         return self._config
+
+    def search_tables(self, query: str, *, lang: str = "no") -> dict[str, Any]:
+        """`/tables?query=…`: SSB's table search (used to suggest a replacement for a missing table)."""
+        return self.get_url(self.url("tables", {"query": query, "lang": lang, "pageSize": 20}),
+                            subject=f"tabellsøk «{query}»", validate=_require_object).json()
 
     def table_fetched(self, table_id: str, *, lang: str = "no") -> Fetched:
         return self.get_url(
@@ -602,12 +699,14 @@ class KlassClient(_HttpClient):
         timeout: tuple[float, float] | float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES,
         backoff_factor: float = DEFAULT_BACKOFF, body_retries: int = DEFAULT_BODY_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER, sleep: Callable[[float], None] = time.sleep,
-        user_agent: str = USER_AGENT,
+        user_agent: str = USER_AGENT, total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(
             base_url or os.environ.get("KLASS_API_URL") or DEFAULT_KLASS_URL, session=session,
             timeout=timeout, retries=retries, backoff_factor=backoff_factor, body_retries=body_retries,
             max_retry_after=max_retry_after, sleep=sleep, user_agent=user_agent,
+            total_timeout=total_timeout, notify=notify,
         )
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Fetched:

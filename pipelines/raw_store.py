@@ -32,6 +32,9 @@ class RawFile:
     table_id: str | None = None
     updated: str | None = None  # SSB's `updated` (ISO 8601) where the body has one
     name: str | None = None  # for KLASS files: what the body is, e.g. '131_codesAt_2024-01-01'
+    # set on data files kept from an earlier fetch for entries that failed the latest check: the build
+    # reads only these [contents_code, filter_key] rows from the file (the rest came fresh)
+    keep_only: list[list[str]] | None = None
 
 
 def sha256(body: bytes) -> str:
@@ -66,7 +69,8 @@ class RawWriter:
         return entry
 
     def write_manifest(self, **extra) -> Path:
-        doc = {"format": 1, **extra, "files": [asdict(f) for f in self.files]}
+        files = [{k: v for k, v in asdict(f).items() if not (k == "keep_only" and v is None)} for f in self.files]
+        doc = {"format": 1, **extra, "files": files}
         path = self.root / MANIFEST
         path.write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
         return path
@@ -81,6 +85,15 @@ def read_manifest(root: Path) -> list[RawFile]:
         return [RawFile(**f) for f in doc["files"]]
     except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
         raise RawStoreError(f"{path} er ikke et gyldig manifest: {exc}") from exc
+
+
+def read_manifest_extra(root: Path) -> dict:
+    """The manifest's top-level facts besides the file list (snapshot kind, failed entries, ...)."""
+    try:
+        doc = orjson.loads((Path(root) / MANIFEST).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return {k: v for k, v in doc.items() if k != "files"} if isinstance(doc, dict) else {}
 
 
 def read_body(root: Path, entry: RawFile, *, verify: bool = True) -> bytes:

@@ -36,6 +36,8 @@ def database_status(db_path: Path) -> dict:
             "region_changes": con.execute("SELECT count(*) FROM region_change").fetchone()[0],
             "derived": con.execute("SELECT count(*) FROM derived_value").fetchone()[0],
             "own_data": own,
+            "stale": con.execute(
+                "SELECT indicator_id, reason FROM indicator_origin WHERE stale ORDER BY indicator_id").fetchall(),
         }
     except duckdb.Error as exc:
         raise StatusError(f"{db_path} ser ikke ut som en database bygget av dette prosjektet: {exc}") from exc

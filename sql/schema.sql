@@ -121,3 +121,15 @@ CREATE TABLE build_info (
     key    VARCHAR NOT NULL PRIMARY KEY,
     value  VARCHAR
 );
+
+-- indicator_origin: one row per catalogue indicator: where its rows come from, so a page never mixes silently.
+-- is_demo: rows are demo; fetched_at: the (earliest) fetch that got its rows from SSB (NULL for demo);
+-- stale: the latest fetch could not update it (its catalogue entry failed the check) and it kept earlier rows;
+-- reason: why (Norwegian, from the check). Formula indicators inherit from their inputs.
+CREATE TABLE indicator_origin (
+    indicator_id  VARCHAR NOT NULL PRIMARY KEY,
+    is_demo       BOOLEAN NOT NULL,
+    fetched_at    TIMESTAMPTZ,
+    stale         BOOLEAN NOT NULL,
+    reason        VARCHAR
+);

@@ -97,3 +97,26 @@ def test_inconsistent_catalogue_is_rejected_naming_the_entry(extra, message):
 def test_filter_key_is_canonical():
     assert cat_mod.filter_key({"KOKfunksjon0000": "254", "KOKart0000": "AGD10"}) == "KOKart0000=AGD10|KOKfunksjon0000=254"
     assert cat_mod.filter_key({}) == ""
+
+
+def test_the_evidence_based_entries_are_in_the_catalogue():
+    cat = cat_mod.load()
+    src = {i.id: i.source for i in cat.sourced()}
+    assert src["institution_long_term_residents"].contents_code == "KOSlangtid0000"
+    assert src["institution_short_term_residents"].contents_code == "KOSkorttid0000"
+    assert src["nursing_home_residents"].contents_code == "KOSbeboersykehje0000"
+    assert (src["municipal_institution_places"].table, src["municipal_institution_places"].contents_code) == (
+        "11875", "KOSinstdispplass0000")
+    assert src["institution_cost_per_place"].contents_code == "KOSKBDUplass0000"
+    assert "home_care_recipients_67_79" not in cat.indicators  # 12292 has no 67-79 code for home-service users
+    # the nøkkeltall stay unverified until a live check passes
+    assert not cat.tables["12209"].verified and not any(s.verified for s in src.values() if s.table == "12209")
+    # users by service x age from 11645, with the ids in CONTRACTS.md
+    for service, code in (("home_care_users", "15"), ("long_term_residents", "21")):
+        for age, alder in (("67_79", "67-79"), ("80_89", "80-89"), ("90_plus", "90+")):
+            s = src[f"{service}_age_{age}"]
+            assert (s.table, s.contents_code, s.filters) == ("11645", "Brukere1", {"TenesteType": code, "Alder": alder})
+        sum_0_66 = cat.indicators[f"{service}_age_0_66"]
+        assert sum_0_66.own_calculation and sum_0_66.formula.op == "add"
+        assert sum_0_66.formula.inputs == (f"{service}_age_0_49", f"{service}_age_50_66")
+    assert cat.tables["11645"].region_dim == "Region"

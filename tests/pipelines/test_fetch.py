@@ -253,25 +253,73 @@ def _remove_table(fake: FakeServices) -> None:
     del fake.tables["12209"]
 
 
-@pytest.mark.parametrize("change, expected", [
-    (_rename_label, ["Indikator home_care_share_of_care_net_expenditure", "KOSandelf2540000", "tabell 12209",
-                     "andel av brutto driftsutgifter"]),
-    (_remove_code, ["Indikator institution_long_term_residents", "KOSlangtid0000", "finnes ikke i tabell 12292"]),
-    (_discontinue, ["Tabell 07459", "avsluttet", "population"]),
-    (_remove_table, ["Tabell 12209", "HTTP 404", "home_care_cost_per_recipient", "institution_cost_per_place"]),
+def _double_every_value(fake: FakeServices) -> None:
+    """A new edition at SSB: every served number changes, so fresh rows and kept rows can be told apart."""
+    for doc in fake.data.values():
+        doc["value"] = [v * 2 if isinstance(v, (int, float)) else v for v in doc["value"]]
+
+
+def _values(root: Path, indicator_id: str) -> dict:
+    con = duckdb.connect(str(root / "kostra.duckdb"), read_only=True)
+    try:
+        return dict(((r, y), v) for r, y, v in con.execute(
+            "SELECT region_code, year, value FROM indicator_values WHERE indicator_id = ? AND NOT is_own_calculation",
+            [indicator_id]).fetchall())
+    finally:
+        con.close()
+
+
+def _origin(root: Path) -> dict:
+    con = duckdb.connect(str(root / "kostra.duckdb"), read_only=True)
+    try:
+        return {r[0]: r[1:] for r in con.execute(
+            "SELECT indicator_id, is_demo, CAST(fetched_at AS VARCHAR), stale, reason FROM indicator_origin").fetchall()}
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("change, failed, refreshed, expected", [
+    (_rename_label, ["home_care_share_of_care_net_expenditure"], "home_care_cost_per_recipient",
+     ["KOSandelf2540000", "andel av brutto driftsutgifter"]),
+    (_remove_code, ["institution_long_term_residents"], "home_care_recipients",
+     ["KOSlangtid0000", "finnes ikke i tabell 12292"]),
+    (_discontinue, ["population"], "home_care_recipients", ["Tabell 07459", "avsluttet"]),
+    (_remove_table, [i.id for i in cat_mod.load().sourced() if i.source.table == "12209"], "home_care_recipients",
+     ["Tabell 12209", "HTTP 404"]),
 ], ids=["label changed", "code removed", "table discontinued", "table gone"])
-def test_catalogue_drift_stops_before_anything_is_written(fake, server, existing, change, expected):
+def test_catalogue_drift_updates_the_rest_and_keeps_earlier_rows_for_the_drifted_entries(
+        fake, server, existing, change, failed, refreshed, expected):
+    before = {i: _values(existing, i) for i in (*failed, refreshed)}
+    _double_every_value(fake)
     change(fake)
-    before = fingerprint(existing)
-    with pytest.raises(FetchFailed) as failure:
-        run_fetch(existing)
-    message = str(failure.value)
+
+    outcome, printed = run_fetch(existing)
+
+    assert outcome.failed_indicators == sorted(failed)
+    assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED
+    assert "Delvis oppdatert" in printed
     for text in expected:
-        assert text in message
-    assert "ingenting er hentet eller endret" in message
+        assert text in printed
+    for ind in failed:  # earlier rows, unchanged, marked as not updated by this fetch
+        assert _values(existing, ind) == before[ind]
+    now = _values(existing, refreshed)
+    assert now and all(now[k] == (v * 2 if v is not None else None) for k, v in before[refreshed].items())
+    origin = _origin(existing)
+    assert all(origin[i][2] is True and origin[i][3] for i in failed)
+    assert origin[refreshed][2] is False
+    assert all(origin[i][1] is not None and origin[i][0] is False for i in failed)  # the baseline fetch's date
+    manifest = read_manifest(existing / "raw")
+    assert all(hashlib.sha256(read_body(existing / "raw", e)).hexdigest() == e.sha256 for e in manifest)
+
+
+def test_every_entry_drifted_changes_nothing(fake, server, existing):
+    for table_id in list(fake.tables):
+        fake.end_table(table_id)
+    before = fingerprint(existing)
+    with pytest.raises(FetchFailed, match="Ingen oppføringer i katalogen stemmer"):
+        run_fetch(existing)
     assert fingerprint(existing) == before
-    assert data_requests(server) == [], "no data may be downloaded when the catalogue does not match"
-    assert not [r for r, _ in server.log if r.path.startswith(KLASS)]
+    assert data_requests(server) == []
 
 
 def test_verification_lists_every_mismatch_at_once(fake):
@@ -405,3 +453,226 @@ def test_recorded_klass_bodies_are_what_klass_py_reads():
     regions = klass.load_regions(FIXTURES / "klass")
     assert {"3909", "3805", "EKG13", "EAKUO"} <= set(regions["code"])
     assert klass.current_code("3805", klass.load_changes(FIXTURES / "klass")) == ["3909"]
+
+
+# ------------------------------------------------------------------------------ against the stand-in, end to end
+
+
+def _cli(args: list[str], env_db: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipelines.__main__ import app
+    monkeypatch.setenv("KOSTRA_DB", str(env_db))
+    return CliRunner().invoke(app, args)
+
+
+def test_catalogue_check_prints_one_row_per_entry_with_suggestions(fake, tmp_path, monkeypatch):
+    fake.change_label("12209", "KOSandelf2540000", "Tjenester til hjemmeboende (f254) - andel av brutto driftsutgifter")
+    fake.end_table("11875")
+    fake.tables["11876"] = {**fake.tables["11875"], "id": "11876", "discontinued": False,
+                            "label": "11876: Institusjonsplasser (K) 2022 - 2024"}
+    monkeypatch.setenv("COLUMNS", "200")
+    outcome = _cli(["catalogue", "check"], tmp_path / "x.duckdb", monkeypatch)
+    assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED, outcome.output
+    out = outcome.output
+    assert "navn endret" in out and "tabell avsluttet" in out
+    assert "11876" in out, "a table whose title matches is suggested for the ended one"
+    assert out.count(" ok ") >= 10
+    n = len(cat_mod.load().sourced())
+    assert f"{n - 3} av {n} oppføringer stemmer med SSB" in out  # f254 + the two 11875 entries
+
+
+def test_catalogue_check_suggests_the_renamed_table_and_the_changed_code(fake, tmp_path, monkeypatch):
+    fake.rename_table("12292", "12299")
+    fake.change_contents_code("11875", "KOSinstdispplass0000", "KOSinstdispplass0001")
+    monkeypatch.setenv("COLUMNS", "200")
+    outcome = _cli(["catalogue", "check"], tmp_path / "x.duckdb", monkeypatch)
+    assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED, outcome.output
+    out = outcome.output
+    assert "tabell mangler" in out and "12299" in out
+    assert "kode mangler" in out and "KOSinstdispplass0001" in out
+
+
+def test_fetch_with_a_changed_code_keeps_that_entry_and_updates_its_table_neighbours(fake, server, existing):
+    fake.change_contents_code("11875", "KOSinstdispplass0000", "KOSinstdispplass0001")
+    outcome, printed = run_fetch(existing)
+    assert outcome.failed_indicators == ["municipal_institution_places"]
+    kept = [e for e in read_manifest(existing / "raw") if e.table_id == "11875" and e.keep_only]
+    assert kept and all(e.path.startswith("ssb/11875/kept-") for e in kept)
+    assert all(k == ["KOSinstdispplass0000", ""] for e in kept for k in e.keep_only)
+    origin = _origin(existing)
+    assert origin["municipal_institution_places"][2] is True and origin["nursing_home_places"][2] is False
+
+
+def test_catalogue_check_all_ok_exits_0(fake, tmp_path, monkeypatch):
+    outcome = _cli(["catalogue", "check"], tmp_path / "x.duckdb", monkeypatch)
+    assert outcome.exit_code == 0, outcome.output
+    n = len(cat_mod.load().sourced())
+    assert f"{n} av {n} oppføringer stemmer med SSB" in outcome.output
+
+
+def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server, existing, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    fake.change_label("12209", "KOSandelf2540000", "Tjenester til hjemmeboende (f254) - andel av brutto driftsutgifter")
+    fake.end_table("07459")
+    outcome = _cli(["fetch", "--from-year", "2023", "--raw", str(existing / "raw")], existing / "kostra.duckdb",
+                   monkeypatch)
+    assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED, outcome.output
+    assert "Delvis oppdatert: 2 indikatorer" in outcome.output
+    app = str(Path(__file__).resolve().parents[2] / "app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    at.switch_page("pages/kilder.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("ikke oppdatert ved siste henting" in w.value for w in at.warning)
+    stale = at.dataframe[0].value
+    # a formula over a stale input is stale too
+    assert set(stale["Indikator"]) == {"Andel hjemmetjenester (f254)", "Innbyggere",
+                                       "Hjemmetjenestemottakere, andel av befolkningen"}
+    sources = at.dataframe[1].value
+    assert sources["Opphav"].str.contains("ikke oppdatert").sum() >= 2
+    editions = at.dataframe[2].value.set_index("Tabell")
+    assert editions.loc["12292", "Utgave"] == "Tall for 2024 er reviderte, publisert 16.06.2025"
+    assert editions.loc["12292", "Data"] == "Ekte"
+    at = AppTest.from_file(app, default_timeout=60)
+    at.query_params["kommune"] = "3909"
+    at.switch_page("pages/institusjon-vs-hjemme.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    specs = " ".join(el.proto.spec for el in at.get("plotly_chart"))
+    assert "Ikke oppdatert ved siste henting" in specs
+
+
+class _Silent:
+    """A TCP server that accepts connections and never answers."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.conns = []
+        self.stop = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+
+    def close(self) -> None:
+        self.stop = True
+        for c in self.conns:
+            c.close()
+        self.sock.close()
+
+
+def test_a_server_that_never_answers_is_given_up_with_the_host_named(existing, monkeypatch):
+    silent = _Silent()
+    try:
+        monkeypatch.setenv("SSB_API_URL", f"http://127.0.0.1:{silent.port}/api/pxwebapi/v2")
+        before = fingerprint(existing)
+        outcome = _cli(["fetch", "--timeout", "1.5", "--raw", str(existing / "raw")], existing / "kostra.duckdb",
+                       monkeypatch)
+    finally:
+        silent.close()
+    assert outcome.exit_code == fetch_mod.EXIT_FAILED
+    assert f"127.0.0.1:{silent.port} svarte ikke på /config" in " ".join(outcome.output.split())
+    assert "Ga opp etter 1.5 sekunder" in " ".join(outcome.output.split())
+    assert "Traceback" not in outcome.output
+    assert fingerprint(existing) == before
+
+
+@pytest.mark.parametrize("response, expected", [
+    (lambda: problem(503, "Service Unavailable"), "HTTP 503"),
+    (lambda: problem(429, "Too Many Requests", {"Retry-After": "1"}), "HTTP 429"),
+    (lambda: Response("<html><head><title>Vedlikehold</title></head><body>Nede</body></html>", status=200,
+                      content_type="text/html"), "HTML-side «Vedlikehold»"),
+    (lambda: Response(b'{"version":"2.0","class":"dataset","id":["KOKkommuneregion0000"', status=200,
+                      content_type="application/json"), "avkortet"),
+], ids=["503 forever", "429 forever", "HTML maintenance page", "truncated JSON"])
+def test_faults_mid_download_leave_raw_and_database_byte_identical(fake, server, existing, response, expected):
+    fake.fail = _fail_data_of("12292", response)
+    before = fingerprint(existing)
+    ssb = SsbClient(retries=3, backoff_factor=0, body_retries=0, timeout=(2, 5), total_timeout=2.5)
+    with pytest.raises(FetchFailed) as failure:
+        run_fetch(existing, ssb=ssb)
+    assert expected in str(failure.value)
+    assert "tabell 12292" in str(failure.value) or "tables/12292" in str(failure.value)
+    assert fingerprint(existing) == before
+
+
+def test_data_whose_dimensions_do_not_match_the_query_changes_nothing(fake, existing):
+    doc = fake.data["11875"]
+    bad = orjson.loads(orjson.dumps(doc))
+    bad["id"] = ["Region" if d == "KOKkommuneregion0000" else d for d in bad["id"]]
+    bad["dimension"]["Region"] = bad["dimension"].pop("KOKkommuneregion0000")
+    fake.fail = _fail_data_of("11875", lambda: Response(orjson.dumps(bad), content_type="application/json"))
+    _assert_unchanged_after(fake.fail, existing, fake, "11875", "KOKkommuneregion0000")
+
+
+def test_if_updated_with_nothing_new_exits_0_and_leaves_everything_byte_identical(fake, server, existing):
+    before = fingerprint(existing)
+    outcome, printed = run_fetch(existing, if_updated=True)
+    assert outcome.unchanged and outcome.exit_code == 0
+    assert "Ingen tabeller er oppdatert" in printed
+    assert fingerprint(existing) == before
+    assert data_requests(server) == []
+
+
+def test_if_updated_fetches_only_the_tables_ssb_updated(fake, server, existing):
+    fake.updated("12292", "2026-03-15T07:00:00Z")
+    outcome, printed = run_fetch(existing, if_updated=True)
+    assert outcome.exit_code == 0
+    assert [r.path for r in data_requests(server)] == [f"{SSB}/tables/12292/data"]
+    entries = {e.table_id: e.updated for e in read_manifest(existing / "raw") if e.kind == "ssb_table"}
+    assert entries["12292"] == "2026-03-15T07:00:00Z" and entries["12209"] == "2025-06-16T06:00:00Z"
+
+
+def test_progress_is_printed_line_by_line_when_output_is_not_a_terminal(fake, tmp_path):
+    calls = {"n": 0}
+
+    def flaky(request):
+        if request.path == f"{SSB}/tables/11645/data" and calls["n"] == 0:
+            calls["n"] += 1
+            return problem(503, "Service Unavailable")
+        return None
+    fake.fail = flaky
+    _, printed = run_fetch(tmp_path)
+    lines = printed.splitlines()
+    assert "Kontrollerte tabell 11645 (4 av 5): ok" in lines
+    assert "Hentet tabell 11645: spørring 1 av 1" in lines
+    assert any("svarte HTTP 503 på tabell 11645; prøver igjen" in line for line in lines)
+    assert any(line.startswith("Hentet KLASS 131_changes_") for line in lines)
+
+
+def test_a_terminal_gets_a_progress_bar_instead_of_lines(fake, tmp_path):
+    out = io.StringIO()
+    fetch_all(raw_dir=tmp_path / "raw", db_path=tmp_path / "kostra.duckdb", from_year=FROM_YEAR, today=TODAY,
+              console=Console(file=out, width=120, force_terminal=True), **clients())
+    printed = out.getvalue()
+    assert "━" in printed and "Henter klassifikasjoner fra KLASS" in printed
+    assert "spørring 1 av 1\n" not in printed  # the bar replaces the per-step lines
+
+
+def test_status_names_the_indicators_the_latest_fetch_could_not_update(fake, existing, monkeypatch):
+    fake.end_table("07459")
+    run_fetch(existing)
+    outcome = _cli(["status", "--db", str(existing / "kostra.duckdb")], existing / "kostra.duckdb", monkeypatch)
+    assert outcome.exit_code == 0, outcome.output
+    assert "Ikke oppdatert ved siste henting (2)" in " ".join(outcome.output.split())
+    assert "population" in outcome.output
+
+
+def test_the_call_limit_is_honoured_with_retry_after(fake, server, tmp_path):
+    fake.enforce_call_limit = True
+    fake.config["maxCallsPerTimeWindow"] = 6
+    fake.config["timeWindow"] = 1
+    _, printed = run_fetch(tmp_path, ssb=SsbClient(retries=4, backoff_factor=0, body_retries=0, timeout=(2, 5)))
+    assert (tmp_path / "kostra.duckdb").exists()
+    assert len([r for r, _ in server.log if r.path.startswith(SSB)]) >= 5 * 2 + len(TABLES)
