@@ -8,11 +8,12 @@ Norwegian notice), and an unknown figure id gives a message instead of a traceba
 from __future__ import annotations
 
 import traceback
+from functools import lru_cache
 from html import escape
 
 import streamlit as st
 
-from dashboard import charts, figures, own_ui, ui
+from dashboard import charts, db, figures, own_ui, ui
 from dashboard.db import DatabaseUnavailable
 
 # the app's frame gone: no header bar, no sidebar or its toggle, little padding, so the figure fits 800×450
@@ -29,6 +30,8 @@ BARE_CSS = """<style>
 .fig-slide .fig-takeaway { font-size: clamp(1.1rem, 2.2vw, 1.6rem); color: #000; }
 .fig-slide .fig-sub { font-size: clamp(0.9rem, 1.3vw, 1.1rem); color: #333; }
 .fig-slide .fig-legend { font-size: 1.05rem; }
+.sr-only { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+           clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 .fig-notice { font-size: 0.85rem; color: #5c3b00; background: #FFF4D6; padding: 2px 6px; border-radius: 3px; }
 .fig-message { font-size: 1.2rem; color: #1a1a1a; }
 </style>"""
@@ -66,14 +69,30 @@ def notices_html(notices) -> str:
     return "".join(f"<p class='fig-notice' data-testid='embed-notice'>{escape(n)}</p>" for n in notices)
 
 
-def draw(bundle: figures.FigureBundle, *, level: str, height: int, key: str, notices=(), font_size=None) -> None:
-    """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge."""
-    st.markdown(notices_html(notices) + ui.figure_head_html(bundle, level=level), unsafe_allow_html=True)
+@lru_cache(maxsize=64)
+def _prepared(figure_id: str, sel, height: int, font_size: int | None, version: tuple):
+    """The bundle, its legend and its screen figure, kept per figure, selection and database file: an embed link in
+    a municipality's web page is opened by many readers, and building a figure costs more than sending it.
+    The cached figure is never changed after this (st.plotly_chart only reads it)."""
+    bundle = figures.build_figure(figure_id, sel)
     legend = charts.legend_items(bundle.fig)
-    fig = charts.fit_height(charts.for_screen(bundle.fig), height, font_size=font_size)
+    return bundle, legend, charts.fit_height(charts.for_screen(bundle.fig), height, font_size=font_size)
+
+
+def prepared(figure_id: str, sel, *, height: int, font_size: int | None = None):
+    return _prepared(figure_id, sel, height, font_size, db.database_version())
+
+
+def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), font_size=None) -> None:
+    """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge."""
+    bundle, legend, fig = prepared(figure_id, sel, height=height, font_size=font_size)
+    st.markdown(notices_html(notices) + ui.figure_head_html(bundle, level=level), unsafe_allow_html=True)
     st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
-                    alt=ui.alt_text(bundle))
-    st.markdown(ui.figure_foot_html(bundle, legend), unsafe_allow_html=True)
+                    alt=ui.alt_text(bundle, "i tabellen etter figuren"))
+    # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
+    st.markdown(ui.figure_foot_html(bundle, legend) + ui.table_html(bundle.table, f"Tall bak figuren: {bundle.title}",
+                                                                   css_class="fig-table sr-only"),
+                unsafe_allow_html=True)
 
 
 def _guarded(render) -> None:
@@ -100,8 +119,7 @@ def single_figure() -> None:
             return
         spec = figures.FIGURES[figure_id]
         sel = selection_for(spec, params)
-        bundle = figures.build_figure(figure_id, sel)
-        draw(bundle, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
+        draw(figure_id, sel, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
     _guarded(render)
 
 
@@ -157,8 +175,7 @@ def presentation() -> None:
         figure_id = ids[n - 1]
         spec = figures.FIGURES[figure_id]
         sel = selection_for(spec, params)
-        bundle = figures.build_figure(figure_id, sel)
-        draw(bundle, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}", notices=[*notices, *sel.notices],
+        draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}", notices=[*notices, *sel.notices],
              font_size=SLIDE_FONT)
         left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
         left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")

@@ -190,9 +190,19 @@ def plotly_config(title: str) -> dict:
     return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": _file_stem(title), "scale": 2}}
 
 
-def alt_text(bundle: figures.FigureBundle) -> str:
+def alt_text(bundle: figures.FigureBundle, where: str = "i tabellen «Tall bak figuren»") -> str:
     """What a screen reader says for the chart; the full numbers are in the table under it."""
-    return f"{bundle.title}. {bundle.takeaway or ''} Tallene står i tabellen «Tall bak figuren».".replace(" .", ".")
+    return f"{bundle.title}. {bundle.takeaway or ''} Tallene står {where}.".replace(" .", ".").replace("..", ".")
+
+
+def table_html(table: pl.DataFrame, caption: str, *, css_class: str = "fig-table") -> str:
+    """The chart's data as an HTML table (text cells, SSB's symbols kept): the text alternative of the chart."""
+    frame = blank_nulls(table)
+    head = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.iter_rows())
+    return (f"<table class='{css_class}' data-testid='chart-table'><caption>{escape(caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True) -> None:
@@ -251,6 +261,10 @@ def share_box(bundle: figures.FigureBundle, sel, *, key: str) -> None:
             link = figures.presentation_url(chosen["ids"], chosen["params"], base=base)
             st.markdown(f"**Presentasjon** ({len(chosen['ids'])} figurer): én figur per skjerm")
             st.code(link, language=None, wrap_lines=True)
+            st.page_link("pages/presentasjon.py", label="Åpne presentasjonen", icon=":material/open_in_new:",
+                         query_params={"figurer": ",".join(chosen["ids"]), **chosen["params"]})
+            st.button("Tøm presentasjonen", key=f"present-clear-{key}", on_click=st.session_state.pop,
+                      args=(PRESENTATION_KEY, None))
 
 
 def blank_nulls(table: pl.DataFrame) -> pl.DataFrame:

@@ -43,6 +43,8 @@ def test_vis_shows_one_figure_with_title_takeaway_and_source_and_no_widgets(db_e
     assert not at.sidebar.children
     assert not at.selectbox and not at.multiselect and not at.slider and not at.button
     assert not at.title and not at.warning
+    table = [m.value for m in at.markdown if "chart-table" in m.value][0]  # the text alternative
+    assert "<th scope='col'>Serie</th>" in table and "<td>Larvik</td>" in table and "sr-only" in table
 
 
 def test_vis_old_code_resolves_as_on_the_pages(db_env):
@@ -129,6 +131,9 @@ def test_share_box_under_a_chart_gives_page_embed_and_iframe_and_collects_a_pres
     links = [c.value for c in at.code if "/presentasjon?" in c.value]
     assert links and links[0] == ("/presentasjon?figurer=kostnad-hjemme,kostnad-institusjon&kommune=3909"
                                   "&sammenlign=3907&fra=2018&til=2024")
+    at.button(key="present-clear-home").click().run()
+    assert_clean(at)
+    assert not [c.value for c in at.code if "/presentasjon?" in c.value]
 
 
 def test_own_page_share_box_uses_unit_and_period(db_env):
