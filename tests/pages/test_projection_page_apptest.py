@@ -124,3 +124,16 @@ def test_embed_view_reads_the_scenario_from_the_link(db_env):
     assert len(at.get("plotly_chart")) == 1
     assert len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"]) == 4
     assert any("I scenarioet trenger Larvik" in m.value for m in at.markdown)
+
+
+def test_presentation_shows_a_projection_slide_with_the_scenario(db_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"figurer": "fremskriving-befolkning,fremskriving-brukere", "kommune": "3909",
+                       "hjemme": "20", "side": "2"}.items():
+        at.query_params[key] = value
+    at.switch_page("pages/presentasjon.py")
+    at.run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 1
+    assert any("I scenarioet trenger Larvik" in m.value for m in at.markdown)
+    assert dict(at.query_params)["side"] == "2"
