@@ -222,10 +222,17 @@ def _series(p: Projection, services: tuple[str, ...], column: str, scale: float 
     return rows.select(
         (pl.col("service").replace_strict(names) + pl.lit(" – ")
          + pl.col("scenario").replace_strict(SCENARIO_LABELS)).alias("series"),
-        pl.when(pl.col("scenario") == "baseline").then(pl.lit("group")).otherwise(pl.lit("selected")).alias("role"),
+        pl.struct("service", "scenario").map_elements(
+            lambda r: _ROLES[(r["service"] == "long_term", r["scenario"] == "baseline" and not p.scenario.is_baseline)],
+            return_dtype=pl.Utf8).alias("role"),
         "year", (pl.col(column) / scale).alias("value"), status.alias("status"),
         pl.col("is_demo"),
     ).sort("series", "year")
+
+
+# line styles (dashboard/charts.style_for) by (places?, baseline beside a scenario?): the scenario in strong colours,
+# the baseline beside it dashed grey; home services vermillion, places blue; today's coverage alone in strong colours
+_ROLES = {(False, False): "selected", (False, True): "group", (True, False): "comparison", (True, True): "country"}
 
 
 def users_frame(p: Projection) -> pl.DataFrame:
@@ -335,7 +342,9 @@ def population_figure(p: Projection) -> Figure:
     last = int(p.population["year"].max()) if not p.population.is_empty() else HORIZON
     title = f"Innbyggere 67 år og over i {p.name}, {p.base_year or ''}–{last}"
     subtitle = f"Framskrevet folkemengde 1. januar etter aldersgruppe, SSBs {ALTERNATIVE}. Antall personer."
-    colours = dict(zip(AGE_LABELS.values(), ["#BBBBBB", "#56B4E9", "#0072B2", "#D55E00"]))
+    # the strong vermillion belongs to the chosen municipality on the other pages: not used for an age group here
+    colours = dict(zip(AGE_LABELS.values(), ["#BBBBBB", charts.COMPARISON[4], charts.COMPARISON[0],
+                                             charts.COMPARISON[3]]))
     fig = charts.grouped_bar(frame, _text(p, title, subtitle), unit="personer", decimals=0, x="year",
                              colour_by="age_group", colours=colours, stacked=True)
     return Figure(title, subtitle, fig,
@@ -382,6 +391,7 @@ def cost_figure(p: Projection) -> Figure:
                    else f" (scenarioet med {fmt.number(p.scenario.cost_growth_pct, 1)} % kostnadsvekst per år)")
                 + ".")
     fig = charts.line_chart(frame, _text(p, title, subtitle), unit="mill. kr", decimals=1)
+    fig.update_yaxes(rangemode="tozero")  # kroner from zero, as the other pages draw amounts
     return Figure(title, subtitle, fig, table(frame, index="series", columns="year", unit="mill. kr", decimals=1),
                   download(frame, index="series", unit="mill. kr", decimals=1))
 

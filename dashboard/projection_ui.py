@@ -59,7 +59,7 @@ def sidebar() -> ProjectionSelection:
         st.toggle("KOSTRA-gruppens dekningsgrad i stedet for egen", key="p_gruppe", on_change=changed,
                   help="«Hvis vi var som gruppen vår»: gruppens brukere per innbygger i hver aldersgruppe.")
         st.slider("Vekst i enhetskostnad per år, utover prisvekst (%)", COST_GROWTH[1], COST_GROWTH[2],
-                  step=COST_GROWTH[3], key="p_kostvekst", on_change=changed)
+                  step=COST_GROWTH[3], key="p_kostvekst", on_change=changed, format="%.1f")
         st.button("Tilbake til dagens dekningsgrad", on_click=reset, key="p_reset")
         st.caption("Kommune og scenario ligger i adressen – kopier lenken for å dele nøyaktig denne visningen.")
     chosen = ProjectionSelection(sel, scen)

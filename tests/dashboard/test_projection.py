@@ -160,6 +160,11 @@ def test_figures_have_tables_and_our_calculation_label(tiny):
     assert {t.name for t in users.fig.data} == {
         "Mottakere av hjemmetjenester – dagens dekningsgrad", "Mottakere av hjemmetjenester – scenario",
         "Langtidsplasser i institusjon – dagens dekningsgrad", "Langtidsplasser i institusjon – scenario"}
+    colours = {t.name: (t.line.color, t.line.dash) for t in users.fig.data}
+    assert len(set(colours.values())) == 4  # each line its own style: services apart, baseline dashed beside
+    assert colours["Mottakere av hjemmetjenester – dagens dekningsgrad"][1] == "dash"
+    cost = projection.cost_figure(p)
+    assert cost.fig.layout.yaxis.rangemode == "tozero"
 
 
 def test_coverage_table_shows_the_symbol_not_zero(tiny):
