@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import queries, ui
-from dashboard.scenario import COST_GROWTH, COVERAGE_80, HOME_INSTEAD, ProjectionSelection, Scenario
+from dashboard.scenario import COST_GROWTH, COVERAGE_80, HOME_INSTEAD, SCENARIO_KEYS, ProjectionSelection, Scenario
 from dashboard.scenario import parse as parse_scenario
 from dashboard.selection import Selection, parse
 
@@ -22,8 +22,11 @@ def sidebar() -> ProjectionSelection:
         params = {**st.session_state["_last_selection"], **params}  # carried over from the page we came from
     sel = parse(params, resolve=queries.resolve_code, names=names, default_municipality=default,
                 default_comparisons=queries.default_comparisons, first_year=first, last_year=last)
+    if not any(k in params for k in SCENARIO_KEYS) and "_last_scenario" in st.session_state:
+        params = {**st.session_state["_last_scenario"], **params}  # back from another page: the scenario as left
     scen = parse_scenario(params)
     st.session_state["_last_selection"] = sel.query_params()
+    st.session_state["_last_scenario"] = scen.query_params()
     wanted = {**sel.query_params(), **scen.query_params()}
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:
@@ -42,9 +45,11 @@ def sidebar() -> ProjectionSelection:
                             bool(st.session_state["p_gruppe"]), float(st.session_state["p_kostvekst"]))
         st.query_params.from_dict({**new_sel.query_params(), **new_scen.query_params()})
         st.session_state["_last_selection"] = new_sel.query_params()
+        st.session_state["_last_scenario"] = new_scen.query_params()
 
     def reset() -> None:
         st.query_params.from_dict({**sel.query_params(), **Scenario().query_params()})
+        st.session_state["_last_scenario"] = Scenario().query_params()
 
     codes = list(names)
     with st.sidebar:

@@ -137,3 +137,17 @@ def test_presentation_shows_a_projection_slide_with_the_scenario(db_env):
     assert len(at.get("plotly_chart")) == 1
     assert any("I scenarioet trenger Larvik" in m.value for m in at.markdown)
     assert dict(at.query_params)["side"] == "2"
+
+
+def test_scenario_survives_menu_navigation_that_drops_the_query_string(db_env):
+    at = open_page({"kommune": "4203", "dekning80": "-20", "hjemme": "10"})
+    at.switch_page("pages/kostnad-per-mottaker.py")
+    at.query_params.clear()  # what Streamlit's navigation menu does on a page switch
+    at.run()
+    assert dict(at.query_params)["kommune"] == "4203"
+    at.switch_page(PAGE)
+    at.query_params.clear()
+    at.run()
+    assert_clean(at)
+    params = dict(at.query_params)
+    assert params["kommune"] == "4203" and params["dekning80"] == "-20" and params["hjemme"] == "10"
