@@ -254,18 +254,27 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
         shown = sorted({s for _, s, _, _ in symbol_rows})
         text = replace(text, source=text.source + ". Symboler: " + "; ".join(
             f"«{s}» {fmt.status_meaning(s).split(' (')[0].lower()}" for s in shown))
-    for i, (year, status, series, colour) in enumerate(symbol_rows[:40]):
-        fig.add_annotation(x=year, y=0, yref="paper", text=f"<b>{status}</b>", showarrow=False, yshift=6 + 12 * (i % 3),
-                           font={"color": colour, "size": 13},
-                           hovertext=f"{series} {year}: {status} = {fmt.status_meaning(status)}")
+    # annotations and lines are collected and set once: each add_annotation/add_vline copies the figure's lists
+    annotations = [
+        {"x": year, "y": 0, "yref": "paper", "text": f"<b>{status}</b>", "showarrow": False,
+         "yshift": 6 + 12 * (i % 3), "font": {"color": colour, "size": 13},
+         "hovertext": f"{series} {year}: {status} = {fmt.status_meaning(status)}"}
+        for i, (year, status, series, colour) in enumerate(symbol_rows[:40])]
+    shapes = []
     breaks = [(break_year, break_label or "Brudd")] if break_year else []
     # a municipality merger: today's series starts where the predecessors' lines end
     breaks += [(y - 1, f"{kind} {y}") for y, kind in merger_years]
     for i, (year, label) in enumerate(sorted(set(breaks))):
         if years and years[0] <= year < years[-1]:
-            fig.add_vline(x=year + 0.5, line={"color": "#777", "width": 1, "dash": "dot"})
-            fig.add_annotation(x=year + 0.5, y=1, yref="paper", yshift=-16 * i, text=label, showarrow=False,
-                               xanchor="left", yanchor="top", font={"size": 11, "color": "#555"})
+            shapes.append({"type": "line", "x0": year + 0.5, "x1": year + 0.5, "xref": "x", "y0": 0, "y1": 1,
+                           "yref": "y domain", "line": {"color": "#777", "width": 1, "dash": "dot"}})
+            # the label reads away from the chart's right edge when the break is in the right half
+            right_half = year + 0.5 > (years[0] + years[-1]) / 2
+            annotations.append({"x": year + 0.5, "y": 1, "yref": "paper", "yshift": -16 * i, "text": label,
+                                "showarrow": False, "xanchor": "right" if right_half else "left",
+                                "yanchor": "top", "font": {"size": 11, "color": "#555"}})
+    if annotations or shapes:
+        fig.update_layout(annotations=annotations, shapes=shapes)
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     fig.update_yaxes(**_axis_format(unit, decimals), rangemode="tozero" if unit in ("kr", "personer") else "normal")
     return _finish(fig, text)

@@ -90,9 +90,8 @@ def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), 
     st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
                     alt=ui.alt_text(bundle, "i tabellen etter figuren"))
     # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
-    st.markdown(ui.figure_foot_html(bundle, legend) + ui.table_html(bundle.table, f"Tall bak figuren: {bundle.title}",
-                                                                   css_class="fig-table sr-only"),
-                unsafe_allow_html=True)
+    table = ui.table_html(bundle.table, f"Tall bak figuren: {bundle.title}")
+    st.markdown(ui.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>", unsafe_allow_html=True)
 
 
 def _guarded(render) -> None:

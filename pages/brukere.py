@@ -1,7 +1,7 @@
 """Brukere: IPLOS-based users of care services by service type and age, and as a share of the population."""
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import ui
 from dashboard.nav_guard import ensure_app_navigation
 
 ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
@@ -9,7 +9,6 @@ ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
 with ui.friendly_errors():
     ui.demo_label()
     sel = ui.selection_sidebar()
-    name = queries.municipality_names().get(sel.municipality, sel.municipality)
     st.title("Brukere av omsorgstjenester (IPLOS)")
     st.caption("Tall fra IPLOS/KPR slik SSB publiserer dem i KOSTRA. Små tall skjules av personvernhensyn (:).")
     ui.figure("mottakere-andel-befolkning", sel, key="share")

@@ -9,8 +9,6 @@ ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
 with ui.friendly_errors():
     ui.demo_label()
     sel = ui.selection_sidebar()
-    names = queries.municipality_names()
-    name = names.get(sel.municipality, sel.municipality)
     st.title("Institusjon vs. hjemme")
     ui.figure("forhold-institusjon-hjemme", sel, key="ratio")
     st.caption("Egen beregning: kostnad per kommunal institusjonsplass delt på kostnad per mottaker av hjemmetjenester.")
