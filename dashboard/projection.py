@@ -208,8 +208,8 @@ def population_frame(p: Projection) -> pl.DataFrame:
 
 
 def _series(p: Projection, services: tuple[str, ...], column: str, scale: float = 1.0) -> pl.DataFrame:
-    """columns for charts.line_chart: series, role, year, value, status. Baseline drawn as the group's dashed line,
-    the scenario in the selected municipality's strong colour."""
+    """columns for charts.line_chart: series, role, year, value, status, is_demo. The role picks the line style
+    (see _ROLES): the scenario strong, the baseline beside it dashed grey; the baseline alone strong."""
     rows = p.rows.filter(pl.col("service").is_in(services))
     if p.scenario.is_baseline:
         rows = rows.filter(pl.col("scenario") == "baseline")
