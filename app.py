@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from dashboard.html_parts import FIGURE_CSS
+
 st.set_page_config(page_title="Pleie og omsorg – KOSTRA-dashbord", page_icon="📊", layout="wide")
 # key figures that fit a laptop screen: the value shrinks with the window, and labels wrap instead of being cut
 st.html("""<style>
@@ -13,21 +15,7 @@ st.html("""<style>
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; }
 [data-testid="stSidebarNav"] li:has(a[href$="/vis"]), [data-testid="stSidebarNav"] li:has(a[href$="/presentasjon"]) {
   display: none; }
-/* chart titles, subtitles and takeaways are HTML around the chart, so they wrap at every width */
-.fig-head p, p.fig-source { margin: 0; overflow-wrap: anywhere; }
-/* Streamlit pulls the next element up by the last paragraph's bottom margin: keep that margin */
-.fig-head p:last-child, p.fig-source, p.fig-notice:last-child, p.fig-message { margin-bottom: 1rem !important; }
-.fig-title { font-size: 1.2rem; font-weight: 700; line-height: 1.3; color: #1a1a1a; }
-.fig-sub { font-size: 0.92rem; line-height: 1.35; color: #474747; margin-top: 0.15rem !important; }
-.fig-takeaway { font-size: 1.02rem; line-height: 1.4; color: #1a1a1a; margin-top: 0.35rem !important; }
-p.fig-source { font-size: 0.82rem; line-height: 1.35; color: #4d4d4d; }
-.fig-legend { display: flex; flex-wrap: wrap; gap: 0.15rem 1rem; font-size: 0.88rem; color: #1a1a1a;
-              margin-bottom: 0.35rem; }
-.fig-legend-item { display: inline-flex; align-items: center; gap: 0.35rem; overflow-wrap: anywhere; }
-.fig-legend-item svg { flex: none; }
-.fig-demo { background: #FFE8D6; border: 1px solid #D55E00; color: #8A1C00; font-weight: 700; padding: 0 4px;
-            border-radius: 3px; white-space: nowrap; }
-</style>""")
+</style>""" + FIGURE_CSS)
 
 HERE = Path(__file__).parent
 SECTIONS = {

@@ -13,7 +13,7 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import charts, db, figures, own_ui, ui
+from dashboard import charts, db, figures, html_parts, own_ui, ui
 from dashboard.db import DatabaseUnavailable
 
 # the app's frame gone: no header bar, no sidebar or its toggle, little padding, so the figure fits 800×450
@@ -86,12 +86,12 @@ def prepared(figure_id: str, sel, *, height: int, font_size: int | None = None):
 def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), font_size=None) -> None:
     """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge."""
     bundle, legend, fig = prepared(figure_id, sel, height=height, font_size=font_size)
-    st.markdown(notices_html(notices) + ui.figure_head_html(bundle, level=level), unsafe_allow_html=True)
+    st.markdown(notices_html(notices) + html_parts.figure_head_html(bundle, level=level), unsafe_allow_html=True)
     st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
-                    alt=ui.alt_text(bundle, "i tabellen etter figuren"))
+                    alt=html_parts.alt_text(bundle, "i tabellen etter figuren"))
     # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
-    table = ui.table_html(bundle.table, f"Tall bak figuren: {bundle.title}")
-    st.markdown(ui.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>", unsafe_allow_html=True)
+    table = html_parts.table_html(bundle.table, f"Tall bak figuren: {bundle.title}")
+    st.markdown(html_parts.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>", unsafe_allow_html=True)
 
 
 def _guarded(render) -> None:

@@ -17,7 +17,7 @@ import polars as pl
 from dashboard import charts, fmt, own_charts, takeaway
 from dashboard import own_queries as oq
 from dashboard import queries
-from dashboard.own_selection import OwnSelection
+from dashboard.own_selection import MONTHS, OwnSelection
 from dashboard.selection import Selection
 
 
@@ -221,8 +221,9 @@ def _users_by_service(sel: Selection, **_) -> FigureBundle:
 def _age(sel: Selection, **_) -> FigureBundle:
     frame = queries.age_distribution(sel.municipality, list(sel.comparisons), sel.to_year)
     title = f"Brukere av helsetjenester i hjemmet etter alder {sel.to_year}"
+    # the strong colour is kept for the chosen municipality alone
     colours = {"0–66 år": charts.COMPARISON[0], "67–79 år": charts.COMPARISON[1], "80–89 år": charts.COMPARISON[2],
-               "90 år og over": charts.COMPARISON[3]}
+               "90 år og over": charts.COMPARISON[3], "80 år og over": charts.COMPARISON[3]}
     text = charts.ChartText(title=title, subtitle="Prosent av alle brukere av helsetjenester i hjemmet i regionen "
                             "(egen beregning på SSBs antall)",
                             source=kostra_source(queries.AGE_INDICATORS) + ". Egen beregning: andeler",
@@ -384,8 +385,14 @@ def _sick_trend(figure_id: str, measure: str) -> Callable[[OwnSelection], Figure
                                    "Rullerende 12 måneder: de siste tolv månedene til og med måneden"),
             source=oq.source_line("sick-leave"), is_demo=oq.is_demo("sick-leave"))
         fig = own_charts.sick_leave_trend(monthly, text, measure=measure, single_unit=not sel.is_all)
+        sentence = None
+        if not monthly.is_empty():
+            month = int(monthly["month"].max())
+            rows = [(r["unit_name"], r[measure]) for r in monthly.filter(pl.col("month") == month).iter_rows(named=True)
+                    if r["status"] != ":" and r[measure] is not None]
+            sentence = takeaway.highest_unit(rows=rows, month=MONTHS[month - 1], year=sel.year, measure=word)
         return _bundle(figure_id, text, fig, oq.sick_leave_monthly_table(monthly),
-                       oq.sick_leave_monthly_download(monthly), None)
+                       oq.sick_leave_monthly_download(monthly), sentence)
     return build
 
 
@@ -446,7 +453,7 @@ _ENTRIES: list[tuple[FigureSpec, Callable[..., FigureBundle]]] = [
      _trend("mottakere-andel-befolkning", "home_care_recipients_share_of_population",
             "Mottakere av hjemmetjenester i prosent av befolkningen – {name}")),
     (FigureSpec("brukere-tjeneste", "Brukere per tjenestetype over tid", "brukere", "kostra"), _users_by_service),
-    (FigureSpec("brukere-alder", "Mottakere av hjemmetjenester etter alder", "brukere", "kostra"), _age),
+    (FigureSpec("brukere-alder", "Brukere av helsetjenester i hjemmet etter alder", "brukere", "kostra"), _age),
     (FigureSpec("dekning-80-pluss", "Andel 80 år og over som mottar hjemmetjenester", "brukere", "kostra"),
      _trend("dekning-80-pluss", "home_care_coverage_80_plus",
             "Andel innbyggere 80 år og over som mottar hjemmetjenester – {name}")),

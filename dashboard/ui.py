@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 import traceback
 from contextlib import contextmanager
-from html import escape
 from urllib.parse import urlsplit
 
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, downloads, figures, queries
+from dashboard.html_parts import alt_text, figure_foot_html, figure_head_html
 from dashboard.db import DatabaseUnavailable
 from dashboard.selection import Selection, parse
 
@@ -142,67 +142,12 @@ def figure(figure_id: str, sel, *, key: str, **options) -> figures.FigureBundle:
     return bundle
 
 
-def figure_head_html(bundle: figures.FigureBundle, *, level: str = "page") -> str:
-    """Title, subtitle and takeaway as HTML above the chart: HTML wraps at any width, plotly titles do not."""
-    parts = [f"<p class='fig-title' data-testid='chart-title'>{escape(bundle.title)}</p>"]
-    if bundle.subtitle:
-        parts.append(f"<p class='fig-sub'>{escape(bundle.subtitle)}</p>")
-    if bundle.takeaway:
-        parts.append(f"<p class='fig-takeaway' data-testid='chart-takeaway'>{escape(bundle.takeaway)}</p>")
-    return f"<div class='fig-head fig-{level}'>{''.join(parts)}</div>"
-
-
-DASHES = {"dash": "7,4", "dot": "2,3", "longdash": "12,4", "dashdot": "7,3,2,3", "longdashdot": "12,3,2,3"}
-
-
-def legend_html(items: list[charts.LegendItem]) -> str:
-    """The chart's legend as HTML: entries wrap onto new lines at any width and are never cut."""
-    if not items:
-        return ""
-    parts = []
-    for item in items:
-        colour = escape(item.colour)
-        if item.kind == "line":
-            dash = DASHES.get(item.dash, "")
-            swatch = (f"<svg width='28' height='10' aria-hidden='true'><line x1='1' y1='5' x2='27' y2='5' "
-                      f"stroke='{colour}' stroke-width='{min(item.width, 4)}'"
-                      + (f" stroke-dasharray='{dash}'" if dash else "") + "/></svg>")
-        elif item.kind == "marker":
-            swatch = f"<svg width='12' height='12' aria-hidden='true'><circle cx='6' cy='6' r='5' fill='{colour}'/></svg>"
-        else:
-            swatch = f"<svg width='12' height='12' aria-hidden='true'><rect width='12' height='12' fill='{colour}'/></svg>"
-        parts.append(f"<span class='fig-legend-item'>{swatch}{escape(item.name)}</span>")
-    return f"<div class='fig-legend' data-testid='chart-legend'>{''.join(parts)}</div>"
-
-
-def figure_foot_html(bundle: figures.FigureBundle, legend: list[charts.LegendItem] | None = None) -> str:
-    """The legend, then the source line (and a Demodata badge when the numbers are synthetic) under the chart."""
-    demo = ("<span class='fig-demo' data-testid='chart-demo'>Demodata</span> " if bundle.is_demo else "")
-    return legend_html(legend or []) + \
-        f"<p class='fig-source' data-testid='chart-source'>{demo}{escape(bundle.source)}</p>"
-
-
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "no"}
 
 
 def plotly_config(title: str) -> dict:
     # the camera button saves a sharp PNG named after the chart, ready for meeting papers and slides
     return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": _file_stem(title), "scale": 2}}
-
-
-def alt_text(bundle: figures.FigureBundle, where: str = "i tabellen «Tall bak figuren»") -> str:
-    """What a screen reader says for the chart; the full numbers are in the table under it."""
-    return f"{bundle.title}. {bundle.takeaway or ''} Tallene står {where}.".replace(" .", ".").replace("..", ".")
-
-
-def table_html(table: pl.DataFrame, caption: str, *, css_class: str = "fig-table") -> str:
-    """The chart's data as an HTML table (text cells, SSB's symbols kept): the text alternative of the chart."""
-    frame = blank_nulls(table)
-    head = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.iter_rows())
-    return (f"<table class='{css_class}' data-testid='chart-table'><caption>{escape(caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True) -> None:

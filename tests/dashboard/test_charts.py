@@ -192,3 +192,32 @@ def test_status_marks_are_explained_on_the_chart():
     assert "«:» vises ikke av personvernhensyn" in source
     assert "«..» tallgrunnlag mangler" in source
     assert [t.y for t in fig.data][0] == (3.0, None, None)  # gaps, never 0
+
+
+def test_break_labels_read_away_from_the_right_edge():
+    frame = pl.concat([series_frame(), series_frame().with_columns(pl.col("year") + 3)])
+    fig = charts.line_chart(frame, text(), unit="kr", decimals=0, break_year=2021, break_label="Venstre",
+                            merger_years=((2025, "Sammenslåing"),))
+    anchors = {a.text: a.xanchor for a in fig.layout.annotations}
+    assert anchors["Venstre"] == "left" and anchors["Sammenslåing 2025"] == "right"
+    assert len(fig.layout.shapes) == 2 and {s.x0 for s in fig.layout.shapes} == {2021.5, 2024.5}
+
+
+def test_screen_figure_wraps_axis_titles_and_long_category_labels():
+    frame = pl.DataFrame({"region_name": ["Hjemmetjenesten sone Nord og Vest (samlet)", "B"],
+                          "current_code": ["1", "2"], "value": [1.0, 2.0], "status": [None, None]})
+    fig = charts.for_screen(charts.ranking_bar(frame, text(), unit="kr", decimals=0, highlight={"1"}))
+    assert any("<br>" in str(y) for y in fig.data[0].y)
+    assert fig.layout.yaxis.automargin is True and not fig.layout.title.text
+    scatter = charts.scatter(pl.DataFrame({"region_name": ["A"], "current_code": ["1"], "region_code": ["1"],
+                                           "x_value": [1.0], "y_value": [2.0]}), text(),
+                             x_label="Andel hjemmetjenester av netto driftsutgifter", y_label="Kostnad",
+                             x_unit="%", y_unit="kr", highlight={"1"})
+    assert "<br>" in charts.for_screen(scatter).layout.xaxis.title.text
+
+
+def test_legend_items_follow_the_traces_styles():
+    fig = charts.line_chart(series_frame(), text(), unit="kr", decimals=0)
+    items = {i.name: i for i in charts.legend_items(fig)}
+    assert items["Larvik"].colour == charts.SELECTED and items["Larvik"].kind == "line"
+    assert items["KOSTRA-gruppen"].dash == "dash" and items["Landet uten Oslo"].dash == "dot"

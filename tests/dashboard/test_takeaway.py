@@ -103,3 +103,13 @@ def test_largest_part_ignores_missing_values():
     text = plain(takeaway.largest_part(name="Larvik", year=2024, parts={"0–66 år": 20.0, "80 år og over": 42.7,
                                                                         "67–79 år": None}, whole="mottakerne"))
     assert text == "I 2024 var den største delen av mottakerne i Larvik 80 år og over: 42,7 %."
+
+
+def test_highest_unit():
+    assert takeaway.highest_unit(rows=[], month="juni", year=2025, measure="per måned") is None
+    assert plain(takeaway.highest_unit(rows=[("Sone Sør", 9.84), ("Sone Nord", 4.2)], month="juni", year=2025,
+                                       measure="per måned")) == \
+        "Sykefravær per måned i juni 2025: høyest i Sone Sør (9,8 %) av 2 enheter."
+    assert plain(takeaway.highest_unit(rows=[("Sone Sør", 9.84)], month="juni", year=2025,
+                                       measure="rullerende 12 måneder")) == \
+        "Sykefravær rullerende 12 måneder i juni 2025: 9,8 % i Sone Sør."
