@@ -24,6 +24,7 @@ SECTIONS = {
         ("pages/kostnad-per-mottaker.py", "Kostnad per mottaker", "kostnad-per-mottaker"),
         ("pages/institusjon-vs-hjemme.py", "Institusjon vs. hjemme", "institusjon-vs-hjemme"),
         ("pages/brukere.py", "Brukere (IPLOS)", "brukere"),
+        ("pages/fremskriving.py", "Fremskriving til 2040", "fremskriving"),
         ("pages/kilder.py", "Kilder og definisjoner", "kilder"),
     ],
     "Egne data (økonomi og personal)": [

@@ -55,6 +55,9 @@ def selection_for(spec: figures.FigureSpec, params: dict):
     """The figure's selection from URL parameters: kommune/sammenlign/fra/til or enhet/periode."""
     if spec.domain == "own":
         return own_ui.own_selection(params, OWN_KIND.get(spec.page, "budget"))
+    if spec.domain == "projection":  # municipality + scenario (dashboard/projection_figures.py)
+        from dashboard import projection_figures
+        return projection_figures.selection_from_params(params, ui.kostra_selection)
     return ui.kostra_selection(params)
 
 

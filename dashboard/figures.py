@@ -43,7 +43,8 @@ class FigureSpec:
     id: str       # stable, used in links: "kostnad-hjemme"
     label: str    # Norwegian short description for menus
     page: str     # url path of the full page
-    domain: str   # "kostra" (dashboard.selection.Selection) or "own" (dashboard.own_selection.OwnSelection)
+    domain: str   # "kostra" (dashboard.selection.Selection), "own" (dashboard.own_selection.OwnSelection) or
+                  # "projection" (dashboard.scenario.ProjectionSelection: municipality + scenario)
 
 
 # ---------------------------------------------------------------- helpers
@@ -545,3 +546,7 @@ def iframe_snippet(url: str, title: str, width: int = 800, height: int = 450) ->
     from html import escape
     return (f'<iframe src="{escape(url, quote=True)}" title="{escape(title, quote=True)}" width="{width}" '
             f'height="{height}" style="border:0" loading="lazy"></iframe>')
+
+
+# the projection page's figures register themselves (fremskriving-…); imported last, after everything they use
+from dashboard import projection_figures  # noqa: E402,F401

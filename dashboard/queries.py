@@ -445,9 +445,16 @@ def edition(updated, last_year: int | None) -> str:
     return f"Tall for {last_year} er {kind}, publisert {fmt.norwegian_date(published)}"
 
 
+def projection_edition(updated) -> str:
+    """A population projection is not a KOSTRA edition: its last year is in the future, and it is published once."""
+    return f"Befolkningsframskriving, publisert {fmt.norwegian_date(updated)}"
+
+
 def sources_table() -> pl.DataFrame:
     frame = sources()
-    editions = [edition(u, y) for u, y in zip(frame["updated"].to_list(), frame["last_year"].to_list())]
+    editions = [projection_edition(u) if g == "projection" else edition(u, y)
+                for u, y, g in zip(frame["updated"].to_list(), frame["last_year"].to_list(),
+                                   frame["indicator_group"].to_list())]
     frame = frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8))
     return frame.select(
         pl.col("short_label").alias("Indikator"),
@@ -474,7 +481,9 @@ def table_editions() -> pl.DataFrame:
     """One row per SSB table: its title, SSB's update time, and whether the figures are SSB's unrevised (15 March)
     or revised (15 June) edition. columns: Tabell, Tittel, Oppdatert hos SSB, Utgave, Hentet, Data"""
     frame = db.query("source_tables_summary")
-    editions = [edition(u, y) for u, y in zip(frame["updated_date"].to_list(), frame["last_year"].to_list())]
+    projections = {i.source_table for i in indicators().values() if i.group == "projection"}
+    editions = [projection_edition(u) if t in projections else edition(u, y) for t, u, y in
+                zip(frame["table_id"].to_list(), frame["updated_date"].to_list(), frame["last_year"].to_list())]
     return frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8)).select(
         pl.col("table_id").alias("Tabell"),
         pl.col("title").alias("Tittel"),

@@ -183,9 +183,12 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
     for ind in catalogue.sourced():
         if ind.id in stale:
             continue  # failed the latest fetch's check: its earlier rows (if any) are what there is, and it says so
+        # a table with `fixed` dimensions keeps every fixed code as its own cell (filter_key 'Alder=067'),
+        # so any of them counts
         n = con.execute(
-            "SELECT count(*) FROM observation WHERE table_id = ? AND contents_code = ? AND filter_key = ?",
-            [ind.source.table, ind.source.contents_code, ind.source.filter_key]).fetchone()[0]
+            "SELECT count(*) FROM observation WHERE table_id = ? AND contents_code = ? AND (filter_key = ? OR ?)",
+            [ind.source.table, ind.source.contents_code, ind.source.filter_key,
+             bool(catalogue.tables[ind.source.table].fixed)]).fetchone()[0]
         if n == 0:
             raise BuildError(
                 f"Indikator {ind.id}: fant ingen tall i tabell {ind.source.table} for statistikkvariabel "

@@ -22,7 +22,7 @@ import orjson
 import polars as pl
 
 from pipelines import catalogue as cat_mod
-from pipelines import klass
+from pipelines import klass, projection_demo
 from pipelines.raw_store import RawFile, RawWriter, read_manifest, sha256
 
 YEARS = list(range(2015, 2025))
@@ -454,6 +454,8 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
     group_codes = sorted({g for (_, g, _) in groups if g.startswith("EKG")})
     base = "https://data.ssb.no/api/pxwebapi/v2"
     for table in catalogue.tables.values():
+        if table.id == projection_demo.TABLE_ID:
+            continue  # one more dimension (single years of age): written by projection_demo below
         inds = [i for i in catalogue.sourced() if i.source.table == table.id]
         if not table.region_dim.startswith("KOK"):  # population and 11645: municipalities only
             region_list = [(c, names.get(c, c)) for c in muni_codes]
@@ -482,4 +484,6 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
         writer.add(f"ssb/{table.id}/data-000.json", body, kind="ssb_data", url=url, is_demo=True,
                    table_id=table.id, updated=UPDATED[2024], fetched_at="2026-11-24T00:00:00+00:00",
                    compress=True)
+    projection_demo.add_projection(writer, catalogue, values, names, YEARS[-1], demo_mark=DEMO_MARK, demo_note=DEMO_NOTE,
+                                   fetched_at="2026-11-24T00:00:00+00:00", seed=seed)
     return writer.write_manifest(snapshot="demo", generated_by="pipelines/demo_snapshot.py", seed=seed)

@@ -19,3 +19,16 @@ CREATE OR REPLACE VIEW municipality_overview AS SELECT * FROM municipality_overv
 CREATE OR REPLACE VIEW predecessor_series AS SELECT * FROM predecessor_series_store;
 CREATE OR REPLACE VIEW municipality_series AS SELECT * FROM municipality_series_store;
 CREATE OR REPLACE VIEW indicator_values AS SELECT * FROM indicator_values_store;
+-- projection (page /fremskriving): the scenario query re-runs on every change of a control, so its inputs are stored
+-- grain: care_projection_inputs_store one row per (municipality, service, age_group, year)
+--        projected_population_store   one row per (region_code, age_group, year)
+--        care_coverage_by_age_store   one row per (region_code, service, age_group)
+CREATE TABLE care_projection_inputs_store AS
+    SELECT * FROM care_projection_inputs ORDER BY municipality, service, age_order, year;
+CREATE TABLE projected_population_store AS
+    SELECT * FROM projected_population ORDER BY region_code, age_order, year;
+CREATE TABLE care_coverage_by_age_store AS
+    SELECT * FROM care_coverage_by_age ORDER BY region_code, service, age_order;
+CREATE OR REPLACE VIEW care_projection_inputs AS SELECT * FROM care_projection_inputs_store;
+CREATE OR REPLACE VIEW projected_population AS SELECT * FROM projected_population_store;
+CREATE OR REPLACE VIEW care_coverage_by_age AS SELECT * FROM care_coverage_by_age_store;

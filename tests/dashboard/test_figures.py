@@ -30,13 +30,13 @@ ISSUE_IDS = ["kostnad-hjemme", "kostnad-institusjon", "forhold-institusjon-hjemm
 def test_the_issues_figure_ids_are_registered():
     assert set(ISSUE_IDS) <= set(figures.FIGURES)
     for fid, spec in figures.FIGURES.items():
-        assert spec.id == fid and spec.domain in ("kostra", "own") and spec.label
+        assert spec.id == fid and spec.domain in ("kostra", "own", "projection") and spec.label
 
 
 @pytest.mark.parametrize("figure_id", sorted(figures.FIGURES))
 def test_every_figure_builds_for_a_default_selection(figure_id, kostra_sel, own_sel):
     spec = figures.FIGURES[figure_id]
-    bundle = figures.build_figure(figure_id, kostra_sel if spec.domain == "kostra" else own_sel)
+    bundle = figures.build_figure(figure_id, own_sel if spec.domain == "own" else kostra_sel)
     assert bundle.figure_id == figure_id
     assert bundle.title and isinstance(bundle.fig, go.Figure) and len(bundle.fig.data) >= 1
     assert bundle.source.startswith("Kilde: ")

@@ -247,12 +247,21 @@ def test_edition_tells_unrevised_from_revised():
 
 def test_sources_table_shows_edition_for_ssb_indicators(db_env):
     table = queries.sources_table()
-    ssb = table.filter(pl.col("Kilde").str.starts_with("SSB"))
+    ssb = table.filter(pl.col("Kilde").str.starts_with("SSB") & ~pl.col("Kilde").str.ends_with("14746"))
     assert ssb.height >= 15
     assert all(e.startswith("Tall for 2024 er reviderte") for e in ssb["Utgave"].to_list())
+    projection = table.filter(pl.col("Kilde") == "SSB tabell 14746")
+    assert projection["Utgave"].to_list() == ["Befolkningsframskriving, publisert 12.06.2025"]
 
 
 def test_source_line_of_an_own_calculation_names_the_tables_it_uses():
     line = queries.source_line(["home_care_recipients_share_of_population"])
     assert "tabell 07459" in line and "tabell 12292" in line and "oppdatert 15.06.2025" in line
     assert "Egen beregning: Hjemmetjenestemottakere, andel av befolkningen" in line
+
+
+def test_table_editions_name_the_projection_by_its_publication(db_env):
+    table = queries.table_editions()
+    row = table.filter(pl.col("Tabell") == "14746")
+    assert row["Utgave"].to_list() == ["Befolkningsframskriving, publisert 12.06.2025"]
+    assert all(e.startswith("Tall for 2024") for e in table.filter(pl.col("Tabell") != "14746")["Utgave"].to_list())

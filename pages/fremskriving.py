@@ -1,0 +1,24 @@
+"""Fremskriving: SSB's population projection × today's coverage → users, places and kroner to 2040, with scenarios."""
+import streamlit as st
+
+from dashboard import projection, projection_ui, ui
+from dashboard.nav_guard import ensure_app_navigation
+
+ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
+
+with ui.friendly_errors():
+    ui.demo_label()
+    sel = projection_ui.sidebar()
+    p = projection.project(sel.municipality, sel.scenario)
+    st.title(f"Fremskriving til {projection.HORIZON} – {p.name}")
+    st.caption(projection.source_line(p) + ". Se metoden under figurene.")
+    for text in projection.missing_explanations(p):
+        st.warning(text)
+    if p.has_data:
+        ui.figure("fremskriving-befolkning", sel, key="proj-pop")
+        ui.figure("fremskriving-brukere", sel, key="proj-users")
+        ui.figure("fremskriving-kostnad", sel, key="proj-cost")
+    st.markdown(projection.method_text(p))
+    if p.has_data:
+        with st.expander(f"Dekningsgrad i {p.coverage_year}: grunnlaget for framskrivingen"):
+            st.dataframe(ui.blank_nulls(projection.coverage_table(p)).to_pandas(), hide_index=True, key="proj-coverage")
