@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,7 +27,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_pages import CHROMIUM_ARGS, build_database, free_port, percentile  # noqa: E402
+from bench_pages import CHROMIUM_ARGS, build_database, percentile, start_streamlit, stop  # noqa: E402
 
 EMBED_PATH = "/vis?figur=kostnad-hjemme&kommune=3909&embed=true"
 FIVE = ["kostnad-hjemme", "kostnad-institusjon", "andel-f254", "rangering-gruppe", "brukere-alder"]
@@ -39,34 +38,6 @@ APP_SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART_DRAWN = ("document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg .scatterlayer .trace').length > 0"
                " ? performance.now() : false")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def start_streamlit(script: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """`streamlit run script` on a free loopback port, the same flags for the floor and the app."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2):
-                return proc, base
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not start: {script}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def cpu_seconds(pid: int) -> float:

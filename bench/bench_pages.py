@@ -198,13 +198,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_path: Path) -> tuple[subprocess.Popen, str]:
+def start_streamlit(script: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """`streamlit run script` on a free loopback port, the same flags for the floor and the app."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "KOSTRA_DB": str(db_path)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -213,7 +214,16 @@ def start_server(db_path: Path) -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("streamlit did not start")
+    raise RuntimeError(f"streamlit did not start: {script}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def first_load_ms(browser, url: str, charts: int, titles: list[float] | None = None) -> float:
@@ -239,7 +249,7 @@ def first_load_ms(browser, url: str, charts: int, titles: list[float] | None = N
 
 def bench_browser(db_path: Path, loads: int) -> list[tuple[str, float, float, bool]]:
     from playwright.sync_api import sync_playwright
-    proc, base = start_server(db_path)
+    proc, base = start_streamlit("app.py", {"KOSTRA_DB": str(db_path)})
     rows = []
     try:
         with sync_playwright() as pw:
@@ -255,11 +265,7 @@ def bench_browser(db_path: Path, loads: int) -> list[tuple[str, float, float, bo
             finally:
                 browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     return rows
 
 

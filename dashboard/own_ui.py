@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import downloads, own_queries, ui
+from dashboard import own_queries, ui
 from dashboard.own_selection import ALL_UNITS, MONTHS, OwnSelection, parse
 
 OWN_PAGES = [

@@ -1,7 +1,7 @@
 """Oversikt: the municipality's key care figures for the latest year against its KOSTRA group and the country."""
 import streamlit as st
 
-from dashboard import fmt, queries, ui
+from dashboard import queries, ui
 from dashboard.nav_guard import ensure_app_navigation
 
 ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py

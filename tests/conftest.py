@@ -5,7 +5,6 @@ own database (with imported files) is never changed by running the tests.
 """
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 

@@ -150,7 +150,6 @@ def plan_on(con, parsed: ParseResult, rows: pl.DataFrame | None = None) -> Impor
     to_replace = demo = 0
     new_units: list[str] = []
     warnings: list[str] = []
-    table = TABLES[kind]
     if not empty:
         con.register("_own_scope", scope.to_arrow())
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard import charts, fmt
+from dashboard import charts
 
 NB = "\u00a0"
 

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from apptest_pages import open_page  # noqa: E402 (tests/pages/apptest_pages.py)
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 
 # page file -> number of plotly charts in the default view
 PAGES = {
@@ -32,14 +30,6 @@ HOSTILE = [
     {"fra": "'; DROP TABLE observation;--"},
 ]
 
-
-def open_page(page: str, params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    return at
 
 
 def chart_titles(at: AppTest) -> list[str]:

@@ -3,22 +3,12 @@ box under the pages' charts."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
+from apptest_pages import open_page  # noqa: E402 (tests/pages/apptest_pages.py)
 
 
-def open_page(page: str, params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    return at
 
 
 def html_parts(at: AppTest, testid: str) -> list[str]:

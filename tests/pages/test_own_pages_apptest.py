@@ -6,18 +6,14 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from apptest_pages import open_page as open_app_page  # noqa: E402 (tests/pages/apptest_pages.py)
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 SEEDS = ROOT / "tests" / "fixtures" / "dashboard" / "own"
 
 
 def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_app_page(page, params)
 
 
 def texts(elements) -> list[str]:

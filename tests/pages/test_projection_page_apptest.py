@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from apptest_pages import open_page as open_app_page  # noqa: E402 (tests/pages/apptest_pages.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -20,12 +21,7 @@ _spec.loader.exec_module(tiny_db)
 
 
 def open_page(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    return at
+    return open_app_page(PAGE, params)
 
 
 def assert_clean(at: AppTest) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import itertools
 import os
 import re
 import shutil

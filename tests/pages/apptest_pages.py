@@ -1,0 +1,21 @@
+"""One way to open a page of the app in Streamlit's AppTest, shared by the page tests.
+
+The app's navigation (app.py) decides which page runs, as for a user: URL parameters first, then the page.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+
+def open_page(page: str, params: dict[str, str] | None = None, *, timeout: float = 60) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    at.run()
+    return at
