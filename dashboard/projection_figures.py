@@ -15,9 +15,12 @@ from dashboard.selection import Selection
 DOMAIN = "projection"
 
 
-def selection_from_params(params: dict, kostra_selection) -> ProjectionSelection:
-    """The figures' selection from URL parameters: the KOSTRA selection (as the pages read it) plus the scenario."""
-    return ProjectionSelection(kostra_selection(params), parse_scenario(params))
+def selection_from_params(params: dict, kostra_selection, *, strict: bool = False) -> ProjectionSelection:
+    """The figures' selection from URL parameters: the KOSTRA selection (as the pages read it) plus the scenario.
+
+    /vis and /presentasjon pass ui.kostra_selection; `publish` passes its strict one and strict=True, so a bad
+    scenario value raises dashboard.scenario.ScenarioError instead of falling back with a notice."""
+    return ProjectionSelection(kostra_selection(params), parse_scenario(params, strict=strict))
 
 
 def _project(sel: ProjectionSelection | Selection) -> projection.Projection:

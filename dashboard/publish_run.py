@@ -2,8 +2,10 @@
 
 Why strict: the pages fall back to a default with a notice, but a scheduled job that silently publishes Larvik
 instead of a mistyped municipality would put wrong figures on a web site. Here a bad figure id, municipality code,
-unit, period or year stops the run with a Norwegian message, and nothing is written. Old municipality codes still
-resolve the way the pages resolve them (dashboard/selection.py), with a notice.
+unit, period, year or scenario value stops the run with a Norwegian message, and nothing is written. Old
+municipality codes still resolve the way the pages resolve them (dashboard/selection.py), with a notice. The
+projection figures' scenario (--dekning80, --hjemme, --gruppe, --kostvekst) is read by the page's own code
+(dashboard/scenario.py, through projection_figures.selection_from_params, as /vis reads it).
 """
 from __future__ import annotations
 
@@ -110,19 +112,48 @@ def own_selection(kind: str, enhet: str | None, periode: str | None):
     return sel
 
 
+def scenario_params(dekning80=None, hjemme=None, gruppe=None, kostvekst=None) -> dict[str, str]:
+    """The scenario options as the page's URL parameters (gruppe: a flag, or 0/1 as in the URL)."""
+    if gruppe is True:
+        gruppe = "1"
+    elif gruppe is False:
+        gruppe = None
+    given = (("dekning80", dekning80), ("hjemme", hjemme), ("gruppe", gruppe), ("kostvekst", kostvekst))
+    return {key: str(value).strip() for key, value in given if value is not None}
+
+
+def projection_selection(kostra, params: dict[str, str]):
+    """A ProjectionSelection (municipality + scenario) built as /vis builds it, but strict: a bad scenario value is
+    a PublishError with the page's sentence, never a silent fallback."""
+    from dashboard import projection_figures
+    from dashboard.scenario import ScenarioError
+    try:
+        return projection_figures.selection_from_params(params, lambda _params: kostra, strict=True)
+    except ScenarioError as exc:
+        raise PublishError(str(exc)) from exc
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"[\x00-\x1f<>]", "", str(text))
     return text[:40] + ("…" if len(text) > 40 else "")
 
 
 def resolve(figure_ids: list[str], *, kommune=None, sammenlign=None, fra=None, til=None, enhet=None,
-            periode=None) -> tuple[list, dict[str, object], list[str]]:
+            periode=None, dekning80=None, hjemme=None, gruppe=None,
+            kostvekst=None) -> tuple[list, dict[str, object], list[str]]:
     """(figure specs in the order given, the selection for each figure id, notices); PublishError when wrong."""
+    from dashboard.projection_figures import DOMAIN as PROJECTION
     specs = _specs(figure_ids)
     notices: list[str] = []
     selections: dict[str, object] = {}
     kostra = None
     own: dict[str, object] = {}
+    scenario = scenario_params(dekning80, hjemme, gruppe, kostvekst)
+    if scenario:
+        projection_selection(None, scenario)  # a bad value stops the run even when no projection figure is asked for
+        if not any(s.domain == PROJECTION for s in specs):
+            notices.append("Scenarioet (--dekning80, --hjemme, --gruppe, --kostvekst) gjelder bare "
+                           "fremskriving-figurene; det er ikke brukt her.")
     if any(s.domain != "own" for s in specs):
         kostra = kostra_selection(kommune, sammenlign, fra, til)
         notices += list(kostra.notices)
@@ -132,6 +163,8 @@ def resolve(figure_ids: list[str], *, kommune=None, sammenlign=None, fra=None, t
             if kind not in own:
                 own[kind] = own_selection(kind, enhet, periode)
             selections[s.id] = own[kind]
+        elif s.domain == PROJECTION:
+            selections[s.id] = projection_selection(kostra, scenario)
         else:
             selections[s.id] = kostra
     return specs, selections, notices

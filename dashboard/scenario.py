@@ -43,9 +43,21 @@ class Scenario:
                 "use_group_coverage": self.use_group_coverage, "cost_growth_pct": float(self.cost_growth_pct)}
 
 
-def parse(params: Mapping[str, object]) -> Scenario:
-    """URL query parameters -> a valid Scenario; every correction explained in one Norwegian sentence."""
+class ScenarioError(ValueError):
+    """A value the page corrects with a notice; a strict caller (`publish`) refuses it instead of publishing a
+    scenario nobody asked for."""
+
+
+def parse(params: Mapping[str, object], *, strict: bool = False) -> Scenario:
+    """URL query parameters -> a valid Scenario; every correction explained in one Norwegian sentence.
+
+    strict: raise ScenarioError at the first bad value, with the same sentence but without the correction."""
     notices: list[str] = []
+
+    def note(problem: str, correction: str, refusal: str = "") -> None:
+        if strict:
+            raise ScenarioError(f"{problem}{refusal}.")
+        notices.append(f"{problem}; {correction}.")
 
     def number(spec: tuple, label: str, integer: bool) -> float:
         key, low, high, _ = spec
@@ -53,14 +65,15 @@ def parse(params: Mapping[str, object]) -> Scenario:
         if raw is None or raw == "":
             return 0
         if not NUMBER_RE.match(raw):
-            notices.append(f"«{_clean(raw)}» er ikke et tall ({key}, {label}); bruker 0.")
+            note(f"«{_clean(raw)}» er ikke et tall ({key}, {label})", "bruker 0")
             return 0
         value = float(raw.replace(",", ".").replace("−", "-"))
         if integer:
             value = round(value)
         if value < low or value > high:
             clamped = min(max(value, low), high)
-            notices.append(f"{label} kan være fra {low:g} til {high:g}; {key}={_clean(raw)} er endret til {clamped:g}.")
+            note(f"{label} kan være fra {low:g} til {high:g}", f"{key}={_clean(raw)} er endret til {clamped:g}",
+                 f"; {key}={_clean(raw)} er utenfor")
             value = clamped
         return int(value) if integer else float(value)
 
@@ -70,7 +83,7 @@ def parse(params: Mapping[str, object]) -> Scenario:
     raw_group = _first(params, GROUP_KEY)
     group = False
     if raw_group not in (None, "", "0", "1"):
-        notices.append(f"«{_clean(raw_group)}» er ikke 0 eller 1 ({GROUP_KEY}); bruker egen dekningsgrad.")
+        note(f"«{_clean(raw_group)}» er ikke 0 eller 1 ({GROUP_KEY})", "bruker egen dekningsgrad")
     else:
         group = raw_group == "1"
     return Scenario(coverage, home, group, growth, tuple(notices))

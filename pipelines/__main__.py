@@ -176,9 +176,18 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
             til: Optional[str] = typer.Option(None, "--til", help="Siste år"),
             enhet: Optional[str] = typer.Option(None, "--enhet", help="Enhet (figurer fra egne data)"),
             periode: Optional[str] = typer.Option(None, "--periode", help="År eller år-måned (egne data), f.eks. 2025-06"),
+            dekning80: Optional[str] = typer.Option(
+                None, "--dekning80", help="Fremskriving: endring i dekningsgrad 80+ i prosent (-50 til 50)"),
+            hjemme: Optional[str] = typer.Option(
+                None, "--hjemme", help="Fremskriving: prosent av langtidsbeboerne som får tjenester hjemme (0 til 50)"),
+            gruppe: bool = typer.Option(False, "--gruppe", help="Fremskriving: KOSTRA-gruppens dekningsgrad"),
+            kostvekst: Optional[str] = typer.Option(
+                None, "--kostvekst", help="Fremskriving: kostnadsvekst per år i prosent (-3 til 5), f.eks. 1,5"),
             out: Path = typer.Option(..., "--out", help="Mappe filene skrives til"),
             db: Optional[Path] = DbOption) -> None:
-    """Lag filer som ikke trenger server: <id>.html, .png, .svg og .xlsx per figur, og presentasjon.html."""
+    """Lag filer som ikke trenger server: <id>.html, .png, .svg og .xlsx per figur, og presentasjon.html.
+
+    Scenarioet for fremskriving-figurene gis som på /fremskriving: --dekning80, --hjemme, --gruppe, --kostvekst."""
     import os
     if db:
         os.environ["KOSTRA_DB"] = str(db)
@@ -186,7 +195,8 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
     from dashboard.publish_run import publish_figures
     try:
         result = publish_figures(figur, out, kommune=kommune, sammenlign=sammenlign, fra=fra, til=til,
-                                 enhet=enhet, periode=periode)
+                                 enhet=enhet, periode=periode, dekning80=dekning80, hjemme=hjemme, gruppe=gruppe,
+                                 kostvekst=kostvekst)
     except PublishError as exc:
         _fail(str(exc))
     for notice in result.notices:
