@@ -91,7 +91,7 @@ def page_queries(municipalities: list[str], year_pairs: list[tuple[int, int]]) -
         "sql municipalities (cached in app)": lambda: db.query("municipalities"),
         "sql year_range (cached in app)": lambda: db.query("year_range"),
         "sql build_info (cached in app)": lambda: db.query("build_info"),
-        "sql sources": lambda: db.query("sources"),
+        "sql sources (cached in app)": lambda: db.query("sources"),
         # selection
         "resolve_code (historical 0712)": lambda: queries.resolve_code(rnd.choice(["0712", "3805", "1548", "0301"])),
         "default_comparisons": lambda: queries.default_comparisons(pick()[0]),
