@@ -143,50 +143,47 @@ def bench_queries(runs: int) -> list[tuple[str, float, float, bool]]:
 
 # ---------------------------------------------------------------------------------------------- AppTest reruns
 
-def bench_reruns(reruns: int) -> list[tuple[str, float, float, bool]]:
+def rerun_samples(page: str, change: Callable, reruns: int, *, warm: int = -1) -> list[float]:
+    """Open `page` in AppTest, run one change to warm caches and plotly, then time `reruns` reruns, each after
+    `change(at, i)` (which sets a widget and returns it). One loop for every page's rerun bench."""
     from streamlit.testing.v1 import AppTest
-    rows = []
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    at.run()
+    change(at, warm).run()
+    samples = []
+    for i in range(reruns):
+        widget = change(at, i)
+        t0 = time.perf_counter()
+        widget.run()
+        samples.append((time.perf_counter() - t0) * 1000)
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].value}")
+    return samples
+
+
+def bench_reruns(reruns: int) -> list[tuple[str, float, float, bool]]:
     cycle = ["4203", "3909", "4601", "1579", "5001", "3907"]
-    for page in ["pages/oversikt.py", "pages/kostnad-per-mottaker.py", "pages/institusjon-vs-hjemme.py",
-                 "pages/brukere.py"]:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.switch_page(page)
-        at.run()
-        at.selectbox(key="w_kommune").set_value("4203").run()  # warm caches and plotly
-        samples = []
-        for i in range(reruns):
-            box = at.selectbox(key="w_kommune").set_value(cycle[i % len(cycle)])
-            t0 = time.perf_counter()
-            box.run()
-            samples.append((time.perf_counter() - t0) * 1000)
-            if at.exception:
-                raise RuntimeError(f"{page}: {at.exception[0].value}")
-        rows.append(row(f"rerun after municipality change: {page}", samples, RERUN_TARGET_MS))
-    return rows
+
+    def change(at, i):
+        return at.selectbox(key="w_kommune").set_value(cycle[i % len(cycle)])
+
+    return [row(f"rerun after municipality change: {page}", rerun_samples(page, change, reruns, warm=0),
+                RERUN_TARGET_MS)
+            for page in ["pages/oversikt.py", "pages/kostnad-per-mottaker.py", "pages/institusjon-vs-hjemme.py",
+                         "pages/brukere.py"]]
 
 
 def bench_own_reruns(reruns: int) -> list[tuple[str, float, float, bool]]:
     """The managers' pages (issue 6): rerun after choosing another unit in the sidebar (target <= 250 ms)."""
-    from streamlit.testing.v1 import AppTest
-
     from dashboard import own_queries
+    units = list(own_queries.unit_names())
     rows = []
     for page, key in [("pages/budsjettavvik.py", "bud_enhet"), ("pages/sykefravaer.py", "syk_enhet"),
                       ("pages/enhetsrapport.py", "rap_enhet")]:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.switch_page(page)
-        at.run()
-        units = list(own_queries.unit_names())
-        at.selectbox(key=key).set_value(units[-1]).run()  # warm caches and plotly
-        samples = []
-        for i in range(reruns):
-            box = at.selectbox(key=key).set_value(units[i % len(units)])
-            t0 = time.perf_counter()
-            box.run()
-            samples.append((time.perf_counter() - t0) * 1000)
-            if at.exception:
-                raise RuntimeError(f"{page}: {at.exception[0].value}")
-        rows.append(row(f"rerun after unit change: {page}", samples, RERUN_TARGET_MS))
+        def change(at, i, key=key):
+            return at.selectbox(key=key).set_value(units[i % len(units)])
+        rows.append(row(f"rerun after unit change: {page}", rerun_samples(page, change, reruns), RERUN_TARGET_MS))
     return rows
 
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_pages import QUERY_TARGET_MS, build_database, print_table, row  # noqa: E402
+from bench_pages import QUERY_TARGET_MS, build_database, print_table, rerun_samples, row  # noqa: E402
 
 RERUN_TARGET_MS = 150.0
 
@@ -40,29 +40,15 @@ def bench_query(runs: int) -> list:
 
 
 def bench_reruns(reruns: int) -> list:
-    from streamlit.testing.v1 import AppTest
-    rows = []
     controls = [
         ("slider p_dekning80", lambda at, i: at.slider(key="p_dekning80").set_value([-20, -10, 0, 10][i % 4])),
         ("slider p_hjemme", lambda at, i: at.slider(key="p_hjemme").set_value([0, 10, 20][i % 3])),
         ("toggle p_gruppe", lambda at, i: at.toggle(key="p_gruppe").set_value(i % 2 == 0)),
         ("slider p_kostvekst", lambda at, i: at.slider(key="p_kostvekst").set_value([0.0, 1.0, 2.5][i % 3])),
     ]
-    for name, change in controls:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.switch_page("pages/fremskriving.py")
-        at.run()
-        change(at, 1).run()  # warm caches and plotly
-        samples = []
-        for i in range(reruns):
-            widget = change(at, i)
-            t0 = time.perf_counter()
-            widget.run()
-            samples.append((time.perf_counter() - t0) * 1000)
-            if at.exception:
-                raise RuntimeError(f"/fremskriving: {at.exception[0].value}")
-        rows.append(row(f"/fremskriving rerun after {name}", samples, RERUN_TARGET_MS))
-    return rows
+    return [row(f"/fremskriving rerun after {name}", rerun_samples("pages/fremskriving.py", change, reruns, warm=1),
+                RERUN_TARGET_MS)
+            for name, change in controls]
 
 
 def main() -> int:

@@ -129,6 +129,12 @@ def open_page(app_url):
 
 
 @pytest.fixture
+def visit():
+    """visit(page, url): go to a full URL (any server, e.g. a fresh one) and wait until the view has settled."""
+    return goto_and_settle
+
+
+@pytest.fixture
 def settled():
     """settled(page): wait for the rerun that follows an interaction to finish."""
     return settle

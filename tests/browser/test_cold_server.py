@@ -16,14 +16,12 @@ pytestmark = pytest.mark.browser
     ("/budsjettavvik?enhet=alle&periode=2025", "Budsjettavvik"),
 ])
 def test_deep_link_on_a_cold_server_shows_the_full_app(path, heading, built_db, browser, tmp_path, serve_app,
-                                                       settled, wait_for_charts):
+                                                       visit, wait_for_charts):
     with serve_app(built_db, tmp_path / "server.log") as base_url:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         try:
-            page.goto(base_url + path, wait_until="domcontentloaded")
-            page.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
-            settled(page)
+            visit(page, base_url + path)
             assert wait_for_charts(page, 1) >= 1
             expect(page.get_by_role("heading", name=heading)).not_to_have_count(0)
             assert page.get_by_text("Page not found").count() == 0

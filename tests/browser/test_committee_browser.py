@@ -64,13 +64,11 @@ def assert_one_bare_figure(page, title: str) -> None:
     assert page.get_by_text("Page not found").count() == 0
 
 
-def test_embed_link_shows_one_figure_and_nothing_else_and_fits_800x450(browser, app_url, settled):
+def test_embed_link_shows_one_figure_and_nothing_else_and_fits_800x450(browser, app_url, visit):
     context = browser.new_context(viewport={"width": 800, "height": 450})
     page = context.new_page()
     try:
-        page.goto(app_url + EMBED, wait_until="domcontentloaded")
-        page.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
-        settled(page)
+        visit(page, app_url + EMBED)
         assert_one_bare_figure(page, TITLES[0])
         assert page.locator("input, select, [role='combobox'], [data-testid='stSlider']").count() == 0
         main = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
@@ -80,14 +78,12 @@ def test_embed_link_shows_one_figure_and_nothing_else_and_fits_800x450(browser, 
         context.close()
 
 
-def test_embed_link_as_the_first_request_to_a_fresh_server(built_db, browser, tmp_path, serve_app, settled):
+def test_embed_link_as_the_first_request_to_a_fresh_server(built_db, browser, tmp_path, serve_app, visit):
     with serve_app(built_db, tmp_path / "server.log") as base_url:
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         page = context.new_page()
         try:
-            page.goto(base_url + EMBED, wait_until="domcontentloaded")
-            page.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
-            settled(page)
+            visit(page, base_url + EMBED)
             assert_one_bare_figure(page, TITLES[0])
         finally:
             context.close()
@@ -134,13 +130,11 @@ def test_embed_renders_in_an_iframe_on_another_origin(browser, app_url, tmp_path
             context.close()
 
 
-def test_presentation_steps_through_three_figures_by_button_and_by_url(browser, app_url, settled):
+def test_presentation_steps_through_three_figures_by_button_and_by_url(browser, app_url, settled, visit):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     try:
-        page.goto(app_url + SLIDES, wait_until="domcontentloaded")
-        page.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
-        settled(page)
+        visit(page, app_url + SLIDES)
         for n, title in enumerate(TITLES, start=1):
             page.wait_for_function("t => document.querySelector('[data-testid=\"chart-title\"]')?.innerText === t",
                                    arg=title, timeout=30_000)
@@ -156,9 +150,7 @@ def test_presentation_steps_through_three_figures_by_button_and_by_url(browser, 
         slide_two = app_url + SLIDES + "&side=2"
         other = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
         try:
-            other.goto(slide_two, wait_until="domcontentloaded")
-            other.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
-            settled(other)
+            visit(other, slide_two)
             wait_for_charts(other, 1)
             assert other.locator('[data-testid="chart-title"]').inner_text() == TITLES[1]
             other.get_by_role("button", name="← Forrige").click()
@@ -176,14 +168,12 @@ VIEWS = [("/kostnad-per-mottaker?kommune=3909&fra=2017&til=2024", 3), ("/budsjet
 
 
 @pytest.mark.parametrize("width, height", [(390, 844), (820, 1180), (1280, 800), (1920, 1080)])
-def test_no_chart_text_runs_past_the_chart_at_any_width(browser, app_url, settled, width, height):
+def test_no_chart_text_runs_past_the_chart_at_any_width(browser, app_url, visit, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
         for path, charts in VIEWS:
-            page.goto(app_url + path, wait_until="domcontentloaded")
-            page.wait_for_selector('[data-testid="stAppSkeleton"]', state="detached", timeout=30_000)
-            settled(page)
+            visit(page, app_url + path)
             wait_for_charts(page, charts)
             outside = page.evaluate(TEXT_OUTSIDE)
             assert outside == [], f"{path} at {width} px: {outside}"
