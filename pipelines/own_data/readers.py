@@ -368,28 +368,29 @@ def _finish_grid(rows, numbers, scan: _SheetScan, title: str, names: list[str]) 
         if value is None:
             continue
         for r in range(min_row, max_row + 1):
-            i = index_of_row.get(r)
-            if i is None:
-                i = _insert_row(r, index_of_row, rows, numbers)
-            row = rows[i]
-            if len(row) < max_col:
-                row.extend([None] * (max_col - len(row)))
+            _, row = _row_at(r, max_col, index_of_row, rows, numbers)
             for c in range(min_col, max_col + 1):
                 if row[c - 1] is None:
                     row[c - 1] = value
     missing: dict[tuple[int, int], str] = {}
     for r, c, formula in scan.formulas:
-        i = index_of_row.get(r)
-        if i is None:
-            i = _insert_row(r, index_of_row, rows, numbers)
-        row = rows[i]
-        if len(row) < c:
-            row.extend([None] * (c - len(row)))
+        i, row = _row_at(r, c, index_of_row, rows, numbers)
         if row[c - 1] is None:
             missing[(i, c - 1)] = formula
     if not rows and not missing:
         raise FileError(f"Arket «{title}» er tomt.")
     return Grid(rows=rows, row_numbers=numbers, sheet=title, formulas_without_value=missing, sheet_names=names)
+
+
+def _row_at(rownum, width, index_of_row, rows, numbers) -> tuple[int, list]:
+    """The grid row for sheet row `rownum` (inserted if the sheet row looked empty), at least `width` cells wide."""
+    i = index_of_row.get(rownum)
+    if i is None:
+        i = _insert_row(rownum, index_of_row, rows, numbers)
+    row = rows[i]
+    if len(row) < width:
+        row.extend([None] * (width - len(row)))
+    return i, row
 
 
 def _insert_row(rownum, index_of_row, rows, numbers) -> int:
