@@ -1,0 +1,120 @@
+-- age_adjusted_split: one row per (year, service) from $from_year, service 'home_care', 'long_term' and 'total': our
+-- modelled spending, what the reference's spending per inhabitant would cost with our inhabitants, the gap, and
+-- the gap split into demography, coverage and unit cost (kroner).
+-- columns: year, service, service_order, reference_code, reference_name, reference_kind, population, modelled,
+--          baseline, gap, demography, coverage, unit_cost, gap_missing, demography_missing, coverage_missing,
+--          unit_cost_missing, reference_member_sums, is_demo
+-- params: $municipality (today's code), $reference ('EAKUO' | 'EAK' | 'group' | today's code of a municipality),
+--         $from_year
+-- Method, for our inhabitants N, our age shares w, coverage c (users per inhabitant) and unit cost u per service,
+-- summed over the service's age groups a (k = ours, r = the reference's):
+--   modelled   = N * sum(w_k * c_k * u_k)                    (= users x unit cost: modelled KBDU, not accounts)
+--   baseline   = N * sum(w_r * c_r * u_r)                    (the reference's spending per inhabitant, our N)
+--   gap        = modelled - baseline
+--   demography = N * sum((w_k - w_r) * c_r * u_r)            our age structure at the reference's coverage and cost
+--   coverage   = N * sum(w_k * (c_k - c_r) * u_r)            our coverage minus theirs, at the reference's unit cost
+--   unit_cost  = N * sum(w_k * c_k * (u_k - u_r))            our unit cost minus theirs, at our coverage
+-- In this order (demography, then coverage, then unit cost) the three parts add up to the gap exactly.
+-- A part is NULL when an input it needs is missing, never 0; *_missing lists the missing inputs as
+-- 'service|who|input|age_group|status' (who 'own' | 'reference'; input 'population' | 'users' | 'unit_cost'; age_group ''
+-- for unit costs). A total over services is NULL when a service's part is.
+WITH pairs AS (
+    SELECT * FROM age_adjusted_pairs($municipality, $reference) WHERE year >= $from_year
+),
+missing_inputs AS (  -- step 1: which inputs are missing, named once per age group
+    SELECT *,
+           CASE WHEN own_share IS NULL THEN service || '|' || 'own|population|' || age_group || '|'
+                || coalesce(own_population_status, own_region_population_status, '..') END AS own_population_missing,
+           CASE WHEN own_coverage IS NULL AND own_population IS NOT NULL
+                THEN service || '|' || 'own|users|' || age_group || '|' || coalesce(own_users_status, '..') END AS own_users_missing,
+           CASE WHEN own_unit_cost IS NULL THEN service || '|' || 'own|unit_cost||' || coalesce(own_unit_cost_status, '..') END
+               AS own_unit_cost_missing,
+           CASE WHEN reference_share IS NULL THEN service || '|' || 'reference|population|' || age_group || '|'
+                || coalesce(reference_population_status, reference_region_population_status, '..') END
+               AS reference_population_missing,
+           CASE WHEN reference_coverage IS NULL AND reference_population IS NOT NULL
+                THEN service || '|' || 'reference|users|' || age_group || '|' || coalesce(reference_users_status, '..') END
+               AS reference_users_missing,
+           CASE WHEN reference_unit_cost IS NULL
+                THEN service || '|' || 'reference|unit_cost||' || coalesce(reference_unit_cost_status, '..') END AS reference_unit_cost_missing
+    FROM pairs
+),
+terms AS (  -- step 2: each age group's contribution per inhabitant of ours, and what each part needs
+    SELECT *,
+           own_share * own_coverage * own_unit_cost AS modelled_term,
+           reference_share * reference_coverage * reference_unit_cost AS baseline_term,
+           (own_share - reference_share) * reference_coverage * reference_unit_cost AS demography_term,
+           own_share * (own_coverage - reference_coverage) * reference_unit_cost AS coverage_term,
+           own_share * own_coverage * (own_unit_cost - reference_unit_cost) AS unit_cost_term,
+           list_filter([own_population_missing, reference_population_missing, reference_users_missing,
+                        reference_unit_cost_missing], x -> x IS NOT NULL) AS demography_needs,
+           list_filter([own_population_missing, own_users_missing, reference_population_missing,
+                        reference_users_missing, reference_unit_cost_missing], x -> x IS NOT NULL) AS coverage_needs,
+           list_filter([own_population_missing, own_users_missing, own_unit_cost_missing,
+                        reference_unit_cost_missing], x -> x IS NOT NULL) AS unit_cost_needs,
+           list_filter([own_population_missing, own_users_missing, own_unit_cost_missing,
+                        reference_population_missing, reference_users_missing, reference_unit_cost_missing],
+                       x -> x IS NOT NULL) AS gap_needs
+    FROM missing_inputs
+),
+per_service AS (  -- step 3: sum over age groups, times our inhabitants; NULL when any age group's term is
+    SELECT year, service, CASE service WHEN 'home_care' THEN 1 ELSE 2 END AS service_order,
+           any_value(reference_code) AS reference_code, any_value(reference_kind) AS reference_kind,
+           any_value(own_region_population) AS population,
+           CASE WHEN count(*) FILTER (WHERE modelled_term IS NULL) = 0
+                THEN any_value(own_region_population) * sum(modelled_term) END AS modelled,
+           CASE WHEN count(*) FILTER (WHERE baseline_term IS NULL) = 0 AND any_value(own_region_population) IS NOT NULL
+                THEN any_value(own_region_population) * sum(baseline_term) END AS baseline,
+           CASE WHEN count(*) FILTER (WHERE demography_term IS NULL) = 0
+                THEN any_value(own_region_population) * sum(demography_term) END AS demography,
+           CASE WHEN count(*) FILTER (WHERE coverage_term IS NULL) = 0
+                THEN any_value(own_region_population) * sum(coverage_term) END AS coverage,
+           CASE WHEN count(*) FILTER (WHERE unit_cost_term IS NULL) = 0
+                THEN any_value(own_region_population) * sum(unit_cost_term) END AS unit_cost,
+           list_sort(list_distinct(flatten(list(gap_needs)))) AS gap_missing,
+           list_sort(list_distinct(flatten(list(demography_needs)))) AS demography_missing,
+           list_sort(list_distinct(flatten(list(coverage_needs)))) AS coverage_missing,
+           list_sort(list_distinct(flatten(list(unit_cost_needs)))) AS unit_cost_missing,
+           bool_or(reference_member_sums) AS reference_member_sums,
+           bool_or(is_demo) AS is_demo
+    FROM terms
+    GROUP BY year, service
+),
+with_gap AS (
+    SELECT *, modelled - baseline AS gap FROM per_service
+),
+total AS (  -- step 4: both services together; NULL when either service's figure is
+    SELECT year, 'total' AS service, 3 AS service_order, any_value(reference_code) AS reference_code,
+           any_value(reference_kind) AS reference_kind, any_value(population) AS population,
+           CASE WHEN count(modelled) = count(*) THEN sum(modelled) END AS modelled,
+           CASE WHEN count(baseline) = count(*) THEN sum(baseline) END AS baseline,
+           CASE WHEN count(demography) = count(*) THEN sum(demography) END AS demography,
+           CASE WHEN count(coverage) = count(*) THEN sum(coverage) END AS coverage,
+           CASE WHEN count(unit_cost) = count(*) THEN sum(unit_cost) END AS unit_cost,
+           list_sort(list_distinct(flatten(list(gap_missing)))) AS gap_missing,
+           list_sort(list_distinct(flatten(list(demography_missing)))) AS demography_missing,
+           list_sort(list_distinct(flatten(list(coverage_missing)))) AS coverage_missing,
+           list_sort(list_distinct(flatten(list(unit_cost_missing)))) AS unit_cost_missing,
+           bool_or(reference_member_sums) AS reference_member_sums, bool_or(is_demo) AS is_demo,
+           CASE WHEN count(gap) = count(*) THEN sum(gap) END AS gap
+    FROM with_gap
+    GROUP BY year
+),
+combined AS (
+    SELECT year, service, service_order, reference_code, reference_kind, population, modelled, baseline, gap,
+           demography, coverage, unit_cost, gap_missing, demography_missing, coverage_missing, unit_cost_missing,
+           reference_member_sums, is_demo
+    FROM with_gap
+    UNION ALL
+    SELECT year, service, service_order, reference_code, reference_kind, population, modelled, baseline, gap,
+           demography, coverage, unit_cost, gap_missing, demography_missing, coverage_missing, unit_cost_missing,
+           reference_member_sums, is_demo
+    FROM total
+)
+SELECT c.year, c.service, c.service_order, c.reference_code, r.name AS reference_name, c.reference_kind,
+       c.population, c.modelled, c.baseline, c.gap, c.demography, c.coverage, c.unit_cost,
+       c.gap_missing, c.demography_missing, c.coverage_missing, c.unit_cost_missing,
+       c.reference_member_sums, c.is_demo
+FROM combined c
+LEFT JOIN region r ON r.code = c.reference_code
+ORDER BY c.year, c.service_order;
