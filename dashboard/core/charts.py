@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import fmt
+from dashboard.core import fmt
 
 # Okabe–Ito, a colour-blind-safe palette. The selected municipality is always the strong vermillion;
 # the KOSTRA group and the country are always the same neutral greys.

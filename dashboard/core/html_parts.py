@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 if TYPE_CHECKING:  # type hints only: app.py imports this module for FIGURE_CSS before any page runs
-    from dashboard import charts, figures
+    from dashboard.core import charts
+    from dashboard.core.figure import FigureBundle
 
 # the style of the parts below; the app adds it once per page, a static file can put it in its <head>
 FIGURE_CSS = """<style>
@@ -31,7 +32,7 @@ p.fig-source { font-size: 0.82rem; line-height: 1.35; color: #4d4d4d; }
 </style>"""
 
 
-def figure_head_html(bundle: figures.FigureBundle, *, level: str = "page") -> str:
+def figure_head_html(bundle: FigureBundle, *, level: str = "page") -> str:
     """Title, subtitle and takeaway as HTML above the chart: HTML wraps at any width, plotly titles do not."""
     parts = [f"<p class='fig-title' data-testid='chart-title'>{escape(bundle.title)}</p>"]
     if bundle.subtitle:
@@ -64,14 +65,14 @@ def legend_html(items: list[charts.LegendItem]) -> str:
     return f"<div class='fig-legend' data-testid='chart-legend'>{''.join(parts)}</div>"
 
 
-def figure_foot_html(bundle: figures.FigureBundle, legend: list[charts.LegendItem] | None = None) -> str:
+def figure_foot_html(bundle: FigureBundle, legend: list[charts.LegendItem] | None = None) -> str:
     """The legend, then the source line (and a Demodata badge when the numbers are synthetic) under the chart."""
     demo = ("<span class='fig-demo' data-testid='chart-demo'>Demodata</span> " if bundle.is_demo else "")
     return legend_html(legend or []) + \
         f"<p class='fig-source' data-testid='chart-source'>{demo}{escape(bundle.source)}</p>"
 
 
-def alt_text(bundle: figures.FigureBundle, where: str = "i tabellen «Tall bak figuren»") -> str:
+def alt_text(bundle: FigureBundle, where: str = "i tabellen «Tall bak figuren»") -> str:
     """What a screen reader says for the chart; the full numbers are in the table under it."""
     return f"{bundle.title}. {bundle.takeaway or ''} Tallene står {where}.".replace(" .", ".").replace("..", ".")
 

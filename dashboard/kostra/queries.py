@@ -11,8 +11,8 @@ from functools import lru_cache
 
 import polars as pl
 
-from dashboard import db, fmt
-from dashboard.selection import Resolution
+from dashboard.core import db, fmt
+from dashboard.kostra.selection import Resolution
 
 KOSTRA_BREAK_YEAR = 2019  # new KOSTRA grouping from 2020
 KOSTRA_BREAK_LABEL = "Ny KOSTRA-gruppering fra 2020"

@@ -6,9 +6,8 @@ with. Pure functions on plain values, so every case is unit-tested without a dat
 """
 from __future__ import annotations
 
-import math
-
-from dashboard import fmt
+from dashboard.core import fmt
+from dashboard.core.sentences import missing, status_text
 
 # How each indicator is said in a sentence: "{name} brukte 261 816 kr per mottaker av hjemmetjenester i 2024".
 # {value} is the formatted figure with its unit. Indicators not listed get a generic sentence.
@@ -30,17 +29,6 @@ PHRASES = {
 }
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def status_text(status: str | None) -> str:
-    """«:» (vises ikke av personvernhensyn) – what SSB's symbol means, in a sentence."""
-    symbol = status or ".."
-    meaning = fmt.status_meaning(symbol) or "tall mangler"
-    return f"«{symbol}» ({meaning[:1].lower() + meaning[1:]})"
-
-
 def compare_to_group(*, name: str, year: int, value: float | None, status: str | None, unit: str, decimals: int,
                      group_name: str | None, group_value: float | None, group_status: str | None = None,
                      label: str = "Tallet", indicator_id: str | None = None) -> str:
@@ -48,7 +36,7 @@ def compare_to_group(*, name: str, year: int, value: float | None, status: str |
 
     Shares (unit %) are compared in percentage points; other figures as a relative difference in per cent.
     """
-    if _missing(value):
+    if missing(value):
         return (f"{label} for {name} i {year} er ikke publisert: SSB viser {status_text(status)}. "
                 "Det er ikke det samme som 0.")
     value_text = fmt.with_unit(value, unit, decimals)
@@ -57,7 +45,7 @@ def compare_to_group(*, name: str, year: int, value: float | None, status: str |
     head = head[:1].upper() + head[1:]
     if not group_name:
         return f"{head}. {name} er ikke med i noen KOSTRA-gruppe i {year}, så det er ingen gruppe å sammenligne med."
-    if _missing(group_value):
+    if missing(group_value):
         return (f"{head}. Tallet for {group_name} mangler ({status_text(group_status)}), så det kan ikke "
                 "sammenlignes med gruppen.")
     group_text = fmt.with_unit(group_value, unit, decimals)
@@ -94,7 +82,7 @@ def rank_in_group(*, name: str, year: int, rank: int | None, count: int, label: 
 
 def largest_part(*, name: str, year: int, parts: dict[str, float | None], whole: str, unit: str = "%") -> str | None:
     """«I 2024 var 45,2 % av mottakerne i Larvik 80 år og over (størst andel).» None when nothing is known."""
-    known = {k: v for k, v in parts.items() if not _missing(v)}
+    known = {k: v for k, v in parts.items() if not missing(v)}
     if not known:
         return None
     label, value = max(known.items(), key=lambda kv: kv[1])
@@ -104,33 +92,12 @@ def largest_part(*, name: str, year: int, parts: dict[str, float | None], whole:
 def change_over_time(*, name: str, label: str, first_year: int, first: float | None, last_year: int,
                      last: float | None, unit: str, decimals: int, last_status: str | None = None) -> str | None:
     """«Larvik hadde 2 345 mottakere av hjemmetjenester i 2024, 6 % flere enn i 2017.»"""
-    if _missing(last):
+    if missing(last):
         return f"{label} for {name} i {last_year} er ikke publisert: SSB viser {status_text(last_status)}."
     head = f"{label} i {name}: {fmt.with_unit(last, unit, decimals)} i {last_year}"
-    if _missing(first) or first == 0 or first_year == last_year:
+    if missing(first) or first == 0 or first_year == last_year:
         return head + "."
     pct = round((last / first - 1) * 100)
     if pct == 0:
         return f"{head}, omtrent som i {first_year}."
     return f"{head}, {fmt.number(abs(pct), 0)}{fmt.NBSP}% {'flere' if pct > 0 else 'færre'} enn i {first_year}."
-
-
-def units_over(*, count_over: int, total: int, what: str, period: str) -> str:
-    """«3 av 8 enheter hadde merforbruk i 2025.»"""
-    if total == 0:
-        return f"Ingen enheter har tall for {period}."
-    if count_over == 0:
-        return f"Ingen av {total} enheter {what} i {period}."
-    return f"{count_over} av {total} enheter {what} i {period}."
-
-
-def highest_unit(*, rows: list[tuple[str, float]], month: str, year: int, measure: str) -> str | None:
-    """«Sykefravær per måned i juni 2025: høyest i Sone Sør (9,8 %).» Suppressed units (:) are left out by the
-    caller; None when no unit has a figure."""
-    if not rows:
-        return None
-    if len(rows) == 1:
-        name, value = rows[0]
-        return f"Sykefravær {measure} i {month} {year}: {fmt.percent(value, 1)} i {name}."
-    name, value = max(rows, key=lambda r: r[1])
-    return f"Sykefravær {measure} i {month} {year}: høyest i {name} ({fmt.percent(value, 1)}) av {len(rows)} enheter."

@@ -1,6 +1,6 @@
 """Chart builders for the managers' pages (own budget, accounts and sick leave), testable without Streamlit.
 
-They reuse dashboard.charts for layout, palette, source line and the DEMODATA label, so a manager's chart
+They reuse dashboard.core.charts for layout, palette, source line and the DEMODATA label, so a manager's chart
 lifted into meeting papers looks like the analysts' charts. Colour meaning is fixed: the strong vermillion
 marks what needs attention (merforbruk, sick leave over goal); blue is within budget / goal.
 """
@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard import charts, fmt
-from dashboard.charts import COMPARISON, GROUP, OTHER, SELECTED, ChartText
-from dashboard.own_selection import MONTHS
+from dashboard.core import charts, fmt
+from dashboard.core.charts import COMPARISON, GROUP, OTHER, SELECTED, ChartText
+from dashboard.own.selection import MONTHS
 
 ATTENTION = SELECTED      # merforbruk, over goal
 WITHIN = COMPARISON[0]    # mindreforbruk, within goal
@@ -27,7 +27,7 @@ def _empty(fig: go.Figure, text: ChartText, message: str = "Ingen tall for dette
 
 
 def _legend_below(fig: go.Figure, gap_px: int = 48) -> go.Figure:
-    """Put the legend below the tick labels: dashboard.charts places it for year axes, but month names and
+    """Put the legend below the tick labels: dashboard.core.charts places it for year axes, but month names and
     percent ticks on the short plots here would be hidden under it."""
     layout = fig.layout
     plot_height = (layout.height or 500) - (layout.margin.t or 0) - (layout.margin.b or 0)
@@ -107,7 +107,7 @@ def budget_trend(frame: pl.DataFrame, text: ChartText, *, scale: int = 1) -> go.
 
 
 def frame_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.Figure:
-    """The budget frame walk with dashboard.charts.waterfall; amounts in 1000 kr (the unit is in the title, so
+    """The budget frame walk with dashboard.core.charts.waterfall; amounts in 1000 kr (the unit is in the title, so
     the bar labels stay short)."""
     if not steps:
         return _empty(go.Figure(), text, "Ingen budsjettramme for dette året")

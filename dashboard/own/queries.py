@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from dashboard import db, fmt
+from dashboard.core import db, fmt
 from pipelines.own_data import metrics
 
 ALL = "alle"
@@ -279,7 +279,7 @@ def budget_download(frame: pl.DataFrame, *, level: str = "unit") -> pl.DataFrame
 
 
 def monthly_table(frame: pl.DataFrame, *, scale: int = 1) -> pl.DataFrame:
-    from dashboard.own_selection import MONTHS
+    from dashboard.own.selection import MONTHS
     rows = frame.to_dicts()
     columns = {
         "Måned": [MONTHS[r["month"] - 1] for r in rows],
@@ -366,7 +366,7 @@ def _wrap(text: str, width: int = 24) -> str:
 
 def frame_steps(frame_name: str, year: int, *, scale: int = 1000, width: int = 34,
                 wrap: int | None = None) -> list[tuple[str, float, str]]:
-    """(label, amount, measure) for dashboard.charts.waterfall: start frame, each change, end frame."""
+    """(label, amount, measure) for dashboard.core.charts.waterfall: start frame, each change, end frame."""
     steps, seen = [], set()
     for r in frame_lines(frame_name, year).iter_rows(named=True):
         measure = {"start": "absolute", "end": "total"}.get(r["category"], "relative")
@@ -473,7 +473,7 @@ def sick_leave_download(frame: pl.DataFrame, year: int, to_month: int) -> pl.Dat
 
 def sick_leave_monthly_table(frame: pl.DataFrame) -> pl.DataFrame:
     """Wide: one row per unit, one column per month, the month's sick leave as text (':' for small units)."""
-    from dashboard.own_selection import MONTHS
+    from dashboard.own.selection import MONTHS
     if frame.is_empty():
         return pl.DataFrame({"Enhet": []}, schema={"Enhet": pl.Utf8})
     texts = frame.with_columns(

@@ -7,8 +7,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import own_queries, ui
-from dashboard.own_selection import ALL_UNITS, MONTHS, OwnSelection, parse
+from dashboard.own import queries as own_queries
+from dashboard.own.selection import ALL_UNITS, MONTHS, OwnSelection, parse
+from dashboard.views import page as ui
 
 OWN_PAGES = [
     ("pages/budsjettavvik.py", "Budsjettavvik"),
@@ -176,7 +177,7 @@ def scorecard_html(card: pl.DataFrame) -> str:
     """The scorecard as a compact HTML table (prints well on A4). Texts from the files are escaped."""
     from html import escape
 
-    from dashboard import own_queries
+    from dashboard.own import queries as own_queries
     table = own_queries.scorecard_table(card)
     head = "".join(f"<th>{escape(c)}</th>" for c in ("Indikator", "Mål", "Resultat", "Status", "Kommentar"))
     rows = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import db, fmt
+from dashboard.core import db, fmt
 from pipelines import own_data
 from pipelines.own_data.model import KIND_LABELS
 from pipelines.own_data.schemas import SPECS

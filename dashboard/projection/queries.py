@@ -11,8 +11,9 @@ from functools import cached_property, lru_cache
 
 import polars as pl
 
-from dashboard import db, fmt, queries
-from dashboard.scenario import Scenario
+from dashboard.core import db, fmt
+from dashboard.kostra import queries
+from dashboard.projection.scenario import Scenario
 
 HORIZON = 2040
 TAKEAWAY_YEAR = 2035
@@ -69,7 +70,7 @@ def _population_cached(version: tuple, municipality: str, to_year: int) -> pl.Da
 def project(municipality: str, scenario: Scenario, to_year: int = HORIZON) -> Projection:
     """The whole projection for the page: population (cached per database file) and both scenarios.
 
-    The latest result is kept: the page and its three registered figures (dashboard/projection_figures.py) ask for
+    The latest result is kept: the page and its three registered figures (dashboard/projection/figures.py) ask for
     the same projection in one run, and should not query it four times."""
     return _project_latest(db.database_version(), municipality, scenario, to_year)
 
@@ -332,12 +333,12 @@ class Figure:
 
 
 def _text(p: Projection, title: str, subtitle: str):
-    from dashboard.charts import ChartText
+    from dashboard.core.charts import ChartText
     return ChartText(title=title, subtitle=subtitle, source=source_line(p), is_demo=p.is_demo)
 
 
 def population_figure(p: Projection) -> Figure:
-    from dashboard import charts
+    from dashboard.core import charts
     frame = population_frame(p)
     last = int(p.population["year"].max()) if not p.population.is_empty() else HORIZON
     title = f"Innbyggere 67 år og over i {p.name}, {p.base_year or ''}–{last}"
@@ -371,7 +372,7 @@ def cached_population_figure(p: Projection) -> Figure:
 
 
 def users_figure(p: Projection) -> Figure:
-    from dashboard import charts
+    from dashboard.core import charts
     frame = users_frame(p)
     title = f"Mottakere av hjemmetjenester og langtidsplasser som trengs i {p.name}"
     subtitle = (f"Framskrevet antall brukere per år med dagens dekningsgrad ({p.coverage_year})"
@@ -382,7 +383,7 @@ def users_figure(p: Projection) -> Figure:
 
 
 def cost_figure(p: Projection) -> Figure:
-    from dashboard import charts
+    from dashboard.core import charts
     frame = cost_frame(p)
     title = f"Utgifter til hjemmetjenester og langtidsplasser i {p.name}"
     subtitle = (f"Framskrevne brukere × dagens korrigerte brutto driftsutgifter per bruker ({p.coverage_year}). "

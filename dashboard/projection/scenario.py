@@ -1,6 +1,6 @@
 """The projection page's scenario, read from and written to the URL (`dekning80`, `hjemme`, `gruppe`, `kostvekst`).
 
-A pure function like dashboard/selection.py, so hostile or out-of-range values are tested without Streamlit and a
+A pure function like dashboard/kostra/selection.py, so hostile or out-of-range values are tested without Streamlit and a
 shared link always reproduces exactly the scenario it was copied from.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from dashboard.selection import Selection, _clean, _first
+from dashboard.kostra.selection import Selection, _clean, _first
 
 # (key, lowest, highest, step): the ranges the page's sliders offer
 COVERAGE_80 = ("dekning80", -50, 50, 5)     # per cent change of coverage 80+ (hverdagsmestring, velferdsteknologi)

@@ -7,18 +7,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, ui
-from dashboard.scenario import COST_GROWTH, COVERAGE_80, HOME_INSTEAD, SCENARIO_KEYS, ProjectionSelection, Scenario
-from dashboard.scenario import parse as parse_scenario
-from dashboard.selection import Selection, parse
+from dashboard.kostra import queries
+from dashboard.kostra import ui as kostra_ui
+from dashboard.kostra.selection import Selection, parse
+from dashboard.projection.scenario import (
+    COST_GROWTH,
+    COVERAGE_80,
+    HOME_INSTEAD,
+    SCENARIO_KEYS,
+    ProjectionSelection,
+    Scenario,
+)
+from dashboard.projection.scenario import parse as parse_scenario
+from dashboard.views import page as ui
 
 
 def sidebar() -> ProjectionSelection:
     names = queries.municipality_names()
     first, last = queries.year_range()
-    default = ui.default_municipality(names)
+    default = kostra_ui.default_municipality(names)
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    if not any(k in params for k in ui.SELECTION_KEYS) and "_last_selection" in st.session_state:
+    if not any(k in params for k in kostra_ui.SELECTION_KEYS) and "_last_selection" in st.session_state:
         params = {**st.session_state["_last_selection"], **params}  # carried over from the page we came from
     sel = parse(params, resolve=queries.resolve_code, names=names, default_municipality=default,
                 default_comparisons=queries.default_comparisons, first_year=first, last_year=last)

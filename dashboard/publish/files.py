@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import downloads, html_parts
+from dashboard.core import downloads, html_parts
 
 CHROMIUM = os.environ.get("KOSTRA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -71,7 +71,7 @@ def bare_figure(fig: go.Figure) -> go.Figure:
     (charts.for_screen: no in-figure title or source line, long axis titles and category labels wrapped), with
     plotly's legend kept (the offline files lay it out for their width, see _RENDER_JS) and without the in-plot
     Demodata badge (the page shows its own). Other annotations (SSB symbols, breaks) stay."""
-    from dashboard import charts
+    from dashboard.core import charts
     out = go.Figure(fig)
     show_legend = out.layout.showlegend
     # horizontal bars keep the plot height their chart function gave them (one readable row per category)
@@ -263,6 +263,7 @@ class ImageRenderer:
 
     def _errors(self):
         from contextlib import contextmanager
+
         from playwright.sync_api import Error as PlaywrightError
 
         @contextmanager
@@ -588,7 +589,7 @@ def source_frame(bundle) -> pl.DataFrame:
 
 
 def figure_xlsx(bundle) -> bytes:
-    """Data sheet (the numeric long table) and a source sheet, written by dashboard/downloads.py."""
+    """Data sheet (the numeric long table) and a source sheet, written by dashboard/core/downloads.py."""
     return downloads.xlsx_workbook({"Data": bundle.download, "Kilde": source_frame(bundle)}, title=bundle.title,
                                    note=DEMO_TEXT if bundle.is_demo else None)
 

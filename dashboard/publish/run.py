@@ -1,11 +1,11 @@
-"""`python -m pipelines publish`: resolve a selection strictly, build the figures, write every file or none.
+"""`python -m dashboard.publish`: resolve a selection strictly, build the figures, write every file or none.
 
 Why strict: the pages fall back to a default with a notice, but a scheduled job that silently publishes Larvik
 instead of a mistyped municipality would put wrong figures on a web site. Here a bad figure id, municipality code,
 unit, period, year or scenario value stops the run with a Norwegian message, and nothing is written. Old
-municipality codes still resolve the way the pages resolve them (dashboard/selection.py), with a notice. The
+municipality codes still resolve the way the pages resolve them (dashboard/kostra/selection.py), with a notice. The
 projection figures' scenario (--dekning80, --hjemme, --gruppe, --kostvekst) is read by the page's own code
-(dashboard/scenario.py, through projection_figures.selection_from_params, as /vis reads it).
+(dashboard/projection/scenario.py, through projection_figures.selection_from_params, as /vis reads it).
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard import publish
-from dashboard.publish import PublishError
+from dashboard.publish import files as publish
+from dashboard.publish.files import PublishError
 
 OWN_KIND_BY_PAGE = {"budsjettavvik": "budget", "sykefravaer": "sick-leave", "enhetsrapport": "goals"}
 MAX_COMPARISONS = 5
@@ -48,9 +48,9 @@ def _specs(figure_ids: list[str]):
 
 def kostra_selection(kommune: str | None, sammenlign: list[str] | None, fra: int | str | None,
                      til: int | str | None):
-    """A dashboard.selection.Selection, or PublishError naming what is wrong. Old codes resolve with a notice."""
-    from dashboard import queries
-    from dashboard.selection import CODE_RE, parse
+    """A dashboard.kostra.selection.Selection, or PublishError naming what is wrong. Old codes resolve with a notice."""
+    from dashboard.kostra import queries
+    from dashboard.kostra.selection import CODE_RE, parse
     if not kommune:
         raise PublishError("Oppgi kommunen med --kommune (kommunenummer med fire siffer, for eksempel 3909).")
     names = queries.municipality_names()
@@ -94,9 +94,9 @@ def _year(value, option: str) -> int | None:
 
 
 def own_selection(kind: str, enhet: str | None, periode: str | None):
-    """A dashboard.own_selection.OwnSelection for one kind of own data; any correction is an error here."""
-    from dashboard import own_queries
-    from dashboard.own_selection import parse
+    """A dashboard.own.selection.OwnSelection for one kind of own data; any correction is an error here."""
+    from dashboard.own import queries as own_queries
+    from dashboard.own.selection import parse
     years = own_queries.years(kind)
     if not years:
         raise PublishError("Databasen har ingen egne tall av denne typen ennå; importer dem først "
@@ -125,8 +125,8 @@ def scenario_params(dekning80=None, hjemme=None, gruppe=None, kostvekst=None) ->
 def projection_selection(kostra, params: dict[str, str]):
     """A ProjectionSelection (municipality + scenario) built as /vis builds it, but strict: a bad scenario value is
     a PublishError with the page's sentence, never a silent fallback."""
-    from dashboard import projection_figures
-    from dashboard.scenario import ScenarioError
+    from dashboard.projection import figures as projection_figures
+    from dashboard.projection.scenario import ScenarioError
     try:
         return projection_figures.selection_from_params(params, lambda _params: kostra, strict=True)
     except ScenarioError as exc:
@@ -142,7 +142,7 @@ def resolve(figure_ids: list[str], *, kommune=None, sammenlign=None, fra=None, t
             periode=None, dekning80=None, hjemme=None, gruppe=None,
             kostvekst=None) -> tuple[list, dict[str, object], list[str]]:
     """(figure specs in the order given, the selection for each figure id, notices); PublishError when wrong."""
-    from dashboard.projection_figures import DOMAIN as PROJECTION
+    from dashboard.projection.figures import DOMAIN as PROJECTION
     specs = _specs(figure_ids)
     notices: list[str] = []
     selections: dict[str, object] = {}
@@ -224,7 +224,7 @@ def publish_figures(figure_ids: list[str], out_dir: Path, **selection) -> Publis
     Chromium starts (in its own thread) once the selection is known to be valid, while the figures are built and
     their HTML and XLSX written: that overlap keeps five figures well under ten seconds."""
     from dashboard import figures
-    from dashboard.db import DatabaseUnavailable
+    from dashboard.core.db import DatabaseUnavailable
     t0 = time.perf_counter()
     try:
         specs, selections, notices = resolve(figure_ids, **selection)

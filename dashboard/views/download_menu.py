@@ -1,6 +1,6 @@
 """The published files offered as downloads in the embed and presentation views (one compact «Last ned» menu).
 
-Why a module of its own: dashboard/publish.py makes files and knows nothing of Streamlit; the views call
+Why a module of its own: dashboard/publish/files.py makes files and knows nothing of Streamlit; the views call
 `download_menu(bundle, key=…)` after drawing a figure. The files are made only when a button is clicked (Streamlit
 runs a callable `data` then), so showing the menu costs nothing and Chromium starts only for a PNG or SVG.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import publish
+from dashboard.publish import files as publish
 
 
 def download_menu(bundle, *, key: str) -> None:

@@ -1,7 +1,7 @@
 """The bare views: /vis (one figure, for an iframe or a link) and /presentasjon (one figure per screen).
 
 No menu, no sidebar, no widgets but the presentation's two buttons: a politician sees the title, the chart, the
-takeaway, the source line and the Demodata label. Every figure is drawn by dashboard.figures, the same code the
+takeaway, the source line and the Demodata label. Every figure is drawn through dashboard.figures, the same code the
 pages use. Parameters are read as the pages read them (old municipality codes resolve; hostile input gives a short
 Norwegian notice), and an unknown figure id gives a message instead of a traceback.
 """
@@ -14,8 +14,13 @@ from html import escape
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, db, figures, html_parts, own_ui, publish_ui, ui
-from dashboard.db import DatabaseUnavailable
+from dashboard import figures
+from dashboard.core import charts, db, html_parts
+from dashboard.core.db import DatabaseUnavailable
+from dashboard.kostra import ui as kostra_ui
+from dashboard.own import ui as own_ui
+from dashboard.views import download_menu as publish_ui
+from dashboard.views import page as ui
 
 # the app's frame gone: no header bar, no sidebar or its toggle, little padding, so the figure fits 800×450
 BARE_CSS = """<style>
@@ -56,10 +61,10 @@ def selection_for(spec: figures.FigureSpec, params: dict):
     """The figure's selection from URL parameters: kommune/sammenlign/fra/til or enhet/periode."""
     if spec.domain == "own":
         return own_ui.own_selection(params, OWN_KIND.get(spec.page, "budget"))
-    if spec.domain == "projection":  # municipality + scenario (dashboard/projection_figures.py)
-        from dashboard import projection_figures
-        return projection_figures.selection_from_params(params, ui.kostra_selection)
-    return ui.kostra_selection(params)
+    if spec.domain == "projection":  # municipality + scenario (dashboard/projection/figures.py)
+        from dashboard.projection import figures as projection_figures
+        return projection_figures.selection_from_params(params, kostra_ui.kostra_selection)
+    return kostra_ui.kostra_selection(params)
 
 
 def message(text: str) -> None:
@@ -89,7 +94,7 @@ def prepared(figure_id: str, sel, *, height: int, font_size: int | None = None):
 
 def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), font_size=None):
     """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge.
-    Returns the bundle, so the view can offer its published files (dashboard/publish_ui.py)."""
+    Returns the bundle, so the view can offer its published files (dashboard/views/download_menu.py)."""
     bundle, legend, fig = prepared(figure_id, sel, height=height, font_size=font_size)
     st.markdown(notices_html(notices) + html_parts.figure_head_html(bundle, level=level), unsafe_allow_html=True)
     st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,

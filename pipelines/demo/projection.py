@@ -1,6 +1,6 @@
 """Demo population projection for the embedded snapshot, in the shape of SSB's table 14746 (JSON-stat 2.0).
 
-Kept apart from demo_snapshot.py because its cells have one more dimension (Alder, single years of age) than the
+Kept apart from snapshot.py because its cells have one more dimension (Alder, single years of age) than the
 KOSTRA tables there. The numbers are synthetic: each municipality's demo population of the last KOSTRA year is
 spread over single ages with a Norway-like age profile (large post-war cohorts, more elderly in small
 municipalities) and carried forward year by year with survival, births and migration, so the 80+ wave of the
@@ -14,6 +14,7 @@ import random
 import orjson
 
 from pipelines import catalogue as cat_mod
+from pipelines.demo.municipality_size import smallness
 
 TABLE_ID = "14746"
 AGES = [f"{a:03d}" for a in range(105)] + ["105+"]
@@ -114,7 +115,6 @@ def projection_json(table: cat_mod.Table, indicator: cat_mod.Indicator, regions:
 def add_projection(writer, catalogue: cat_mod.Catalogue, values: dict, names: dict[str, str], last_year: int,
                    *, demo_mark: dict, demo_note: str, fetched_at: str, seed: int) -> None:
     """Write ssb/14746/{table,data-000}.json: municipalities valid in `last_year`, base year = last_year + 1."""
-    from pipelines.demo_snapshot import _smallness  # one definition of "small municipality"
     table = catalogue.tables[TABLE_ID]
     indicator = next(i for i in catalogue.sourced() if i.source.table == TABLE_ID)
     years = list(range(last_year + 1, HORIZON + 1))
@@ -124,7 +124,7 @@ def add_projection(writer, catalogue: cat_mod.Catalogue, values: dict, names: di
         pop = values[("population", code, last_year)]
         growth = (pop / values.get(("population", code, last_year - 1), pop)) - 1
         rng = random.Random(f"{seed}-projection-{code}")
-        for year, ages in _project(pop, max(-0.012, min(0.015, growth)), _smallness(pop), years, rng).items():
+        for year, ages in _project(pop, max(-0.012, min(0.015, growth)), smallness(pop), years, rng).items():
             cells[(code, year)] = [int(round(v)) for v in ages]
     regions = [(c, names.get(c, c)) for c in codes]
     body = projection_json(table, indicator, regions, cells, years, demo_mark, demo_note)

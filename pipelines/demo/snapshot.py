@@ -22,12 +22,14 @@ import orjson
 import polars as pl
 
 from pipelines import catalogue as cat_mod
-from pipelines import klass, projection_demo
+from pipelines import klass
+from pipelines.demo import projection as projection_demo
+from pipelines.demo.municipality_size import smallness
 from pipelines.raw_store import RawFile, RawWriter, read_manifest, sha256
 
 YEARS = list(range(2015, 2025))
 UPDATED = {2024: "2025-06-15T06:00:00Z"}
-DEMO_MARK = {"demo": True, "note": "Syntetiske verdier (demodata) laget av pipelines/demo_snapshot.py – ikke SSBs tall."}
+DEMO_MARK = {"demo": True, "note": "Syntetiske verdier (demodata) laget av pipelines/demo/snapshot.py – ikke SSBs tall."}
 DEMO_NOTE = "DEMODATA: verdiene i denne tabellen er syntetiske og ikke publisert av SSB."
 KOSTRA_BREAK_NOTE = (
     "Fra og med 2020 er kommunene delt inn i nye KOSTRA-grupper. Tall for KOSTRA-grupper før og etter 2020 "
@@ -65,14 +67,10 @@ class Profile:
     long_term_rate: float
 
 
-def _smallness(pop: float) -> float:
-    return max(-1.0, min(1.5, math.log10(10_000 / max(pop, 200))))
-
-
 def _profile(code: str, rng: random.Random) -> Profile:
     pop = KNOWN_POPULATION.get(code) or math.exp(rng.gauss(math.log(5_500), 1.05))
     pop = max(200.0, min(pop, 80_000.0)) if code not in KNOWN_POPULATION else pop
-    s = _smallness(pop)
+    s = smallness(pop)
     return Profile(
         population=pop,
         growth=rng.gauss(0.004 - 0.004 * s, 0.005),
@@ -486,4 +484,4 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
                    compress=True)
     projection_demo.add_projection(writer, catalogue, values, names, YEARS[-1], demo_mark=DEMO_MARK, demo_note=DEMO_NOTE,
                                    fetched_at="2026-11-24T00:00:00+00:00", seed=seed)
-    return writer.write_manifest(snapshot="demo", generated_by="pipelines/demo_snapshot.py", seed=seed)
+    return writer.write_manifest(snapshot="demo", generated_by="pipelines/demo/snapshot.py", seed=seed)

@@ -1,4 +1,4 @@
--- count_replaced_with_accounts_budget: one row: how many stored rows of own_budget_line that an incoming budget
+-- count_accounts_replaced: one row: how many stored rows of own_budget_line that an incoming budget
 -- file replaces hold accounts (regnskap). A budget-only file replacing them would leave those periods without
 -- accounts, so the import plan warns about it.
 -- A whole-year slice (period null) covers the year; a month covers that month and the year's whole-year rows.

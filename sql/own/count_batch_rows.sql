@@ -1,5 +1,5 @@
--- count_batch_rows_budget: one row: how many rows of one budget import batch are still in own_budget_line.
--- A batch whose rows are all still there makes a re-import of the same file a no-op.
+-- count_batch_rows: one row: how many rows of one import batch the kind's table holds.
 -- columns: n
 -- params: $batch_id
-SELECT count(*) AS n FROM own_budget_line WHERE batch_id = $batch_id;
+-- identifiers: {table} is the kind's table from OWN_TABLES in pipelines/own_data/store.py (a fixed list, never input)
+SELECT count(*) AS n FROM {table} WHERE batch_id = $batch_id;

@@ -1,4 +1,5 @@
--- count_demo_budget: one row: how many demo rows own_budget_line holds (a real budget import removes them all).
+-- count_demo: one row: how many demo rows the kind's table holds (a real import of that kind removes them all).
 -- columns: n
 -- params: none
-SELECT count(*) AS n FROM own_budget_line WHERE is_demo;
+-- identifiers: {table} from OWN_TABLES in pipelines/own_data/store.py (a fixed list, never input)
+SELECT count(*) AS n FROM {table} WHERE is_demo;

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard import charts
+from dashboard.core import charts
 
 NB = "\u00a0"
 
@@ -152,7 +152,9 @@ def test_role_colours_are_fixed(role, colour):
 
 def test_merger_marked_where_the_predecessors_end():
     import polars as pl
-    from dashboard import charts, queries
+
+    from dashboard.core import charts
+    from dashboard.kostra import queries
     frame = pl.DataFrame({
         "series": ["Larvik"] * 3 + ["Larvik (0709, før sammenslåing)", "Lardal (0728, før sammenslåing)"],
         "role": ["selected"] * 3 + ["predecessor", "predecessor"],
@@ -168,7 +170,8 @@ def test_merger_marked_where_the_predecessors_end():
 
 def test_predecessor_that_gave_the_name_is_drawn_in_its_successors_colour():
     import polars as pl
-    from dashboard import charts
+
+    from dashboard.core import charts
     frame = pl.DataFrame({
         "series": ["Larvik", "Tønsberg", "Tønsberg (0704, før sammenslåing)", "Re (0716, før sammenslåing)"],
         "role": ["selected", "comparison", "predecessor", "predecessor"],
@@ -184,7 +187,8 @@ def test_predecessor_that_gave_the_name_is_drawn_in_its_successors_colour():
 
 def test_status_marks_are_explained_on_the_chart():
     import polars as pl
-    from dashboard import charts
+
+    from dashboard.core import charts
     frame = pl.DataFrame({"series": ["Røst"] * 3, "role": ["selected"] * 3, "region_code": ["1856"] * 3,
                           "year": [2022, 2023, 2024], "value": [3.0, None, None], "status": [None, ":", ".."]})
     fig = charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="personer", decimals=0)

@@ -5,7 +5,7 @@ import shutil
 
 import duckdb
 
-from dashboard import db
+from dashboard.core import db
 
 
 def test_database_built_by_older_code_is_rebuilt_keeping_own_data(built_db, tmp_path):

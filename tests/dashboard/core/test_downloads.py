@@ -8,7 +8,7 @@ import zipfile
 import polars as pl
 from openpyxl import load_workbook
 
-from dashboard import downloads
+from dashboard.core import downloads
 
 FRAME = pl.DataFrame({
     "Serie": ["Larvik", "Larvik", "KOSTRA-gruppen"],

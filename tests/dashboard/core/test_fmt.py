@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from dashboard import fmt
+from dashboard.core import fmt
 
 NB = "\u00a0"
 MINUS = "\u2212"
@@ -72,7 +72,7 @@ def test_plotly_separators_are_decimal_comma_then_no_break_space():
 
 
 def test_compact_kroner_for_key_figure_cards():
-    from dashboard.fmt import NBSP, compact_kroner
+    from dashboard.core.fmt import NBSP, compact_kroner
     assert compact_kroner(90_845_200_000.0) == f"90,8{NBSP}mrd.{NBSP}kr"
     assert compact_kroner(-1_500_000_000) == f"\u22121,5{NBSP}mrd.{NBSP}kr"
     assert compact_kroner(229_400_000) == f"229,4{NBSP}mill.{NBSP}kr"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, html_parts
+from dashboard.core import charts, html_parts
 from dashboard.figures import FigureBundle
 
 

@@ -7,9 +7,11 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import charts, figures, queries
-from dashboard.own_selection import OwnSelection
-from dashboard.selection import Selection
+from dashboard import figures
+from dashboard.core import charts
+from dashboard.kostra import queries
+from dashboard.kostra.selection import Selection
+from dashboard.own.selection import OwnSelection
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def test_kostra_source_line_names_table_update_time_and_edition(kostra_sel):
 def test_takeaway_is_computed_from_the_figures_data(kostra_sel):
     bundle = figures.build_figure("kostnad-hjemme", kostra_sel)
     row = queries.overview("3909", 2024, ["home_care_cost_per_recipient"]).row(0, named=True)
-    from dashboard import fmt
+    from dashboard.core import fmt
     assert fmt.kroner(row["value"]) in bundle.takeaway and fmt.kroner(row["group_value"]) in bundle.takeaway
     assert bundle.takeaway.startswith("Larvik brukte ") and row["group_name"] in bundle.takeaway
 
@@ -75,18 +77,18 @@ def test_unknown_figure_raises(kostra_sel):
 
 
 def test_embed_url_format_and_round_trip(kostra_sel):
-    from dashboard import ui
+    from dashboard.kostra import ui as kostra_ui
     url = figures.embed_url("kostnad-hjemme", kostra_sel)
     assert url.startswith("/vis?figur=kostnad-hjemme&kommune=3909&sammenlign=")
     assert url.endswith("&fra=2017&til=2024&embed=true")
     params = parse_qs(urlsplit(url).query, keep_blank_values=True)
-    assert ui.kostra_selection(params) == kostra_sel
+    assert kostra_ui.kostra_selection(params) == kostra_sel
     assert figures.embed_url("kostnad-hjemme", kostra_sel, base="https://kommune.no/") \
         .startswith("https://kommune.no/vis?figur=")
 
 
 def test_own_embed_url_takes_unit_and_period(db_env):
-    from dashboard import own_ui
+    from dashboard.own import ui as own_ui
     sel = OwnSelection("alle", 2025, 6)
     url = figures.embed_url("sykefravaer-enheter", sel)
     assert url == "/vis?figur=sykefravaer-enheter&enhet=alle&periode=2025-06&embed=true"
@@ -122,6 +124,6 @@ def test_screen_figure_has_no_plotly_title_or_source_but_keeps_the_demo_label(ko
 
 def test_readme_lists_every_figure_id():
     from pathlib import Path
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     missing = [fid for fid in figures.FIGURES if f"`{fid}`" not in readme]
     assert not missing, missing

@@ -5,7 +5,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from dashboard import db, queries
+from dashboard.core import db
+from dashboard.kostra import queries
 
 NB = "\u00a0"
 

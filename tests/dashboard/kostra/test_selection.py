@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.selection import MAX_COMPARISONS, Resolution, Selection, parse
+from dashboard.kostra.selection import MAX_COMPARISONS, Resolution, Selection, parse
 
 NAMES = {"3909": "Larvik", "3907": "Sandefjord", "4203": "Arendal", "1579": "Hustadvika", "3201": "Bærum",
          "3301": "Drammen", "4204": "Kristiansand", "3203": "Asker", "3205": "Lillestrøm", "5001": "Trondheim"}
@@ -148,7 +148,7 @@ def test_query_params_round_trip_reproduces_the_selection():
 
 
 def test_real_database_resolves_historical_codes(db_env):
-    from dashboard import queries
+    from dashboard.kostra import queries
     names = queries.municipality_names()
     common = dict(resolve=queries.resolve_code, names=names, default_municipality="3909",
                   default_comparisons=queries.default_comparisons, first_year=2015, last_year=2024)

@@ -1,7 +1,7 @@
 """The takeaway sentence on known numbers: every case a politician may meet, in Norwegian number formatting."""
 from __future__ import annotations
 
-from dashboard import takeaway
+from dashboard.kostra import sentences as takeaway
 
 NB = "\u00a0"
 
@@ -86,16 +86,12 @@ def test_rank_in_group():
     assert "kan ikke rangeres" in missing and "«:»" in missing
 
 
-def test_change_over_time_and_units_over():
+def test_change_over_time():
     assert plain(takeaway.change_over_time(name="Larvik", label="Mottakere", first_year=2017, first=1000.0,
                                            last_year=2024, last=1234.0, unit="personer", decimals=0)) == \
         "Mottakere i Larvik: 1 234 i 2024, 23 % flere enn i 2017."
     assert "«:»" in takeaway.change_over_time(name="L", label="M", first_year=2017, first=1.0, last_year=2024,
                                               last=None, unit="personer", decimals=0, last_status=":")
-    assert takeaway.units_over(count_over=2, total=6, what="hadde merforbruk", period="2025") == \
-        "2 av 6 enheter hadde merforbruk i 2025."
-    assert takeaway.units_over(count_over=0, total=6, what="hadde merforbruk", period="2025") == \
-        "Ingen av 6 enheter hadde merforbruk i 2025."
 
 
 def test_largest_part_ignores_missing_values():
@@ -103,13 +99,3 @@ def test_largest_part_ignores_missing_values():
     text = plain(takeaway.largest_part(name="Larvik", year=2024, parts={"0–66 år": 20.0, "80 år og over": 42.7,
                                                                         "67–79 år": None}, whole="mottakerne"))
     assert text == "I 2024 var den største delen av mottakerne i Larvik 80 år og over: 42,7 %."
-
-
-def test_highest_unit():
-    assert takeaway.highest_unit(rows=[], month="juni", year=2025, measure="per måned") is None
-    assert plain(takeaway.highest_unit(rows=[("Sone Sør", 9.84), ("Sone Nord", 4.2)], month="juni", year=2025,
-                                       measure="per måned")) == \
-        "Sykefravær per måned i juni 2025: høyest i Sone Sør (9,8 %) av 2 enheter."
-    assert plain(takeaway.highest_unit(rows=[("Sone Sør", 9.84)], month="juni", year=2025,
-                                       measure="rullerende 12 måneder")) == \
-        "Sykefravær rullerende 12 måneder i juni 2025: 9,8 % i Sone Sør."

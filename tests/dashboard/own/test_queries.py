@@ -15,11 +15,14 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import charts, downloads, own_charts, own_import, own_queries as oq
-from dashboard.fmt import NBSP
+from dashboard.core import charts, downloads
+from dashboard.core.fmt import NBSP
+from dashboard.own import charts as own_charts
+from dashboard.own import queries as oq
+from dashboard.own import upload as own_import
 from pipelines import own_data
 
-SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "dashboard" / "own"
+SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "dashboard" / "own"
 
 
 @pytest.fixture(scope="module")
@@ -251,7 +254,7 @@ def test_import_helpers_plan_and_import(db_copy):
 
 
 def test_waterfall_labels_are_cut_between_words():
-    from dashboard.own_queries import _short
+    from dashboard.own.queries import _short
     assert _short("Opprinnelig vedtatt netto budsjettramme 2016", 34) == "Opprinnelig vedtatt … budsjettramme 2016"
     assert _short("Intern overføring mellom rammene - fra hjemmebaserte tjenester til bofellesskap PUH", 34) \
         == "Intern overføring … bofellesskap PUH"
@@ -262,7 +265,7 @@ def test_deviation_only_where_accounts_exist(db_copy):
     """Budget for January and February, accounts only for January (the rest imported from a file without a
     «Regnskap» column): the deviation compares January's budget with January's accounts, never the whole budget
     with missing accounts read as 0."""
-    fix = Path(__file__).resolve().parents[1] / "fixtures" / "own_data"
+    fix = Path(__file__).resolve().parents[2] / "fixtures" / "own_data"
     own_data.import_file(db_copy, "budget", fix / "b_budget_only.csv")
     own_data.import_file(db_copy, "budget", fix / "b_accounts_jan.csv")
     units = oq.budget_units(2024, 2).filter(pl.col("unit_code").is_in(["7110", "7120"])).sort("unit_code")
@@ -286,7 +289,7 @@ def test_deviation_only_where_accounts_exist(db_copy):
 
 
 def test_a_budget_only_year_shows_budget_and_no_deviation(db_copy):
-    fix = Path(__file__).resolve().parents[1] / "fixtures" / "own_data"
+    fix = Path(__file__).resolve().parents[2] / "fixtures" / "own_data"
     own_data.import_file(db_copy, "budget", fix / "b_budget_only.csv")
     units = oq.budget_units(2024, 2).filter(pl.col("unit_code").is_in(["7110", "7120"]))
     assert units["revised_budget"].sum() == 6200.0
@@ -311,7 +314,7 @@ def test_key_figure_cards_shorten_thousands_of_millions():
 
 
 def test_the_page_note_says_when_part_of_the_budget_has_no_accounts(db_copy):
-    fix = Path(__file__).resolve().parents[1] / "fixtures" / "own_data"
+    fix = Path(__file__).resolve().parents[2] / "fixtures" / "own_data"
     own_data.import_file(db_copy, "budget", fix / "b_budget_only.csv")
     only_budget = oq.budget_total(oq.budget_units(2024, 2)).row(0, named=True)
     assert "Det finnes ikke regnskap for dette utvalget" in oq.accounts_note(only_budget)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.own_selection import ALL_UNITS, OwnSelection, clean, parse
+from dashboard.own.selection import ALL_UNITS, OwnSelection, clean, parse
 
 UNITS = {"3110": "Hjemmetjenesten sone Nord", "3210": "Solheim sykehjem", "HS-A": "Hjemmesykepleien A"}
 YEARS = [2023, 2024, 2025]

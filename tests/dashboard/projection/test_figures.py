@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from dashboard import figures
-from dashboard.scenario import ProjectionSelection, Scenario
-from dashboard.selection import Selection
+from dashboard.kostra.selection import Selection
+from dashboard.projection.scenario import ProjectionSelection, Scenario
 
 IDS = ["fremskriving-befolkning", "fremskriving-brukere", "fremskriving-kostnad"]
 

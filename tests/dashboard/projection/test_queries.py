@@ -8,10 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import db, projection, queries
-from dashboard.scenario import Scenario
+from dashboard.core import db
+from dashboard.kostra import queries
+from dashboard.projection import queries as projection
+from dashboard.projection.scenario import Scenario
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projection"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "projection"
 _spec = importlib.util.spec_from_file_location("tiny_db", FIXTURES / "tiny_db.py")
 tiny_db = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tiny_db)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.scenario import Scenario, parse
+from dashboard.projection.scenario import Scenario, parse
 
 
 @pytest.mark.parametrize("scenario", [
@@ -51,8 +51,8 @@ def test_sql_params_are_numbers_not_text():
 
 
 def test_projection_selection_carries_both_in_its_link():
-    from dashboard.scenario import ProjectionSelection
-    from dashboard.selection import Selection
+    from dashboard.kostra.selection import Selection
+    from dashboard.projection.scenario import ProjectionSelection
     sel = ProjectionSelection(Selection("3909", ("3907",), 2017, 2024, notices=("a",)),
                               parse({"dekning80": "-20", "gruppe": "x"}))
     assert sel.municipality == "3909"

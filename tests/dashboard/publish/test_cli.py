@@ -1,4 +1,4 @@
-"""`python -m pipelines publish`: every file per figure plus the presentation, and for bad input a Norwegian
+"""`python -m dashboard.publish`: every file per figure plus the presentation, and for bad input a Norwegian
 message, a non-zero exit, no traceback and nothing written."""
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from dashboard import publish
-from dashboard.publish import PublishError
-from dashboard.publish_run import build_bundles, kostra_selection, resolve
-from dashboard.scenario import Scenario
-from pipelines.__main__ import app
+from dashboard.projection.scenario import Scenario
+from dashboard.publish import files as publish
+from dashboard.publish.cli import app
+from dashboard.publish.files import PublishError
+from dashboard.publish.run import build_bundles, kostra_selection, resolve
 
 runner = CliRunner()
 
 
 def run(*args: str):
-    return runner.invoke(app, ["publish", *args], terminal_width=200)
+    return runner.invoke(app, list(args), terminal_width=200)
 
 
 def test_publish_writes_every_file_and_the_presentation(tmp_path):

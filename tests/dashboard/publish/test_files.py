@@ -8,8 +8,9 @@ import re
 import polars as pl
 from openpyxl import load_workbook
 
-from dashboard import charts, publish
+from dashboard.core import charts
 from dashboard.figures import FigureBundle
+from dashboard.publish import files as publish
 
 TITLE = "Kostnad per mottaker av hjemmetjenester – Larvik"
 TAKEAWAY = "Larvik brukte 240 000 kr per mottaker av hjemmetjenester i 2023, 7 % over KOSTRA-gruppe 14 (225 000 kr)."

@@ -7,10 +7,10 @@ from streamlit.testing.v1 import AppTest
 def _app():
     import sys
     from pathlib import Path
-    sys.path.insert(0, str(Path.cwd() / "tests" / "dashboard"))
-    from test_publish import known_bundle
+    sys.path.insert(0, str(Path.cwd() / "tests" / "dashboard" / "publish"))
+    from test_files import known_bundle
 
-    from dashboard.publish_ui import download_menu
+    from dashboard.views.download_menu import download_menu
     download_menu(known_bundle(), key="vis")
 
 
@@ -23,8 +23,8 @@ def test_menu_offers_every_published_file():
 
 
 def test_a_failed_image_gives_a_text_instead_of_breaking_the_view():
-    from dashboard import publish
-    from dashboard.publish_ui import _safe
+    from dashboard.publish import files as publish
+    from dashboard.views.download_menu import _safe
 
     def broken():
         raise publish.PublishError("Fant ikke Chromium på /usr/bin/chromium.")

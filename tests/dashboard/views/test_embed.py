@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import embed, figures, publish, queries
-from dashboard.selection import Selection
+from dashboard import figures
+from dashboard.kostra import queries
+from dashboard.kostra.selection import Selection
+from dashboard.publish import files as publish
+from dashboard.views import embed
 
 
 @pytest.mark.parametrize("figure_id", ["rangering-gruppe", "kostnad-hjemme"])

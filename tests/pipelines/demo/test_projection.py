@@ -1,4 +1,4 @@
-"""The demo population projection (pipelines/projection_demo.py) in the built database: SSB's shape (single ages as
+"""The demo population projection (pipelines/demo/projection.py) in the built database: SSB's shape (single ages as
 their own cells), marked demo, every municipality, base year right after the last KOSTRA year, and kept out of the
 other pages' indicators and year range."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import duckdb
 import orjson
 import pytest
 
-from pipelines import projection_demo
+from pipelines.demo import projection as projection_demo
 from pipelines.paths import RAW_DIR, SQL_DIR
 
 

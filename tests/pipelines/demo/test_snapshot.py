@@ -8,10 +8,10 @@ import polars as pl
 import pytest
 
 from pipelines import jsonstat
-from pipelines.demo_snapshot import generate
+from pipelines.demo.snapshot import generate
 from pipelines.raw_store import read_body, read_manifest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RAW = ROOT / "data" / "raw"
 
 
