@@ -48,7 +48,9 @@ def test_every_municipality_is_split_exactly_in_the_latest_year(con):
 
 
 def test_coverage_table_has_every_age_group_of_both_services(con):
-    got = con.execute(COVERAGE, {"municipality": "3909", "reference": "EAKUO", "year": 2024}).pl()
+    got = con.execute(COVERAGE, {"municipality": "3909", "reference": "EAKUO", "from_year": 2016}).pl()
+    assert got["year"].unique().sort().to_list() == list(range(2016, 2025))
+    got = got.filter(pl.col("year") == 2024)
     assert got.select("service", "age_group").rows() == [
         ("home_care", "0-66"), ("home_care", "67-79"), ("home_care", "80+"),
         ("long_term", "0-66"), ("long_term", "67-79"), ("long_term", "80-89"), ("long_term", "90+")]
