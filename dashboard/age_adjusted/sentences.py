@@ -4,7 +4,7 @@ and the method in plain Norwegian."""
 from __future__ import annotations
 
 from dashboard.age_adjusted import queries as aq
-from dashboard.core.sentences import status_text
+from dashboard.core import fmt
 
 INPUT_WORDS = {
     ("home_care", "population"): "innbyggere", ("long_term", "population"): "innbyggere",
@@ -44,15 +44,29 @@ def takeaway(c: aq.Comparison, service: str = "total") -> str | None:
     return head + ": " + ", ".join(f"{aq.millions(parts[p], step)} {_because(p, parts[p])}" for p in aq.PARTS) + "."
 
 
-def _reason(c: aq.Comparison, item: str) -> tuple[str, str]:
-    """('mottakere av hjemmetjenester 67–79 år i Larvik', '«:» (vises ikke av personvernhensyn)') from a descriptor
-    'service|who|input|age_group|status' of sql/queries/age_adjusted_split.sql."""
-    service, who, what, age, status = (item.split("|") + [""] * 5)[:5]
-    words = INPUT_WORDS.get((service, what), what)
-    if age:
-        words += f" {aq.AGE_LABELS.get(age, age)}"
-    where = c.name if who == "own" else c.reference_name
-    return f"{words} for {where}", status_text(status or "..")
+def _meaning(status: str) -> str:
+    """«:» (vises ikke av personvernhensyn): SSB's symbol and its meaning, short, for the middle of a sentence."""
+    meaning = (fmt.status_meaning(status).split(" (")[0] or "tall mangler").lower()
+    return f"«{status}» ({meaning})"
+
+
+def _reasons(c: aq.Comparison, items: list[str] | tuple[str, ...]) -> list[str]:
+    """Descriptors 'service|who|input|age_group|status' (sql/queries/age_adjusted_split.sql) as phrases, one per
+    input, place and symbol: «innbyggere 67–79 år og 80 år og over for Larvik «:» (vises ikke av personvernhensyn)».
+    Inhabitants are the same for both services, so they are named once; all age groups at once need no ages."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for item in items:
+        service, who, what, age, status = (item.split("|") + [""] * 5)[:5]
+        key = (INPUT_WORDS.get((service, what), what), who, status or "..")
+        ages = groups.setdefault(key, [])
+        if age and aq.AGE_LABELS.get(age, age) not in ages:
+            ages.append(aq.AGE_LABELS.get(age, age))
+    out = []
+    for (words, who, status), ages in groups.items():
+        every_age = words == "innbyggere" and len(ages) >= 4
+        shown = words if not ages or every_age else f"{words} {' og '.join([', '.join(ages[:-1]), ages[-1]] if len(ages) > 1 else ages)}"
+        out.append(f"{shown} for {c.name if who == 'own' else c.reference_name} {_meaning(status)}")
+    return out
 
 
 def missing_sentences(c: aq.Comparison, service: str = "total", year: int | None = None) -> list[str]:
@@ -61,17 +75,19 @@ def missing_sentences(c: aq.Comparison, service: str = "total", year: int | None
     row = c.row(service, year)
     if row is None:
         return [f"Sammenligningen har ingen tall for {c.name} i {year}."]
+    missing = [p for p in aq.PARTS if row[p] is None]
+    if len(missing) == len(aq.PARTS):
+        inhabitants = [i for i in row["demography_missing"] or () if "|population|" in i]
+        if inhabitants and all(any("|population|" in i for i in row[f"{p}_missing"] or ()) for p in aq.PARTS):
+            return [f"Ingen av delene kan beregnes for {year}: " + "; ".join(_reasons(c, inhabitants))
+                    + " mangler. De vises ikke, heller ikke som 0."]
     by_reasons: dict[tuple[str, ...], list[str]] = {}
-    for part in aq.PARTS:
-        if row[part] is None:
-            by_reasons.setdefault(tuple(row[f"{part}_missing"] or ()), []).append(PART_WORDS[part])
+    for part in missing:
+        by_reasons.setdefault(tuple(_reasons(c, row[f"{part}_missing"] or ())), []).append(PART_WORDS[part])
     out = []
-    for items, parts in by_reasons.items():
-        reasons = [_reason(c, i) for i in items]
-        shown = "; ".join(f"{what} {why}" for what, why in reasons[:3])
-        more = f" og {len(reasons) - 3} til" if len(reasons) > 3 else ""
+    for reasons, parts in by_reasons.items():
         names = " og ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
-        out.append(f"Delen for {names} kan ikke beregnes for {year}: {shown or 'et tall mangler'}{more} mangler. "
+        out.append(f"Delen for {names} kan ikke beregnes for {year}: {'; '.join(reasons) or 'et tall'} mangler. "
                    "Den vises ikke, heller ikke som 0.")
     if not out and row["gap"] is None:
         out.append(f"Avstanden for {year} kan ikke beregnes: et tall mangler.")
