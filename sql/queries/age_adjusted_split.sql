@@ -17,7 +17,8 @@
 -- In this order (demography, then coverage, then unit cost) the three parts add up to the gap exactly.
 -- A part is NULL when an input it needs is missing, never 0; *_missing lists the missing inputs as
 -- 'service|who|input|age_group|status' (who 'own' | 'reference'; input 'population' | 'users' | 'unit_cost'; age_group ''
--- for unit costs). A total over services is NULL when a service's part is.
+-- for unit costs). A total over services is NULL when a service's part is (one aggregation with grouping
+-- sets gives the services and their total).
 WITH pairs AS (
     SELECT * FROM age_adjusted_pairs($municipality, $reference) WHERE year >= $from_year
 ),
@@ -57,13 +58,15 @@ terms AS (  -- step 2: each age group's contribution per inhabitant of ours, and
                        x -> x IS NOT NULL) AS gap_needs
     FROM missing_inputs
 ),
-per_service AS (  -- step 3: sum over age groups, times our inhabitants; NULL when any age group's term is
-    SELECT year, service, CASE service WHEN 'home_care' THEN 1 ELSE 2 END AS service_order,
+summed AS (  -- step 3: sum over age groups (per service, and over both services for 'total'), times our
+             -- inhabitants; NULL when any age group's term is
+    SELECT year, coalesce(service, 'total') AS service,
+           CASE service WHEN 'home_care' THEN 1 WHEN 'long_term' THEN 2 ELSE 3 END AS service_order,
            any_value(reference_code) AS reference_code, any_value(reference_kind) AS reference_kind,
            any_value(own_region_population) AS population,
            CASE WHEN count(*) FILTER (WHERE modelled_term IS NULL) = 0
                 THEN any_value(own_region_population) * sum(modelled_term) END AS modelled,
-           CASE WHEN count(*) FILTER (WHERE baseline_term IS NULL) = 0 AND any_value(own_region_population) IS NOT NULL
+           CASE WHEN count(*) FILTER (WHERE baseline_term IS NULL) = 0
                 THEN any_value(own_region_population) * sum(baseline_term) END AS baseline,
            CASE WHEN count(*) FILTER (WHERE demography_term IS NULL) = 0
                 THEN any_value(own_region_population) * sum(demography_term) END AS demography,
@@ -78,43 +81,11 @@ per_service AS (  -- step 3: sum over age groups, times our inhabitants; NULL wh
            bool_or(reference_member_sums) AS reference_member_sums,
            bool_or(is_demo) AS is_demo
     FROM terms
-    GROUP BY year, service
-),
-with_gap AS (
-    SELECT *, modelled - baseline AS gap FROM per_service
-),
-total AS (  -- step 4: both services together; NULL when either service's figure is
-    SELECT year, 'total' AS service, 3 AS service_order, any_value(reference_code) AS reference_code,
-           any_value(reference_kind) AS reference_kind, any_value(population) AS population,
-           CASE WHEN count(modelled) = count(*) THEN sum(modelled) END AS modelled,
-           CASE WHEN count(baseline) = count(*) THEN sum(baseline) END AS baseline,
-           CASE WHEN count(demography) = count(*) THEN sum(demography) END AS demography,
-           CASE WHEN count(coverage) = count(*) THEN sum(coverage) END AS coverage,
-           CASE WHEN count(unit_cost) = count(*) THEN sum(unit_cost) END AS unit_cost,
-           list_sort(list_distinct(flatten(list(gap_missing)))) AS gap_missing,
-           list_sort(list_distinct(flatten(list(demography_missing)))) AS demography_missing,
-           list_sort(list_distinct(flatten(list(coverage_missing)))) AS coverage_missing,
-           list_sort(list_distinct(flatten(list(unit_cost_missing)))) AS unit_cost_missing,
-           bool_or(reference_member_sums) AS reference_member_sums, bool_or(is_demo) AS is_demo,
-           CASE WHEN count(gap) = count(*) THEN sum(gap) END AS gap
-    FROM with_gap
-    GROUP BY year
-),
-combined AS (
-    SELECT year, service, service_order, reference_code, reference_kind, population, modelled, baseline, gap,
-           demography, coverage, unit_cost, gap_missing, demography_missing, coverage_missing, unit_cost_missing,
-           reference_member_sums, is_demo
-    FROM with_gap
-    UNION ALL
-    SELECT year, service, service_order, reference_code, reference_kind, population, modelled, baseline, gap,
-           demography, coverage, unit_cost, gap_missing, demography_missing, coverage_missing, unit_cost_missing,
-           reference_member_sums, is_demo
-    FROM total
+    GROUP BY GROUPING SETS ((year, service), (year))
 )
-SELECT c.year, c.service, c.service_order, c.reference_code, r.name AS reference_name, c.reference_kind,
-       c.population, c.modelled, c.baseline, c.gap, c.demography, c.coverage, c.unit_cost,
-       c.gap_missing, c.demography_missing, c.coverage_missing, c.unit_cost_missing,
-       c.reference_member_sums, c.is_demo
-FROM combined c
-LEFT JOIN region r ON r.code = c.reference_code
-ORDER BY c.year, c.service_order;
+SELECT s.year, s.service, s.service_order, s.reference_code, r.name AS reference_name, s.reference_kind,
+       s.population, s.modelled, s.baseline, s.modelled - s.baseline AS gap, s.demography, s.coverage, s.unit_cost,
+       s.gap_missing, s.demography_missing, s.coverage_missing, s.unit_cost_missing, s.reference_member_sums, s.is_demo
+FROM summed s
+LEFT JOIN region r ON r.code = s.reference_code
+ORDER BY s.year, s.service_order;
