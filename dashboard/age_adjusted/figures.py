@@ -88,7 +88,7 @@ def coverage(sel, **_) -> FigureBundle:
 def _draw_coverage(c: aq.Comparison) -> FigureBundle:
     title = f"Dekningsgrad etter alder: {c.name} og {c.reference_name}, {c.year}"
     subtitle = ("Brukere i prosent av innbyggerne i aldersgruppen: mottakere av hjemmetjenester og beboere med "
-                "langtidsopphold i institusjon. Egen beregning.")
+                "langtidsopphold i institusjon. Egen beregning." + aq.member_sums_note(c))
     text = _text(c, title, subtitle)
     frame = aq.coverage_frame(c)
     colours = {c.name: charts.SELECTED, c.reference_title: charts.GROUP}

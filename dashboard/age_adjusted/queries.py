@@ -306,6 +306,17 @@ def coverage_download(c: Comparison) -> pl.DataFrame:
 
 # ---------------------------------------------------------------------------------------------- source and method
 
+def member_sums_note(c: Comparison) -> str:
+    """« Langtidsbeboere etter alder for KOSTRA-gruppe 14 er summen av kommunene (egen beregning).» when the
+    reference's long-term residents are our member sums (11645 has no KOSTRA groups or country), else ''."""
+    row = c.row()
+    if row is None or not row["reference_member_sums"]:
+        return ""
+    return (f" Langtidsbeboere etter alder for {c.reference_name} er summen av kommunene (egen beregning): SSB har "
+            "ikke tabell 11645 for KOSTRA-grupper og landet.")
+
+
+
 def source_line(c: Comparison) -> str:
     """SSB's tables with their update times, and that the split is our calculation (the same for every selection:
     made once per database file)."""

@@ -89,7 +89,7 @@ def page(sel: AgeAdjustedSelection) -> None:
     """The page under the title: what is missing, the five figures, and the method."""
     c = aq.compare(sel)
     demo_notice(c)
-    st.caption(aq.source_line(c) + ". Se metoden under figurene.")
+    st.caption(aq.source_line(c) + "." + aq.member_sums_note(c) + " Se metoden under figurene.")
     st.info("Aldersjustert sammenligning av modellerte utgifter (brukere × kostnad per bruker) – ikke "
             "inntektssystemets kostnadsnøkkel og ikke regnskapet. Rekkefølgen er demografi, dekningsgrad, "
             "enhetskostnad; se metoden nederst.")

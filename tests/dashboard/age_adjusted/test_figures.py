@@ -86,3 +86,10 @@ def test_links_carry_reference_and_year_and_read_back_the_same(asel):
     assert params["referanse"] == ["4003"]
     assert aa_figures.selection_from_params(params, kostra_ui.kostra_selection).reference == "4003"
     assert aa_figures.selection_from_params({"kommune": ["3909"]}, kostra_ui.kostra_selection).reference == COUNTRY
+
+
+def test_member_sums_for_the_reference_are_named_as_our_calculation(db_env):
+    group = figures.build_figure("aldersjustert-dekning", AgeAdjustedSelection(BASE, GROUP, 2022))
+    assert "Langtidsbeboere etter alder for KOSTRA-gruppe 14 er summen av kommunene (egen beregning)" in group.subtitle
+    municipality = figures.build_figure("aldersjustert-dekning", AgeAdjustedSelection(BASE, "4003", 2022))
+    assert "summen av kommunene" not in municipality.subtitle  # Skien's own counts: nothing summed
