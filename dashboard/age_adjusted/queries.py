@@ -49,20 +49,15 @@ def _split(version: tuple, municipality: str, reference: str) -> pl.DataFrame:
 
 
 def split(municipality: str, reference: str) -> pl.DataFrame:
-    """Every year's split for one municipality and reference (one row per year and service, 'total' included).
-    Cached per database file: changing the year on the page reads it again without a query."""
+    """Every year's split for one municipality and reference: rows per age group, per service and the total (one
+    query for all the page shows). Cached per database file: changing the year on the page needs no query."""
     return _split(db.database_version(), municipality, reference)
 
 
-@lru_cache(maxsize=64)
-def _coverage(version: tuple, municipality: str, reference: str) -> pl.DataFrame:
-    return db.query("age_adjusted_coverage", {"municipality": municipality, "reference": reference,
-                                              "from_year": FIRST_YEAR})
-
-
 def coverage(municipality: str, reference: str, year: int) -> pl.DataFrame:
-    """One year's coverage by age group; every year is read at once and cached, like the split."""
-    return _coverage(db.database_version(), municipality, reference).filter(pl.col("year") == year)
+    """One year's rows per service and age group: our and the reference's inhabitants, shares, users, coverage."""
+    rows = split(municipality, reference)
+    return rows.filter((pl.col("level") == "age_group") & (pl.col("year") == year))
 
 
 # ---------------------------------------------------------------------------------------------- the comparison
@@ -74,8 +69,8 @@ class Comparison:
     name: str
     reference: str              # COUNTRY, GROUP or a municipality's code (the selection's choice)
     year: int
-    split: pl.DataFrame         # rows of age_adjusted_split
-    coverage: pl.DataFrame      # rows of age_adjusted_coverage for `year`
+    split: pl.DataFrame         # rows of age_adjusted_split per service and total, every year
+    coverage: pl.DataFrame      # its rows per age group for `year`
     is_demo: bool
 
     @cached_property
@@ -117,8 +112,9 @@ def compare(sel: AgeAdjustedSelection) -> Comparison:
 
 @lru_cache(maxsize=4)
 def _compare_latest(version: tuple, municipality: str, reference: str, year: int) -> Comparison:
-    rows = _split(version, municipality, reference)
-    cov = _coverage(version, municipality, reference).filter(pl.col("year") == year)
+    every = _split(version, municipality, reference)
+    rows = every.filter(pl.col("level") != "age_group")
+    cov = every.filter((pl.col("level") == "age_group") & (pl.col("year") == year))
     name = kostra_queries.municipality_names().get(municipality, municipality)
     is_demo = bool(rows["is_demo"].any()) if not rows.is_empty() else kostra_queries.database_is_demo()
     return Comparison(municipality, name, reference, year, rows, cov, is_demo)

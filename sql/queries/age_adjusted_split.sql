@@ -1,9 +1,16 @@
--- age_adjusted_split: one row per (year, service) from $from_year, service 'home_care', 'long_term' and 'total': our
--- modelled spending, what the reference's spending per inhabitant would cost with our inhabitants, the gap, and
--- the gap split into demography, coverage and unit cost (kroner).
--- columns: year, service, service_order, reference_code, reference_name, reference_kind, population, modelled,
---          baseline, gap, demography, coverage, unit_cost, gap_missing, demography_missing, coverage_missing,
---          unit_cost_missing, reference_member_sums, is_demo
+-- age_adjusted_split: for one municipality and reference, from $from_year, one row per
+--   (year, service, age_group)  level 'age_group': the age group's inputs side by side (the coverage table) and its
+--                               contribution to each figure below;
+--   (year, service)             level 'service', service 'home_care' | 'long_term';
+--   (year)                      level 'total', service 'total':
+-- our modelled spending, what the reference's spending per inhabitant would cost with our inhabitants, the gap, and
+-- the gap split into demography, coverage and unit cost (kroner). One query for the page's every figure and table.
+-- columns: level, year, service, service_order, age_group, age_order, reference_code, reference_name,
+--          reference_kind, population, own_population, own_population_status, own_share, own_users,
+--          own_users_status, own_coverage, reference_population, reference_population_status, reference_share,
+--          reference_users, reference_users_status, reference_coverage, modelled, baseline, gap, demography, coverage,
+--          unit_cost, gap_missing, demography_missing, coverage_missing, unit_cost_missing, reference_member_sums,
+--          is_demo       (the own_* and reference_* input columns are NULL on the 'service' and 'total' rows)
 -- params: $municipality (today's code), $reference ('EAKUO' | 'EAK' | 'group' | today's code of a municipality),
 --         $from_year
 -- Method, for our inhabitants N, our age shares w, coverage c (users per inhabitant) and unit cost u per service,
@@ -59,11 +66,27 @@ terms AS (  -- step 2: each age group's contribution per inhabitant of ours, and
     FROM missing_inputs
 ),
 summed AS (  -- step 3: sum over age groups (per service, and over both services for 'total'), times our
-             -- inhabitants; NULL when any age group's term is
-    SELECT year, coalesce(service, 'total') AS service,
+             -- inhabitants; NULL when any age group's term is. The age-group level keeps the inputs.
+    SELECT CASE WHEN GROUPING(age_group) = 0 THEN 'age_group' WHEN GROUPING(service) = 0 THEN 'service'
+                ELSE 'total' END AS level,
+           year, coalesce(service, 'total') AS service,
            CASE service WHEN 'home_care' THEN 1 WHEN 'long_term' THEN 2 ELSE 3 END AS service_order,
+           age_group, any_value(age_order) AS age_order,
            any_value(reference_code) AS reference_code, any_value(reference_kind) AS reference_kind,
            any_value(own_region_population) AS population,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(own_population) END AS own_population,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(own_population_status) END AS own_population_status,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(own_share) END AS own_share,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(own_users) END AS own_users,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(own_users_status) END AS own_users_status,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(own_coverage) END AS own_coverage,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(reference_population) END AS reference_population,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(reference_population_status) END
+               AS reference_population_status,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(reference_share) END AS reference_share,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(reference_users) END AS reference_users,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(reference_users_status) END AS reference_users_status,
+           CASE WHEN GROUPING(age_group) = 0 THEN any_value(reference_coverage) END AS reference_coverage,
            CASE WHEN count(*) FILTER (WHERE modelled_term IS NULL) = 0
                 THEN any_value(own_region_population) * sum(modelled_term) END AS modelled,
            CASE WHEN count(*) FILTER (WHERE baseline_term IS NULL) = 0
@@ -81,11 +104,15 @@ summed AS (  -- step 3: sum over age groups (per service, and over both services
            bool_or(reference_member_sums) AS reference_member_sums,
            bool_or(is_demo) AS is_demo
     FROM terms
-    GROUP BY GROUPING SETS ((year, service), (year))
+    GROUP BY GROUPING SETS ((year, service, age_group), (year, service), (year))
 )
-SELECT s.year, s.service, s.service_order, s.reference_code, r.name AS reference_name, s.reference_kind,
-       s.population, s.modelled, s.baseline, s.modelled - s.baseline AS gap, s.demography, s.coverage, s.unit_cost,
+SELECT s.level, s.year, s.service, s.service_order, s.age_group, s.age_order, s.reference_code,
+       r.name AS reference_name, s.reference_kind, s.population,
+       s.own_population, s.own_population_status, s.own_share, s.own_users, s.own_users_status, s.own_coverage,
+       s.reference_population, s.reference_population_status, s.reference_share, s.reference_users,
+       s.reference_users_status, s.reference_coverage,
+       s.modelled, s.baseline, s.modelled - s.baseline AS gap, s.demography, s.coverage, s.unit_cost,
        s.gap_missing, s.demography_missing, s.coverage_missing, s.unit_cost_missing, s.reference_member_sums, s.is_demo
 FROM summed s
 LEFT JOIN region r ON r.code = s.reference_code
-ORDER BY s.year, s.service_order;
+ORDER BY s.year, s.service_order, s.level <> 'age_group', s.age_order;

@@ -1,6 +1,6 @@
 -- age_adjusted_pairs(municipality, reference): a table macro (a view with parameters), one row per
 -- (year, service, age_group): one municipality's inputs beside the reference's, with age shares and coverage.
--- The split (sql/queries/age_adjusted_split.sql) and the coverage table (age_adjusted_coverage.sql) both read it.
+-- The split (sql/queries/age_adjusted_split.sql: the parts, and the coverage table from its age-group rows) reads it.
 -- parameters: municipality  today's municipality code;
 --             reference     'EAKUO' (landet uten Oslo), 'EAK' (landet), 'group' (the municipality's KOSTRA group that
 --                           year, from its main line's membership) or today's code of one other municipality.

@@ -67,7 +67,15 @@ def split(con, municipality="9001", reference="EAKUO", from_year=2016) -> pl.Dat
 
 
 def row(frame: pl.DataFrame, service: str, year: int = 2024) -> dict:
-    return frame.filter((pl.col("service") == service) & (pl.col("year") == year)).to_dicts()[0]
+    rows = frame.filter((pl.col("service") == service) & (pl.col("year") == year) & (pl.col("level") != "age_group"))
+    assert rows.height == 1
+    return rows.to_dicts()[0]
+
+
+def age_row(frame: pl.DataFrame, service: str, age: str, year: int = 2024) -> dict:
+    rows = frame.filter((pl.col("service") == service) & (pl.col("age_group") == age) & (pl.col("year") == year))
+    assert rows.height == 1 and rows["level"][0] == "age_group"
+    return rows.to_dicts()[0]
 
 
 # ------------------------------------------------------------------------------------------- hand-computed example
@@ -121,6 +129,21 @@ def test_hand_computed_example_to_the_krone(service):
     assert got["gap_missing"] == [] and got["demography_missing"] == []
 
 
+def test_the_age_group_rows_carry_the_inputs_and_add_up_to_their_service():
+    got = split(hand_db())
+    old = age_row(got, "home_care", "67+")
+    assert (old["own_share"], old["reference_share"]) == (0.2, 0.15)
+    assert (old["own_coverage"], old["reference_coverage"]) == (0.3, 0.25)
+    assert (old["own_users"], old["reference_population"]) == (60, 1_500)
+    assert round(old["demography"]) == 2_500_000 and round(age_row(got, "home_care", "0-66")["demography"]) == -100_000
+    for service in ("home_care", "long_term"):
+        ages = got.filter((pl.col("service") == service) & (pl.col("level") == "age_group"))
+        assert ages.height == 2
+        for part in ("demography", "coverage", "unit_cost", "gap"):
+            assert abs(ages[part].sum() - row(got, service)[part]) < 0.5
+    assert row(got, "total")["own_share"] is None  # inputs only on the age-group rows
+
+
 def test_reference_is_the_kostra_group_of_that_year_or_one_chosen_municipality():
     rows = (region("9001", "municipality", 2024, **OURS) + region("EKG99", "kostra_group", 2024, **COUNTRY)
             + region("9002", "municipality", 2024, **COUNTRY) + region("EAKUO", "country", 2024, **OURS))
@@ -169,6 +192,7 @@ def test_years_before_from_year_are_left_out():
         + region("9001", "municipality", 2016, **OURS) + region("EAKUO", "country", 2016, **COUNTRY)
     got = split(method_db(rows), from_year=2016)
     assert got["year"].unique().to_list() == [2016]
+    assert got["level"].to_list() == ["age_group", "age_group", "service"] * 2 + ["total"]
 
 
 # ------------------------------------------------------------------------------------------- properties
