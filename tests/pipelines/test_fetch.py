@@ -469,7 +469,7 @@ def test_catalogue_check_prints_one_row_per_entry_with_suggestions(fake, tmp_pat
     fake.change_label("12209", "KOSandelf2540000", "Tjenester til hjemmeboende (f254) - andel av brutto driftsutgifter")
     fake.end_table("11875")
     fake.tables["11876"] = {**fake.tables["11875"], "id": "11876", "discontinued": False,
-                            "label": "11876: Institusjonsplasser (K) 2022 - 2024"}
+                            "label": "11876: Helse- og omsorgsinstitusjoner - plasser (K) 2022 - 2024"}
     monkeypatch.setenv("COLUMNS", "200")
     outcome = _cli(["catalogue", "check"], tmp_path / "x.duckdb", monkeypatch)
     assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED, outcome.output
@@ -478,7 +478,7 @@ def test_catalogue_check_prints_one_row_per_entry_with_suggestions(fake, tmp_pat
     assert "11876" in out, "a table whose title matches is suggested for the ended one"
     assert out.count(" ok ") >= 10
     n = len(cat_mod.load().sourced())
-    assert f"{n - 3} av {n} oppføringer stemmer med SSB" in out  # f254 + the two 11875 entries
+    assert f"{n - 4} av {n} oppføringer stemmer med SSB" in out  # f254 + the three 11875 entries
 
 
 def test_catalogue_check_suggests_the_renamed_table_and_the_changed_code(fake, tmp_path, monkeypatch):
