@@ -103,8 +103,9 @@ def _load_catalogue(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue
                      ind.definition, ind.higher_is_better, ind.own_calculation, ind.service, ind.age_group,
                      src.table if src else None, src.contents_code if src else None,
                      src.contents_label if src else None, src.filter_key if src else None, formula,
-                     verified, order))
-    con.executemany("INSERT INTO indicator VALUES (" + ",".join(["?"] * 19) + ")", rows)
+                     verified, order, src.basis if src else None, src.evidence or None if src else None,
+                     src.checked if src else None))
+    con.executemany("INSERT INTO indicator VALUES (" + ",".join(["?"] * 22) + ")", rows)
 
 
 def _observations(table: cat_mod.Table, body: bytes, entry: RawFile) -> tuple[pl.DataFrame, jsonstat.JsonStatMeta]:

@@ -100,7 +100,10 @@ CREATE TABLE indicator (
     filter_key        VARCHAR,
     formula           VARCHAR,
     verified          BOOLEAN NOT NULL,
-    sort_order        INTEGER NOT NULL
+    sort_order        INTEGER NOT NULL,
+    basis             VARCHAR,           -- 'evidence' | 'guess': where the catalogue's contents code comes from
+    evidence          VARCHAR,           -- where it was seen (or «Funnet ved navnet …» after `catalogue check --write`)
+    checked_on        DATE               -- the live check that confirmed code and label (`catalogue check --write`)
 );
 
 -- derived_value: one row per (indicator_id, region_code, year) that we calculate ourselves:
