@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from dashboard.html_parts import FIGURE_CSS
+from dashboard.core.html_parts import FIGURE_CSS
 
 st.set_page_config(page_title="Pleie og omsorg – KOSTRA-dashbord", page_icon="📊", layout="wide")
 # key figures that fit a laptop screen: the value shrinks with the window, and labels wrap instead of being cut

@@ -6,7 +6,7 @@ a scheduled job publishes a set of figures quickly. Targets on this machine:
       plotly chart's svg is drawn) p50 and p95 within 1.3x a one-chart Streamlit app (bench/floor_app.py), runs
       interleaved so both see the same machine load; server CPU time per session within 1.5x the floor's (read
       from /proc/<pid>/stat of each server before and after each session);
-  (b) `python -m pipelines publish` of five figures (html, png, svg, xlsx each, and presentasjon.html) < 10 s wall.
+  (b) `python -m dashboard.publish` of five figures (html, png, svg, xlsx each, and presentasjon.html) < 10 s wall.
 Timings are measured here and printed, never asserted in tests.
 
 Run: .venv/bin/python bench/bench_committee.py [--runs 10] [--publish-runs 3] [--db PATH]
@@ -105,7 +105,7 @@ def bench_publish(db_path: Path, runs: int) -> list[tuple[str, str, str, bool]]:
     times = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp:
-            args = [sys.executable, "-m", "pipelines", "publish", "--kommune", "3909", "--out", str(Path(tmp) / "ut"),
+            args = [sys.executable, "-m", "dashboard.publish", "--kommune", "3909", "--out", str(Path(tmp) / "ut"),
                     "--db", str(db_path)]
             for fid in FIVE:
                 args += ["--figur", fid]

@@ -67,7 +67,8 @@ def build_database(path: Path) -> Path:
 
 def page_queries(municipalities: list[str], year_pairs: list[tuple[int, int]]) -> dict[str, Callable[[], object]]:
     """One callable per query a page makes, each drawing a fresh realistic selection per call."""
-    from dashboard import db, queries
+    from dashboard.core import db
+    from dashboard.kostra import queries
 
     rnd = random.Random(5)
 
@@ -123,7 +124,7 @@ def page_queries(municipalities: list[str], year_pairs: list[tuple[int, int]]) -
 
 
 def bench_queries(runs: int) -> list[tuple[str, float, float, bool]]:
-    from dashboard import queries
+    from dashboard.kostra import queries
     queries.indicators()
     codes = queries.municipalities()["code"].to_list()
     municipalities = sorted(set(random.Random(1).sample(codes, 40)) | {"3909", "0301", "4601", "1579"})
@@ -176,7 +177,7 @@ def bench_reruns(reruns: int) -> list[tuple[str, float, float, bool]]:
 
 def bench_own_reruns(reruns: int) -> list[tuple[str, float, float, bool]]:
     """The managers' pages (issue 6): rerun after choosing another unit in the sidebar (target <= 250 ms)."""
-    from dashboard import own_queries
+    from dashboard.own import queries as own_queries
     units = list(own_queries.unit_names())
     rows = []
     for page, key in [("pages/budsjettavvik.py", "bud_enhet"), ("pages/sykefravaer.py", "syk_enhet"),

@@ -25,8 +25,9 @@ RERUN_TARGET_MS = 150.0
 
 
 def bench_query(runs: int) -> list:
-    from dashboard import projection, queries
-    from dashboard.scenario import Scenario
+    from dashboard.kostra import queries
+    from dashboard.projection import queries as projection
+    from dashboard.projection.scenario import Scenario
     rnd = random.Random(12)
     codes = list(queries.municipality_names())
     samples = []

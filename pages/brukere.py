@@ -1,14 +1,15 @@
 """Brukere: IPLOS-based users of care services by service type and age, and as a share of the population."""
 import streamlit as st
 
-from dashboard import ui
-from dashboard.nav_guard import ensure_app_navigation
+from dashboard.kostra import ui as kostra_ui
+from dashboard.views import page as ui
+from dashboard.views.nav_guard import ensure_app_navigation
 
-ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
+ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
     ui.demo_label()
-    sel = ui.selection_sidebar()
+    sel = kostra_ui.selection_sidebar()
     st.title("Brukere av omsorgstjenester (IPLOS)")
     st.caption("Tall fra IPLOS/KPR slik SSB publiserer dem i KOSTRA. Små tall skjules av personvernhensyn (:).")
     ui.figure("mottakere-andel-befolkning", sel, key="share")

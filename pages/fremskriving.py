@@ -1,10 +1,12 @@
 """Fremskriving: SSB's population projection × today's coverage → users, places and kroner to 2040, with scenarios."""
 import streamlit as st
 
-from dashboard import projection, projection_ui, ui
-from dashboard.nav_guard import ensure_app_navigation
+from dashboard.projection import queries as projection
+from dashboard.projection import ui as projection_ui
+from dashboard.views import page as ui
+from dashboard.views.nav_guard import ensure_app_navigation
 
-ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
+ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
     ui.demo_label()

@@ -4,11 +4,13 @@ import hashlib
 
 import streamlit as st
 
-from dashboard import own_import, own_ui, ui
+from dashboard.own import ui as own_ui
+from dashboard.own import upload as own_import
+from dashboard.views import page as ui
+from dashboard.views.nav_guard import ensure_app_navigation
 from pipelines.own_data import DatabaseBusy, ImportRejected
-from dashboard.nav_guard import ensure_app_navigation
 
-ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
+ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
     st.title("Importer egne data")

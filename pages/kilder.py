@@ -1,10 +1,11 @@
 """Kilder og definisjoner: where every number comes from, how fresh it is, and what is demo."""
 import streamlit as st
 
-from dashboard import queries, ui
-from dashboard.nav_guard import ensure_app_navigation
+from dashboard.kostra import queries
+from dashboard.views import page as ui
+from dashboard.views.nav_guard import ensure_app_navigation
 
-ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
+ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
     ui.demo_label()

@@ -1,14 +1,18 @@
 """Kostnad per mottaker: unit costs of home services and institutions over time, and the group ranking."""
 import streamlit as st
 
-from dashboard import figures, fmt, queries, ui
-from dashboard.nav_guard import ensure_app_navigation
+from dashboard.core import fmt
+from dashboard.kostra import figures as kostra_figures
+from dashboard.kostra import queries
+from dashboard.kostra import ui as kostra_ui
+from dashboard.views import page as ui
+from dashboard.views.nav_guard import ensure_app_navigation
 
-ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
+ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
     ui.demo_label()
-    sel = ui.selection_sidebar()
+    sel = kostra_ui.selection_sidebar()
     names = queries.municipality_names()
     name = names.get(sel.municipality, sel.municipality)
     st.title("Kostnad per mottaker")
@@ -37,4 +41,4 @@ with ui.friendly_errors():
     st.subheader(f"Rangering i KOSTRA-gruppen {sel.to_year}")
     choice = st.radio("Indikator", ["home_care_cost_per_recipient", "institution_cost_per_place"], horizontal=True,
                       format_func=lambda i: queries.indicators()[i].short_label, key="rank_indicator")
-    ui.figure(figures.RANKING_FIGURES[choice], sel, key="ranking")
+    ui.figure(kostra_figures.RANKING_FIGURES[choice], sel, key="ranking")

@@ -1,10 +1,12 @@
 """Oversikt: the municipality's key care figures for the latest year against its KOSTRA group and the country."""
 import streamlit as st
 
-from dashboard import queries, ui
-from dashboard.nav_guard import ensure_app_navigation
+from dashboard.kostra import queries
+from dashboard.kostra import ui as kostra_ui
+from dashboard.views import page as ui
+from dashboard.views.nav_guard import ensure_app_navigation
 
-ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
+ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 KEY_FIGURES = [
     "home_care_cost_per_recipient",
@@ -20,7 +22,7 @@ KEY_FIGURES = [
 
 with ui.friendly_errors():
     ui.demo_label()
-    sel = ui.selection_sidebar()
+    sel = kostra_ui.selection_sidebar()
     names = queries.municipality_names()
     year = sel.to_year
     st.title(f"Pleie og omsorg i {names.get(sel.municipality, sel.municipality)} {year}")
@@ -39,6 +41,6 @@ with ui.friendly_errors():
                 st.caption(f"Gruppen: {card['Gruppeverdi']} · Landet u/Oslo: {card['Landsverdi']} · {card['Rang']}")
         with st.expander("Tabell og nedlasting"):
             st.dataframe(table.drop("Retning", "Hjelp").to_pandas(), hide_index=True)
-        ui.overview_profile(sel, key="profile")
+        kostra_ui.overview_profile(sel, key="profile")
     st.subheader("Gå videre")
-    ui.page_links(sel)
+    kostra_ui.page_links(sel)

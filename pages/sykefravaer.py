@@ -2,11 +2,12 @@
 legemeldt and short vs long term. Units too small to show (privacy) appear as ':'."""
 import streamlit as st
 
-from dashboard import own_ui, ui
-from dashboard import own_queries as oq
-from dashboard.nav_guard import ensure_app_navigation
+from dashboard.own import queries as oq
+from dashboard.own import ui as own_ui
+from dashboard.views import page as ui
+from dashboard.views.nav_guard import ensure_app_navigation
 
-ensure_app_navigation()  # before anything renders: see dashboard/nav_guard.py
+ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
     own_ui.page_style()

@@ -1,4 +1,6 @@
-"""Command line: `python -m pipelines build|fetch|status|catalogue|import|make-demo|publish`.
+"""Command line: `python -m pipelines build|fetch|status|catalogue|import|make-demo`.
+
+Figures are published by the dashboard: `python -m dashboard.publish` (`publish` here passes on to it for a while).
 
 Every command prints a Norwegian one-line reason and exits non-zero on failure, never a traceback,
 because the people running it are analysts, not developers.
@@ -39,7 +41,8 @@ def _fail(message: str, code: int = 1) -> None:
 def build(raw: Path = typer.Option(RAW_DIR, "--raw", help="Mappe med rådata og manifest.json"),
           db: Optional[Path] = DbOption) -> None:
     """Bygg databasen fra rådata på disk (ingen nettverk)."""
-    from pipelines.build import BuildError, build as run_build
+    from pipelines.build import BuildError
+    from pipelines.build import build as run_build
     try:
         result = run_build(raw, db or default_db_path())
     except BuildError as exc:
@@ -184,48 +187,19 @@ def _catalogue_check(cat: cat_mod.Catalogue, timeout: float, write: bool = False
 @app.command("make-demo")
 def make_demo(raw: Path = typer.Option(RAW_DIR, "--raw")) -> None:
     """Lag det syntetiske øyeblikksbildet av SSB-tabellene på nytt (demodata)."""
-    from pipelines.demo_snapshot import generate
+    from pipelines.demo.snapshot import generate
     path = generate(raw)
     console.print(f"Skrev demodata og {path}")
 
 
-@app.command()
-def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan gjentas), f.eks. kostnad-hjemme"),
-            kommune: Optional[str] = typer.Option(None, "--kommune", help="Kommunenummer, f.eks. 3909"),
-            sammenlign: Optional[list[str]] = typer.Option(
-                None, "--sammenlign", help="Kommuner å sammenligne med (kommaliste eller gjentatt)"),
-            fra: Optional[str] = typer.Option(None, "--fra", help="Første år"),
-            til: Optional[str] = typer.Option(None, "--til", help="Siste år"),
-            enhet: Optional[str] = typer.Option(None, "--enhet", help="Enhet (figurer fra egne data)"),
-            periode: Optional[str] = typer.Option(None, "--periode", help="År eller år-måned (egne data), f.eks. 2025-06"),
-            dekning80: Optional[str] = typer.Option(
-                None, "--dekning80", help="Fremskriving: endring i dekningsgrad 80+ i prosent (-50 til 50)"),
-            hjemme: Optional[str] = typer.Option(
-                None, "--hjemme", help="Fremskriving: prosent av langtidsbeboerne som får tjenester hjemme (0 til 50)"),
-            gruppe: bool = typer.Option(False, "--gruppe", help="Fremskriving: KOSTRA-gruppens dekningsgrad"),
-            kostvekst: Optional[str] = typer.Option(
-                None, "--kostvekst", help="Fremskriving: kostnadsvekst per år i prosent (-3 til 5), f.eks. 1,5"),
-            out: Path = typer.Option(..., "--out", help="Mappe filene skrives til"),
-            db: Optional[Path] = DbOption) -> None:
-    """Lag filer som ikke trenger server: <id>.html, .png, .svg og .xlsx per figur, og presentasjon.html.
-
-    Scenarioet for fremskriving-figurene gis som på /fremskriving: --dekning80, --hjemme, --gruppe, --kostvekst."""
-    import os
-    if db:
-        os.environ["KOSTRA_DB"] = str(db)
-    from dashboard.publish import PublishError
-    from dashboard.publish_run import publish_figures
-    try:
-        result = publish_figures(figur, out, kommune=kommune, sammenlign=sammenlign, fra=fra, til=til,
-                                 enhet=enhet, periode=periode, dekning80=dekning80, hjemme=hjemme, gruppe=gruppe,
-                                 kostvekst=kostvekst)
-    except PublishError as exc:
-        _fail(str(exc))
-    for notice in result.notices:
-        console.print(f"[yellow]Merk:[/] {notice}")
-    console.print(f"Skrev {len(result.files)} filer til {result.out_dir} på {result.seconds:.1f} s:")
-    for path in result.files:
-        console.print(f"  {path.name}")
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+def publish(ctx: typer.Context) -> None:
+    """Flyttet: bruk `python -m dashboard.publish` (samme valg). Denne varianten sender videre dit en stund til."""
+    import subprocess
+    console.print("[yellow]Merk:[/] publish er flyttet til [bold]python -m dashboard.publish[/] (samme valg); "
+                  "`python -m pipelines publish` sender videre dit en stund til.")
+    # a new process, not an import: the pipelines never import the dashboard
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "dashboard.publish", *ctx.args]))
 
 
 def main() -> None:

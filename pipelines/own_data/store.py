@@ -4,8 +4,8 @@ The app keeps read-only connections open and a rejected or crashed import must l
 byte-identical, so writes go to a copy in the same directory, are checkpointed, and the copy is
 renamed over the original in one os.replace. The shared write lock (pipelines/db_lock.py) serialises imports,
 builds and fetches.
-Every statement lives in sql/own/<name>.sql; where it differs per kind there is one file per kind
-(delete_scope_budget.sql, delete_scope_sick_leave.sql, ...) rather than a table name pasted into a template.
+Every statement lives in sql/own/<name>.sql, one per operation for all four kinds: the kind's table, columns and
+slice keys are filled in from OWN_TABLES, a fixed list in this module, and never from a file or a user.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,15 +33,45 @@ OWN_SQL_DIR = SQL_DIR / "own"
 KIND_LABELS = {"budget": "budsjett og regnskap", "sick-leave": "sykefravær", "goals": "enhetsmål",
                "budget-frame": "budsjettramme"}
 
-TABLES = {
-    "budget": "own_budget_line",
-    "sick-leave": "own_sick_leave",
-    "goals": "own_unit_goal",
-    "budget-frame": "own_budget_frame",
+@dataclass(frozen=True)
+class OwnTable:
+    """Where one kind of own data is stored and which stored rows an incoming row replaces."""
+    name: str
+    columns: tuple[str, ...]        # what insert_rows.sql writes besides batch_id and is_demo
+    slice_keys: tuple[str, ...]     # a stored row is replaced when equal to a slice on these...
+    open_keys: tuple[str, ...] = ()  # ...and on these unless either side is null (a budget line for the whole year)
+
+    @property
+    def keys(self) -> list[str]:
+        return [*self.slice_keys, *self.open_keys]
+
+    def slice_match(self) -> str:
+        """The SQL predicate between a slice `s` and a stored row `t`."""
+        exact = [f"s.{k} = t.{k}" for k in self.slice_keys]
+        open_ = [f"(s.{k} IS NULL OR t.{k} IS NULL OR s.{k} = t.{k})" for k in self.open_keys]
+        return " AND ".join(exact + open_)
+
+
+OWN_TABLES = {
+    "budget": OwnTable("own_budget_line",
+                       ("unit_code", "unit_name", "sector", "service_code", "service_name", "art_code", "art_name",
+                        "year", "period", "original_budget", "budget_changes", "revised_budget", "accounts"),
+                       slice_keys=("year",), open_keys=("period",)),
+    "sick-leave": OwnTable("own_sick_leave",
+                           ("unit_code", "unit_name", "year", "month", "sick_days", "self_certified_days",
+                            "doctor_certified_days", "short_term_days", "long_term_days", "agreed_work_days",
+                            "sick_leave_pct", "employees", "goal_pct"),
+                           slice_keys=("year", "month")),
+    "goals": OwnTable("own_unit_goal",
+                      ("unit_code", "unit_name", "year", "indicator", "goal", "result", "higher_is_better", "unit",
+                       "comment"),
+                      slice_keys=("unit_code", "year")),
+    "budget-frame": OwnTable("own_budget_frame",
+                             ("frame_name", "year", "line_no", "ref_no", "description", "category", "amount"),
+                             slice_keys=("frame_name",)),
 }
+TABLES = {kind: table.name for kind, table in OWN_TABLES.items()}
 UNIT_KINDS = ("budget", "sick-leave", "goals")
-# How each kind is spelt in the names of its own statement files, e.g. sql/own/delete_scope_sick_leave.sql.
-KIND_FILES = {"budget": "budget", "sick-leave": "sick_leave", "goals": "goals", "budget-frame": "budget_frame"}
 
 
 # How long an import waits for another writer (a rebuild, a fetch, another import) before saying so.
@@ -64,9 +95,13 @@ def _sql(name: str) -> str:
     return (OWN_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _kind_sql(stem: str, kind: str) -> str:
-    """The per-kind file stem_<kind>.sql; an unknown kind is a KeyError, never a file name built from it."""
-    return _sql(f"{stem}_{KIND_FILES[kind]}")
+@lru_cache(maxsize=None)
+def _kind_sql(name: str, kind: str) -> str:
+    """sql/own/<name>.sql for one kind: its table, columns and slice predicate from OWN_TABLES (an unknown kind is a
+    KeyError, so nothing from outside this module ever reaches the statement)."""
+    table = OWN_TABLES[kind]
+    return (_sql(name).replace("{table}", table.name).replace("{columns}", ", ".join(table.columns))
+            .replace("{slice_match}", table.slice_match()))
 
 
 def _has_own_tables(con) -> bool:
@@ -78,13 +113,12 @@ def _has_own_tables(con) -> bool:
 def _scope(kind: str, rows: pl.DataFrame) -> pl.DataFrame:
     """The slices the file covers, with how many of its rows fall in each (labels come from `_label`).
 
-    Which stored rows a slice replaces is in sql/own/delete_scope_<kind>.sql. Budget: a whole-year slice
+    Which stored rows a slice replaces is in sql/own/delete_scope.sql with OWN_TABLES' keys. Budget: a whole-year slice
     replaces the year; a month replaces that month and the year's year-level rows, so a year never holds both
     grains. Sick leave: the month. Goals: the unit's year (unit managers send their own scorecard).
     Budget frame: the whole frame.
     """
-    keys = {"budget": ["year", "period"], "sick-leave": ["year", "month"], "goals": ["unit_code", "year"],
-            "budget-frame": ["frame_name"]}[kind]
+    keys = OWN_TABLES[kind].keys
     aggs = [pl.len().alias("new_rows")]
     if kind == "goals":
         aggs.append(pl.col("unit_name").drop_nulls().first())
@@ -156,7 +190,7 @@ def plan_on(con, parsed: ParseResult, rows: pl.DataFrame | None = None) -> Impor
             existing = con.execute(_kind_sql("scope_existing", kind), {"is_demo": parsed.is_demo}).pl()
             to_replace = con.execute(_kind_sql("count_replaced", kind), {"is_demo": parsed.is_demo}).fetchone()[0]
             if kind == "budget" and "accounts" not in parsed.columns:
-                losing = con.execute(_sql("count_replaced_with_accounts_budget"),
+                losing = con.execute(_sql("count_accounts_replaced"),
                                      {"is_demo": parsed.is_demo}).fetchone()[0]
                 if losing:
                     warnings.append(

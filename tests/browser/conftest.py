@@ -108,7 +108,7 @@ def browser():
 @pytest.fixture(scope="session")
 def app_url(streamlit_server):
     """The shared server. A deep link as the very first request to a fresh server is tested on its own server in
-    test_cold_server.py (Streamlit's legacy `pages/` mode, handled by dashboard/nav_guard.py)."""
+    test_cold_server.py (Streamlit's legacy `pages/` mode, handled by dashboard/views/nav_guard.py)."""
     return streamlit_server
 
 

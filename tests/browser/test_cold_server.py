@@ -1,7 +1,7 @@
 """A shared link opened as the very first request to a freshly started server shows the full app.
 
 Streamlit runs the first session of a new server in its legacy `pages/` folder mode; without
-dashboard/nav_guard.py such a link showed a "Page not found" dialog or the page without the app's menu.
+dashboard/views/nav_guard.py such a link showed a "Page not found" dialog or the page without the app's menu.
 """
 from __future__ import annotations
 

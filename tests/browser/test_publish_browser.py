@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dashboard import figures, publish
-from dashboard.selection import Selection
+from dashboard import figures
+from dashboard.kostra.selection import Selection
+from dashboard.publish import files as publish
 
 pytestmark = pytest.mark.browser
 

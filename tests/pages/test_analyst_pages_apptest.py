@@ -5,9 +5,8 @@ import html
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 from apptest_pages import open_page  # noqa: E402 (tests/pages/apptest_pages.py)
-
+from streamlit.testing.v1 import AppTest
 
 # page file -> number of plotly charts in the default view
 PAGES = {
@@ -211,7 +210,7 @@ def test_institution_page_shows_each_share_over_time(db_env):
 
 
 def test_default_comparisons_follow_a_new_municipality_but_chosen_ones_stay(db_env):
-    from dashboard import queries
+    from dashboard.kostra import queries
     at = open_page("pages/kostnad-per-mottaker.py", {"kommune": "3909"})
     assert list(at.multiselect(key="w_sammenlign").value) == queries.default_comparisons("3909")
     at.selectbox(key="w_kommune").set_value("1144").run()

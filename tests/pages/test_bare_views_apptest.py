@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 from apptest_pages import open_page  # noqa: E402 (tests/pages/apptest_pages.py)
-
-
+from streamlit.testing.v1 import AppTest
 
 
 def html_parts(at: AppTest, testid: str) -> list[str]:

@@ -51,3 +51,17 @@ def test_build_uses_kostra_db_env(tmp_path, monkeypatch):
     result = runner.invoke(app, ["build"])
     assert result.exit_code == 0, result.output
     assert target.exists()
+
+
+def test_publish_moved_to_the_dashboard_and_the_old_command_passes_on(tmp_path):
+    """`python -m pipelines publish` says where the command lives now and runs it there, in a new process (the
+    pipelines never import the dashboard)."""
+    import subprocess
+    import sys
+    out = tmp_path / "ut"
+    result = subprocess.run([sys.executable, "-m", "pipelines", "publish", "--figur", "finnes-ikke", "--out", str(out)],
+                            capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert "python -m dashboard.publish" in result.stderr
+    assert result.returncode == 1
+    assert "Ukjent figur" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()

@@ -8,9 +8,16 @@ import duckdb
 import pytest
 
 from pipelines.own_data import (
-    DatabaseBusy, ImportRejected, import_demo, import_file, import_parsed, parse, plan,
+    DatabaseBusy,
+    ImportRejected,
+    import_demo,
+    import_file,
+    import_parsed,
+    metrics,
+    parse,
+    plan,
+    store,
 )
-from pipelines.own_data import metrics, store
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "own_data"
 HEAD = "Ansvar;Ansvarsnavn;Art;Periode;Revidert budsjett;Regnskap"
@@ -232,15 +239,31 @@ def test_code_and_name_in_the_unit_name_column_are_split(tmp_path, db):
 
 def test_every_sql_file_the_store_names_exists_and_has_a_header():
     import re
+
     from pipelines.own_data import store
     source = (store.__file__ and open(store.__file__, encoding="utf-8").read())
     plain = set(re.findall(r'_sql\("([a-z_]+)"\)', source))
     per_kind = set(re.findall(r'_kind_sql\("([a-z_]+)"', source))
-    names = plain | {f"{stem}_{suffix}" for stem in per_kind for suffix in store.KIND_FILES.values()}
-    assert len(names) >= 30
-    for name in names:
+    assert len(plain) >= 8 and len(per_kind) == 7
+    for name in plain | per_kind:
         text = store._sql(name)
         assert text.lstrip().startswith("--"), f"{name}.sql has no header comment"
+
+
+def test_one_statement_per_operation_serves_every_kind_with_identifiers_from_the_fixed_list():
+    import re
+
+    from pipelines.own_data import store
+    per_kind = set(re.findall(r'_kind_sql\("([a-z_]+)"', open(store.__file__, encoding="utf-8").read()))
+    own_files = {p.stem for p in store.OWN_SQL_DIR.glob("*.sql")}
+    for kind, table in store.OWN_TABLES.items():
+        for name in per_kind:
+            assert not any(f.startswith(f"{name}_") for f in own_files), f"a per-kind copy of {name}.sql is back"
+            sql = store._kind_sql(name, kind)
+            body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
+            assert "{" not in body and table.name in body, (name, kind)
+    with pytest.raises(KeyError):
+        store._kind_sql("delete_scope", "own_budget_line; DROP TABLE own_sick_leave")
 
 
 # ---------------------------------------------------------------- files with one side only

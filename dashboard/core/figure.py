@@ -1,0 +1,43 @@
+"""What a figure is, for every domain: its spec (stable id, menu label, page) and the bundle a builder returns.
+
+Plain data, no domain and no registry: each domain package lists its figures as (FigureSpec, builder) pairs, and
+dashboard.figures.registry collects them, so the views, the presentation and `publish` draw every chart the same way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.core import charts
+
+
+@dataclass(frozen=True)
+class FigureBundle:
+    figure_id: str
+    title: str                 # large plain-language Norwegian title
+    subtitle: str              # what is measured, unit, years
+    fig: go.Figure             # the titled figure from the pages' chart functions
+    takeaway: str | None       # one sentence computed from the data
+    source: str                # "Kilde: SSB, tabell … (oppdatert …). Tall for 2024 er reviderte …"
+    is_demo: bool
+    table: pl.DataFrame        # display table (text cells): the chart's text alternative
+    download: pl.DataFrame     # numeric long table for CSV/XLSX
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    id: str       # stable, used in links: "kostnad-hjemme"
+    label: str    # Norwegian short description for menus
+    page: str     # url path of the full page
+    domain: str   # "kostra" (dashboard.kostra.selection.Selection), "own" (dashboard.own.selection.OwnSelection) or
+                  # "projection" (dashboard.projection.scenario.ProjectionSelection: municipality + scenario)
+
+
+
+def bundle(figure_id: str, text: charts.ChartText, fig: go.Figure, table: pl.DataFrame, download: pl.DataFrame,
+           sentence: str | None) -> FigureBundle:
+    """A bundle from a chart's text block (title, subtitle, source line, demo flag) and its tables."""
+    return FigureBundle(figure_id=figure_id, title=text.title, subtitle=text.subtitle or "", fig=fig,
+                        takeaway=sentence, source=text.source, is_demo=text.is_demo, table=table, download=download)

@@ -1,0 +1,22 @@
+"""The figure registry (registry.py) and the links that share a figure (links.py).
+
+Imported as `from dashboard import figures`: figures.build_figure, figures.FIGURES, figures.embed_url, … .
+"""
+from dashboard.core.figure import FigureBundle, FigureSpec
+from dashboard.figures.links import (
+           embed_url,
+           iframe_snippet,
+           page_url,
+           presentation_url,
+           selection_params,
+)
+from dashboard.figures.registry import (
+           DOMAINS,
+           FIGURES,
+           UnknownFigure,
+           build_figure,
+           spec,
+)
+
+__all__ = ["DOMAINS", "FIGURES", "FigureBundle", "FigureSpec", "UnknownFigure", "build_figure", "embed_url",
+           "iframe_snippet", "page_url", "presentation_url", "selection_params", "spec"]

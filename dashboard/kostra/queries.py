@@ -1,0 +1,537 @@
+"""Query functions: run the SQL files in sql/queries/ with parameters and shape tidy frames for charts.
+
+Pages call these and nothing else for data, so every figure on screen can be tested against the
+database without Streamlit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import polars as pl
+
+from dashboard.core import db, fmt
+from dashboard.kostra.selection import Resolution
+
+KOSTRA_BREAK_YEAR = 2019  # new KOSTRA grouping from 2020
+KOSTRA_BREAK_LABEL = "Ny KOSTRA-gruppering fra 2020"
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    id: str
+    label: str
+    short_label: str
+    unit: str
+    decimals: int
+    kind: str
+    group: str
+    definition: str
+    higher_is_better: bool | None
+    own_calculation: bool
+    service: str | None
+    age_group: str | None
+    source_table: str | None
+    contents_code: str | None
+    formula: str | None
+
+
+def _cache_key() -> tuple:
+    return db.database_version()
+
+
+@lru_cache(maxsize=8)
+def _indicators(version: tuple) -> dict[str, IndicatorInfo]:
+    frame = db.query("indicators")
+    out = {}
+    for r in frame.iter_rows(named=True):
+        out[r["id"]] = IndicatorInfo(
+            id=r["id"], label=r["label"], short_label=r["short_label"], unit=r["unit"], decimals=r["decimals"],
+            kind=r["kind"], group=r["indicator_group"], definition=r["definition"],
+            higher_is_better=r["higher_is_better"], own_calculation=r["own_calculation"], service=r["service"],
+            age_group=r["age_group"], source_table=r["source_table"], contents_code=r["contents_code"],
+            formula=r["formula"])
+    return out
+
+
+def indicators() -> dict[str, IndicatorInfo]:
+    return _indicators(_cache_key())
+
+
+@lru_cache(maxsize=8)
+def _municipalities(version: tuple) -> pl.DataFrame:
+    return db.query("municipalities")
+
+
+def municipalities() -> pl.DataFrame:
+    """Today's municipalities: code, name, population, group_code, group_name."""
+    return _municipalities(_cache_key())
+
+
+def municipality_names() -> dict[str, str]:
+    frame = municipalities()
+    return dict(zip(frame["code"].to_list(), frame["name"].to_list()))
+
+
+@lru_cache(maxsize=8)
+def _year_range(version: tuple) -> tuple[int, int]:
+    row = db.query("year_range").row(0)
+    return int(row[0]), int(row[1])
+
+
+def year_range() -> tuple[int, int]:
+    return _year_range(_cache_key())
+
+
+@lru_cache(maxsize=8)
+def _build_info(version: tuple) -> dict[str, str]:
+    return dict(db.query("build_info").iter_rows())
+
+
+def build_info() -> dict[str, str]:
+    return _build_info(_cache_key())
+
+
+def database_is_demo() -> bool:
+    return build_info().get("is_demo") == "true"
+
+
+def resolve_code(code: str) -> Resolution | None:
+    frame = db.query("resolve_code", {"code": code})
+    if frame.is_empty():
+        return None
+    rows = frame.to_dicts()
+    # prefer a pure renumbering chain, then the successor with the same name
+    rows.sort(key=lambda r: (r["via_kind"] not in ("self", "renumber"), r["current_name"] != r["code_name"]))
+    return Resolution(code=code, current_codes=tuple(r["current_code"] for r in rows),
+                      code_name=rows[0]["code_name"], via_kind=rows[0]["via_kind"])
+
+
+def default_comparisons(code: str, limit: int = 5) -> list[str]:
+    """The largest municipalities in the same (latest) KOSTRA group."""
+    frame = municipalities()
+    own = frame.filter(pl.col("code") == code)
+    if own.is_empty() or own["group_code"][0] is None:
+        return []
+    peers = (frame.filter((pl.col("group_code") == own["group_code"][0]) & (pl.col("code") != code))
+             .sort("population", descending=True, nulls_last=True))
+    return peers["code"].head(limit).to_list()
+
+
+def group_of(code: str, year: int) -> tuple[str | None, str | None]:
+    """The KOSTRA group the municipality belonged to that year (a small lookup, not the overview query)."""
+    frame = db.query("group_membership", {"municipality": code, "from_year": year, "to_year": year})
+    if frame.is_empty():
+        return None, None
+    return frame["group_code"][0], frame["group_name"][0]
+
+
+def overview(code: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
+    return db.query("overview", {"indicator_ids": indicator_ids, "municipality": code, "year": year})
+
+
+def comparison_series(indicator_ids: list[str], municipality: str, comparisons: list[str], from_year: int,
+                      to_year: int, *, include_predecessors: bool = True,
+                      aggregates: tuple[str, ...] = ("group", "EAKUO", "EAK")) -> pl.DataFrame:
+    """Series for the selection, its comparisons, its KOSTRA group (per year) and the country, in one tidy frame.
+
+    columns: indicator_id, series, role, region_code, year, value, status, is_demo, is_own_calculation,
+             successor_code, main_line (for predecessors)
+    """
+    # One round trip (sql/queries/comparison_series.sql) instead of three: a page draws several of these per run.
+    # Predecessors: all of the chosen municipality's, and for comparisons only the one that gave it its name
+    # (all of theirs would drown the chart).
+    countries = [a for a in aggregates if a.startswith("E")]
+    return db.query("comparison_series", {
+        "indicator_ids": indicator_ids, "municipality": municipality, "comparisons": list(comparisons),
+        "from_year": from_year, "to_year": to_year, "with_group": "group" in aggregates,
+        "countries": countries or [""], "with_predecessors": include_predecessors})
+
+
+def merger_years(frame: pl.DataFrame) -> tuple[tuple[int, str], ...]:
+    """(first year after the change, 'Sammenslåing' or 'Deling') for today's municipality, read off the
+    predecessors' lines in a series frame (their labels say which kind of change it was)."""
+    pred = frame.filter(pl.col("role") == "predecessor")
+    if pred.is_empty():
+        return ()
+    last = pred.group_by("region_code").agg(pl.col("year").max(), pl.col("series").first())
+    return tuple(sorted({(int(r["year"]) + 1, "Deling" if "før deling" in r["series"] else "Sammenslåing")
+                         for r in last.iter_rows(named=True)}))
+
+
+def group_labels(municipality: str, from_year: int, to_year: int) -> str:
+    """'KOSTRA-gruppe 13 (til 2019), KOSTRA-gruppe 8 (fra 2020)' for chart subtitles."""
+    frame = db.query("group_membership", {"municipality": municipality, "from_year": from_year,
+                                          "to_year": to_year}).select(pl.col("group_name").alias("region_name"), "year")
+    if frame.is_empty():
+        return "KOSTRA-gruppe: ukjent"
+    spans = frame.group_by("region_name").agg(pl.col("year").min().alias("a"), pl.col("year").max().alias("b")).sort("a")
+    return ", ".join(f"{r['region_name']} ({r['a']}–{r['b']})" for r in spans.iter_rows(named=True))
+
+
+def group_ranking(indicator_id: str, group_code: str, year: int) -> pl.DataFrame:
+    return db.query("group_ranking", {"indicator_id": indicator_id, "group_code": group_code, "year": year})
+
+
+def all_municipalities(x_indicator: str, y_indicator: str, year: int) -> pl.DataFrame:
+    return db.query("all_municipalities_year", {"x_indicator": x_indicator, "y_indicator": y_indicator, "year": year})
+
+
+@lru_cache(maxsize=8)
+def _sources(version: tuple) -> pl.DataFrame:
+    return db.query("sources")
+
+
+def sources() -> pl.DataFrame:
+    """Cached per database file: every chart's source line reads it, several times per page run."""
+    return _sources(_cache_key())
+
+
+def source_line(indicator_ids: list[str]) -> str:
+    """'Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Egen beregning: …' for the foot of a chart."""
+    from pipelines import catalogue
+    infos = indicators()
+    formulas = {i.id: i.formula.inputs for i in catalogue.load().formulas()}
+    src = sources()
+    tables = {}
+    own = []
+
+    def add(ind: str) -> None:
+        info = infos.get(ind)
+        if info is None:
+            return
+        if info.source_table:
+            row = src.filter(pl.col("id") == ind)
+            updated = row["updated"][0] if not row.is_empty() else None
+            tables[info.source_table] = fmt.norwegian_date(updated)
+        if info.own_calculation and info.short_label not in own:
+            own.append(info.short_label)
+        for input_id in formulas.get(ind, ()):  # an own calculation names the SSB tables it is made from
+            add(input_id)
+
+    for ind in indicator_ids:
+        add(ind)
+    parts = [f"tabell {t} (oppdatert {d})" for t, d in sorted(tables.items())]
+    text = "Kilde: SSB, " + ", ".join(parts) if parts else "Kilde: SSB"
+    if own:
+        text += ". Egen beregning: " + "; ".join(own)
+    stale = stale_note(indicator_ids)
+    return f"{text}. {stale}" if stale else text
+
+
+def origin_text(is_demo, fetched_at) -> str:
+    """Where an indicator's rows come from: demo, or the date of the fetch that got them."""
+    if is_demo:
+        return "demodata"
+    return f"hentet fra SSB {fmt.norwegian_date(fetched_at)}" if fetched_at is not None else "ukjent"
+
+
+def stale_note(indicator_ids: list[str]) -> str:
+    """'Ikke oppdatert ved siste henting: X (tall fra demodata)' for indicators whose catalogue entry failed the
+    latest fetch's check and kept earlier rows; '' when all are current. Never a silent mix."""
+    src = sources()
+    if "stale" not in src.columns:
+        return ""
+    rows = src.filter(pl.col("id").is_in(indicator_ids) & pl.col("stale"))
+    if rows.is_empty():
+        return ""
+    parts = [f"{r['short_label']} ({origin_text(r['origin_is_demo'], r['origin_fetched_at'])})"
+             for r in rows.iter_rows(named=True)]
+    return "Ikke oppdatert ved siste henting (se Kilder): " + "; ".join(parts)
+
+
+def display_table(frame: pl.DataFrame, *, unit: str, decimals: int, index: str = "series",
+                  columns: str = "year") -> pl.DataFrame:
+    """Wide table for st.dataframe and downloads: one row per series, one column per year, Norwegian text cells
+    with SSB's symbols where a value is missing."""
+    if frame.is_empty():
+        return pl.DataFrame({"Serie": []})
+    texts = frame.with_columns(
+        pl.struct("value", "status").map_elements(
+            lambda s: fmt.number(s["value"], decimals, status=s["status"]), return_dtype=pl.Utf8).alias("text"))
+    if "role" in texts.columns:  # the chosen municipality first, then comparisons, group, country, predecessors
+        order = {"selected": 0, "comparison": 1, "group": 2, "country": 3, "predecessor": 4}
+        texts = texts.with_columns(pl.col("role").replace_strict(order, default=9).alias("_o")).sort(
+            "_o", maintain_order=True)
+    wide = texts.pivot(values="text", index=index, on=columns, aggregate_function="first", sort_columns=True)
+    return wide.rename({index: "Serie"})
+
+
+def long_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame:
+    """Long, numeric table for downloads (Norwegian headers, symbol kept in its own column)."""
+    if frame.is_empty():
+        return pl.DataFrame({"Serie": [], "År": [], "Verdi": [], "Symbol": [], "Forklaring": []})
+    return frame.select(
+        pl.col("series").alias("Serie"),
+        pl.col("year").alias("År"),
+        pl.col("value").round(decimals).alias(f"Verdi ({unit})" if unit else "Verdi"),
+        pl.col("status").alias("Symbol"),
+        pl.col("status").map_elements(fmt.status_meaning, return_dtype=pl.Utf8).alias("Forklaring"),
+        pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("SSB")).alias("Datagrunnlag"),
+    )
+
+
+def gap_in_kroner(municipality: str, year: int) -> dict | None:
+    """What the gap to the group's cost per recipient amounts to: (own − group) × own recipients. Our calculation."""
+    frame = overview(municipality, year, ["home_care_cost_per_recipient", "home_care_recipients",
+                                          "institution_cost_per_place", "municipal_institution_places"])
+    if frame.is_empty():
+        return None
+    rows = {r["indicator_id"]: r for r in frame.iter_rows(named=True)}
+    out = {}
+    for cost, volume in (("home_care_cost_per_recipient", "home_care_recipients"),
+                         ("institution_cost_per_place", "municipal_institution_places")):
+        c, v = rows.get(cost), rows.get(volume)
+        if c and v and c["value"] is not None and c["group_value"] is not None and v["value"] is not None:
+            out[cost] = {"own": c["value"], "group": c["group_value"], "volume": v["value"],
+                         "gap": (c["value"] - c["group_value"]) * v["value"], "group_name": c["group_name"]}
+    return out or None
+
+
+
+def overview_cards(municipality: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
+    """One row per key figure with Norwegian text ready for st.metric and the table under it."""
+    frame = overview(municipality, year, indicator_ids)
+    infos = indicators()
+    rows = []
+    for r in frame.iter_rows(named=True):
+        info = infos[r["indicator_id"]]
+        change = None
+        if r["value"] is not None and r["previous_value"] is not None:
+            change = fmt.signed(r["value"] - r["previous_value"], info.unit, info.decimals)
+            # st.metric reads the direction from a leading ASCII minus
+            change = f"{change.replace(chr(0x2212), '-', 1)} fra {year - 1}"
+        if info.kind != "ratio":
+            rank = "antall, ikke rangert"  # a count ranks by size, which says nothing about the service
+        elif r["rank"] is not None:
+            rank = f"nr. {r['rank']} av {r['ranked_count']} i gruppen"
+        else:
+            rank = "ikke rangert"
+        help_text = info.definition + (" (Egen beregning.)" if info.own_calculation else "")
+        if r["value"] is None:
+            help_text += f" Symbol {r['status']}: {fmt.status_meaning(r['status'])}."
+        rows.append({
+            "Indikator": info.short_label,
+            "Verdi": fmt.with_unit(r["value"], info.unit, info.decimals, status=r["status"]),
+            "Endring": change,
+            "Gruppeverdi": (fmt.with_unit(r["group_value"], info.unit, info.decimals, status=r["group_status"])
+                            if r["group_code"] else "ingen KOSTRA-gruppe"),
+            "Landsverdi": fmt.with_unit(r["country_value"], info.unit, info.decimals, status=r["country_status"]),
+            "Rang": rank,
+            "Gruppe": r["group_name"],
+            "Retning": info.higher_is_better,
+            "Hjelp": help_text,
+        })
+    return pl.DataFrame(rows, schema={"Indikator": pl.Utf8, "Verdi": pl.Utf8, "Endring": pl.Utf8,
+                                      "Gruppeverdi": pl.Utf8, "Landsverdi": pl.Utf8, "Rang": pl.Utf8,
+                                      "Gruppe": pl.Utf8, "Retning": pl.Boolean, "Hjelp": pl.Utf8})
+
+
+def ranking_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame:
+    return frame.select(
+        pl.col("rank").alias("Rang"),
+        pl.col("region_name").alias("Kommune"),
+        pl.col("region_code").alias("Kommunenr."),
+        pl.struct("value", "status").map_elements(
+            lambda s: fmt.with_unit(s["value"], unit, decimals, status=s["status"]), return_dtype=pl.Utf8)
+        .alias("Verdi"),
+        pl.col("value").alias(f"Tall ({unit})"),
+        pl.col("status").alias("Symbol"),
+    ).sort("Rang", nulls_last=True)
+
+
+SHARE_INDICATORS = [
+    "home_care_share_of_care_net_expenditure",
+    "institution_share_of_care_net_expenditure",
+    "premises_share_of_care_net_expenditure",
+    "activity_share_of_care_net_expenditure",
+]
+
+
+def shares_for_year(municipality: str, comparisons: list[str], year: int) -> pl.DataFrame:
+    """Shares of net care expenditure per function for the selection, comparisons, group and country in one year.
+
+    columns: series, role, indicator_id, function (label), year, value, status, is_demo
+    """
+    frame = comparison_series(SHARE_INDICATORS, municipality, comparisons, year, year, include_predecessors=False,
+                              aggregates=("group", "EAKUO"))
+    labels = {i: indicators()[i].short_label for i in SHARE_INDICATORS}
+    order = {"selected": 0, "comparison": 1, "group": 2, "country": 3}
+    return (frame.with_columns(pl.col("indicator_id").replace_strict(labels).alias("function"),
+                               pl.col("role").replace_strict(order, default=9).alias("_o"))
+            .sort("_o", "series").drop("_o"))
+
+
+def scatter_table(frame: pl.DataFrame, *, x_label: str, y_label: str) -> pl.DataFrame:
+    return frame.select(
+        pl.col("region_name").alias("Kommune"),
+        pl.col("region_code").alias("Kommunenr."),
+        pl.col("group_code").alias("KOSTRA-gruppe"),
+        pl.col("x_value").alias(f"{x_label} (%)"),
+        pl.col("x_status").alias("Symbol x"),
+        pl.col("y_value").alias(f"{y_label} (kr)"),
+        pl.col("y_status").alias("Symbol y"),
+    )
+
+
+SERVICE_INDICATORS = [
+    "home_care_recipients",
+    "institution_long_term_residents",
+    "institution_short_term_residents",
+    "housing_24h_residents",
+]
+# users of home services by age: SSB table 11645 (12292 has no 67-79 group); 0-66 is our sum of 0-49 and 50-66
+AGE_INDICATORS = ["home_care_users_age_0_66", "home_care_users_age_67_79", "home_care_users_age_80_89",
+                  "home_care_users_age_90_plus"]
+
+
+def users_by_service(municipality: str, from_year: int, to_year: int) -> pl.DataFrame:
+    """The municipality's users per service type over time; series = service name.
+
+    columns: series, role, indicator_id, year, value, status, is_demo
+    """
+    frame = comparison_series(SERVICE_INDICATORS, municipality, [], from_year, to_year, include_predecessors=False,
+                              aggregates=())
+    labels = {i: indicators()[i].service or indicators()[i].short_label for i in SERVICE_INDICATORS}
+    return frame.with_columns(pl.col("indicator_id").replace_strict(labels).alias("series"),
+                              pl.lit("comparison").alias("role"))
+
+
+def age_distribution(municipality: str, comparisons: list[str], year: int) -> pl.DataFrame:
+    """Share of home-care recipients in each age group, per region (our calculation from SSB's counts).
+
+    columns: series, role, age_group, year, value (%), status, is_demo
+    """
+    frame = comparison_series(AGE_INDICATORS, municipality, comparisons, year, year, include_predecessors=False,
+                              aggregates=("group", "EAKUO"))
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(None, pl.Utf8).alias("age_group"))
+    ages = {i: indicators()[i].age_group for i in AGE_INDICATORS}
+    order = {"selected": 0, "comparison": 1, "group": 2, "country": 3}
+    age_order = {i: n for n, i in enumerate(AGE_INDICATORS)}  # youngest first, in legend and stack
+    # a share needs every age group's count: one hidden group (:) hides the others' shares too
+    total = pl.when(pl.col("value").null_count().over("series") == 0).then(pl.col("value").sum().over("series"))
+    return (frame.lazy()
+            .with_columns(total.alias("total"))
+            .with_columns(
+                (pl.col("value") / pl.col("total") * 100).alias("value"),
+                pl.when(pl.col("total").is_null()).then(pl.coalesce(pl.col("status"), pl.lit(":")))
+                .otherwise(pl.col("status")).alias("status"),
+                pl.col("indicator_id").replace_strict(ages).alias("age_group"),
+                pl.col("role").replace_strict(order, default=9).alias("_o"),
+                pl.col("indicator_id").replace_strict(age_order, default=9).alias("_a"))
+            .sort("_a", "_o", "series", maintain_order=True).drop("_o", "_a", "total")
+            .collect())
+
+
+def sources_intro(info: dict[str, str]) -> str:
+    built = fmt.norwegian_date(info.get("built_at"))
+    if info.get("is_demo") == "true":
+        return (f"Databasen ble bygget {built} fra **det innebygde øyeblikksbildet**. SSB-tabellene i det er "
+                "**demodata**: svarene har nøyaktig SSBs format (JSON-stat 2.0), men tallene er syntetiske. "
+                "Kommunenumre og -navn er ekte (KLASS); inndelingen i KOSTRA-grupper er syntetisk. "
+                "Hent ekte tall med `python -m pipelines fetch` når maskinen har nett.")
+    return f"Databasen ble bygget {built} fra svar hentet fra SSB og KLASS."
+
+
+def edition(updated, last_year: int | None) -> str:
+    """KOSTRA's two editions: unrevised figures on 15 March, revised on 15 June. The API does not flag them;
+    the table's `updated` time tells which one we have."""
+    if updated is None or last_year is None:
+        return ""
+    published = updated.date() if hasattr(updated, "date") else updated
+    kind = "ureviderte" if published < date(last_year + 1, 6, 15) else "reviderte"
+    return f"Tall for {last_year} er {kind}, publisert {fmt.norwegian_date(published)}"
+
+
+def projection_edition(updated) -> str:
+    """A population projection is not a KOSTRA edition: its last year is in the future, and it is published once."""
+    return f"Befolkningsframskriving, publisert {fmt.norwegian_date(updated)}"
+
+
+def sources_table() -> pl.DataFrame:
+    frame = sources()
+    editions = [projection_edition(u) if g == "projection" else edition(u, y)
+                for u, y, g in zip(frame["updated"].to_list(), frame["last_year"].to_list(),
+                                   frame["indicator_group"].to_list())]
+    frame = frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8))
+    return frame.select(
+        pl.col("short_label").alias("Indikator"),
+        pl.when(pl.col("own_calculation")).then(pl.lit("Egen beregning: ") + pl.col("formula"))
+        .otherwise(pl.lit("SSB tabell ") + pl.col("source_table")).alias("Kilde"),
+        pl.col("contents_code").alias("Statistikkvariabel"),
+        pl.col("contents_label").alias("SSBs navn på variabelen"),
+        pl.col("unit").alias("Enhet"),
+        pl.col("definition").alias("Definisjon"),
+        pl.col("updated").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Oppdatert hos SSB"),
+        pl.col("edition").alias("Utgave"),
+        pl.col("fetched_at").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Hentet"),
+        pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("Ekte")).alias("Data"),
+        pl.struct("origin_is_demo", "origin_fetched_at", "stale", "stale_reason").map_elements(
+            lambda r: (origin_text(r["origin_is_demo"], r["origin_fetched_at"]).capitalize()
+                       + (f" – ikke oppdatert ved siste henting: {r['stale_reason']}" if r["stale"] else "")),
+            return_dtype=pl.Utf8).alias("Opphav"),
+        pl.when(pl.col("verified")).then(pl.lit("ja")).otherwise(pl.lit("ikke verifisert mot SSB ennå"))
+        .alias("Kode verifisert"),
+    )
+
+
+def table_editions() -> pl.DataFrame:
+    """One row per SSB table: its title, SSB's update time, and whether the figures are SSB's unrevised (15 March)
+    or revised (15 June) edition. columns: Tabell, Tittel, Oppdatert hos SSB, Utgave, Hentet, Data"""
+    frame = db.query("source_tables_summary")
+    projections = {i.source_table for i in indicators().values() if i.group == "projection"}
+    editions = [projection_edition(u) if t in projections else edition(u, y) for t, u, y in
+                zip(frame["table_id"].to_list(), frame["updated_date"].to_list(), frame["last_year"].to_list())]
+    return frame.with_columns(pl.Series("edition", editions, dtype=pl.Utf8)).select(
+        pl.col("table_id").alias("Tabell"),
+        pl.col("title").alias("Tittel"),
+        pl.col("updated").alias("Oppdatert hos SSB"),
+        pl.col("edition").alias("Utgave"),
+        pl.col("fetched_at").alias("Hentet"),
+        pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("Ekte")).alias("Data"),
+    )
+
+
+def stale_indicators() -> pl.DataFrame:
+    """Indicators the latest fetch could not update (catalogue entry failed the check). columns: Indikator, Opphav, Hvorfor"""
+    frame = sources().filter(pl.col("stale"))
+    return frame.select(
+        pl.col("short_label").alias("Indikator"),
+        pl.struct("origin_is_demo", "origin_fetched_at").map_elements(
+            lambda r: origin_text(r["origin_is_demo"], r["origin_fetched_at"]), return_dtype=pl.Utf8).alias("Tallene er"),
+        pl.col("stale_reason").alias("Hvorfor"),
+    )
+
+
+def source_notes() -> dict[str, list[str]]:
+    frame = sources().filter(pl.col("source_table").is_not_null()).unique("source_table", maintain_order=True)
+    return {r["source_table"]: list(r["notes"] or []) for r in frame.iter_rows(named=True)}
+
+
+def symbol_table() -> pl.DataFrame:
+    return pl.DataFrame({"Symbol": list(fmt.STATUS_MEANING), "Betydning": list(fmt.STATUS_MEANING.values())})
+
+
+def overview_index(municipality: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
+    """The municipality's figure as an index of its KOSTRA group's (group = 100). Our calculation, for a one-glance
+    profile chart. columns: indicator, value (index), status, own_text, group_text, is_demo"""
+    frame = overview(municipality, year, indicator_ids)
+    infos = indicators()
+    rows = []
+    for r in frame.iter_rows(named=True):
+        info = infos[r["indicator_id"]]
+        if info.kind != "ratio":
+            continue  # counts depend on size; an index against a group total says nothing
+        ok = r["value"] is not None and r["group_value"] not in (None, 0)
+        rows.append({
+            "indicator": info.short_label,
+            "value": r["value"] / r["group_value"] * 100 if ok else None,
+            "status": None if ok else (r["status"] or r["group_status"] or ".."),
+            "own_text": fmt.with_unit(r["value"], info.unit, info.decimals, status=r["status"]),
+            "group_text": fmt.with_unit(r["group_value"], info.unit, info.decimals, status=r["group_status"]),
+            "is_demo": bool(r["is_demo"]),
+        })
+    return pl.DataFrame(rows, schema={"indicator": pl.Utf8, "value": pl.Float64, "status": pl.Utf8,
+                                      "own_text": pl.Utf8, "group_text": pl.Utf8, "is_demo": pl.Boolean})

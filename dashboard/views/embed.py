@@ -1,0 +1,198 @@
+"""The bare views: /vis (one figure, for an iframe or a link) and /presentasjon (one figure per screen).
+
+No menu, no sidebar, no widgets but the presentation's two buttons: a politician sees the title, the chart, the
+takeaway, the source line and the Demodata label. Every figure is drawn through dashboard.figures, the same code the
+pages use. Parameters are read as the pages read them (old municipality codes resolve; hostile input gives a short
+Norwegian notice), and an unknown figure id gives a message instead of a traceback.
+"""
+from __future__ import annotations
+
+import traceback
+from functools import lru_cache
+from html import escape
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import figures
+from dashboard.core import charts, db, html_parts
+from dashboard.core.db import DatabaseUnavailable
+from dashboard.kostra import ui as kostra_ui
+from dashboard.own import ui as own_ui
+from dashboard.views import download_menu as publish_ui
+from dashboard.views import page as ui
+
+# the app's frame gone: no header bar, no sidebar or its toggle, little padding, so the figure fits 800×450
+BARE_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stSidebarNav"], footer { display: none !important; }
+.stMainBlockContainer, [data-testid="stMainBlockContainer"], .block-container {
+  padding: 0.5rem 0.75rem 0.25rem !important; max-width: 100% !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+.fig-embed .fig-title { font-size: clamp(1.1rem, 2.6vw, 1.6rem); }
+.fig-embed .fig-takeaway { font-size: clamp(0.95rem, 2vw, 1.15rem); }
+.fig-embed .fig-sub { display: none; }
+.fig-slide .fig-title { font-size: clamp(1.4rem, 3.2vw, 2.4rem); line-height: 1.2; color: #000; }
+.fig-slide .fig-takeaway { font-size: clamp(1.1rem, 2.2vw, 1.6rem); color: #000; }
+.fig-slide .fig-sub { font-size: clamp(0.9rem, 1.3vw, 1.1rem); color: #333; }
+.fig-slide .fig-legend { font-size: 1.05rem; }
+.sr-only { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+           clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+.fig-notice { font-size: 0.85rem; color: #5c3b00; background: #FFF4D6; padding: 2px 6px; border-radius: 3px; }
+.fig-message { font-size: 1.2rem; color: #1a1a1a; }
+</style>"""
+
+EMBED_HEIGHT = 236       # the chart in /vis: title, takeaway and source line around it fit an 800×450 frame
+SLIDE_HEIGHT = 400       # the chart on a slide at 1280×720 with large fonts
+SLIDE_FONT = 16
+OWN_KIND = {"budsjettavvik": "budget", "sykefravaer": "sick-leave"}
+
+
+def _params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def _first(params: dict, key: str) -> str | None:
+    values = params.get(key) or []
+    return str(values[-1]).strip() if values else None
+
+
+def selection_for(spec: figures.FigureSpec, params: dict):
+    """The figure's selection from URL parameters: kommune/sammenlign/fra/til or enhet/periode."""
+    if spec.domain == "own":
+        return own_ui.own_selection(params, OWN_KIND.get(spec.page, "budget"))
+    if spec.domain == "projection":  # municipality + scenario (dashboard/projection/figures.py)
+        from dashboard.projection import figures as projection_figures
+        return projection_figures.selection_from_params(params, kostra_ui.kostra_selection)
+    return kostra_ui.kostra_selection(params)
+
+
+def message(text: str) -> None:
+    st.markdown(f"<p class='fig-message' data-testid='embed-message'>{escape(text)}</p>", unsafe_allow_html=True)
+
+
+def notices_html(notices) -> str:
+    return "".join(f"<p class='fig-notice' data-testid='embed-notice'>{escape(n)}</p>" for n in notices)
+
+
+@lru_cache(maxsize=64)
+def _prepared(figure_id: str, sel, height: int, font_size: int | None, version: tuple):
+    """The bundle, its legend and its screen figure, kept per figure, selection and database file: an embed link in
+    a municipality's web page is opened by many readers, and building a figure costs more than sending it.
+    The cached figure is never changed after this (st.plotly_chart only reads it). The screen figure is made from a
+    copy (once per cache entry): for_screen and fit_height change a figure in place, and the bundle's own titled
+    figure must stay whole for the files the «Last ned» menu publishes from it."""
+    bundle = figures.build_figure(figure_id, sel)
+    legend = charts.legend_items(bundle.fig)
+    screen = charts.fit_height(charts.for_screen(go.Figure(bundle.fig)), height, font_size=font_size)
+    return bundle, legend, screen
+
+
+def prepared(figure_id: str, sel, *, height: int, font_size: int | None = None):
+    return _prepared(figure_id, sel, height, font_size, db.database_version())
+
+
+def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), font_size=None):
+    """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge.
+    Returns the bundle, so the view can offer its published files (dashboard/views/download_menu.py)."""
+    bundle, legend, fig = prepared(figure_id, sel, height=height, font_size=font_size)
+    st.markdown(notices_html(notices) + html_parts.figure_head_html(bundle, level=level), unsafe_allow_html=True)
+    st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
+                    alt=html_parts.alt_text(bundle, "i tabellen etter figuren"))
+    # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
+    table = html_parts.table_html(bundle.table, f"Tall bak figuren: {bundle.title}")
+    st.markdown(html_parts.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>", unsafe_allow_html=True)
+    return bundle
+
+
+def _guarded(render) -> None:
+    try:
+        render()
+    except DatabaseUnavailable as exc:
+        message(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a link in a meeting paper must never show a traceback
+        traceback.print_exc()
+        message(f"Figuren kunne ikke vises ({type(exc).__name__}). Prøv lenken igjen senere, eller meld fra.")
+
+
+def single_figure() -> None:
+    """/vis?figur=<id>&…: one figure and nothing else."""
+    st.html(BARE_CSS)
+
+    def render() -> None:
+        params = _params()
+        figure_id = _first(params, "figur")
+        if not figure_id or figure_id not in figures.FIGURES:
+            shown = escape_id(figure_id)
+            message(f"Fant ingen figur med id «{shown}». Sjekk lenken." if figure_id else
+                    "Lenken mangler figur (figur=…). Se README for gyldige figur-id-er.")
+            return
+        spec = figures.FIGURES[figure_id]
+        sel = selection_for(spec, params)
+        bundle = draw(figure_id, sel, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
+        publish_ui.download_menu(bundle, key="vis")  # the same files `publish` writes, made on click
+    _guarded(render)
+
+
+def escape_id(text: str | None) -> str:
+    """A short, harmless echo of an id from the URL."""
+    import re
+    return re.sub(r"[^0-9A-Za-zæøåÆØÅ_-]", "", str(text or ""))[:40]
+
+
+def slide_ids(params: dict) -> tuple[list[str], list[str]]:
+    """(known figure ids in order, unknown ids) from `figurer=a,b,c`."""
+    raw = _first(params, "figurer") or ""
+    known, unknown = [], []
+    for part in [p.strip() for p in raw.split(",") if p.strip()][:30]:
+        (known if part in figures.FIGURES else unknown).append(part)
+    return known, unknown
+
+
+def slide_number(params: dict, count: int) -> tuple[int, str | None]:
+    raw = _first(params, "side")
+    if raw is None or raw == "":
+        return 1, None
+    if not raw.isdigit():
+        return 1, f"«{escape_id(raw)}» er ikke et sidetall; viser side 1."
+    n = int(raw)
+    if not 1 <= n <= count:
+        clamped = min(max(n, 1), count)
+        return clamped, f"Presentasjonen har {count} sider; viser side {clamped}."
+    return n, None
+
+
+def _go(n: int) -> None:
+    st.query_params["side"] = str(n)
+
+
+def presentation() -> None:
+    """/presentasjon?figurer=a,b,c&…&side=2: one figure per screen, previous/next, the slide number in the URL."""
+    st.html(BARE_CSS)
+
+    def render() -> None:
+        params = _params()
+        ids, unknown = slide_ids(params)
+        notices = [f"Ukjent figur: «{escape_id(u)}»; den er hoppet over." for u in unknown]
+        if not ids:
+            message("Presentasjonen har ingen figurer. Bruk «Del / bygg inn» → «Legg til i presentasjon» under "
+                    "figurene på sidene, eller lag lenken selv: /presentasjon?figurer=kostnad-hjemme,andel-f254.")
+            return
+        n, notice = slide_number(params, len(ids))
+        if notice:
+            notices.append(notice)
+        if _first(params, "side") != str(n):
+            st.query_params["side"] = str(n)
+        figure_id = ids[n - 1]
+        spec = figures.FIGURES[figure_id]
+        sel = selection_for(spec, params)
+        bundle = draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}",
+                      notices=[*notices, *sel.notices], font_size=SLIDE_FONT)
+        left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+        left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")
+        middle.markdown(f"<p style='text-align:center;margin:0;font-size:1.1rem' data-testid='slide-number'>"
+                        f"Side {n} av {len(ids)}</p>", unsafe_allow_html=True)
+        right.button("Neste →", key="next", disabled=n == len(ids), on_click=_go, args=(n + 1,),
+                     width="stretch")
+        publish_ui.download_menu(bundle, key=f"slide-{n}")
+    _guarded(render)

@@ -1,0 +1,129 @@
+"""The figure registry: every id builds for a default selection, links round-trip, unknown ids are refused."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+
+from dashboard import figures
+from dashboard.core import charts
+from dashboard.kostra import queries
+from dashboard.kostra.selection import Selection
+from dashboard.own.selection import OwnSelection
+
+
+@pytest.fixture
+def kostra_sel(db_env) -> Selection:
+    return Selection("3909", tuple(queries.default_comparisons("3909")), 2017, 2024)
+
+
+@pytest.fixture
+def own_sel(db_env) -> OwnSelection:
+    return OwnSelection("alle", 2025)
+
+
+ISSUE_IDS = ["kostnad-hjemme", "kostnad-institusjon", "forhold-institusjon-hjemme", "andel-f254", "andel-f253",
+             "andel-f261", "andel-f234", "fordeling-utgifter", "rangering-gruppe", "alle-kommuner", "brukere-tjeneste",
+             "brukere-alder", "budsjettavvik-enheter", "sykefravaer-enheter"]
+
+
+def test_the_issues_figure_ids_are_registered():
+    assert set(ISSUE_IDS) <= set(figures.FIGURES)
+    for fid, spec in figures.FIGURES.items():
+        assert spec.id == fid and spec.domain in ("kostra", "own", "projection") and spec.label
+
+
+@pytest.mark.parametrize("figure_id", sorted(figures.FIGURES))
+def test_every_figure_builds_for_a_default_selection(figure_id, kostra_sel, own_sel):
+    spec = figures.FIGURES[figure_id]
+    bundle = figures.build_figure(figure_id, own_sel if spec.domain == "own" else kostra_sel)
+    assert bundle.figure_id == figure_id
+    assert bundle.title and isinstance(bundle.fig, go.Figure) and len(bundle.fig.data) >= 1
+    assert bundle.source.startswith("Kilde: ")
+    assert bundle.is_demo  # the embedded snapshot and the own demo files are demo data
+    assert isinstance(bundle.table, pl.DataFrame) and bundle.table.height >= 1
+    assert isinstance(bundle.download, pl.DataFrame) and bundle.download.height >= 1
+    # the figure carries its own title for static exports
+    assert bundle.title in bundle.fig.layout.title.text
+
+
+def test_kostra_source_line_names_table_update_time_and_edition(kostra_sel):
+    bundle = figures.build_figure("kostnad-hjemme", kostra_sel)
+    assert bundle.source.startswith("Kilde: SSB, tabell 12209 (oppdatert ")
+    assert "Tall for 2024 er reviderte" in bundle.source or "Tall for 2024 er ureviderte" in bundle.source
+
+
+def test_takeaway_is_computed_from_the_figures_data(kostra_sel):
+    bundle = figures.build_figure("kostnad-hjemme", kostra_sel)
+    row = queries.overview("3909", 2024, ["home_care_cost_per_recipient"]).row(0, named=True)
+    from dashboard.core import fmt
+    assert fmt.kroner(row["value"]) in bundle.takeaway and fmt.kroner(row["group_value"]) in bundle.takeaway
+    assert bundle.takeaway.startswith("Larvik brukte ") and row["group_name"] in bundle.takeaway
+
+
+def test_the_registry_draws_with_the_pages_chart_functions(kostra_sel):
+    bundle = figures.build_figure("kostnad-hjemme", kostra_sel)
+    names = [t.name for t in bundle.fig.data]
+    assert names[0] == "Larvik" and "KOSTRA-gruppen" in names  # charts.line_chart's series order
+
+
+def test_unknown_figure_raises(kostra_sel):
+    with pytest.raises(figures.UnknownFigure):
+        figures.build_figure("finnes-ikke", kostra_sel)
+    with pytest.raises(ValueError):
+        figures.embed_url("<script>", kostra_sel)
+
+
+def test_embed_url_format_and_round_trip(kostra_sel):
+    from dashboard.kostra import ui as kostra_ui
+    url = figures.embed_url("kostnad-hjemme", kostra_sel)
+    assert url.startswith("/vis?figur=kostnad-hjemme&kommune=3909&sammenlign=")
+    assert url.endswith("&fra=2017&til=2024&embed=true")
+    params = parse_qs(urlsplit(url).query, keep_blank_values=True)
+    assert kostra_ui.kostra_selection(params) == kostra_sel
+    assert figures.embed_url("kostnad-hjemme", kostra_sel, base="https://kommune.no/") \
+        .startswith("https://kommune.no/vis?figur=")
+
+
+def test_own_embed_url_takes_unit_and_period(db_env):
+    from dashboard.own import ui as own_ui
+    sel = OwnSelection("alle", 2025, 6)
+    url = figures.embed_url("sykefravaer-enheter", sel)
+    assert url == "/vis?figur=sykefravaer-enheter&enhet=alle&periode=2025-06&embed=true"
+    params = parse_qs(urlsplit(url).query)
+    assert own_ui.own_selection(params, "sick-leave") == sel
+
+
+def test_page_and_presentation_urls(kostra_sel):
+    assert figures.page_url("andel-f254", kostra_sel).startswith("/institusjon-vs-hjemme?kommune=3909&")
+    url = figures.presentation_url(["kostnad-hjemme", "andel-f254"], {"kommune": "3909", "sammenlign": "3907,4203"},
+                                   side=2)
+    assert url == "/presentasjon?figurer=kostnad-hjemme,andel-f254&kommune=3909&sammenlign=3907,4203&side=2"
+
+
+def test_iframe_snippet_escapes_and_sizes():
+    snippet = figures.iframe_snippet('/vis?figur=a&kommune=3909', 'Tittel "med" <tegn>')
+    assert snippet.startswith('<iframe src="/vis?figur=a&amp;kommune=3909"')
+    assert 'width="800" height="450"' in snippet and "&lt;tegn&gt;" in snippet and "&quot;med&quot;" in snippet
+
+
+def test_screen_figure_has_no_plotly_title_or_source_but_keeps_the_demo_label(kostra_sel):
+    bundle = figures.build_figure("kostnad-hjemme", kostra_sel)
+    legend = charts.legend_items(bundle.fig)
+    assert [i.name for i in legend][:2] == ["Larvik", bundle.fig.data[1].name]
+    fig = charts.for_screen(bundle.fig)
+    assert not fig.layout.title.text and fig.layout.showlegend is False
+    texts = [a.text for a in fig.layout.annotations]
+    assert not any(t.startswith("Kilde:") for t in texts)
+    assert any("DEMODATA" in t for t in texts)
+    fitted = charts.fit_height(fig, 260)
+    assert fitted.layout.height == 260
+
+
+def test_readme_lists_every_figure_id():
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    missing = [fid for fid in figures.FIGURES if f"`{fid}`" not in readme]
+    assert not missing, missing

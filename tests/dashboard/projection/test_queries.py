@@ -1,0 +1,204 @@
+"""The projection's arithmetic on a tiny known dataset (tests/fixtures/projection/tiny.json), with hand-computed
+expected values, and what the page says where a figure is missing or suppressed."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dashboard.core import db
+from dashboard.kostra import queries
+from dashboard.projection import queries as projection
+from dashboard.projection.scenario import Scenario
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "projection"
+_spec = importlib.util.spec_from_file_location("tiny_db", FIXTURES / "tiny_db.py")
+tiny_db = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tiny_db)
+
+
+@pytest.fixture(scope="module")
+def tiny_path(tmp_path_factory) -> Path:
+    return tiny_db.build_tiny(tmp_path_factory.mktemp("tiny") / "tiny.duckdb")
+
+
+@pytest.fixture
+def tiny(tiny_path, monkeypatch) -> Path:
+    monkeypatch.setenv("KOSTRA_DB", str(tiny_path))
+    return tiny_path
+
+
+def value(rows: pl.DataFrame, scenario: str, service: str, year: int, column: str = "users"):
+    part = rows.filter((pl.col("scenario") == scenario) & (pl.col("service") == service) & (pl.col("year") == year))
+    assert part.height == 1
+    return part[column][0]
+
+
+# Testby 9001, coverage 2024 (users / population 1.1.2025 per age group):
+#   home care  0-66: 10/1000 = 0.01, 67-79: 20/200 = 0.1, 80-89: 30/100 = 0.3, 90+: 10/20 = 0.5
+#   long-term  0-66:  1/1000 = 0.001, 67-79: 2/200 = 0.01, 80-89: 10/100 = 0.1, 90+: 6/20 = 0.3
+# population 2035: 1000, 300, 200, 50; unit costs 200 000 kr (home), 1 000 000 kr (place)
+
+def test_population_is_summed_into_age_groups(tiny):
+    pop = projection.population("9001", 2040)
+    row = pop.filter((pl.col("year") == 2035)).sort("age_order")
+    assert row["age_group"].to_list() == ["0-66", "67-79", "80-89", "90+"]
+    assert row["population"].to_list() == [1000, 300, 200, 50]
+    assert set(pop["year"].to_list()) == {2025, 2030, 2035}  # to_year cuts 2045 off
+    assert pop["base_year"].unique().to_list() == [2025]
+
+
+def test_baseline_today_and_2035(tiny):
+    rows = projection.scenario_rows("9001", Scenario())
+    assert value(rows, "baseline", "home_care", 2025) == pytest.approx(70)      # 10 + 20 + 30 + 10
+    assert value(rows, "baseline", "long_term", 2025) == pytest.approx(19)      # 1 + 2 + 10 + 6
+    assert value(rows, "baseline", "home_care", 2035) == pytest.approx(125)     # 10 + 30 + 60 + 25
+    assert value(rows, "baseline", "long_term", 2035) == pytest.approx(39)      # 1 + 3 + 20 + 15
+    assert value(rows, "baseline", "home_care", 2035, "cost") == pytest.approx(25_000_000)  # 125 × 200 000
+    assert value(rows, "baseline", "long_term", 2035, "cost") == pytest.approx(39_000_000)  # 39 × 1 000 000
+    # with every control at zero the scenario is the baseline
+    assert value(rows, "scenario", "home_care", 2035) == pytest.approx(125)
+
+
+def test_coverage_80_plus_change(tiny):
+    rows = projection.scenario_rows("9001", Scenario(coverage_80_change_pct=-10))
+    assert value(rows, "scenario", "home_care", 2035) == pytest.approx(116.5)   # 10 + 30 + 54 + 22.5
+    assert value(rows, "scenario", "long_term", 2035) == pytest.approx(35.5)    # 1 + 3 + 18 + 13.5
+    assert value(rows, "baseline", "home_care", 2035) == pytest.approx(125)     # baseline drawn beside, unchanged
+
+
+def test_share_of_residents_served_at_home(tiny):
+    rows = projection.scenario_rows("9001", Scenario(home_instead_pct=10))
+    assert value(rows, "scenario", "long_term", 2035) == pytest.approx(35.1)    # 39 × 0.9
+    assert value(rows, "scenario", "home_care", 2035) == pytest.approx(128.9)   # 125 + 3.9
+    assert value(rows, "scenario", "long_term", 2035, "cost") == pytest.approx(35_100_000)
+    assert value(rows, "scenario", "home_care", 2035, "cost") == pytest.approx(25_780_000)
+
+
+def test_kostra_group_coverage_instead_of_own(tiny):
+    # group: users 40, 40, 40, 20 over population 2000, 400, 200, 50 (9001 + 9002) = 0.02, 0.1, 0.2, 0.4
+    rows = projection.scenario_rows("9001", Scenario(use_group_coverage=True))
+    assert value(rows, "scenario", "home_care", 2035) == pytest.approx(110)     # 20 + 30 + 40 + 20
+    assert value(rows, "scenario", "long_term", 2035) == pytest.approx(39)      # group 2, 4, 20, 15 → same rates
+
+
+def test_unit_cost_growth(tiny):
+    rows = projection.scenario_rows("9001", Scenario(cost_growth_pct=2.0))
+    assert value(rows, "scenario", "home_care", 2035, "cost") == pytest.approx(25_000_000 * 1.02 ** 10)
+    assert value(rows, "scenario", "home_care", 2025, "cost") == pytest.approx(14_000_000)  # base year: no growth
+    assert value(rows, "baseline", "home_care", 2035, "cost") == pytest.approx(25_000_000)
+
+
+def test_scenarios_combine_in_the_documented_order(tiny):
+    # group coverage, then 80+ −10 %, then 10 % of residents at home
+    rows = projection.scenario_rows("9001", Scenario(-10, 10, True, 0.0))
+    long_term = 1 + 3 + 200 * 0.1 * 0.9 + 50 * 0.3 * 0.9      # 35.5
+    home = 20 + 30 + 200 * 0.2 * 0.9 + 50 * 0.4 * 0.9         # 104
+    assert value(rows, "scenario", "long_term", 2035) == pytest.approx(long_term * 0.9)
+    assert value(rows, "scenario", "home_care", 2035) == pytest.approx(home + long_term * 0.1)
+
+
+def test_takeaway_sentence(tiny):
+    p = projection.project("9001", Scenario())
+    # home care 70 → 125 (+78.6 %); cost (14 + 19) → (25 + 39) million kr: +31 million
+    assert projection.takeaway(p) == (
+        "Med dagens dekningsgrad får Testby 79\u00a0% flere mottakere av hjemmetjenester i 2035 enn i dag, og "
+        "utgiftene til hjemmetjenester og langtidsplasser øker med 31\u00a0mill.\u00a0kr per år i dagens kroner.")
+    assert projection.scenario_takeaway(p) is None
+
+
+def test_scenario_takeaway(tiny):
+    p = projection.project("9001", Scenario(home_instead_pct=10))
+    # 2035: places 39 → 35.1 (3.9 fewer); cost 64 → 60.88 million kr
+    assert projection.scenario_takeaway(p) == (
+        "I scenarioet trenger Testby i 2035 4 færre langtidsplasser og utgifter 3\u00a0mill.\u00a0kr lavere enn med "
+        "dagens dekningsgrad.")
+
+
+def test_suppressed_count_is_explained_not_drawn_as_zero(tiny):
+    p = projection.project("9002", Scenario())
+    assert value(p.rows, "baseline", "home_care", 2035) is None
+    assert value(p.rows, "baseline", "home_care", 2035, "missing").to_list() == ["90+|:"]
+    texts = projection.missing_explanations(p)
+    home = next(t for t in texts if "mottakere av hjemmetjenester" in t)
+    assert "Skjulby" in home and "90 år og over («:»: vises ikke av personvernhensyn)" in home
+    frame = projection.users_frame(p)
+    home_line = frame.filter(pl.col("series").str.starts_with("Mottakere av hjemmetjenester"))
+    assert home_line["value"].null_count() == home_line.height      # a gap, never 0
+    assert set(home_line["status"].to_list()) == {":"}
+    assert projection.takeaway(p) is None
+
+
+def test_missing_unit_cost_is_explained(tiny):
+    p = projection.project("9002", Scenario())
+    assert value(p.rows, "baseline", "long_term", 2035) == pytest.approx(1 + 2.4 + 14 + 12)  # 240×.01, 140×.1, 40×.3
+    assert value(p.rows, "baseline", "long_term", 2035, "cost") is None
+    assert any("kostnad per institusjonsplass for 2024 mangler («..»" in t for t in projection.missing_explanations(p))
+    cost = projection.cost_frame(p)
+    assert cost["value"].null_count() == cost.height and cost["status"].drop_nulls().len() == cost.height
+
+
+def test_group_coverage_suppressed_member_not_summed(tiny):
+    cov = projection.coverage("9002")
+    own = cov.filter((pl.col("role") == "selected") & (pl.col("service") == "home_care") & (pl.col("age_group") == "90+"))
+    assert own["coverage"][0] is None and own["status"][0] == ":"
+    group = cov.filter((pl.col("role") == "group") & (pl.col("service") == "home_care") & (pl.col("age_group") == "90+"))
+    assert group["coverage"][0] == pytest.approx(20 / 50)
+
+
+def test_projection_years_do_not_extend_the_year_slider(tiny):
+    assert queries._year_range(db.database_version()) == (2024, 2024)
+
+
+def test_figures_have_tables_and_our_calculation_label(tiny):
+    p = projection.project("9001", Scenario(coverage_80_change_pct=-20))
+    for fig in (projection.population_figure(p), projection.users_figure(p), projection.cost_figure(p)):
+        assert fig.table.height > 0 and fig.download.height > 0
+        assert "Egen beregning på SSBs tall" in fig.fig.layout.annotations[0].text
+    assert "hovedalternativet (MMMM), publisert 12.06.2025" in projection.source_line(p)
+    users = projection.users_figure(p)
+    assert {t.name for t in users.fig.data} == {
+        "Mottakere av hjemmetjenester – dagens dekningsgrad", "Mottakere av hjemmetjenester – scenario",
+        "Langtidsplasser i institusjon – dagens dekningsgrad", "Langtidsplasser i institusjon – scenario"}
+    colours = {t.name: (t.line.color, t.line.dash) for t in users.fig.data}
+    assert len(set(colours.values())) == 4  # each line its own style: services apart, baseline dashed beside
+    assert colours["Mottakere av hjemmetjenester – dagens dekningsgrad"][1] == "dash"
+    cost = projection.cost_figure(p)
+    assert cost.fig.layout.yaxis.rangemode == "tozero"
+
+
+def test_coverage_table_shows_the_symbol_not_zero(tiny):
+    table = projection.coverage_table(projection.project("9002", Scenario()))
+    row = table.filter((pl.col("Aldersgruppe") == "90 år og over") & pl.col("Tjeneste").str.starts_with("Hjemme"))
+    assert row["Region"].to_list() == ["Skjulby", "KOSTRA-gruppe 99"]
+    assert row["Brukere"].to_list() == [":", "20"] and row["Dekningsgrad"].to_list() == [":", "40,00\u00a0%"]
+
+
+def test_municipality_without_projection_says_so(tiny):
+    p = projection.project("9003", Scenario())
+    assert not p.has_data and p.rows.is_empty()
+    assert projection.missing_explanations(p) == [
+        "Befolkningsframskrivingen (SSB tabell 14746) har ingen tall for Utenby, så behovet kan ikke framskrives."]
+    assert projection.takeaway(p) is None and projection.scenario_takeaway(p) is None
+
+
+def test_population_and_cost_takeaways(tiny):
+    p = projection.project("9001", Scenario())
+    # 80+: 100 + 20 = 120 in 2025, 200 + 50 = 250 in 2035 (+108 %)
+    assert projection.population_takeaway(p) == (
+        "Innbyggere 80 år og over i Testby: 120 i 2025, 250 i 2035 (108\u00a0% flere).")
+    assert projection.cost_takeaway(p) == (
+        "Med dagens dekningsgrad øker utgiftene til hjemmetjenester og langtidsplasser i Testby med "
+        "31\u00a0mill.\u00a0kr per år fram til 2035, i dagens kroner.")
+    assert projection.cost_takeaway(projection.project("9002", Scenario())) is None
+
+
+def test_cached_population_figure_is_fresh_each_time(tiny):
+    p = projection.project("9001", Scenario())
+    first = projection.cached_population_figure(p)
+    first.fig.update_layout(height=123)  # what the screen helpers do to a figure in place
+    second = projection.cached_population_figure(p)
+    assert second.fig is not first.fig and second.fig.layout.height != 123
+    assert second.fig.to_dict()["data"] == projection.population_figure(p).fig.to_dict()["data"]

@@ -1,0 +1,24 @@
+"""The bare views' prepared figures: the screen version is drawn from a copy, so the bundle the «Last ned» menu
+publishes keeps the titled figure with its source line, full height and category labels."""
+from __future__ import annotations
+
+import pytest
+
+from dashboard import figures
+from dashboard.kostra import queries
+from dashboard.kostra.selection import Selection
+from dashboard.publish import files as publish
+from dashboard.views import embed
+
+
+@pytest.mark.parametrize("figure_id", ["rangering-gruppe", "kostnad-hjemme"])
+def test_the_screen_figure_leaves_the_bundle_for_publishing(db_env, figure_id):
+    sel = Selection("3909", tuple(queries.default_comparisons("3909")), 2017, 2024)
+    fresh = figures.build_figure(figure_id, sel)
+    bundle, _, screen = embed.prepared(figure_id, sel, height=embed.EMBED_HEIGHT)
+    assert screen is not bundle.fig
+    assert screen.layout.height < bundle.fig.layout.height == fresh.fig.layout.height
+    assert bundle.fig.layout.title.text == fresh.fig.layout.title.text
+    assert bundle.fig.layout.yaxis.showticklabels == fresh.fig.layout.yaxis.showticklabels
+    assert publish.source_line(bundle) == publish.source_line(fresh)
+    assert len(bundle.fig.layout.annotations) == len(fresh.fig.layout.annotations)
