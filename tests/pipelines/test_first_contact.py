@@ -267,3 +267,29 @@ def test_the_fixtures_take_ssbs_real_shapes():
     users = orjson.loads((FIXTURES / "metadata" / "11645.json").read_bytes())
     assert list(users["dimension"]["Alder"]["category"]["index"]) == ["00-49", "50-66", "67-79", "80-89", "90+",
                                                                        "Ialt"]
+
+
+def test_kilder_and_the_source_lines_tell_which_figures_were_found_by_label(by_label, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("KOSTRA_DB", str(by_label["root"] / "kostra.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page("pages/kilder.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("4 indikatorer ble funnet ved navn" in i.value for i in at.info)
+    frames = [d.value for d in at.dataframe]
+    resolved = next(f for f in frames if "SSB har" in f.columns)
+    row = resolved.set_index("Indikator").loc["Kostnad per institusjonsplass"]
+    assert (row["Katalogen sier"], row["SSB har"]) == ("KOSKBDUplass0000", "KOSKBDUplass0000 i tabell 12209")
+    sources = next(f for f in frames if "Koden" in f.columns).set_index("Indikator")
+    assert sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"].startswith(
+        "Funnet ved navn ") and "KOSKBDUhjemmetj0000" in sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"]
+    assert sources.loc["Andel aktivisering (f234)", "Koden"] == "Gjettet kode, ikke bekreftet mot SSB"
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["kommune"] = "3909"
+    at.switch_page("pages/kostnad-per-mottaker.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    lines = " ".join(el.value for el in at.markdown if "chart-source" in el.value)
+    assert "Funnet ved navn ved siste henting (se Kilder): Kostnad per mottaker, hjemmetjenester (SSBs kode " \
+           "KOSKBDUhjemmetj0000, tabell 12209)" in lines
