@@ -321,8 +321,12 @@ def method_text(p: Projection) -> str:
    over. Framskrivingens første år ({by}) er befolkningen den starter fra, og brukes som «i dag».
 2. **Dagens dekningsgrad** per aldersgruppe er antall brukere 31.12.{cy} (SSB tabell 11645: brukere av
    helsetjenester i hjemmet, tjenestetype 15, og beboere med langtidsopphold i institusjon, tjenestetype 21) delt på
-   innbyggerne i samme aldersgruppe 1.1.{by}. SSB publiserer 0–66 år som to grupper (0–49 og 50–66); de er lagt
-   sammen. Brukere som bare får praktisk bistand er ikke med i «hjemmetjenester» her.
+   innbyggerne i samme aldersgruppe 1.1.{p.population_year or by}. {cy} er siste år med publiserte brukertall, høyst
+   året før framskrivingen starter (kommer en ny framskriving før brukertallene, brukes året før; befolkningen er da
+   framskrivingens første år). SSB publiserer 0–66 år som to grupper (0–49 og 50–66); de er lagt sammen. Brukere som
+   bare får praktisk bistand er ikke med i «hjemmetjenester» her. KOSTRA-gruppens dekningsgrad er gruppens brukere
+   delt på medlemmenes innbyggere (kommuner som har fått nytt nummer siden, følges); mangler ett medlem, mangler
+   gruppens tall.
 3. **Framskrevne brukere** = framskrevet befolkning × dagens dekningsgrad, for hver aldersgruppe og hvert år.
    Langtidsbeboere tilsvarer **plasser som trengs** (én plass per beboer, uten ledige plasser).
 4. **Utgifter** = framskrevne brukere × dagens korrigerte brutto driftsutgifter per mottaker av hjemmetjenester
