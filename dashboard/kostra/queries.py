@@ -230,7 +230,9 @@ def code_lineage(row: dict) -> str:
     if row.get("own_calculation"):
         return ""
     if row.get("checked_on"):
-        return f"Bekreftet mot SSB {fmt.norwegian_date(row['checked_on'])}"
+        how = row.get("evidence") or ""
+        found = f" ({how.rstrip('.')})" if how.startswith("Funnet ved navnet") else ""
+        return f"Bekreftet mot SSB {fmt.norwegian_date(row['checked_on'])}{found}"
     if row.get("basis") == "guess":
         return "Gjettet kode, ikke bekreftet mot SSB"
     if row.get("basis") == "evidence":
@@ -529,7 +531,7 @@ def sources_table() -> pl.DataFrame:
 
 LINEAGE_COLUMNS = ("resolved_code", "resolved_label", "resolved_on", "catalogue_code", "catalogue_table",
                    "source_table",
-                   "own_calculation", "checked_on", "basis")
+                   "own_calculation", "checked_on", "basis", "evidence")
 
 
 def table_editions() -> pl.DataFrame:

@@ -206,6 +206,11 @@ def test_every_page_renders_from_the_new_database(written, page, monkeypatch):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not [e for e in at.error], [e.value for e in at.error]
+    if page == "kilder":  # after --write the catalogue itself records that the code was found by its label
+        sources = next(d.value for d in at.dataframe if "Koden" in d.value.columns).set_index("Indikator")
+        assert sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"].startswith("Bekreftet mot SSB ")
+        assert "Funnet ved navnet i SSBs metadata" in sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"]
+        assert any("ikke oppdatert ved siste henting" in w.value for w in at.warning)
 
 
 @pytest.fixture(scope="module")
