@@ -18,6 +18,12 @@ with ui.friendly_errors():
                    "SSB lenger. De viser tallene fra en tidligere henting (eller demodata), merket i kildelinjen "
                    "under hver figur. Rett pipelines/catalogue.toml (se `python -m pipelines catalogue check`).")
         st.dataframe(stale.to_pandas(), hide_index=True, key="stale")
+    resolved = queries.resolved_indicators()
+    if not resolved.is_empty():
+        st.info(f"{resolved.height} indikatorer ble funnet ved navn ved siste henting: koden i katalogen finnes ikke "
+                "hos SSB, men SSB har en variabel med samme navn, og den ble hentet. Kjør "
+                "`python -m pipelines catalogue check --write` for å rette katalogen.")
+        st.dataframe(resolved.to_pandas(), hide_index=True, key="resolved")
     st.dataframe(ui.blank_nulls(queries.sources_table()).to_pandas(), hide_index=True, key="sources")
     st.subheader("Tabeller og utgave")
     st.caption("SSB publiserer ureviderte KOSTRA-tall 15. mars og reviderte tall 15. juni året etter. "

@@ -70,7 +70,7 @@ def fetch(tables: Optional[list[str]] = typer.Option(None, "--tables", help="Bar
     try:
         outcome = fetch_all(raw_dir=raw, db_path=db or default_db_path(), tables=tables, from_year=from_year,
                             console=console, if_updated=if_updated, total_timeout=timeout)
-    except FetchFailed as exc:
+    except (FetchFailed, cat_mod.CatalogueError) as exc:
         _fail(str(exc), EXIT_FAILED)
     raise typer.Exit(outcome.exit_code)
 
@@ -108,18 +108,26 @@ def status(db: Optional[Path] = DbOption) -> None:
 @app.command("catalogue")
 def catalogue_cmd(action: Optional[str] = typer.Argument(None, help="«check»: kontroller hver oppføring mot SSB"),
                   as_json: bool = typer.Option(False, "--json", help="Skriv katalogen som JSON"),
+                  write: bool = typer.Option(False, "--write",
+                                             help="Med check: skriv det som ble funnet tilbake i katalogfilen"),
                   timeout: float = typer.Option(110.0, "--timeout", min=1.0,
                                                 help="Lengste ventetid i sekunder for ett svar fra SSB")) -> None:
     """Skriv ut indikatorkatalogen, eller kontroller den mot SSB (`catalogue check`, krever nett).
 
-    `catalogue check` avslutter med 0 når alle oppføringer stemmer, 3 når noen ikke gjør det, 1 ved feil.
+    `catalogue check` avslutter med 0 når alle oppføringer stemmer, 3 når noen ikke gjør det (også når de ble
+    funnet ved navn), 1 ved feil. `catalogue check --write` retter det som ble funnet og viser endringen.
     """
-    cat = cat_mod.load()
+    try:
+        cat = cat_mod.load()
+    except cat_mod.CatalogueError as exc:
+        _fail(str(exc))
     if action == "check":
-        _catalogue_check(cat, timeout)
+        _catalogue_check(cat, timeout, write)
         return
     if action is not None:
         _fail(f"Ukjent handling «{action}». Bruk `catalogue` eller `catalogue check`.")
+    if write:
+        _fail("--write hører til `catalogue check --write`.")
     if as_json:
         sys.stdout.write(json.dumps(cat.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
@@ -131,39 +139,48 @@ def catalogue_cmd(action: Optional[str] = typer.Argument(None, help="«check»: 
     Console().print(t)
 
 
-def _catalogue_check(cat: cat_mod.Catalogue, timeout: float) -> None:
-    """One row per catalogue entry: ok, or what changed at SSB, with suggestions from the live metadata."""
-    from pipelines.fetch import (
-        EXIT_FAILED,
-        EXIT_PARTLY_UPDATED,
-        STATUS_TEXT,
-        check_catalogue,
-    )
+def _catalogue_check(cat: cat_mod.Catalogue, timeout: float, write: bool = False) -> None:
+    """One row per catalogue entry: ok, found by label, or what changed at SSB, with suggestions."""
+    import datetime as dt
+
+    from pipelines.catalogue_check import diff, verdicts, write_back
+    from pipelines.fetch import EXIT_FAILED, EXIT_PARTLY_UPDATED, check_catalogue
     from pipelines.http_client import FetchError, SsbClient
     with SsbClient(total_timeout=timeout, notify=lambda text: console.print(text, markup=False)) as client:
         try:
             checks = check_catalogue(client, cat, list(cat.tables))
         except FetchError as exc:
             _fail(f"Kunne ikke kontrollere katalogen mot SSB: {exc}", EXIT_FAILED)
+    results = verdicts(cat, checks)
     out = Console(width=max(Console().width, 160))
     t = RichTable("Tabell", "Indikator", "Kode", "Status", "Forklaring", "Forslag fra SSB", show_lines=False)
-    bad = 0
-    for check in checks:
-        for ind in (i for i in cat.sourced() if i.source.table == check.table.id):
-            hits = [f for f in check.findings if f.indicator_id in (None, ind.id)]
-            if not hits:
-                t.add_row(check.table.id, ind.id, ind.source.contents_code, "ok", "", "")
-                continue
-            bad += 1
-            first = hits[0]
-            suggestions = list(dict.fromkeys(s for f in hits for s in f.suggestions))
-            t.add_row(check.table.id, ind.id, ind.source.contents_code, STATUS_TEXT.get(first.status, first.status),
-                      "; ".join(dict.fromkeys(f.message for f in hits)), "\n".join(suggestions) or "–")
+    for v in results:
+        t.add_row(v.table_id, v.indicator_id, v.code, v.status_text, v.message,
+                  "" if v.ok or v.resolution else ("\n".join(v.suggestions) or "–"))
     out.print(t)
-    total = len(cat.sourced())
-    out.print(f"{total - bad} av {total} oppføringer stemmer med SSB." + (
-        f" {bad} må rettes i pipelines/catalogue.toml; `fetch` beholder de tidligere tallene for dem." if bad else ""))
-    if bad:
+    found = [v for v in results if v.resolution is not None]
+    bad = [v for v in results if not v.ok and v.resolution is None]
+    total = len(results)
+    out.print(f"{total - len(found) - len(bad)} av {total} oppføringer stemmer med SSB."
+              + (f" {len(found)} funnet ved navn (`fetch` bruker SSBs kode; `catalogue check --write` retter "
+                 f"katalogen)." if found else "")
+              + (f" {len(bad)} må rettes i katalogen; `fetch` beholder de tidligere tallene for dem." if bad else ""))
+    if write:
+        path = cat_mod.catalogue_path()
+        try:
+            old, new = write_back(path, cat, checks, results, dt.date.today())
+        except cat_mod.CatalogueError as exc:
+            _fail(str(exc))
+        if old == new:
+            out.print(f"Ingenting å skrive i {path}.")
+        else:
+            sys.stdout.write(diff(old, new, path.name))
+            out.print(f"Skrev {path}: {len(found)} oppføringer rettet etter navn, "
+                      f"{sum(v.ok for v in results)} bekreftet; {len(bad)} urørt.")
+        if bad:
+            raise typer.Exit(EXIT_PARTLY_UPDATED)
+        return
+    if found or bad:
         raise typer.Exit(EXIT_PARTLY_UPDATED)
 
 

@@ -43,9 +43,10 @@ def code_fingerprint() -> str:
     catalogue and the build code). The app rebuilds a database whose fingerprint differs, so pulling new code
     never leaves users on a database without the views the pages now read."""
     digest = hashlib.sha256()
-    files = sorted(SQL_DIR.rglob("*.sql")) + [cat_mod.CATALOGUE_PATH, Path(__file__), Path(klass.__file__)]
+    files = sorted(SQL_DIR.rglob("*.sql")) + [cat_mod.catalogue_path(), Path(__file__), Path(klass.__file__)]
     for path in files:
-        digest.update(path.relative_to(SQL_DIR.parent).as_posix().encode())
+        name = path.relative_to(SQL_DIR.parent).as_posix() if path.is_relative_to(SQL_DIR.parent) else path.name
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -102,8 +103,9 @@ def _load_catalogue(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue
                      ind.definition, ind.higher_is_better, ind.own_calculation, ind.service, ind.age_group,
                      src.table if src else None, src.contents_code if src else None,
                      src.contents_label if src else None, src.filter_key if src else None, formula,
-                     verified, order))
-    con.executemany("INSERT INTO indicator VALUES (" + ",".join(["?"] * 19) + ")", rows)
+                     verified, order, src.basis if src else None, src.evidence or None if src else None,
+                     src.checked if src else None))
+    con.executemany("INSERT INTO indicator VALUES (" + ",".join(["?"] * 22) + ")", rows)
 
 
 def _observations(table: cat_mod.Table, body: bytes, entry: RawFile) -> tuple[pl.DataFrame, jsonstat.JsonStatMeta]:
@@ -149,6 +151,8 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
     origins = origins if origins is not None else {}
     for table in catalogue.tables.values():
         data_files = [f for f in files if f.kind == "ssb_data" and f.table_id == table.id]
+        if not data_files and not any(i.source.table == table.id for i in catalogue.sourced()):
+            continue  # a table no entry uses any more (its entries were found elsewhere): nothing to read
         if not data_files:
             raise BuildError(f"Rådata mangler for tabell {table.id} ({table.title}): ingen datafiler i manifestet")
         updated = max((f.updated for f in data_files if f.updated), default=None)
@@ -197,22 +201,27 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
 
 
 def _load_origins(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue, origins: dict,
-                  failed_entries: list) -> None:
-    """indicator_origin: demo or the fetch date of each indicator's rows, and whether the latest fetch failed it."""
+                  failed_entries: list, resolutions: dict[str, dict] | None = None) -> None:
+    """indicator_origin: demo or the fetch date of each indicator's rows, whether the latest fetch failed it, and
+    for entries found by label the catalogue's code and what SSB has (code, label, table, date)."""
     failed = {e.get("indicator"): e.get("reason") for e in failed_entries if isinstance(e, dict)}
+    resolutions = resolutions or {}
     rows: dict[str, tuple] = {}
     for ind in catalogue.sourced():
         got = origins.get((ind.source.table, ind.source.contents_code, ind.source.filter_key), set())
         is_demo = any(d for d, _ in got)
         dates = sorted(f for d, f in got if not d and f)
-        rows[ind.id] = (is_demo, dates[0] if dates else None, ind.id in failed, failed.get(ind.id))
+        r = resolutions.get(ind.id) or {}
+        rows[ind.id] = (is_demo, dates[0] if dates else None, ind.id in failed, failed.get(ind.id),
+                        r.get("catalogue_table"), r.get("catalogue_code"), r.get("table"), r.get("contents_code"),
+                        r.get("contents_label"), r.get("resolved_on"))
     for ind in catalogue.formulas():
         inputs = [rows[i] for i in ind.formula.inputs if i in rows]
         dates = sorted(r[1] for r in inputs if r[1])
         reasons = [r[3] for r in inputs if r[3]]
         rows[ind.id] = (any(r[0] for r in inputs), dates[0] if dates else None, any(r[2] for r in inputs),
-                        "; ".join(dict.fromkeys(reasons)) or None)
-    con.executemany("INSERT INTO indicator_origin VALUES (?, ?, ?, ?, ?)",
+                        "; ".join(dict.fromkeys(reasons)) or None, None, None, None, None, None, None)
+    con.executemany("INSERT INTO indicator_origin VALUES (" + ", ".join(["?"] * 11) + ")",
                     [(k, *v) for k, v in rows.items()])
 
 
@@ -291,9 +300,13 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
     tmp = db_path.with_name(f".{db_path.name}.build-{os.getpid()}")
     for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
         stale.unlink(missing_ok=True)
-    catalogue = cat_mod.load()
     try:
         files = read_manifest(raw_dir)
+        extra = read_manifest_extra(raw_dir)
+        written = cat_mod.load()
+        # entries the fetch found by label: their rows are under SSB's code (and maybe another table)
+        catalogue = cat_mod.resolved(written, extra.get("resolved_entries"), extra.get("extra_tables"))
+        resolutions = cat_mod.applied_resolutions(written, extra.get("resolved_entries"))
         con = duckdb.connect(str(tmp))
         try:
             run_sql_file(con, SQL_DIR / "schema.sql")
@@ -308,10 +321,10 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
                 con.execute("INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             [f.path, f.kind, f.table_id, f.url, f.fetched_at, f.sha256, f.updated, f.is_demo])
             origins: dict = {}
-            failed_entries = read_manifest_extra(raw_dir).get("failed_entries") or []
+            failed_entries = extra.get("failed_entries") or []
             stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
             n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue, origins, stale)
-            _load_origins(con, catalogue, origins, failed_entries)
+            _load_origins(con, catalogue, origins, failed_entries, resolutions)
             create_views(con)
             n_derived = _derive(con, catalogue)
             run_sql_file(con, SQL_DIR / "derive" / "materialise_views.sql")
@@ -324,7 +337,7 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
                 "is_demo": str(is_demo).lower(),
                 "ssb_is_demo": str(ssb_demo).lower(),
                 "klass_is_demo": str(klass_demo).lower(),
-                "catalogue_sha256": hashlib.sha256(cat_mod.CATALOGUE_PATH.read_bytes()).hexdigest(),
+                "catalogue_sha256": hashlib.sha256(cat_mod.catalogue_path().read_bytes()).hexdigest(),
                 "observations": str(n_obs),
                 "code_fingerprint": code_fingerprint(),
             }

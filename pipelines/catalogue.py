@@ -5,14 +5,20 @@ in pages, and `fetch` can check every entry against SSB's live metadata before w
 """
 from __future__ import annotations
 
+import os
+import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
+CATALOGUE_ENV = "KOSTRA_CATALOGUE"  # another catalogue file (tests; a municipality trying a fix before committing it)
 KINDS = {"ratio", "count", "amount"}
 FORMULA_OPS = {"divide", "multiply", "subtract", "add"}
+# Where an entry's contents code comes from: "evidence" = seen in a real SSB response or definition page (still
+# third-party until a live check); "guess" = no public trace, only the label can find the real code.
+BASES = {"evidence", "guess"}
 
 
 class CatalogueError(ValueError):
@@ -28,6 +34,7 @@ class Table:
     first_year: int = 2015
     verified: bool = False
     fixed: dict[str, list[str]] = field(default_factory=dict)
+    checked: str | None = None  # ISO date of the live check that confirmed it (written by `catalogue check --write`)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,9 @@ class Source:
     contents_label: str
     filters: dict[str, str] = field(default_factory=dict)
     verified: bool = False
+    basis: str = "guess"  # "evidence" or "guess" (see BASES)
+    evidence: str = ""  # where the code was seen, for a reader deciding how far to trust it
+    checked: str | None = None  # ISO date of the live check that confirmed code and label
 
     @property
     def filter_key(self) -> str:
@@ -118,13 +128,35 @@ def filter_key(filters: dict[str, str]) -> str:
     return "|".join(f"{k}={filters[k]}" for k in sorted(filters))
 
 
+def _line_of(text: str, ident: str, occurrence: int = 1) -> str:
+    """' (linje N)' for the `id = "<ident>"` line of an entry, so a hand-edited file says where to look."""
+    seen = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if re.fullmatch(rf'\s*id\s*=\s*["\']{re.escape(str(ident))}["\']\s*(#.*)?', line):
+            seen += 1
+            if seen == occurrence:
+                return f" (linje {n})"
+    return ""
+
+
 def parse(text: str) -> Catalogue:
-    raw = tomllib.loads(text)
+    """The catalogue from TOML text; CatalogueError (Norwegian, naming the line) for anything inconsistent."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"at line (\d+), column (\d+)", str(exc))
+        place = f"linje {where.group(1)}, kolonne {where.group(2)}" if where else "ukjent sted"
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise CatalogueError(f"Katalogfilen er ikke gyldig TOML ({place}): {reason}") from None
     tables: dict[str, Table] = {}
     for t in raw.get("table", []):
-        table = Table(**t)
+        ident = t.get("id", "<uten id>") if isinstance(t, dict) else "<uten id>"
+        try:
+            table = Table(**t)
+        except TypeError as exc:
+            raise CatalogueError(f"Tabell {ident}{_line_of(text, ident)}: {_why(exc)}") from None
         if table.id in tables:
-            raise CatalogueError(f"Tabell {table.id} står to ganger i katalogen")
+            raise CatalogueError(f"Tabell {table.id}{_line_of(text, table.id, 2)} står to ganger i katalogen")
         tables[table.id] = table
     indicators: dict[str, Indicator] = {}
     for entry in raw.get("indicator", []):
@@ -139,28 +171,109 @@ def parse(text: str) -> Catalogue:
                 formula=Formula(**frm) if frm else None,
             )
         except TypeError as exc:
-            raise CatalogueError(f"Indikator {ident}: {exc}") from exc
+            raise CatalogueError(f"Indikator {ident}{_line_of(text, ident)}: {_why(exc)}") from None
+        where = f"Indikator {ident}{_line_of(text, ident, 2 if ident in indicators else 1)}"
         if (ind.source is None) == (ind.formula is None):
-            raise CatalogueError(f"Indikator {ident}: må ha enten source eller formula")
+            raise CatalogueError(f"{where}: må ha enten source eller formula")
         if ind.kind not in KINDS:
-            raise CatalogueError(f"Indikator {ident}: ukjent kind {ind.kind!r}")
+            raise CatalogueError(f"{where}: ukjent kind {ind.kind!r}")
         if ind.source and ind.source.table not in tables:
-            raise CatalogueError(f"Indikator {ident}: tabell {ind.source.table} er ikke i katalogen")
+            raise CatalogueError(f"{where}: tabell {ind.source.table} er ikke i katalogen")
         if ind.formula and ind.formula.op not in FORMULA_OPS:
-            raise CatalogueError(f"Indikator {ident}: ukjent formel-operasjon {ind.formula.op!r}")
+            raise CatalogueError(f"{where}: ukjent formel-operasjon {ind.formula.op!r}")
+        if ind.source and ind.source.basis not in BASES:
+            raise CatalogueError(f"{where}: basis må være «evidence» eller «guess», ikke {ind.source.basis!r}")
         if ident in indicators:
-            raise CatalogueError(f"Indikator {ident} står to ganger i katalogen")
+            raise CatalogueError(f"{where}: står to ganger i katalogen")
         indicators[ident] = ind
     for ind in indicators.values():
         if ind.formula:
             for dep in ind.formula.inputs:
                 if dep not in indicators:
-                    raise CatalogueError(f"Indikator {ind.id}: formelen bruker ukjent indikator {dep!r}")
+                    raise CatalogueError(f"Indikator {ind.id}{_line_of(text, ind.id)}: formelen bruker ukjent "
+                                         f"indikator {dep!r}")
     cat = Catalogue(tables=tables, indicators=indicators)
     cat.formulas()  # raises on cycles
     return cat
 
 
-@lru_cache(maxsize=4)
-def load(path: Path = CATALOGUE_PATH) -> Catalogue:
-    return parse(Path(path).read_text(encoding="utf-8"))
+def _why(exc: TypeError) -> str:
+    """«ukjent felt «x»» / «mangler felt «y»» from dataclass TypeErrors, instead of Python's English."""
+    text = str(exc)
+    unknown = re.search(r"unexpected keyword argument '(\w+)'", text)
+    if unknown:
+        return f"ukjent felt «{unknown.group(1)}»"
+    missing = re.findall(r"'(\w+)'", text) if "missing" in text else []
+    if missing:
+        return "mangler " + ", ".join(f"«{m}»" for m in missing)
+    return text
+
+
+def catalogue_path() -> Path:
+    """The catalogue file in use: $KOSTRA_CATALOGUE, or pipelines/catalogue.toml."""
+    return Path(os.environ.get(CATALOGUE_ENV) or CATALOGUE_PATH)
+
+
+def load(path: Path | None = None) -> Catalogue:
+    """The catalogue (cached per file and content, so `catalogue check --write` is seen by the next load)."""
+    path = Path(path or catalogue_path())
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _load(path, stamp)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, stamp: int | None) -> Catalogue:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"Kan ikke lese katalogfilen {path}: {exc}") from None
+    try:
+        return parse(text)
+    except CatalogueError as exc:
+        raise CatalogueError(f"{Path(path).name}: {exc}") from None
+
+
+def resolved(catalogue: Catalogue, entries: list | None, tables: list | None = None) -> Catalogue:
+    """The catalogue as a fetch used it: entries SSB has under another code (or in another table), found by label.
+
+    `entries` are the manifest's `resolved_entries` ({indicator, table, contents_code, contents_label,
+    catalogue_table, catalogue_code, resolved_on}); `tables` its `extra_tables` (tables an entry moved to that the
+    catalogue does not list). An entry applies only while the catalogue still says what the fetch resolved from:
+    after `catalogue check --write` (or a hand edit) the catalogue is the authority again.
+    """
+    if not entries:
+        return catalogue
+    all_tables = dict(catalogue.tables)
+    for t in tables or []:
+        if isinstance(t, dict) and t.get("id") and t["id"] not in all_tables:
+            all_tables[t["id"]] = Table(**{k: t[k] for k in ("id", "title", "region_dim", "time_dim", "first_year")
+                                           if k in t})
+    indicators = dict(catalogue.indicators)
+    for e in entries:
+        ind = indicators.get(e.get("indicator")) if isinstance(e, dict) else None
+        if ind is None or ind.source is None or e.get("table") not in all_tables:
+            continue
+        if (ind.source.table, ind.source.contents_code) != (e.get("catalogue_table"), e.get("catalogue_code")):
+            continue
+        source = replace(ind.source, table=e["table"], contents_code=e["contents_code"],
+                         contents_label=e.get("contents_label") or ind.source.contents_label)
+        indicators[ind.id] = replace(ind, source=source)
+    used = {i.source.table for i in indicators.values() if i.source}
+    all_tables = {k: v for k, v in all_tables.items() if k in catalogue.tables or k in used}
+    return Catalogue(tables=all_tables, indicators=indicators)
+
+
+def applied_resolutions(catalogue: Catalogue, entries: list | None) -> dict[str, dict]:
+    """indicator id -> the manifest entry `resolved` applied to it (for the lineage the pages show)."""
+    out = {}
+    for e in entries or []:
+        if not isinstance(e, dict):
+            continue
+        ind = catalogue.indicators.get(e.get("indicator"))
+        if ind and ind.source and (ind.source.table, ind.source.contents_code) == (
+                e.get("catalogue_table"), e.get("catalogue_code")):
+            out[ind.id] = e
+    return out

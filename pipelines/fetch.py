@@ -46,7 +46,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pipelines import catalogue as cat_mod
 from pipelines.http_client import FetchError, Fetched, KlassClient, SsbClient
-from pipelines.raw_store import RawFile, RawStoreError, RawWriter, read_manifest
+from pipelines.raw_store import RawFile, RawStoreError, RawWriter, read_manifest, read_manifest_extra
 
 MUNICIPALITIES, COUNTIES, KOSTRA_GROUPS = "131", "104", "112"
 KLASS_LANGUAGE = "nb"
@@ -170,9 +170,25 @@ def parse_dimensions(meta: Any) -> dict[str, Dimension]:
     return dims
 
 
+# a unit at the end of a label, as SSB writes it in some tables and not in others: «… (i kroner)», «… (prosent)»
+_UNIT_SUFFIX = re.compile(r"\s*\((?:i\s+)?(?:kroner|kr|1000\s*kr|prosent|%|antall|personer|plasser|timer|promille)\)\s*$")
+
+
 def normalise_label(text: str) -> str:
-    """Labels are compared ignoring case, spacing and Unicode form; any other change is a change."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """Labels are compared ignoring case, spacing, punctuation, Unicode form and a trailing unit such as
+    «(i kroner)», «(prosent)» or «(antall)»; any other change (a word, a number) is a change."""
+    text = unicodedata.normalize("NFKC", text).casefold().strip()
+    text = _UNIT_SUFFIX.sub("", text)
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def labelled(dims: dict[str, Dimension], label: str) -> list[str]:
+    """Contents codes whose label is the catalogue's label (after normalise_label)."""
+    contents = dims.get(CONTENTS_DIM)
+    if contents is None:
+        return []
+    key = normalise_label(label)
+    return [code for code in contents.codes if normalise_label(contents.labels.get(code, "")) == key]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,7 +204,34 @@ STATUS_TEXT = {
     "label_changed": "navn endret",
     "dimension": "dimensjon endret",
     "unreadable": "metadata uleselig",
+    "resolved": "funnet ved navn",
+    "moved": "funnet i annen tabell",
+    "ambiguous": "navnet er tvetydig",
 }
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """An entry whose code is not in SSB's metadata, found by its label: where SSB has it now.
+
+    `new_table` is set when SSB has it in a table the catalogue does not list (the fetch adds that table)."""
+
+    indicator_id: str
+    table_id: str
+    contents_code: str
+    contents_label: str
+    catalogue_table: str
+    catalogue_code: str
+    new_table: cat_mod.Table | None = None
+
+    @property
+    def moved(self) -> bool:
+        return self.table_id != self.catalogue_table
+
+    def manifest_entry(self, on: dt.date) -> dict:
+        return {"indicator": self.indicator_id, "table": self.table_id, "contents_code": self.contents_code,
+                "contents_label": self.contents_label, "catalogue_table": self.catalogue_table,
+                "catalogue_code": self.catalogue_code, "resolved_on": on.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -204,6 +247,7 @@ class Finding:
     status: str
     message: str
     suggestions: tuple[str, ...] = ()
+    resolution: Resolution | None = None  # found by label: the entry is fetched from there, not failed
 
 
 @dataclass
@@ -222,17 +266,27 @@ class TableCheck:
 
     @property
     def problems(self) -> list[str]:
-        return list(dict.fromkeys(f.message for f in self.findings))
+        """What keeps entries from being fetched (resolutions by label are not problems: see `resolutions`)."""
+        return list(dict.fromkeys(f.message for f in self.findings if f.resolution is None))
 
     @property
     def table_failed(self) -> bool:
         return any(f.indicator_id is None for f in self.findings)
 
+    @property
+    def resolutions(self) -> list[Resolution]:
+        """Entries found by label whose entry has no other problem (an ambiguous or broken entry is never moved)."""
+        failing = {f.indicator_id for f in self.findings if f.resolution is None}
+        return [f.resolution for f in self.findings
+                if f.resolution is not None and f.indicator_id not in failing
+                and (not self.table_failed or f.resolution.moved)]
+
     def failed_indicators(self, catalogue: cat_mod.Catalogue) -> set[str]:
+        """Entries of this table (in `catalogue`, which may be the resolved one) that cannot be fetched."""
         ids = {i.id for i in _indicators_of(catalogue, self.table.id)}
         if self.table_failed:
-            return ids
-        return {f.indicator_id for f in self.findings if f.indicator_id in ids}
+            return ids - {r.indicator_id for r in self.resolutions if r.moved}
+        return {f.indicator_id for f in self.findings if f.indicator_id in ids and f.resolution is None}
 
 
 def _indicators_of(catalogue: cat_mod.Catalogue, table_id: str) -> list[cat_mod.Indicator]:
@@ -267,12 +321,106 @@ def similar_tables(client: SsbClient, table: cat_mod.Table, *, n: int = 3) -> tu
     return tuple(text for _, text in sorted(scored, reverse=True)[:n])
 
 
-def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.Table) -> TableCheck:
+class Lookups:
+    """SSB answers reused within one check of the catalogue: table searches and other tables' metadata."""
+
+    def __init__(self, client: SsbClient) -> None:
+        self.client = client
+        self.searches: dict[str, list[dict]] = {}
+        self.tables: dict[str, tuple[dict, dict[str, Dimension], dict] | None] = {}
+
+    def search(self, query: str) -> list[dict]:
+        if query not in self.searches:
+            try:
+                found = self.client.search_tables(query)
+            except FetchError:
+                found = {}
+            items = found.get("tables") if isinstance(found, dict) else None
+            self.searches[query] = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+        return self.searches[query]
+
+    def table(self, table_id: str) -> tuple[dict, dict[str, Dimension], dict] | None:
+        """(table info, dimensions, raw metadata) of another table, or None when SSB cannot give them."""
+        if table_id not in self.tables:
+            try:
+                meta = self.client.metadata_fetched(table_id).json()
+                self.tables[table_id] = ({}, parse_dimensions(meta), meta)
+            except (FetchError, ValueError):
+                self.tables[table_id] = None
+        return self.tables[table_id]
+
+
+def _search_words(text: str, n: int = 6) -> str:
+    return " ".join([w for w in re.split(r"[^\w]+", text) if len(w) > 3 and not w.isdigit()][:n])
+
+
+def _region_dim(dims: dict[str, Dimension], meta: dict) -> str | None:
+    geo = (meta.get("role") or {}).get("geo") if isinstance(meta.get("role"), dict) else None
+    for name in ("KOKkommuneregion0000", "Region", *(geo or [])):
+        if name in dims:
+            return name
+    return None
+
+
+def find_elsewhere(lookups: Lookups, catalogue: cat_mod.Catalogue, table: cat_mod.Table,
+                   ind: cat_mod.Indicator) -> tuple[Resolution | None, tuple[str, ...]]:
+    """The entry's label in another table, through `/tables?query=` with the label's words.
+
+    Exactly one (table, code) with that label in a table that is not ended, whose dimensions the entry can select
+    -> a Resolution; otherwise no resolution and the tables found as suggestions ("propose the table")."""
+    src = ind.source
+    found: list[tuple[dict, str, dict[str, Dimension], dict]] = []
+    proposals: list[str] = []
+    for item in lookups.search(_search_words(src.contents_label)):
+        tid = str(item.get("id", ""))
+        if not tid or tid == table.id:
+            continue
+        if item.get("discontinued") is True:
+            proposals.append(f"tabell {tid} «{item.get('label', '')}» (avsluttet)")
+            continue
+        got = lookups.table(tid)
+        if got is None:
+            continue
+        _, dims, meta = got
+        for code in labelled(dims, src.contents_label):
+            found.append((item, code, dims, meta))
+    for item, code, _, _ in found:
+        proposals.insert(0, f"tabell {item.get('id')} «{item.get('label', '')}» har navnet under {code}")
+    if len(found) != 1:
+        return None, tuple(dict.fromkeys(proposals))
+    item, code, dims, meta = found[0]
+    tid = str(item["id"])
+    region = _region_dim(dims, meta)
+    selectable = region is not None and table.time_dim in dims and all(
+        d.elimination or d.id in src.filters or d.id in (region, table.time_dim, CONTENTS_DIM) for d in dims.values())
+    if not selectable:
+        return None, tuple(dict.fromkeys(proposals))
+    new_table = None
+    if tid not in catalogue.tables:
+        title = str(item.get("label") or tid)
+        new_table = cat_mod.Table(id=tid, title=re.sub(rf"^{re.escape(tid)}:\s*", "", title), region_dim=region,
+                                  time_dim=table.time_dim, first_year=table.first_year)
+    elif catalogue.tables[tid].region_dim != region:
+        return None, tuple(dict.fromkeys(proposals))
+    return Resolution(ind.id, tid, code, dims[CONTENTS_DIM].labels.get(code, src.contents_label), table.id,
+                      src.contents_code, new_table), tuple(dict.fromkeys(proposals))
+
+
+def _moved_finding(table: cat_mod.Table, ind: cat_mod.Indicator, res: Resolution) -> Finding:
+    return Finding(table.id, ind.id, "moved",
+                   f"Indikator {ind.id}: {ind.source.contents_code} finnes ikke i tabell {table.id}; samme navn har "
+                   f"{res.contents_code} i tabell {res.table_id}: brukes", resolution=res)
+
+
+def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.Table,
+                lookups: Lookups | None = None) -> TableCheck:
     """One table against SSB: exists, not discontinued, dimensions, codes and labels, selections.
 
-    A 404 is a finding about the catalogue; any other failure means we could not check at all,
-    so it propagates as FetchError.
+    A code that is not in the metadata is looked up by its label: in the table itself (one exact match after
+    normalise_label resolves it), else through the table search in other tables. A 404 is a finding about the
+    catalogue; any other failure means we could not check at all, so it propagates as FetchError.
     """
+    lookups = lookups or Lookups(client)
     check = TableCheck(table)
     indicators = _indicators_of(catalogue, table.id)
     users = ", ".join(i.id for i in indicators) or "ingen indikatorer"
@@ -282,21 +430,36 @@ def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.
         check.findings.append(Finding(table.id, None, status, message,
                                       similar_tables(client, table) if suggest else ()))
 
+    def look_elsewhere() -> None:
+        """The table is gone or ended: each entry's label in another table, if exactly one has it."""
+        for ind in indicators:
+            res, proposals = find_elsewhere(lookups, catalogue, table, ind)
+            if res is not None:
+                check.findings.append(_moved_finding(table, ind, res))
+            elif proposals:
+                check.findings.append(Finding(
+                    table.id, ind.id, "table_ended",
+                    f"Indikator {ind.id}: navnet «{ind.source.contents_label}» finnes ikke entydig i en annen tabell",
+                    proposals))
+
     try:
         check.info = client.table_fetched(table.id)
     except FetchError as exc:
         if exc.status == 404:
             table_finding("table_missing", f"{where} finnes ikke hos SSB (HTTP 404); brukes av {users}", True)
+            look_elsewhere()
             return check
         raise
     info = check.info_doc
-    if info.get("discontinued") is True:
+    ended = info.get("discontinued") is True
+    if ended:
         table_finding("table_ended", f"{where} er avsluttet hos SSB (discontinued); brukes av {users}", True)
     try:
         check.metadata = client.metadata_fetched(table.id)
     except FetchError as exc:
         if exc.status == 404:
             table_finding("table_missing", f"{where}: metadata finnes ikke hos SSB (HTTP 404); brukes av {users}")
+            look_elsewhere()
             return check
         raise
     try:
@@ -304,19 +467,18 @@ def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.
     except ValueError as exc:
         table_finding("unreadable", f"{where}: metadata fra SSB kan ikke leses ({exc}). URL: {check.metadata.url}")
         return check
+    if ended:
+        look_elsewhere()
     for dim, role in ((table.region_dim, "region"), (table.time_dim, "tid"), (CONTENTS_DIM, "statistikkvariabel")):
         if dim not in dims:
             table_finding("dimension",
                           f"{where}: mangler dimensjonen {dim} ({role}); SSB har {', '.join(dims)}; brukes av {users}")
-    if CONTENTS_DIM in dims:
+    if CONTENTS_DIM in dims and not ended:
         contents = dims[CONTENTS_DIM]
         for ind in indicators:
             src = ind.source
             if src.contents_code not in contents.codes:
-                check.findings.append(Finding(
-                    table.id, ind.id, "code_missing",
-                    f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell {table.id}",
-                    closest_contents(dims, src.contents_label)))
+                check.findings.append(_missing_code_finding(lookups, catalogue, table, ind, dims))
                 continue
             live = contents.labels.get(src.contents_code, "")
             if normalise_label(live) != normalise_label(src.contents_label):
@@ -344,6 +506,33 @@ def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.
                 for ind in group[None]:
                     check.findings.append(Finding(table.id, ind.id, "dimension", message))
     return check
+
+
+def _missing_code_finding(lookups: Lookups, catalogue: cat_mod.Catalogue, table: cat_mod.Table,
+                          ind: cat_mod.Indicator, dims: dict[str, Dimension]) -> Finding:
+    """The code is not in the table: its label decides (one match here, else one match in another table)."""
+    src = ind.source
+    contents = dims[CONTENTS_DIM]
+    matches = labelled(dims, src.contents_label)
+    if len(matches) == 1:
+        code = matches[0]
+        res = Resolution(ind.id, table.id, code, contents.labels.get(code, src.contents_label), table.id,
+                         src.contents_code)
+        return Finding(table.id, ind.id, "resolved",
+                       f"Indikator {ind.id}: {src.contents_code} finnes ikke; samme navn har {code}: brukes",
+                       resolution=res)
+    if len(matches) > 1:
+        return Finding(table.id, ind.id, "ambiguous",
+                       f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell {table.id}, "
+                       f"og navnet «{src.contents_label}» har {len(matches)} koder der ({', '.join(matches)}); "
+                       f"ingen velges",
+                       tuple(f"{c} «{contents.labels.get(c, '')}»" for c in matches))
+    res, proposals = find_elsewhere(lookups, catalogue, table, ind)
+    if res is not None:
+        return _moved_finding(table, ind, res)
+    return Finding(table.id, ind.id, "code_missing",
+                   f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell {table.id}",
+                   closest_contents(dims, src.contents_label) + proposals)
 
 
 def _code_problems(who: str, table_id: str, dims: dict[str, Dimension], dim: str, codes: list[str]) -> list[str]:
@@ -455,6 +644,23 @@ def _old_entries(old_raw: Path, why: str) -> list[RawFile]:
         return read_manifest(old_raw)
     except RawStoreError as exc:
         raise FetchFailed(f"{why}, men de kan ikke tas med fra {old_raw}: {exc}. Rådata og database er uendret.") from None
+
+
+def _earlier_resolutions(raw_dir: Path, catalogue: cat_mod.Catalogue, checked: set[str],
+                         failed: set[str]) -> dict[str, list]:
+    """Resolutions of the previous fetch that still hold: for entries not checked now (their table was not asked
+    for) and for entries that failed now and keep the rows the previous fetch got under the resolved code."""
+    try:
+        extra = read_manifest_extra(raw_dir)
+    except RawStoreError:
+        return {"resolved_entries": [], "extra_tables": []}
+    entries = [e for e in extra.get("resolved_entries") or [] if isinstance(e, dict)
+               and (e.get("catalogue_table") not in checked or e.get("indicator") in failed)]
+    applied = cat_mod.applied_resolutions(catalogue, entries)
+    entries = [e for e in entries if e.get("indicator") in applied]
+    wanted_tables = {e.get("table") for e in entries}
+    tables = [t for t in extra.get("extra_tables") or [] if isinstance(t, dict) and t.get("id") in wanted_tables]
+    return {"resolved_entries": entries, "extra_tables": tables}
 
 
 def _carry_over(old_raw: Path, new_raw: Path, writer: RawWriter, table_ids: set[str],
@@ -581,6 +787,7 @@ class FetchOutcome:
     findings: list[Finding]
     failed_indicators: list[str]
     unchanged: bool = False
+    resolved: list[str] = field(default_factory=list)  # fetched under the code SSB has for the catalogue's label
 
     @property
     def exit_code(self) -> int:
@@ -588,27 +795,54 @@ class FetchOutcome:
 
     # BuildResult's fields, so callers that used the old return value keep working
     def __getattr__(self, name: str) -> Any:
-        if name in ("result", "findings", "failed_indicators", "unchanged"):
+        if name in ("result", "findings", "failed_indicators", "unchanged", "resolved"):
             raise AttributeError(name)
         return getattr(self.result, name)
 
 
 def check_catalogue(ssb: SsbClient, catalogue: cat_mod.Catalogue, table_ids: Sequence[str],
                     reporter: Reporter | None = None) -> list[TableCheck]:
-    """Every table's check (config first, so the limits are known); FetchError when SSB cannot be asked."""
+    """Every table's check (config first, so the limits are known); FetchError when SSB cannot be asked.
+
+    A table an entry was found in by label (moved) is checked again with that entry as its own, so the download
+    plan sees it (a table outside the catalogue is checked and added the same way)."""
     task = reporter.stage("Kontrollerer katalogen mot SSB", len(table_ids) + 1) if reporter else None
     ssb.config()
     if reporter:
         reporter.step(task, "Leste grensene i /config")
+    lookups = Lookups(ssb)
     checks = []
     for n, table_id in enumerate(table_ids, 1):
-        check = check_table(ssb, catalogue, catalogue.tables[table_id])
+        check = check_table(ssb, catalogue, catalogue.tables[table_id], lookups)
         checks.append(check)
         if reporter:
             failed = len(check.failed_indicators(catalogue))
-            verdict = "ok" if not check.findings else f"{failed} av {len(_indicators_of(catalogue, table_id))} feiler"
+            found = len(check.resolutions)
+            verdict = ("ok" if not check.findings else
+                       f"{failed} av {len(_indicators_of(catalogue, table_id))} feiler"
+                       + (f", {found} funnet ved navn" if found else ""))
             reporter.step(task, f"Kontrollerte tabell {table_id} ({n} av {len(table_ids)}): {verdict}")
+    resolutions = [r for c in checks for r in c.resolutions]
+    targets = sorted({r.table_id for r in resolutions if r.moved})
+    if targets:  # only the moves: the target's own entries are checked (and found by label) as written
+        effective = resolve_catalogue(catalogue, [r for r in resolutions if r.moved])
+        for tid in targets:
+            again = check_table(ssb, effective, effective.tables[tid], lookups)
+            checks = [again if c.table.id == tid else c for c in checks]
+            if all(c.table.id != tid for c in checks):
+                checks.append(again)
+            if reporter:
+                reporter.line(f"Kontrollerte tabell {tid} på nytt med oppføringene som ble funnet der ved navn")
     return checks
+
+
+def resolve_catalogue(catalogue: cat_mod.Catalogue, resolutions: Iterable[Resolution],
+                      on: dt.date | None = None) -> cat_mod.Catalogue:
+    """The catalogue with each resolution applied (the shape the manifest records and the build applies)."""
+    resolutions = list(resolutions)
+    on = on or dt.date.today()
+    return cat_mod.resolved(catalogue, [r.manifest_entry(on) for r in resolutions],
+                            [dataclasses.asdict(r.new_table) for r in resolutions if r.new_table])
 
 
 def changed_tables(ssb: SsbClient, raw_dir: Path, table_ids: Sequence[str]) -> list[str]:
@@ -678,27 +912,44 @@ def fetch_all(
             except FetchError as exc:
                 raise FetchFailed(f"Kunne ikke kontrollere katalogen mot SSB, ingenting er endret: {exc}") from None
             findings = [f for c in checks for f in c.findings]
-            failed = {c.table.id: c.failed_indicators(catalogue) for c in checks}
-            failed_ids = sorted(i for ids in failed.values() for i in ids)
-            fetch_checks = [c for c in checks if not c.table_failed
-                            and len(failed[c.table.id]) < len(_indicators_of(catalogue, c.table.id))]
+            # entries found by label are fetched where SSB has them; the catalogue says where until `--write`
+            found = [r for c in checks for r in c.resolutions]
+            first = resolve_catalogue(catalogue, found, today)
+            failed_set = {i for c in checks for i in c.failed_indicators(first)}
+            failed_ids = sorted(failed_set)
+            found = [r for r in found if r.indicator_id not in failed_set]
+            checked = {c.table.id for c in checks}
+            earlier = _earlier_resolutions(raw_dir, catalogue, checked, failed_set)
+            entries = [r.manifest_entry(today) for r in found] + earlier["resolved_entries"]
+            new_tables = [dataclasses.asdict(r.new_table) for r in found if r.new_table] + earlier["extra_tables"]
+            effective = cat_mod.resolved(catalogue, entries, new_tables)
+            fetch_checks = [c for c in checks if not c.table_failed and c.table.id in effective.tables
+                            and any(i.id not in failed_set for i in _indicators_of(effective, c.table.id))]
             if not fetch_checks:
                 raise FetchFailed(
                     "Ingen oppføringer i katalogen stemmer med SSBs metadata, så ingenting er hentet eller endret. "
                     "Rett pipelines/catalogue.toml (se `python -m pipelines catalogue check`):\n"
                     + "\n".join(f"- {p}" for c in checks for p in c.problems))
+            for r in found:
+                reporter.line(f"Funnet ved navn: {r.indicator_id} hentes som {r.contents_code} fra tabell {r.table_id} "
+                              f"(katalogen sier {r.catalogue_code} i tabell {r.catalogue_table}; "
+                              f"`catalogue check --write` retter katalogen)")
             queries = [q for c in fetch_checks
-                       for q in plan_queries(c, catalogue, from_year, max_cells, skip=failed[c.table.id])]
+                       for q in plan_queries(c, effective, from_year, max_cells, skip=failed_set)]
 
             # 2. download into a fresh directory; what is not fetched comes from the current one
             if work.exists():
                 shutil.rmtree(work)
             work.mkdir(parents=True)
             writer = RawWriter(work)
-            whole = (set(catalogue.tables) - set(wanted)) | {c.table.id for c in checks if c not in fetch_checks}
-            keep_only = {c.table.id: [[i.source.contents_code, i.source.filter_key]
-                                      for i in _indicators_of(catalogue, c.table.id) if i.id in failed[c.table.id]]
-                         for c in fetch_checks if failed[c.table.id]}
+            fetched_ids = {c.table.id for c in fetch_checks}
+            # a table no entry uses any more (all found elsewhere) is left out: nothing of it is shown
+            whole = {t for t in effective.tables if t not in fetched_ids and _indicators_of(effective, t)}
+            keep_only: dict[str, list[list[str]]] = {}
+            for ind_id in failed_ids:
+                src = effective.indicators[ind_id].source
+                if src.table in fetched_ids:
+                    keep_only.setdefault(src.table, []).append([src.contents_code, src.filter_key])
             _carry_over(raw_dir, work, writer, whole, keep_only,
                         why="Noen tabeller hentes ikke nå" if not failed_ids else
                         f"{len(failed_ids)} oppføringer feilet kontrollen og skal beholde sine tidligere tall")
@@ -731,21 +982,23 @@ def fetch_all(
                 _fetch_klass(klass, writer, checks, from_year, today, reporter)
             except FetchError as exc:
                 raise FetchFailed(f"Hentingen stoppet, rådata og database er uendret: {exc}") from None
-            failed_entries = [{"indicator": i, "table": t,
-                               "reason": "; ".join(f.message for c in checks if c.table.id == t for f in c.findings
-                                                   if f.indicator_id in (None, i))}
-                              for t, ids in failed.items() for i in sorted(ids)]
+            failed_entries = [{"indicator": i, "table": effective.indicators[i].source.table,
+                               "reason": "; ".join(dict.fromkeys(
+                                   f.message for c in checks for f in c.findings if f.resolution is None
+                                   and (f.indicator_id == i or (f.indicator_id is None and i in {
+                                       x.id for x in _indicators_of(first, c.table.id)}))))}
+                              for i in failed_ids]
             writer.write_manifest(snapshot="live", fetched_by="pipelines/fetch.py", from_year=from_year,
                                   ssb_api=ssb.base_url, klass_api=klass.base_url,
                                   tables=[c.table.id for c in fetch_checks], carried_over=sorted(whole),
-                                  failed_entries=failed_entries)
+                                  failed_entries=failed_entries, resolved_entries=entries, extra_tables=new_tables)
 
         # 3. build from the new directory and swap it in (both atomic; see build_and_swap)
         result = build_and_swap(work, raw_dir, db_path)
         fetched_n = len(writer.files) - carried_n
         console.print(f"Hentet {fetched_n} svar til {raw_dir} og bygde {result.db_path} "
                       f"({result.observations:,} observasjoner)".replace(",", " "))
-        outcome = FetchOutcome(result, findings, failed_ids)
+        outcome = FetchOutcome(result, findings, failed_ids, resolved=[r.indicator_id for r in found])
         if failed_ids:
             console.print(f"Delvis oppdatert: {len(failed_ids)} indikatorer beholder sine tidligere tall "
                           f"(rett katalogen, se `python -m pipelines catalogue check`):")

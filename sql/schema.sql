@@ -100,7 +100,10 @@ CREATE TABLE indicator (
     filter_key        VARCHAR,
     formula           VARCHAR,
     verified          BOOLEAN NOT NULL,
-    sort_order        INTEGER NOT NULL
+    sort_order        INTEGER NOT NULL,
+    basis             VARCHAR,           -- 'evidence' | 'guess': where the catalogue's contents code comes from
+    evidence          VARCHAR,           -- where it was seen (or «Funnet ved navnet …» after `catalogue check --write`)
+    checked_on        DATE               -- the live check that confirmed code and label (`catalogue check --write`)
 );
 
 -- derived_value: one row per (indicator_id, region_code, year) that we calculate ourselves:
@@ -126,10 +129,19 @@ CREATE TABLE build_info (
 -- is_demo: rows are demo; fetched_at: the (earliest) fetch that got its rows from SSB (NULL for demo);
 -- stale: the latest fetch could not update it (its catalogue entry failed the check) and it kept earlier rows;
 -- reason: why (Norwegian, from the check). Formula indicators inherit from their inputs.
+-- Found by label (the catalogue's code is not in SSB's metadata; the fetch used the code SSB has under the
+-- catalogue's label): catalogue_table, catalogue_code say what the catalogue says, resolved_table, resolved_code,
+-- resolved_label what SSB has, resolved_on the day the fetch found it. NULL for entries fetched as catalogued.
 CREATE TABLE indicator_origin (
-    indicator_id  VARCHAR NOT NULL PRIMARY KEY,
-    is_demo       BOOLEAN NOT NULL,
-    fetched_at    TIMESTAMPTZ,
-    stale         BOOLEAN NOT NULL,
-    reason        VARCHAR
+    indicator_id     VARCHAR NOT NULL PRIMARY KEY,
+    is_demo          BOOLEAN NOT NULL,
+    fetched_at       TIMESTAMPTZ,
+    stale            BOOLEAN NOT NULL,
+    reason           VARCHAR,
+    catalogue_table  VARCHAR,
+    catalogue_code   VARCHAR,
+    resolved_table   VARCHAR,
+    resolved_code    VARCHAR,
+    resolved_label   VARCHAR,
+    resolved_on      DATE
 );

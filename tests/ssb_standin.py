@@ -8,7 +8,13 @@ order, problem+json errors (400 "Non-existent value", "Missing selection for man
 from the recorded bodies valid on the requested date.
 
 Scenarios change the served metadata the way SSB's tables change: `rename_table`, `end_table`,
-`change_contents_code`, `change_label`; `fail` injects any response (503, HTML, truncated body).
+`change_contents_code`, `change_label`, `move_contents` (a variable now in another table); `fail` injects any
+response (503, HTML, truncated body). `first_contact` is what a municipality's first live fetch meets: the
+catalogue's guessed codes are not SSB's (same labels, other codes), one label has changed, and one entry lives in
+another table than the catalogue says.
+
+`/tables?query=` matches every word against a table's id, title and the labels of its variables and values (SSB's
+search indexes more than the title; a label's words find the table that has it).
 """
 from __future__ import annotations
 
@@ -151,6 +157,44 @@ class StandIn:
     def change_label(self, table_id: str, code: str, label: str) -> None:
         self.metadata[table_id]["dimension"]["ContentsCode"]["category"]["label"][code] = label
 
+    def add_contents(self, table_id: str, code: str, label: str, like: str) -> None:
+        """A new variable with the values of `like` (e.g. a second code under the same label)."""
+        for doc in (self.metadata[table_id], self.data[table_id]):
+            cells = _cells(doc)
+            i = doc["id"].index("ContentsCode")
+            copies = {k[:i] + (code,) + k[i + 1:]: v for k, v in cells.items() if k[i] == like}
+            _set_contents(doc, {**_contents(doc), code: label}, {**cells, **copies})
+
+    def move_contents(self, from_table: str, code: str, to_table: str) -> None:
+        """SSB publishes `code` in `to_table` (same regions and years) and no longer in `from_table`."""
+        label = _contents(self.metadata[from_table])[code]
+        moved = {k: v for k, v in _cells(self.data[from_table]).items() if _key_contents(self.data[from_table], k) == code}
+        for doc in (self.metadata[from_table], self.data[from_table]):
+            _set_contents(doc, {c: lab for c, lab in _contents(doc).items() if c != code},
+                          {k: v for k, v in _cells(doc).items() if _key_contents(doc, k) != code})
+        for doc in (self.metadata[to_table], self.data[to_table]):
+            _set_contents(doc, {**_contents(doc), code: label}, {**_cells(doc), **moved})
+
+    def first_contact(self) -> dict[str, str]:
+        """SSB as a municipality's first live fetch meets it (the catalogue's guesses are not SSB's codes).
+
+        Returns what each affected entry should come to: 'resolved' (same label, another code), 'moved' (the label
+        in another table) or 'label_changed' (SSB renamed the variable: never resolved by itself)."""
+        # three guessed codes: SSB has the same labels under its own codes (one without the unit suffix)
+        self.change_contents_code("12209", "KOSkorrbrmotthj0000", "KOSKBDUhjemmetj0000")
+        self.change_label("12209", "KOSKBDUhjemmetj0000", "Korrigerte brutto driftsutgifter pr. mottaker av "
+                                                          "hjemmetjenester")
+        self.change_contents_code("12209", "KOSandelf2540000", "KOSandel254netto0000")
+        self.change_contents_code("11875", "KOSinstkommplass0000", "KOSinstkommdrift0000")
+        # one label changed under its code: SSB renamed the variable, the label no longer finds it
+        self.change_label("12209", "KOSandelf2340000",
+                          "Aktivisering og støttetjenester (f234) - andel av netto driftsutgifter til omsorg")
+        # cost per municipal place is in 12209, not in 12293 where the catalogue's inference put it
+        self.move_contents("12293", "KOSKBDUplass0000", "12209")
+        return {"home_care_cost_per_recipient": "resolved", "home_care_share_of_care_net_expenditure": "resolved",
+                "municipal_institution_places": "resolved", "institution_cost_per_place": "moved",
+                "activity_share_of_care_net_expenditure": "label_changed"}
+
     def updated(self, table_id: str, when: str) -> None:
         """SSB published a new edition of the table."""
         self.tables[table_id]["updated"] = when
@@ -195,10 +239,15 @@ class StandIn:
         return cut(self.data[table_id], query, self.metadata[table_id], self.config["maxDataCells"])
 
     def search(self, query: str) -> dict:
-        """`/tables?query=`: tables whose id or title contains every word of the query."""
+        """`/tables?query=`: tables whose id, title or variable and value labels contain every word of the query."""
         words = [w.casefold() for w in query.split() if w]
-        hits = [t for t in self.tables.values()
-                if all(w in f"{t['id']} {t['label']}".casefold() for w in words)]
+
+        def text(t: dict) -> str:
+            meta = self.metadata.get(t["id"], {})
+            labels = [lab for d in meta.get("dimension", {}).values()
+                      for lab in [d.get("label", ""), *d.get("category", {}).get("label", {}).values()]]
+            return " ".join([t["id"], t["label"], *labels]).casefold()
+        hits = [t for t in self.tables.values() if all(w in text(t) for w in words)]
         tables = [{"type": "Table", **{k: t.get(k) for k in (
             "id", "label", "description", "updated", "firstPeriod", "lastPeriod", "category", "variableNames",
             "discontinued", "source", "subjectCode", "timeUnit", "links")}} for t in hits]
@@ -222,3 +271,47 @@ class StandIn:
         if not valid:
             return problem(404, f"No version of classification {cls} valid at {args['date']}")
         return as_json(valid[-1])
+
+
+# ---------------------------------------------------------------- cells of a JSON-stat document, by code
+
+
+def _contents(doc: dict) -> dict[str, str]:
+    cat = doc["dimension"]["ContentsCode"]["category"]
+    return {c: cat["label"].get(c, c) for c in sorted(cat["index"], key=cat["index"].get)}
+
+
+def _key_contents(doc: dict, key: tuple) -> str:
+    return key[doc["id"].index("ContentsCode")]
+
+
+def _cells(doc: dict) -> dict[tuple, tuple]:
+    """(code per dimension, in doc order) -> (value, status); empty for metadata (no values)."""
+    if "value" not in doc:
+        return {}
+    codes = [sorted(doc["dimension"][d]["category"]["index"], key=doc["dimension"][d]["category"]["index"].get)
+             for d in doc["id"]]
+    status = doc.get("status") or {}
+    return {combo: (doc["value"][n], status.get(str(n))) for n, combo in enumerate(itertools.product(*codes))}
+
+
+def _set_contents(doc: dict, contents: dict[str, str], cells: dict[tuple, tuple]) -> None:
+    """Rewrite ContentsCode (codes and labels) and, for data, the values in row-major order ('..' where none)."""
+    cat = doc["dimension"]["ContentsCode"]["category"]
+    units = cat.get("unit", {})
+    cat["index"] = {c: i for i, c in enumerate(contents)}
+    cat["label"] = dict(contents)
+    if "unit" in cat:
+        cat["unit"] = {c: units.get(c, {"base": "", "decimals": 0}) for c in contents}
+    doc["size"] = [len(doc["dimension"][d]["category"]["index"]) for d in doc["id"]]
+    if "value" not in doc:
+        return
+    codes = [sorted(doc["dimension"][d]["category"]["index"], key=doc["dimension"][d]["category"]["index"].get)
+             for d in doc["id"]]
+    values, status = [], {}
+    for n, combo in enumerate(itertools.product(*codes)):
+        value, symbol = cells.get(combo, (None, ".."))
+        values.append(value)
+        if symbol is not None:
+            status[str(n)] = symbol
+    doc["value"], doc["status"] = values, status

@@ -25,6 +25,19 @@ class FigureBundle:
     table: pl.DataFrame        # display table (text cells): the chart's text alternative
     download: pl.DataFrame     # numeric long table for CSV/XLSX
 
+    def __post_init__(self) -> None:
+        """Every download says what its numbers are: a table without a per-row «Datagrunnlag» column gets one for the
+        whole figure («Demodata» when the figure is demo, i.e. any row it is made from is), so a CSV or XLSX file
+        passed on never presents demo numbers as SSB's or the municipality's."""
+        download = self.download
+        if isinstance(download, pl.DataFrame) and DATA_BASIS not in download.columns and download.width:
+            real = "SSB" if self.source.startswith("Kilde: SSB") else "Kommunens data"
+            object.__setattr__(self, "download", download.with_columns(
+                pl.lit("Demodata" if self.is_demo else real).alias(DATA_BASIS)))
+
+
+DATA_BASIS = "Datagrunnlag"
+
 
 @dataclass(frozen=True)
 class FigureSpec:

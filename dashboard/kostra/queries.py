@@ -216,8 +216,58 @@ def source_line(indicator_ids: list[str]) -> str:
     text = "Kilde: SSB, " + ", ".join(parts) if parts else "Kilde: SSB"
     if own:
         text += ". Egen beregning: " + "; ".join(own)
-    stale = stale_note(indicator_ids)
-    return f"{text}. {stale}" if stale else text
+    notes = [n for n in (stale_note(indicator_ids), resolved_note(indicator_ids)) if n]
+    return ". ".join([text, *notes])
+
+
+def code_lineage(row: dict) -> str:
+    """How the figure's SSB code was found: by label in the latest fetch (code, label, date; what the catalogue says),
+    confirmed live, seen in public evidence, or still a guess."""
+    if row.get("resolved_code"):
+        return (f"Funnet ved navn {fmt.norwegian_date(row.get('resolved_on'))}: {row['resolved_code']} "
+                f"«{row.get('resolved_label') or ''}» i tabell {row.get('source_table')} (katalogen sier "
+                f"{row.get('catalogue_code')} i tabell {row.get('catalogue_table')})")
+    if row.get("own_calculation"):
+        return ""
+    if row.get("checked_on"):
+        how = row.get("evidence") or ""
+        found = f" ({how.rstrip('.')})" if how.startswith("Funnet ved navnet") else ""
+        return f"Bekreftet mot SSB {fmt.norwegian_date(row['checked_on'])}{found}"
+    if row.get("basis") == "guess":
+        return "Gjettet kode, ikke bekreftet mot SSB"
+    if row.get("basis") == "evidence":
+        return "Sett i SSBs svar eller definisjoner, ikke bekreftet live"
+    return ""
+
+
+def resolved_note(indicator_ids: list[str]) -> str:
+    """'Funnet ved navn (se Kilder): X (SSBs kode KOS…)' for figures the latest fetch found under another code (or
+    table) than the catalogue's, by the catalogue's label; '' when none."""
+    src = sources()
+    if "resolved_code" not in src.columns:
+        return ""
+    rows = src.filter(pl.col("id").is_in(indicator_ids) & pl.col("resolved_code").is_not_null())
+    if rows.is_empty():
+        return ""
+    parts = [f"{r['short_label']} (SSBs kode {r['resolved_code']}, tabell {r['source_table']})"
+             for r in rows.iter_rows(named=True)]
+    return "Funnet ved navn ved siste henting (se Kilder): " + "; ".join(parts)
+
+
+def resolved_indicators() -> pl.DataFrame:
+    """Indicators the latest fetch found by the catalogue's label under another code or table.
+    columns: Indikator, Katalogen sier, SSB har, SSBs navn, Funnet"""
+    frame = sources()
+    if "resolved_code" not in frame.columns:
+        return pl.DataFrame()
+    frame = frame.filter(pl.col("resolved_code").is_not_null())
+    return frame.select(
+        pl.col("short_label").alias("Indikator"),
+        pl.col("catalogue_code").alias("Katalogen sier"),
+        (pl.col("resolved_code") + pl.lit(" i tabell ") + pl.col("source_table")).alias("SSB har"),
+        pl.col("resolved_label").alias("SSBs navn"),
+        pl.col("resolved_on").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Funnet"),
+    )
 
 
 def origin_text(is_demo, fetched_at) -> str:
@@ -474,7 +524,14 @@ def sources_table() -> pl.DataFrame:
             return_dtype=pl.Utf8).alias("Opphav"),
         pl.when(pl.col("verified")).then(pl.lit("ja")).otherwise(pl.lit("ikke verifisert mot SSB ennå"))
         .alias("Kode verifisert"),
+        pl.struct(*[c for c in LINEAGE_COLUMNS if c in frame.columns]).map_elements(
+            code_lineage, return_dtype=pl.Utf8).alias("Koden"),
     )
+
+
+LINEAGE_COLUMNS = ("resolved_code", "resolved_label", "resolved_on", "catalogue_code", "catalogue_table",
+                   "source_table",
+                   "own_calculation", "checked_on", "basis", "evidence")
 
 
 def table_editions() -> pl.DataFrame:

@@ -38,10 +38,12 @@ def _sentence(p: projection.Projection, *sentences: str | None) -> str | None:
     return missing[0] if missing else None
 
 
-def _bundle(figure_id: str, fig: projection.Figure, p: projection.Projection, sentence: str | None):
+def _bundle(figure_id: str, fig: projection.Figure, p: projection.Projection, sentence: str | None,
+            is_demo: bool | None = None):
+    """`is_demo`: the figure's own inputs (population alone, or with coverage and unit costs): demo if any is."""
     return FigureBundle(figure_id=figure_id, title=fig.title, subtitle=fig.subtitle, fig=fig.fig,
-                                takeaway=sentence, source=projection.source_line(p), is_demo=p.is_demo,
-                                table=fig.table, download=fig.download)
+                        takeaway=sentence, source=projection.source_line(p),
+                        is_demo=p.is_demo if is_demo is None else is_demo, table=fig.table, download=fig.download)
 
 
 def population(sel, **_) -> FigureBundle:
@@ -53,12 +55,13 @@ def population(sel, **_) -> FigureBundle:
 def users(sel, **_) -> FigureBundle:
     p = _project(sel)
     return _bundle("fremskriving-brukere", projection.users_figure(p), p,
-                   _sentence(p, projection.takeaway(p), projection.scenario_takeaway(p)))
+                   _sentence(p, projection.takeaway(p), projection.scenario_takeaway(p)), p.users_is_demo)
 
 
 def cost(sel, **_) -> FigureBundle:
     p = _project(sel)
-    return _bundle("fremskriving-kostnad", projection.cost_figure(p), p, _sentence(p, projection.cost_takeaway(p)))
+    return _bundle("fremskriving-kostnad", projection.cost_figure(p), p, _sentence(p, projection.cost_takeaway(p)),
+                   p.cost_is_demo)
 
 
 FIGURES = [

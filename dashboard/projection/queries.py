@@ -37,7 +37,10 @@ class Projection:
     coverage_year: int | None
     group_name: str | None
     scenario: Scenario
-    is_demo: bool
+    is_demo: bool  # the projected population (the population figure is made from it alone)
+    users_is_demo: bool = False  # population or the coverage used (users, group coverage) is demo
+    cost_is_demo: bool = False  # users_is_demo, or the unit cost is demo
+    population_year: int | None = None  # the 1 January whose population is the coverage's denominator
 
     @property
     def has_data(self) -> bool:
@@ -81,12 +84,19 @@ def _project_latest(version: tuple, municipality: str, scenario: Scenario, to_ye
     rows = scenario_rows(municipality, scenario, to_year)
     name = queries.municipality_names().get(municipality, municipality)
     base = int(pop["base_year"][0]) if not pop.is_empty() else None
+    pop_demo = bool(pop["is_demo"].any()) if not pop.is_empty() else queries.database_is_demo()
+    # a figure is demo when any row it is made from is: population, coverage (own or group) and unit cost
+    users_demo = pop_demo or (bool(rows["is_demo"].any()) if not rows.is_empty() else False)
+    cost_demo = users_demo or (bool(rows["cost_is_demo"].any()) if "cost_is_demo" in rows.columns
+                               and not rows.is_empty() else False)
+    covered = rows["coverage_year"].drop_nulls() if not rows.is_empty() else None
+    coverage_year = int(covered.min()) if covered is not None and covered.len() else ((base - 1) if base else None)
     return Projection(
         municipality=municipality, name=name, population=pop.filter(pl.col("age_order") >= 2), rows=rows,
-        base_year=base, coverage_year=(base - 1) if base else None,
+        base_year=base, coverage_year=coverage_year,
         group_name=rows["group_name"].drop_nulls().first() if not rows.is_empty() else None,
-        scenario=scenario,
-        is_demo=bool(pop["is_demo"].any()) if not pop.is_empty() else queries.database_is_demo())
+        scenario=scenario, is_demo=pop_demo, users_is_demo=users_demo, cost_is_demo=cost_demo,
+        population_year=(max(coverage_year + 1, base) if coverage_year and base else base))
 
 
 # ---------------------------------------------------------------------------------------------- what is missing
@@ -251,7 +261,7 @@ def cost_frame(p: Projection) -> pl.DataFrame:
             .group_by("scenario", "year", maintain_order=True).agg(
                 pl.when(pl.col("cost").null_count() == 0).then(pl.col("cost").sum()).alias("cost"),
                 pl.col("_why").drop_nulls().first().fill_null("..").alias("cost_status"),
-                pl.col("is_demo").any())
+                pl.col("cost_is_demo").any().alias("is_demo"))
             .with_columns(pl.lit("total").alias("service")))
     return _series(replace(p, rows=rows), ("total",), "cost", scale=1e6)
 
@@ -280,11 +290,23 @@ def source_line(p: Projection) -> str:
                if r["source_table"]}
     tables = [f"tabell {PROJECTION_TABLE} (befolkningsframskriving, {ALTERNATIVE}, publisert "
               f"{updated.get(PROJECTION_TABLE, 'ukjent dato')})"]
-    for t in ("11645", "12209"):
-        if t in updated:
+    infos = queries.indicators()
+    used = [infos[i].source_table for i in INPUT_INDICATORS if i in infos and infos[i].source_table]
+    for t in dict.fromkeys(used):  # the tables the users and unit costs come from (as the catalogue or fetch says)
+        if t in updated and t != PROJECTION_TABLE:
             tables.append(f"tabell {t} (oppdatert {updated[t]})")
+    years = ""
+    if p.coverage_year:
+        years = f" ({p.coverage_year}" + (f", innbyggere 1.1.{p.population_year}"
+                                          if p.population_year and p.population_year != p.coverage_year + 1
+                                          else "") + ")"
     return ("Kilde: SSB, " + ", ".join(tables) + ". Egen beregning på SSBs tall: framskrevet folkemengde × dagens "
-            "dekningsgrad" + (f" ({p.coverage_year})" if p.coverage_year else "") + " × dagens enhetskostnad")
+            "dekningsgrad" + years + " × dagens enhetskostnad")
+
+
+# the catalogue entries the projection multiplies with the projected population
+INPUT_INDICATORS = ("home_care_users_age_80_89", "long_term_residents_age_80_89", "home_care_cost_per_recipient",
+                    "institution_cost_per_place")
 
 
 def method_text(p: Projection) -> str:
@@ -299,8 +321,12 @@ def method_text(p: Projection) -> str:
    over. Framskrivingens første år ({by}) er befolkningen den starter fra, og brukes som «i dag».
 2. **Dagens dekningsgrad** per aldersgruppe er antall brukere 31.12.{cy} (SSB tabell 11645: brukere av
    helsetjenester i hjemmet, tjenestetype 15, og beboere med langtidsopphold i institusjon, tjenestetype 21) delt på
-   innbyggerne i samme aldersgruppe 1.1.{by}. SSB publiserer 0–66 år som to grupper (0–49 og 50–66); de er lagt
-   sammen. Brukere som bare får praktisk bistand er ikke med i «hjemmetjenester» her.
+   innbyggerne i samme aldersgruppe 1.1.{p.population_year or by}. {cy} er siste år med publiserte brukertall, høyst
+   året før framskrivingen starter (kommer en ny framskriving før brukertallene, brukes året før; befolkningen er da
+   framskrivingens første år). SSB publiserer 0–66 år som to grupper (0–49 og 50–66); de er lagt sammen. Brukere som
+   bare får praktisk bistand er ikke med i «hjemmetjenester» her. KOSTRA-gruppens dekningsgrad er gruppens brukere
+   delt på medlemmenes innbyggere (kommuner som har fått nytt nummer siden, følges); mangler ett medlem, mangler
+   gruppens tall.
 3. **Framskrevne brukere** = framskrevet befolkning × dagens dekningsgrad, for hver aldersgruppe og hvert år.
    Langtidsbeboere tilsvarer **plasser som trengs** (én plass per beboer, uten ledige plasser).
 4. **Utgifter** = framskrevne brukere × dagens korrigerte brutto driftsutgifter per mottaker av hjemmetjenester
@@ -332,9 +358,10 @@ class Figure:
     download: pl.DataFrame
 
 
-def _text(p: Projection, title: str, subtitle: str):
+def _text(p: Projection, title: str, subtitle: str, is_demo: bool | None = None):
     from dashboard.core.charts import ChartText
-    return ChartText(title=title, subtitle=subtitle, source=source_line(p), is_demo=p.is_demo)
+    return ChartText(title=title, subtitle=subtitle, source=source_line(p),
+                     is_demo=p.is_demo if is_demo is None else is_demo)
 
 
 def population_figure(p: Projection) -> Figure:
@@ -377,7 +404,7 @@ def users_figure(p: Projection) -> Figure:
     title = f"Mottakere av hjemmetjenester og langtidsplasser som trengs i {p.name}"
     subtitle = (f"Framskrevet antall brukere per år med dagens dekningsgrad ({p.coverage_year})"
                 + ("" if p.scenario.is_baseline else " og i scenarioet") + ". Antall personer.")
-    fig = charts.line_chart(frame, _text(p, title, subtitle), unit="personer", decimals=0)
+    fig = charts.line_chart(frame, _text(p, title, subtitle, p.users_is_demo), unit="personer", decimals=0)
     return Figure(title, subtitle, fig, table(frame, index="series", columns="year", unit="personer", decimals=0),
                   download(frame, index="series", unit="personer", decimals=0))
 
@@ -391,7 +418,7 @@ def cost_figure(p: Projection) -> Figure:
                 + ("" if p.scenario.is_baseline or not p.scenario.cost_growth_pct
                    else f" (scenarioet med {fmt.number(p.scenario.cost_growth_pct, 1)} % kostnadsvekst per år)")
                 + ".")
-    fig = charts.line_chart(frame, _text(p, title, subtitle), unit="mill. kr", decimals=1)
+    fig = charts.line_chart(frame, _text(p, title, subtitle, p.cost_is_demo), unit="mill. kr", decimals=1)
     fig.update_yaxes(rangemode="tozero")  # kroner from zero, as the other pages draw amounts
     return Figure(title, subtitle, fig, table(frame, index="series", columns="year", unit="mill. kr", decimals=1),
                   download(frame, index="series", unit="mill. kr", decimals=1))

@@ -343,6 +343,14 @@ def care_detail_values(values: dict) -> dict:
         out[("nursing_home_residents", code, year)] = (long_term + short_term) * (0.9 + rng.gauss(0, 0.03))
         if places is not None:
             out[("nursing_home_places", code, year)] = places * (0.88 + rng.gauss(0, 0.04))
+            # all places available includes private ones: a little more than the municipal places
+            extra = random.Random(f"all-places-{code}-{year}")
+            out[("institution_places_all", code, year)] = places * (1.06 + abs(extra.gauss(0, 0.05)))
+        # care's share of all net expenditure (SSB's omsorgstjenester, f234+253+254+256+261): a stable level per
+        # municipality, higher where the population is old (own random streams: the other numbers stay as they were)
+        level = random.Random(f"care-share-{code}").gauss(31.0, 3.5)
+        out[("care_share_of_total_net_expenditure", code, year)] = level + random.Random(
+            f"care-share-{code}-{year}").gauss(0.15 * (year - 2015), 0.6)
         totals = {"home_care_users": v * (0.72 + rng.gauss(0, 0.04)), "long_term_residents": long_term}
         for prefix, shares in AGE_SHARES.items():
             for age, share in shares.items():
@@ -462,6 +470,9 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
     groups = _group_values(values, membership, regions, catalogue)
     all_values = {**values, **groups}
     names = dict(zip(regions["code"].to_list(), regions["name"].to_list()))
+    kostra_names = {
+        r["code"]: (f"{r['name']} ({(r['valid_from'].year if r['valid_from'] else YEARS[0])}-{r['valid_to'].year - 1})"
+                    if r["valid_to"] else r["name"]) for r in regions.iter_rows(named=True)}
 
     # keep the KLASS entries of an existing manifest (they carry their own URLs and demo flags)
     writer = RawWriter(raw_dir)
@@ -481,8 +492,8 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
         inds = [i for i in catalogue.sourced() if i.source.table == table.id]
         if not table.region_dim.startswith("KOK"):  # population and 11645: municipalities only
             region_list = [(c, names.get(c, c)) for c in muni_codes]
-        else:
-            region_list = [(c, names.get(c, c)) for c in muni_codes] + \
+        else:  # KOSTRA tables label a code that is no longer current with its years, «Larvik (2018-2019)»
+            region_list = [(c, kostra_names.get(c, c)) for c in muni_codes] + \
                 [(g, f"KOSTRA-gruppe {int(g[3:])}") for g in group_codes] + \
                 [("EAK", "Landet"), ("EAKUO", "Landet uten Oslo")]
         status_for = _rounded_only if any(i.source.filters for i in inds) else _status_for

@@ -5,12 +5,14 @@
 -- columns: current_code, indicator_id, year, value, status, previous_value, previous_status, group_code,
 --          group_name, group_value, group_status, group_is_own_calculation, country_value, country_status, rank,
 --          ranked_count, is_demo, is_own_calculation
+-- is_demo: any figure on the row is demo (own, last year's, the group's or the country's): a row mixing real and
+-- demo figures is shown as demo.
 -- Materialised at the end of the build (sql/derive/materialise_views.sql): the Oversikt page reads one row
 -- per key figure from it.
 CREATE OR REPLACE VIEW municipality_overview AS
 WITH own AS (
     SELECT s.current_code, s.indicator_id, s.year, s.value, s.status, s.is_demo, s.is_own_calculation,
-           p.value AS previous_value, p.status AS previous_status
+           p.value AS previous_value, p.status AS previous_status, coalesce(p.is_demo, false) AS previous_is_demo
     FROM municipality_series s
     LEFT JOIN municipality_series p
       ON p.current_code = s.current_code AND p.indicator_id = s.indicator_id AND p.year = s.year - 1
@@ -49,7 +51,9 @@ SELECT o.current_code, o.indicator_id, o.year, o.value, o.status, o.previous_val
        g.group_code, g.group_name, gv.value AS group_value, gv.status AS group_status,
        gv.is_own_calculation AS group_is_own_calculation,
        cv.value AS country_value, cv.status AS country_status,
-       r.rank, r.ranked_count, o.is_demo, o.is_own_calculation
+       r.rank, r.ranked_count,
+       o.is_demo OR o.previous_is_demo OR coalesce(gv.is_demo, false) OR coalesce(cv.is_demo, false) AS is_demo,
+       o.is_own_calculation
 FROM own o
 LEFT JOIN own_group g ON g.current_code = o.current_code AND g.year = o.year
 LEFT JOIN indicator_values gv ON gv.region_code = g.group_code AND gv.year = o.year AND gv.indicator_id = o.indicator_id

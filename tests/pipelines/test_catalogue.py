@@ -105,9 +105,13 @@ def test_the_evidence_based_entries_are_in_the_catalogue():
     assert src["institution_long_term_residents"].contents_code == "KOSlangtid0000"
     assert src["institution_short_term_residents"].contents_code == "KOSkorttid0000"
     assert src["nursing_home_residents"].contents_code == "KOSbeboersykehje0000"
-    assert (src["municipal_institution_places"].table, src["municipal_institution_places"].contents_code) == (
-        "11875", "KOSinstdispplass0000")
-    assert src["institution_cost_per_place"].contents_code == "KOSKBDUplass0000"
+    # "kommunal plass": the municipal-places variable (found by its label), not all places available
+    assert (src["municipal_institution_places"].table, src["municipal_institution_places"].contents_label) == (
+        "11875", "Institusjon - kommunale plasser")
+    assert (src["institution_places_all"].contents_code, src["institution_places_all"].contents_label) == (
+        "KOSinstdispplass0000", "Institusjon - alle disponible plasser")
+    assert (src["institution_cost_per_place"].table, src["institution_cost_per_place"].contents_code) == (
+        "12293", "KOSKBDUplass0000")
     assert "home_care_recipients_67_79" not in cat.indicators  # 12292 has no 67-79 code for home-service users
     # the nøkkeltall stay unverified until a live check passes
     assert not cat.tables["12209"].verified and not any(s.verified for s in src.values() if s.table == "12209")
@@ -120,3 +124,77 @@ def test_the_evidence_based_entries_are_in_the_catalogue():
         assert sum_0_66.own_calculation and sum_0_66.formula.op == "add"
         assert sum_0_66.formula.inputs == (f"{service}_age_0_49", f"{service}_age_50_66")
     assert cat.tables["11645"].region_dim == "Region"
+
+
+def test_the_december_2026_evidence_is_applied():
+    cat = cat_mod.load()
+    src = {i.id: i.source for i in cat.sourced()}
+    assert cat.tables["12209"].title == "Utvalgte nøkkeltall for helse og omsorg, etter region, statistikkvariabel og år"
+    assert cat.tables["11875"].title == "Helse- og omsorgsinstitusjoner - plasser (K)"
+    assert (src["home_care_coverage_80_plus"].contents_code, src["home_care_coverage_80_plus"].contents_label) == (
+        "KOShjtj80aarover0001", "Andel innbyggere 80 år og over som bruker hjemmetjenester (prosent)")
+    assert (src["institution_coverage_80_plus"].contents_code, src["institution_coverage_80_plus"].contents_label) == (
+        "KOSsykhjand80aar0000", "Andel innbyggere 80 år og eldre med institusjonsopphold")
+    assert src["projected_population"].contents_label == "Hovedalternativet (MMMM)"
+    share = cat.indicators["care_share_of_total_net_expenditure"]
+    assert (share.source.table, share.source.contents_code) == ("12209", "KOSANDELNDUPLOM0000")
+    assert "234, 253, 254, 256" in share.definition and "261" in share.definition
+    # nothing is verified before a live check confirms it
+    assert not any(s.verified for i, s in src.items() if s.basis == "guess" or s.table in ("12209", "12293", "11875"))
+
+
+def test_every_entry_says_whether_its_code_is_evidence_or_a_guess():
+    src = {i.id: i.source for i in cat_mod.load().sourced()}
+    assert all(s.basis in cat_mod.BASES and s.evidence for s in src.values())
+    guesses = {i for i, s in src.items() if s.basis == "guess"}
+    assert guesses == {"home_care_cost_per_recipient", "care_net_expenditure_per_inhabitant",
+                       "home_care_share_of_care_net_expenditure", "institution_share_of_care_net_expenditure",
+                       "premises_share_of_care_net_expenditure", "activity_share_of_care_net_expenditure",
+                       "municipal_institution_places"}
+
+
+@pytest.mark.parametrize("text, message", [
+    (BASE.replace('kind = "ratio"', 'kind = "ratio'), r"ikke gyldig TOML \(linje 13, kolonne"),
+    (BASE.replace('unit = "kr"', 'unit = "kr"\nunits = "x"'), r"Indikator a \(linje 8\): ukjent felt «units»"),
+    (BASE.replace('region_dim = "KOKkommuneregion0000"', 'region = "x"'), r"Tabell 1 \(linje 3\): ukjent felt"),
+    (BASE.replace('contents_label = "x" }', 'contents_label = "x", basis = "maybe" }'),
+     r"Indikator a \(linje 8\): basis må være"),
+])
+def test_a_catalogue_broken_by_hand_names_the_line(text, message):
+    with pytest.raises(cat_mod.CatalogueError, match=message):
+        cat_mod.parse(text)
+
+
+def test_cli_on_a_broken_catalogue_file_says_where_without_a_traceback(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipelines.__main__ import app
+    broken = tmp_path / "catalogue.toml"
+    broken.write_text(cat_mod.catalogue_path().read_text(encoding="utf-8").replace(
+        'id = "home_care_cost_per_recipient"', 'id = "home_care_cost_per_recipient'), encoding="utf-8")
+    monkeypatch.setenv(cat_mod.CATALOGUE_ENV, str(broken))
+    for args in (["catalogue"], ["catalogue", "check"], ["fetch"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, args
+        assert "catalogue.toml: Katalogfilen er ikke gyldig TOML (linje" in " ".join(result.output.split())
+        assert "Traceback" not in result.output and not isinstance(result.exception, cat_mod.CatalogueError)
+
+
+def test_resolutions_apply_only_while_the_catalogue_says_what_was_resolved():
+    cat = cat_mod.load()
+    entry = {"indicator": "home_care_cost_per_recipient", "table": "12209", "contents_code": "KOSnew0000",
+             "contents_label": "Ny", "catalogue_table": "12209", "catalogue_code": "KOSkorrbrmotthj0000",
+             "resolved_on": "2026-12-04"}
+    moved = {"indicator": "institution_cost_per_place", "table": "99999", "contents_code": "KOSKBDUplass0000",
+             "contents_label": "x", "catalogue_table": "12293", "catalogue_code": "KOSKBDUplass0000",
+             "resolved_on": "2026-12-04"}
+    extra = [{"id": "99999", "title": "Ny tabell", "region_dim": "KOKkommuneregion0000", "time_dim": "Tid",
+              "first_year": 2015}]
+    out = cat_mod.resolved(cat, [entry, moved], extra)
+    assert out.indicators["home_care_cost_per_recipient"].source.contents_code == "KOSnew0000"
+    assert out.indicators["institution_cost_per_place"].source.table == "99999" and "99999" in out.tables
+    stale = dict(entry, catalogue_code="KOSsomethingelse0000")  # the catalogue was edited since: it wins
+    assert cat_mod.resolved(cat, [stale]).indicators["home_care_cost_per_recipient"].source.contents_code == \
+        "KOSkorrbrmotthj0000"
+    assert set(cat_mod.applied_resolutions(cat, [entry, stale, moved])) == {
+        "home_care_cost_per_recipient", "institution_cost_per_place"}

@@ -469,7 +469,7 @@ def test_catalogue_check_prints_one_row_per_entry_with_suggestions(fake, tmp_pat
     fake.change_label("12209", "KOSandelf2540000", "Tjenester til hjemmeboende (f254) - andel av brutto driftsutgifter")
     fake.end_table("11875")
     fake.tables["11876"] = {**fake.tables["11875"], "id": "11876", "discontinued": False,
-                            "label": "11876: Institusjonsplasser (K) 2022 - 2024"}
+                            "label": "11876: Helse- og omsorgsinstitusjoner - plasser (K) 2022 - 2024"}
     monkeypatch.setenv("COLUMNS", "200")
     outcome = _cli(["catalogue", "check"], tmp_path / "x.duckdb", monkeypatch)
     assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED, outcome.output
@@ -478,7 +478,7 @@ def test_catalogue_check_prints_one_row_per_entry_with_suggestions(fake, tmp_pat
     assert "11876" in out, "a table whose title matches is suggested for the ended one"
     assert out.count(" ok ") >= 10
     n = len(cat_mod.load().sourced())
-    assert f"{n - 3} av {n} oppføringer stemmer med SSB" in out  # f254 + the two 11875 entries
+    assert f"{n - 4} av {n} oppføringer stemmer med SSB" in out  # f254 + the three 11875 entries
 
 
 def test_catalogue_check_suggests_the_renamed_table_and_the_changed_code(fake, tmp_path, monkeypatch):
@@ -488,19 +488,25 @@ def test_catalogue_check_suggests_the_renamed_table_and_the_changed_code(fake, t
     outcome = _cli(["catalogue", "check"], tmp_path / "x.duckdb", monkeypatch)
     assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED, outcome.output
     out = outcome.output
-    assert "tabell mangler" in out and "12299" in out
-    assert "kode mangler" in out and "KOSinstdispplass0001" in out
+    # both are found by their labels now: the renamed table through the table search, the code in its table
+    assert "funnet i annen tabell" in out and "12299" in out
+    assert "funnet ved navn" in out and "KOSinstdispplass0001" in out
+    fake.change_label("11875", "KOSinstdispplass0001", "Institusjon - disponible plasser i alt")
+    outcome = _cli(["catalogue", "check"], tmp_path / "x.duckdb", monkeypatch)
+    out = outcome.output
+    assert "kode mangler" in out and "KOSinstdispplass0001" in out, "a changed label too: suggestions only"
 
 
 def test_fetch_with_a_changed_code_keeps_that_entry_and_updates_its_table_neighbours(fake, server, existing):
     fake.change_contents_code("11875", "KOSinstdispplass0000", "KOSinstdispplass0001")
+    fake.change_label("11875", "KOSinstdispplass0001", "Institusjon - disponible plasser i alt")  # label gone too
     outcome, printed = run_fetch(existing)
-    assert outcome.failed_indicators == ["municipal_institution_places"]
+    assert outcome.failed_indicators == ["institution_places_all"]
     kept = [e for e in read_manifest(existing / "raw") if e.table_id == "11875" and e.keep_only]
     assert kept and all(e.path.startswith("ssb/11875/kept-") for e in kept)
     assert all(k == ["KOSinstdispplass0000", ""] for e in kept for k in e.keep_only)
     origin = _origin(existing)
-    assert origin["municipal_institution_places"][2] is True and origin["nursing_home_places"][2] is False
+    assert origin["institution_places_all"][2] is True and origin["nursing_home_places"][2] is False
 
 
 def test_catalogue_check_all_ok_exits_0(fake, tmp_path, monkeypatch):
@@ -645,7 +651,7 @@ def test_progress_is_printed_line_by_line_when_output_is_not_a_terminal(fake, tm
     fake.fail = flaky
     _, printed = run_fetch(tmp_path)
     lines = printed.splitlines()
-    assert f"Kontrollerte tabell 11645 (4 av {len(TABLES)}): ok" in lines
+    assert f"Kontrollerte tabell 11645 (5 av {len(TABLES)}): ok" in lines
     assert "Hentet tabell 11645: spørring 1 av 1" in lines
     assert any("svarte HTTP 503 på tabell 11645; prøver igjen" in line for line in lines)
     assert any(line.startswith("Hentet KLASS 131_changes_") for line in lines)
@@ -676,3 +682,27 @@ def test_the_call_limit_is_honoured_with_retry_after(fake, server, tmp_path):
     _, printed = run_fetch(tmp_path, ssb=SsbClient(retries=4, backoff_factor=0, body_retries=0, timeout=(2, 5)))
     assert (tmp_path / "kostra.duckdb").exists()
     assert len([r for r, _ in server.log if r.path.startswith(SSB)]) >= 5 * 2 + len(TABLES)
+
+
+def test_a_code_changed_under_the_same_label_is_fetched_with_ssbs_code_and_recorded(fake, server, existing):
+    before = _values(existing, "institution_long_term_residents")
+    _double_every_value(fake)
+    fake.change_contents_code("12292", "KOSlangtid0000", "KOSlangtid0001")
+    outcome, printed = run_fetch(existing)
+    assert outcome.exit_code == fetch_mod.EXIT_OK and outcome.failed_indicators == []
+    assert outcome.resolved == ["institution_long_term_residents"]
+    assert "Funnet ved navn: institution_long_term_residents hentes som KOSlangtid0001" in " ".join(printed.split())
+    now = _values(existing, "institution_long_term_residents")
+    assert now and all(now[k] == (v * 2 if v is not None else None) for k, v in before.items())
+    con = duckdb.connect(str(existing / "kostra.duckdb"), read_only=True)
+    try:
+        row = con.execute("SELECT catalogue_code, resolved_code, CAST(resolved_on AS VARCHAR) FROM indicator_origin "
+                          "WHERE indicator_id = 'institution_long_term_residents'").fetchone()
+    finally:
+        con.close()
+    assert row == ("KOSlangtid0000", "KOSlangtid0001", TODAY.isoformat())
+    extra = orjson.loads((existing / "raw" / "manifest.json").read_bytes())
+    assert [e["contents_code"] for e in extra["resolved_entries"]] == ["KOSlangtid0001"]
+    # a later fetch of another table keeps the resolution for the table it did not check
+    outcome, _ = run_fetch(existing, tables=["07459"])
+    assert _values(existing, "institution_long_term_residents") == now

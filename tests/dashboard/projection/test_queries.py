@@ -202,3 +202,54 @@ def test_cached_population_figure_is_fresh_each_time(tiny):
     second = projection.cached_population_figure(p)
     assert second.fig is not first.fig and second.fig.layout.height != 123
     assert second.fig.to_dict()["data"] == projection.population_figure(p).fig.to_dict()["data"]
+
+
+# ------------------------------------------------------------------ issue 16: the projection with real tables
+
+
+@pytest.fixture(scope="module")
+def spring_path(tmp_path_factory) -> Path:
+    """A projection edition (base year 2025) that came before the user counts for 2024: the latest counts are for
+    2023, when Testby still had its old code 8001 (renumbered to 9001 since)."""
+    return tiny_db.build_tiny(tmp_path_factory.mktemp("spring") / "tiny.duckdb", users_year=2023,
+                              renumbered={"8001": "9001"})
+
+
+def test_a_new_projection_edition_uses_the_latest_published_users(spring_path, monkeypatch):
+    monkeypatch.setenv("KOSTRA_DB", str(spring_path))
+    cov = projection.coverage("9001")
+    assert set(cov["coverage_year"].to_list()) == {2023}
+    own = cov.filter((pl.col("role") == "selected") & (pl.col("service") == "home_care"))
+    assert own.filter(pl.col("age_group") == "80-89")["coverage"][0] == pytest.approx(30 / 100)
+    # the group's members follow the renumbering 8001 -> 9001 through region_lineage
+    group = cov.filter((pl.col("role") == "group") & (pl.col("service") == "home_care") & (pl.col("age_group") == "90+"))
+    assert group["coverage"][0] == pytest.approx(20 / 50)
+    p = projection.project("9001", Scenario())
+    assert (p.coverage_year, p.population_year) == (2023, 2025)
+    assert value(p.rows, "baseline", "home_care", 2025) is not None, "the page is not emptied by a new edition"
+    fig = projection.users_figure(p)
+    assert "dagens dekningsgrad (2023)" in fig.subtitle
+    assert "(2023, innbyggere 1.1.2025)" in projection.source_line(p)
+
+
+def test_a_group_with_a_member_missing_has_no_sum_and_says_so(tmp_path, monkeypatch):
+    path = tiny_db.build_tiny(tmp_path / "tiny.duckdb", extra_members=("9003",))  # 9003: not in the projection
+    monkeypatch.setenv("KOSTRA_DB", str(path))
+    cov = projection.coverage("9001")
+    group = cov.filter(pl.col("role") == "group")
+    assert group.height and group["population"].null_count() == group.height
+    assert set(group["status"].to_list()) == {".."} and group["coverage"].null_count() == group.height
+    p = projection.project("9001", Scenario(use_group_coverage=True))
+    scen = p.rows.filter(pl.col("scenario") == "scenario")
+    assert scen["users"].null_count() == scen.height, "never a partial sum"
+    sentences = " ".join(projection.missing_explanations(p))
+    assert "dekningsgraden i KOSTRA-gruppe 99 for 2024 mangler" in sentences, "a sentence says why"
+
+
+def test_demo_user_counts_make_the_users_and_cost_figures_demo(tmp_path, monkeypatch):
+    path = tiny_db.build_tiny(tmp_path / "tiny.duckdb", demo_users=True)
+    monkeypatch.setenv("KOSTRA_DB", str(path))
+    p = projection.project("9001", Scenario())
+    assert p.is_demo is False  # the projected population is real
+    assert p.users_is_demo and p.cost_is_demo
+    assert projection.users_figure(p).download["Datagrunnlag"].unique().to_list() == ["Demodata"]

@@ -48,7 +48,9 @@ def test_levels_are_plausible(tables):
     frame, _ = tables["12209"]
     munis = frame.filter(pl.col("KOKkommuneregion0000").str.contains(r"^\d{4}$"))
     home = munis.filter(pl.col("ContentsCode") == "KOSkorrbrmotthj0000")["value"].drop_nulls()
-    inst = munis.filter(pl.col("ContentsCode") == "KOSKBDUplass0000")["value"].drop_nulls()
+    places, _ = tables["12293"]  # cost per municipal place: table 12293 (the catalogue's inference)
+    inst = places.filter(pl.col("KOKkommuneregion0000").str.contains(r"^\d{4}$")
+                         & (pl.col("ContentsCode") == "KOSKBDUplass0000"))["value"].drop_nulls()
     assert 150_000 < home.median() < 450_000
     assert 900_000 < inst.median() < 2_200_000
     assert 3 < inst.median() / home.median() < 8  # "an institution place costs about 5x a home-services recipient"
@@ -85,3 +87,10 @@ def test_users_by_age_table_has_the_extra_dimensions_each_indicator_filters_on(t
     old = frame.filter((pl.col("TenesteType") == "21") & (pl.col("Alder") == "80-89"))["value"].drop_nulls().sum()
     young = frame.filter((pl.col("TenesteType") == "21") & (pl.col("Alder") == "00-49"))["value"].drop_nulls().sum()
     assert old > 10 * young  # long-term residents are old
+
+
+def test_kostra_tables_label_old_codes_with_their_years_as_ssb_does():
+    body = next(read_body(RAW, e) for e in read_manifest(RAW) if e.kind == "ssb_data" and e.table_id == "12209")
+    import orjson
+    labels = orjson.loads(body)["dimension"]["KOKkommuneregion0000"]["category"]["label"]
+    assert labels["3805"] == "Larvik (2020-2023)" and labels["3909"] == "Larvik"

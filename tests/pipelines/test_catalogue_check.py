@@ -1,0 +1,146 @@
+"""`catalogue check [--write]` and label resolution against the stand-in: what resolves, what never does, and what
+`--write` may touch."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import shutil
+
+import pytest
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
+
+from pipelines import catalogue as cat_mod
+from pipelines.catalogue_check import verdicts, write_back
+from pipelines.fetch import EXIT_PARTLY_UPDATED, check_catalogue, labelled, normalise_label, parse_dimensions
+from pipelines.http_client import SsbClient
+
+from ssb_standin import KLASS, SSB, StandIn  # noqa: E402  (tests/ssb_standin.py)
+
+DAY = dt.date(2026, 12, 4)
+
+
+@pytest.fixture(scope="module")
+def server():
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    srv = HTTPServer(host="127.0.0.1", port=0)
+    srv.start()
+    yield srv
+    srv.clear()
+    srv.stop()
+
+
+@pytest.fixture
+def fake(server, monkeypatch, tmp_path) -> StandIn:
+    services = StandIn()
+    server.clear()
+    server.expect_request(re.compile(".*")).respond_with_handler(services)
+    monkeypatch.setenv("SSB_API_URL", server.url_for(SSB))
+    monkeypatch.setenv("KLASS_API_URL", server.url_for(KLASS))
+    shutil.copy(cat_mod.CATALOGUE_PATH, tmp_path / "catalogue.toml")
+    monkeypatch.setenv(cat_mod.CATALOGUE_ENV, str(tmp_path / "catalogue.toml"))
+    monkeypatch.setenv("COLUMNS", "250")
+    return services
+
+
+def _check(catalogue=None):
+    catalogue = catalogue or cat_mod.load()
+    with SsbClient(retries=0) as client:
+        checks = check_catalogue(client, catalogue, list(catalogue.tables))
+    return catalogue, checks, {v.indicator_id: v for v in verdicts(catalogue, checks)}
+
+
+@pytest.mark.parametrize("live, catalogue", [
+    ("Korrigerte brutto driftsutgifter pr. mottaker av hjemmetjenester",
+     "Korrigerte brutto driftsutgifter pr. mottaker av hjemmetjenester (i kroner)"),
+    ("Andel innbyggere 80 år og over som bruker hjemmetjenester (prosent)",
+     "andel innbyggere 80 år og over som bruker hjemmetjenester"),
+    ("Institusjon – kommunale plasser (antall)", "Institusjon - kommunale  plasser"),
+    ("Tjenester til hjemmeboende (f254), andel av netto driftsutgifter til plo",
+     "TJENESTER til hjemmeboende f254 - andel av netto driftsutgifter til PLO"),
+])
+def test_labels_match_after_case_spacing_punctuation_and_unit_suffixes(live, catalogue):
+    assert normalise_label(live) == normalise_label(catalogue)
+
+
+@pytest.mark.parametrize("live, catalogue", [
+    ("Andel innbyggere 80 år og over som bruker hjemmetjenester", "Andel innbyggere 67 år og over som bruker hjemmetjenester"),
+    ("Netto driftsutgifter (i kroner)", "Brutto driftsutgifter (i kroner)"),
+    ("Institusjon - kommunale plasser", "Institusjon - alle disponible plasser"),
+])
+def test_a_changed_word_or_number_is_a_different_label(live, catalogue):
+    assert normalise_label(live) != normalise_label(catalogue)
+
+
+def test_an_ambiguous_label_never_picks_one(fake, tmp_path):
+    fake.change_contents_code("12209", "KOSkorrbrmotthj0000", "KOSKBDUhjemmetj0000")
+    fake.add_contents("12209", "KOSKBDUhjemmetj0001", "Korrigerte brutto driftsutgifter pr. mottaker av "
+                      "hjemmetjenester (i kroner)", like="KOSKBDUhjemmetj0000")
+    assert labelled(parse_dimensions(fake.metadata["12209"]),
+                    "korrigerte brutto driftsutgifter pr. mottaker av hjemmetjenester") == [
+        "KOSKBDUhjemmetj0000", "KOSKBDUhjemmetj0001"]
+    catalogue, checks, results = _check()
+    v = results["home_care_cost_per_recipient"]
+    assert v.resolution is None and v.status == "ambiguous"
+    assert "KOSKBDUhjemmetj0000, KOSKBDUhjemmetj0001" in v.message and "ingen velges" in v.message
+    path = tmp_path / "catalogue.toml"
+    before = path.read_text(encoding="utf-8")
+    write_back(path, catalogue, checks, list(results.values()), DAY)
+    after = cat_mod.parse(path.read_text(encoding="utf-8"))
+    assert after.indicators["home_care_cost_per_recipient"] == catalogue.indicators["home_care_cost_per_recipient"]
+    assert path.read_text(encoding="utf-8") != before  # the other entries were confirmed
+
+
+def test_a_label_in_no_table_keeps_todays_behaviour_and_proposes_tables(fake):
+    fake.change_contents_code("11875", "KOSinstkommplass0000", "KOSinstkommdrift0000")
+    fake.change_label("11875", "KOSinstkommdrift0000", "Institusjon - plasser i kommunal drift")
+    _, checks, results = _check()
+    v = results["municipal_institution_places"]
+    assert v.status == "code_missing" and v.resolution is None
+    assert "KOSinstkommplass0000 finnes ikke i tabell 11875" in v.message
+    assert any("KOSinstkommdrift0000" in s for s in v.suggestions), v.suggestions  # nearest labels listed
+
+
+def test_an_ended_table_is_searched_by_label_and_the_replacement_proposed(fake):
+    fake.rename_table("11875", "11876")
+    fake.tables["11876"]["label"] = "11876: Helse- og omsorgsinstitusjoner - plasser (K) 2022 - 2024"
+    catalogue, checks, results = _check()
+    for ind in ("institution_places_all", "nursing_home_places", "municipal_institution_places"):
+        v = results[ind]
+        assert v.status == "moved" and v.resolution.table_id == "11876", (ind, v)
+        assert v.resolution.new_table is not None and v.resolution.new_table.region_dim == "KOKkommuneregion0000"
+
+
+def test_without_write_the_catalogue_file_is_byte_identical(fake, tmp_path):
+    fake.first_contact()
+    before = (tmp_path / "catalogue.toml").read_bytes()
+    result = CliRunner().invoke(_app(), ["catalogue", "check"])
+    assert result.exit_code == EXIT_PARTLY_UPDATED, result.output
+    assert (tmp_path / "catalogue.toml").read_bytes() == before
+
+
+def test_write_adds_a_table_an_entry_moved_to_and_the_file_still_loads(fake, tmp_path):
+    fake.rename_table("11875", "11876")
+    fake.tables["11876"]["label"] = "11876: Helse- og omsorgsinstitusjoner - plasser (K) 2022 - 2024"
+    result = CliRunner().invoke(_app(), ["catalogue", "check", "--write"])
+    assert result.exit_code == 0, result.output
+    cat = cat_mod.load(tmp_path / "catalogue.toml")
+    assert cat.tables["11876"].verified and cat.tables["11876"].region_dim == "KOKkommuneregion0000"
+    assert {i.source.table for i in cat.sourced() if i.id.endswith("places")} == {"11876"}
+    assert "+id = \"11876\"" in result.output
+    again = CliRunner().invoke(_app(), ["catalogue", "check"])
+    assert again.exit_code == 0, again.output  # fixed: nothing left to do
+
+
+def test_all_ok_check_write_confirms_every_entry_with_the_date(fake, tmp_path):
+    result = CliRunner().invoke(_app(), ["catalogue", "check", "--write"])
+    assert result.exit_code == 0, result.output
+    cat = cat_mod.load(tmp_path / "catalogue.toml")
+    assert all(i.source.verified and i.source.checked == dt.date.today().isoformat() for i in cat.sourced())
+    assert all(t.verified for t in cat.tables.values())
+
+
+def _app():
+    from pipelines.__main__ import app
+    return app
