@@ -727,16 +727,20 @@ def figure_xlsx(bundle) -> bytes:
                                    note=DEMO_TEXT if bundle.is_demo else None)
 
 
-def download_files(bundle) -> list[tuple[str, str, str, Callable[[], bytes]]]:
+def download_files(bundle, *, image: Callable[[str], bytes] | None = None,
+                   ) -> list[tuple[str, str, str, Callable[[], bytes]]]:
     """What the embed and presentation views offer as downloads: (label, file name, mime type, make bytes).
-    Lazy callables, so a view pays for Chromium only when someone asks for an image."""
+    Lazy callables, so a view pays for Chromium only when someone asks for an image. `image(fmt)` makes the PNG or
+    SVG (a server passes its bounded, cached image service); without it each image starts a Chromium of its own."""
     fid = bundle.figure_id
+    if image is None:
+        def image(fmt: str) -> bytes:
+            return figure_images([bundle], (fmt,))[(fid, fmt)]
     return [
         ("HTML (virker uten nett)", f"{fid}.html", "text/html", lambda: figure_html(bundle).encode("utf-8")),
-        ("PNG-bilde", f"{fid}.png", "image/png", lambda: figure_images([bundle], ("png",))[(fid, "png")]),
-        ("SVG-bilde", f"{fid}.svg", "image/svg+xml", lambda: figure_images([bundle], ("svg",))[(fid, "svg")]),
+        ("PNG-bilde", f"{fid}.png", "image/png", lambda: image("png")),
+        ("SVG-bilde", f"{fid}.svg", "image/svg+xml", lambda: image("svg")),
         ("Excel (XLSX)", f"{fid}.xlsx",
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", lambda: figure_xlsx(bundle)),
         ("CSV", f"{fid}.csv", "text/csv", lambda: downloads.csv_bytes(bundle.download)),
     ]
-
