@@ -43,6 +43,7 @@ class ImageService:
         self._timer: threading.Timer | None = None
         self.renders = 0                          # how many times the renderer worked (for tests and benches)
         self.starts = 0                           # how many times a Chromium was started
+        self.most_waiting = 0                     # the most requests that waited at once
 
     def cached(self, key: Hashable) -> bytes | None:
         with self._state_lock:
@@ -60,6 +61,7 @@ class ImageService:
             if self._waiting >= self.max_waiting:
                 raise RendererBusy(BUSY_MESSAGE)
             self._waiting += 1
+            self.most_waiting = max(self.most_waiting, self._waiting)
         try:
             acquired = self._render_lock.acquire(timeout=self.wait_s)
         finally:
