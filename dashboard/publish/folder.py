@@ -12,12 +12,15 @@ How:
 - a manifest (`.kostra-publish.json`) lists what `publish` wrote, with each file's sha256. A file an earlier run
   wrote and this run does not is removed only when it is ours: named in the manifest and unchanged since (a file
   someone has edited is left with a notice). Files not in the manifest are never touched;
-- a folder we cannot write is refused with a Norwegian message before anything is rendered.
+- a folder we cannot write is refused with a Norwegian message before anything is rendered;
+- two runs into one folder at once (overlapping cron jobs): the second is refused (a lock on the folder itself,
+  where the file system supports it); a staging folder left by a run that was killed is removed by the next run.
 """
 from __future__ import annotations
 
 import datetime as dt
 import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -32,6 +35,7 @@ MANIFEST = ".kostra-publish.json"
 STAGING_PREFIX = ".kostra-publish-ny-"
 BACKUP_PREFIX = ".kostra-publish-gammel-"
 GENERATOR = "kostra-pleie-omsorg publish"
+STALE_STAGING_S = 3600  # a staging folder this old is from a run that was killed (a run takes seconds)
 
 
 @dataclass
@@ -89,6 +93,7 @@ class FolderWriter:
         self._created = False
         self._names: dict[str, str] = {}
         self.staging: Path | None = None
+        self._lock_fd: int | None = None
 
     def __enter__(self) -> "FolderWriter":
         out = self.out_dir
@@ -103,13 +108,47 @@ class FolderWriter:
             except OSError as exc:
                 raise PublishError(f"Kan ikke lage mappen {out}: {_why(exc)}.") from exc
             self._created = True
+        self._lock()
         try:
             self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
         except OSError as exc:
+            self._unlock()
             self._undo_folder()
             raise PublishError(f"Kan ikke skrive til mappen {out}: {_why(exc)}. Velg en mappe du har "
                                "skrivetilgang til (--out).") from exc
+        self._remove_stale_staging()
         return self
+
+    def _lock(self) -> None:
+        """An exclusive lock on the folder itself (no lock file left in it) for the length of the run."""
+        try:
+            fd = os.open(self.out_dir, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise PublishError(f"En annen publisering skriver til {self.out_dir} akkurat nå; prøv igjen når den er "
+                               "ferdig.") from None
+        except OSError:  # a file system without locks (some network mounts): go on without
+            os.close(fd)
+            return
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the lock
+            self._lock_fd = None
+
+    def _remove_stale_staging(self) -> None:
+        now = dt.datetime.now().timestamp()
+        for path in self.out_dir.glob(f"{STAGING_PREFIX}*"):
+            try:
+                if path.is_dir() and path != self.staging and now - path.stat().st_mtime > STALE_STAGING_S:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
 
     def put(self, name: str, data: bytes) -> None:
         if not _plain_name(name):
@@ -189,3 +228,4 @@ class FolderWriter:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
             self._undo_folder()
+        self._unlock()

@@ -127,3 +127,28 @@ def test_a_file_where_the_folder_should_be_is_refused(tmp_path):
     (tmp_path / "ut").write_text("fil")
     with pytest.raises(PublishError, match="finnes og er ikke en mappe"):
         write_set(tmp_path / "ut", {"a.html": b"A"})
+
+
+def test_a_second_run_into_the_same_folder_at_once_is_refused(tmp_path):
+    out = tmp_path / "ut"
+    with FolderWriter(out) as first:
+        first.put("a.html", b"A")
+        with pytest.raises(PublishError, match="En annen publisering skriver til"):
+            with FolderWriter(out):
+                pass
+        first.commit()
+    write_set(out, {"b.html": b"B"})  # the lock is released with the first run
+    assert (out / "b.html").read_bytes() == b"B" and not (out / "a.html").exists()
+
+
+def test_a_staging_folder_left_by_a_killed_run_is_removed(tmp_path):
+    out = tmp_path / "ut"
+    out.mkdir()
+    old = out / f"{folder.STAGING_PREFIX}drept"
+    old.mkdir()
+    (old / "a.html").write_bytes(b"halvferdig")
+    os.utime(old, (0, 0))
+    young = out / f"{folder.STAGING_PREFIX}i-gang"
+    young.mkdir()
+    write_set(out, {"a.html": b"A"})
+    assert not old.exists() and young.exists()
