@@ -7,8 +7,10 @@ server process goes through one `ImageService`:
   requests and is closed after `idle_s` seconds without work, so an idle server holds no browser;
 - rendered bytes are cached per key (the caller's figure, selection, database version and format), up to
   `cache_bytes` in total, so the same figure asked for by many readers is rendered once;
-- at most `max_waiting` requests wait for the renderer, each at most `wait_s` seconds; any more, or a longer wait,
-  is `RendererBusy` with a Norwegian message, rather than a pile of blocked threads.
+- a request for what is being rendered right now waits for that render (20 readers of one figure: one render);
+- at most `max_waiting` requests for other files wait for the renderer, each at most `wait_s` seconds; any more, or a longer
+  wait, is `RendererBusy` with a Norwegian message, rather than a pile of blocked threads (Streamlit runs download
+  callables in its small default thread pool, which the other downloads need too).
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ class RendererBusy(PublishError):
 
 
 class ImageService:
-    def __init__(self, *, wait_s: float = 20.0, max_waiting: int = 3, idle_s: float = 60.0,
+    def __init__(self, *, wait_s: float = 20.0, max_waiting: int = 3, idle_s: float = 30.0,
                  cache_bytes: int = 64 * 1024 * 1024,
                  make_renderer: Callable[[], ImageRenderer] = ImageRenderer):
         self.wait_s, self.max_waiting, self.idle_s, self.cache_bytes = wait_s, max_waiting, idle_s, cache_bytes
@@ -37,6 +39,7 @@ class ImageService:
         self._state_lock = threading.Lock()       # guards the counters and the cache
         self._waiting = 0
         self._cache: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._inflight: dict[Hashable, threading.Event] = {}   # key -> set when its render has finished
         self._cached_bytes = 0
         self._renderer: ImageRenderer | None = None
         self._last_used = 0.0
@@ -53,10 +56,32 @@ class ImageService:
             return data
 
     def get(self, key: Hashable, make: Callable[[ImageRenderer], bytes]) -> bytes:
-        """The bytes for key: from the cache, or made by `make(renderer)` while holding the one renderer."""
+        """The bytes for key: from the cache, or made by `make(renderer)` while holding the one renderer. The first
+        request for a key makes it; requests for the same key meanwhile wait for that one and share its result."""
         data = self.cached(key)
         if data is not None:
             return data
+        with self._state_lock:
+            done = self._inflight.get(key)
+            first = done is None
+            if first:
+                done = self._inflight[key] = threading.Event()
+        if not first:
+            # the owner may wait wait_s for the renderer and then render: give it that and a render's time
+            if not done.wait(2 * self.wait_s + 30):
+                raise RendererBusy(BUSY_MESSAGE)
+            data = self.cached(key)
+            if data is None:  # the owner was refused or failed: so are we
+                raise RendererBusy(BUSY_MESSAGE)
+            return data
+        try:
+            return self._render(key, make)
+        finally:
+            with self._state_lock:
+                self._inflight.pop(key, None)
+            done.set()
+
+    def _render(self, key: Hashable, make: Callable[[ImageRenderer], bytes]) -> bytes:
         with self._state_lock:
             if self._waiting >= self.max_waiting:
                 raise RendererBusy(BUSY_MESSAGE)
@@ -70,7 +95,7 @@ class ImageService:
         if not acquired:
             raise RendererBusy(BUSY_MESSAGE)
         try:
-            data = self.cached(key)  # made by the request we waited for
+            data = self.cached(key)
             if data is not None:
                 return data
             if self._renderer is None:
@@ -82,7 +107,7 @@ class ImageService:
                 self._close_renderer()  # a failed browser is not reused
                 raise
             self.renders += 1
-            self._store(key, data)
+            self._store(key, data)  # before the requests waiting for this key wake up and look for it
             return data
         finally:
             self._last_used = time.monotonic()

@@ -51,9 +51,10 @@ def renderers(monkeypatch):
     return made, factory
 
 
-def test_twenty_requests_for_one_figure_render_it_once(renderers):
+def test_twenty_requests_for_one_figure_render_it_once_and_all_get_it(renderers):
     made, factory = renderers
-    service = ImageService(make_renderer=factory(0.2), wait_s=10, max_waiting=30)
+    service = ImageService(make_renderer=factory(0.3), wait_s=10, max_waiting=1)  # waiting for a render in flight
+    #                                                     does not take a place in the queue
     with ThreadPoolExecutor(20) as pool:
         results = list(pool.map(lambda _: service.get(("kostnad-hjemme", "png"), lambda r: r.make("a")), range(20)))
     assert results == [b"bilde a"] * 20
