@@ -73,6 +73,20 @@ def rss_mb(pid: int) -> float:
         return 0.0
 
 
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def is_browser(pid: int) -> bool:
     """A Chromium browser process (not one of its renderer, GPU or zygote helpers, which carry --type=)."""
     try:
@@ -91,11 +105,16 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.stop_event = server_pid, threading.Event()
         self.most_browsers, self.most_server_mb, self.most_tree_mb = 0, 0.0, 0.0
+        self.browsers_seen: list[str] = []
 
     def run(self) -> None:
         while not self.stop_event.is_set():
             pids = descendants(self.pid)
-            self.most_browsers = max(self.most_browsers, sum(is_browser(p) for p in pids[1:]))
+            # a browser whose parent is a browser is a helper caught between fork and exec (its command line is
+            # still the browser's for a moment): not a second renderer
+            browsers = [p for p in pids[1:] if is_browser(p) and not is_browser(_parent(p))]
+            if len(browsers) > self.most_browsers:
+                self.most_browsers, self.browsers_seen = len(browsers), [_cmdline(p)[:160] for p in browsers]
             self.most_server_mb = max(self.most_server_mb, rss_mb(self.pid))
             self.most_tree_mb = max(self.most_tree_mb, sum(pss_mb(p) for p in pids))
             time.sleep(0.05)
@@ -190,6 +209,9 @@ def main() -> int:
     ok_memory = sampler.most_server_mb < MEMORY_TARGET_MB
     print(f"\n  most Chromium renderers alive at once: {sampler.most_browsers} (target <= {MAX_RENDERERS}) "
           f"{'yes' if ok_browsers else 'NO'}")
+    if not ok_browsers:
+        for line in sampler.browsers_seen:
+            print(f"    {line}")
     print(f"  server memory, peak RSS of the Streamlit process: {sampler.most_server_mb:.0f} MB "
           f"(target < {MEMORY_TARGET_MB} MB) {'yes' if ok_memory else 'NO'}")
     print(f"  with the processes it started (node driver, Chromium), peak PSS of the tree: {sampler.most_tree_mb:.0f} MB")
