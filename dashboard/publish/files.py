@@ -295,29 +295,41 @@ class ImageRenderer:
 
     def pdf(self, bundles: Iterable) -> bytes:
         """presentasjon.pdf of the bundles (print_html printed by this Chromium): A4 landscape, one figure a page."""
-        document = print_html(list(bundles), plotly_src=_plotly_js_path().as_uri())
+        pages, figs = print_sections(list(bundles))
         self._started.result()
-        return self._pool.submit(self._pdf, document).result()
+        return self._pool.submit(self._pdf, pages, figs).result()
 
-    def _pdf(self, document: str) -> bytes:
-        tmp = Path(self._state["tmp"].name)
-        page_file = tmp / "utskrift.html"
-        page_file.write_text(document, encoding="utf-8")
-        with self._errors():
-            page = self._state["browser"].new_page(viewport={"width": PRINT_VIEWPORT[0], "height": PRINT_VIEWPORT[1]})
-            try:
+    def preload_print(self) -> None:
+        """Open the print page now (in the renderer's thread, after the start), so a PDF asked for later does not
+        wait for its plotly.js to load: `publish` always makes one."""
+        self._pool.submit(self._print_page)
+
+    def _print_page(self):
+        """The print page (plotly.js loaded, no figures), opened once and reused for every PDF."""
+        if "print_page" not in self._state:
+            self._started.result()
+            page_file = Path(self._state["tmp"].name) / "utskrift.html"
+            page_file.write_text(print_html([], plotly_src=shared_plotly_path().as_uri()), encoding="utf-8")
+            with self._errors():
+                page = self._state["browser"].new_page(viewport={"width": PRINT_VIEWPORT[0],
+                                                                 "height": PRINT_VIEWPORT[1]})
                 page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                            else route.abort())
                 page.goto(page_file.as_uri(), wait_until="load")
-                page.wait_for_function("document.body.dataset.rendered !== undefined", timeout=60_000)
-                if page.evaluate("document.body.dataset.rendered") != "true":
-                    raise PublishError("Chromium klarte ikke å tegne figurene til PDF-en: "
-                                       f"{page.evaluate('document.body.dataset.error')}")
+                page.wait_for_function("document.body.dataset.rendered === 'true'", timeout=60_000)
                 page.emulate_media(media="print")
-                return page.pdf(format="A4", landscape=True, print_background=True, prefer_css_page_size=True)
-            finally:
-                page.close()
-                page_file.unlink(missing_ok=True)
+            self._state["print_page"] = page
+        return self._state["print_page"]
+
+    def _pdf(self, pages: str, figs: str) -> bytes:
+        page = self._print_page()
+        with self._errors():
+            error = page.evaluate("""async ([pages, figs]) => {
+                try { await kpPrintReplace(pages, figs); return null; } catch (err) { return String(err); } }""",
+                                  [pages, figs])
+            if error:
+                raise PublishError(f"Chromium klarte ikke å tegne figurene til PDF-en: {error}")
+            return page.pdf(format="A4", landscape=True, print_background=True, prefer_css_page_size=True)
 
     def _stop(self) -> None:
         for key, action in (("browser", "close"), ("pw", "stop"), ("tmp", "cleanup")):
@@ -672,10 +684,8 @@ html,body{margin:0;padding:0;background:#fff;color:#000;font-family:Arial,Helvet
 """
 
 
-def print_html(bundles: list, *, plotly_src: str | None = None, title: str = "Presentasjon") -> str:
-    """The page Chromium prints as presentasjon.pdf: A4 landscape, one figure per page with its title, the chart,
-    the takeaway and the source line, and the Demodata label on demo figures. Charts are drawn by plotly.js into the
-    space the text leaves (vector graphics in the PDF); `document.body.dataset.rendered` says when all are drawn."""
+def print_sections(bundles: list) -> tuple[str, str]:
+    """(the pages' HTML, the figures as one JSON array) of the PDF: one A4 page per figure with its texts."""
     e = html.escape
     pages, figs = [], []
     n = len(bundles)
@@ -685,26 +695,47 @@ def print_html(bundles: list, *, plotly_src: str | None = None, title: str = "Pr
                      f"<div class='kp-chart' id='kp-chart-{i}' role='img' aria-label='{e(bundle.title)}'></div>"
                      f"{foot}<p class='kp-page-number'>{i} / {n}</p></section>")
         figs.append(_figure_json(bundle))
+    return "".join(pages), "[" + ",".join(figs) + "]"
+
+
+# Draws the charts of the pages in #kp-print, each into the height its page leaves it, as static plots (no resize
+# listeners: a server's print page is reused for PDF after PDF).
+_PRINT_JS = r"""
+window.kpPrint = function (figs) {
+  return Promise.all(figs.map((fig, i) => {
+    const el = document.getElementById('kp-chart-' + (i + 1));
+    const f = kpLayout(el, fig, (w, chrome) => Math.round(el.clientHeight) - chrome);
+    return Plotly.newPlot(el, f.data, f.layout, {staticPlot: true, displayModeBar: false});
+  }));
+};
+window.kpPrintReplace = function (pages, figsJson) {
+  document.querySelectorAll('#kp-print .js-plotly-plot').forEach(el => Plotly.purge(el));
+  document.getElementById('kp-print').innerHTML = pages;
+  return window.kpPrint(JSON.parse(figsJson));
+};
+"""
+
+
+def print_html(bundles: list, *, plotly_src: str | None = None, title: str = "Presentasjon") -> str:
+    """The page Chromium prints as presentasjon.pdf: A4 landscape, one figure per page with its title, the chart,
+    the takeaway and the source line, and the Demodata label on demo figures. Charts are drawn by plotly.js into the
+    space the text leaves (vector graphics in the PDF); `document.body.dataset.rendered` says when all are drawn.
+    With no bundles it is the renderer's print page, filled PDF after PDF through `kpPrintReplace`."""
+    pages, figs = print_sections(bundles)
     return f"""<!doctype html>
 <html lang="nb">
 <head>
 <meta charset="utf-8">
-<title>{e(title)}</title>
+<title>{html.escape(title)}</title>
 <style>{_PRINT_CSS}</style>
 {plotly_tag(plotly_src)}
 </head>
 <body>
-{''.join(pages)}
-<script>{_RENDER_JS}</script>
+<main id="kp-print">{pages}</main>
+<script>{_RENDER_JS}{_PRINT_JS}</script>
 <script>
-(function () {{
-  const figs = [{','.join(figs)}];
-  Promise.all(figs.map((fig, i) => {{
-    const el = document.getElementById('kp-chart-' + (i + 1));
-    return kpRender(el, fig, (w, chrome) => Math.round(el.clientHeight) - chrome);
-  }})).then(() => {{ document.body.dataset.rendered = 'true'; }},
-            err => {{ document.body.dataset.rendered = 'error'; document.body.dataset.error = String(err); }});
-}})();
+window.kpPrint({figs}).then(() => {{ document.body.dataset.rendered = 'true'; }},
+  err => {{ document.body.dataset.rendered = 'error'; document.body.dataset.error = String(err); }});
 </script>
 </body>
 </html>

@@ -224,6 +224,7 @@ def publish_figures(figure_ids: list[str], out_dir: Path, *, self_contained: boo
     try:
         specs, selections, notices = resolve(figure_ids, **selection)
         with FolderWriter(out_dir) as writer, publish.ImageRenderer() as renderer:
+            renderer.preload_print()  # opened while the figures are built: presentasjon.pdf is always made
             bundles = [figures.build_figure(s.id, selections[s.id]) for s in specs]
             result = write_files(bundles, out_dir, renderer=renderer, writer=writer, self_contained=self_contained)
     except DatabaseUnavailable as exc:
