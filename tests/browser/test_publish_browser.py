@@ -162,6 +162,8 @@ def test_presentation_pdf_is_a4_landscape_one_figure_a_page_with_its_texts(bundl
     from pypdf import PdfReader
     with publish.ImageRenderer() as renderer:
         pdf = renderer.pdf(bundles)
+        again = PdfReader(io.BytesIO(renderer.pdf(bundles[1:2])))  # the reused print page holds only the new one
+    assert len(again.pages) == 1 and " ".join(bundles[1].title.split()[:4]) in again.pages[0].extract_text()
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == len(bundles)
     for page, bundle in zip(reader.pages, bundles):
