@@ -18,6 +18,12 @@ from openpyxl.utils import get_column_letter
 from pipelines.own_data.values import looks_like_formula, looks_like_formula_expr
 
 
+# Excel's thousands separator in a number format is the comma; Excel shows it as the reader's own separator (a space
+# in Norwegian Excel: 1 234 567). A literal space ("# ##0") is no separator: Excel printed 1234567 as "1234 567".
+THOUSANDS = "#,##0"
+THOUSANDS_DECIMAL = "#,##0.0"
+
+
 def neutralise_text(value):
     """A text a spreadsheet would evaluate, prefixed with `'` (shown by no spreadsheet as a formula); else as is."""
     return "'" + value if looks_like_formula(value) else value
@@ -77,9 +83,9 @@ def _write_sheet(ws, frame: pl.DataFrame, *, title: str | None, note: str | None
                 continue
             cell = ws.cell(row=i, column=j, value=value)
             if isinstance(value, float):
-                cell.number_format = "# ##0.0"
+                cell.number_format = THOUSANDS_DECIMAL
             elif isinstance(value, int) and not isinstance(value, bool) and frame.columns[j - 1] not in ("År", "Måned"):
-                cell.number_format = "# ##0"
+                cell.number_format = THOUSANDS
     for j, name in enumerate(frame.columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = max(10, min(50, len(str(name)) + 4))
 

@@ -7,8 +7,11 @@ from dashboard.figures.links import (
            embed_url,
            iframe_snippet,
            page_url,
+           parse_slide,
+           presentation_slides,
            presentation_url,
            selection_params,
+           slide_token,
 )
 from dashboard.figures.registry import (
            DOMAINS,
@@ -19,4 +22,5 @@ from dashboard.figures.registry import (
 )
 
 __all__ = ["DOMAINS", "FIGURES", "FigureBundle", "FigureSpec", "UnknownFigure", "build_figure", "embed_url",
-           "iframe_snippet", "page_url", "presentation_url", "selection_params", "spec"]
+           "iframe_snippet", "page_url", "parse_slide", "presentation_slides", "presentation_url", "selection_params",
+           "slide_token", "spec"]

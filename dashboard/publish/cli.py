@@ -1,4 +1,4 @@
-"""`python -m dashboard.publish`: write a figure's files (HTML, PNG, SVG, XLSX) and the presentation, no server needed.
+"""`python -m dashboard.publish`: write a figure's files (HTML, PNG, SVG, XLSX), the presentation and its PDF, no server needed.
 
 Lives with the dashboard because it draws the dashboard's figures; the pipelines (`python -m pipelines`) fetch and
 build the data and never import the dashboard. Like the pipelines' commands, a failure is a Norwegian one-line reason
@@ -47,8 +47,13 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
                 None, "--referanse", help="Aldersjustert: landet-uten-oslo (standard), gruppe eller et kommunenummer"),
             aar: Optional[str] = typer.Option(None, "--aar", help="Aldersjustert: året (standard: siste år)"),
             out: Path = typer.Option(..., "--out", help="Mappe filene skrives til"),
+            self_contained: bool = typer.Option(
+                False, "--self-contained",
+                help="Hver HTML-fil med plotly.js inni seg (én fil å sende på e-post, ca. 5 MB hver) i stedet for "
+                     "én felles plotly.min.js ved siden av filene"),
             db: Optional[Path] = DbOption) -> None:
-    """Lag filer som ikke trenger server: <id>.html, .png, .svg og .xlsx per figur, og presentasjon.html.
+    """Lag filer som ikke trenger server: <id>.html, .png, .svg og .xlsx per figur, presentasjon.pdf, og
+    presentasjon.html med flere figurer. HTML-filene laster plotly.min.js fra samme mappe (--self-contained: inni).
 
     Scenarioet for fremskriving-figurene gis som på /fremskriving: --dekning80, --hjemme, --gruppe, --kostvekst;
     referansen og året for aldersjustert-figurene som på /aldersjustert: --referanse, --aar."""
@@ -57,7 +62,8 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
     try:
         result = publish_figures(figur, out, kommune=kommune, sammenlign=sammenlign, fra=fra, til=til,
                                  enhet=enhet, periode=periode, dekning80=dekning80, hjemme=hjemme, gruppe=gruppe,
-                                 kostvekst=kostvekst, referanse=referanse, aar=aar)
+                                 kostvekst=kostvekst, referanse=referanse, aar=aar,
+                                 self_contained=self_contained)
     except PublishError as exc:
         _fail(str(exc))
     for notice in result.notices:
@@ -65,6 +71,9 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
     console.print(f"Skrev {len(result.files)} filer til {result.out_dir} på {result.seconds:.1f} s:")
     for path in result.files:
         console.print(f"  {path.name}")
+    if result.removed:
+        console.print(f"Fjernet {len(result.removed)} filer fra en tidligere publisering som ikke lages nå: "
+                      + ", ".join(result.removed))
 
 
 def main() -> None:

@@ -3,7 +3,8 @@ and an XLSX workbook, all drawn from a `dashboard.figures.FigureBundle` (the sam
 
 Why files: a municipality's web site and the committee's meeting papers reach hundreds of readers at once; a static
 file served by any web server (or opened from disk) costs nothing per reader and keeps working when the app is down.
-Everything here is offline: plotly.js is inlined from the installed plotly package, no CDN, no web fonts, and images
+Everything here is offline: plotly.js comes from the installed plotly package or the vendored finance bundle of the same
+version (vendor/README.md), written beside the files or inlined, no CDN, no web fonts, and images
 are rendered by the system Chromium (`/usr/bin/chromium`, through playwright's `executable_path`), never a browser
 downloaded at run time.
 """
@@ -292,6 +293,44 @@ class ImageRenderer:
                     out[(figure_id, fmt)] = _decode_data_url(urls[fmt])
         return out
 
+    def pdf(self, bundles: Iterable) -> bytes:
+        """presentasjon.pdf of the bundles (print_html printed by this Chromium): A4 landscape, one figure a page."""
+        pages, figs = print_sections(list(bundles))
+        self._started.result()
+        return self._pool.submit(self._pdf, pages, figs).result()
+
+    def preload_print(self) -> None:
+        """Open the print page now (in the renderer's thread, after the start), so a PDF asked for later does not
+        wait for its plotly.js to load: `publish` always makes one."""
+        self._pool.submit(self._print_page)
+
+    def _print_page(self):
+        """The print page (plotly.js loaded, no figures), opened once and reused for every PDF."""
+        if "print_page" not in self._state:
+            self._started.result()
+            page_file = Path(self._state["tmp"].name) / "utskrift.html"
+            page_file.write_text(print_html([], plotly_src=shared_plotly_path().as_uri()), encoding="utf-8")
+            with self._errors():
+                page = self._state["browser"].new_page(viewport={"width": PRINT_VIEWPORT[0],
+                                                                 "height": PRINT_VIEWPORT[1]})
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                           else route.abort())
+                page.goto(page_file.as_uri(), wait_until="load")
+                page.wait_for_function("document.body.dataset.rendered === 'true'", timeout=60_000)
+                page.emulate_media(media="print")
+            self._state["print_page"] = page
+        return self._state["print_page"]
+
+    def _pdf(self, pages: str, figs: str) -> bytes:
+        page = self._print_page()
+        with self._errors():
+            error = page.evaluate("""async ([pages, figs]) => {
+                try { await kpPrintReplace(pages, figs); return null; } catch (err) { return String(err); } }""",
+                                  [pages, figs])
+            if error:
+                raise PublishError(f"Chromium klarte ikke å tegne figurene til PDF-en: {error}")
+            return page.pdf(format="A4", landscape=True, print_background=True, prefer_css_page_size=True)
+
     def _stop(self) -> None:
         for key, action in (("browser", "close"), ("pw", "stop"), ("tmp", "cleanup")):
             if key in self._state:
@@ -325,10 +364,44 @@ def _decode_data_url(url: str) -> bytes:
 
 # ------------------------------------------------------------------------------------------------ HTML
 
+PLOTLY_FILE = "plotly.min.js"  # the one copy of plotly.js beside the published HTML files (default mode)
+FINANCE_BUNDLE = Path(__file__).resolve().parent / "vendor" / "plotly-finance.min.js"
+# trace types plotly.js's finance bundle draws (vendor/README.md); every figure in the registry must use only these
+FINANCE_TRACES = frozenset({"scatter", "bar", "waterfall", "histogram", "pie", "funnel", "funnelarea", "indicator",
+                            "ohlc", "candlestick"})
+
+
+def _js_version(path: Path) -> str | None:
+    """"3.7.0" from the licence header plotly.js bundles start with."""
+    import re
+    with path.open(encoding="utf-8") as fh:
+        head = fh.read(300)
+    match = re.search(r"plotly\.js(?: \([^)]*\))? v(\d+\.\d+\.\d+)", head)
+    return match.group(1) if match else None
+
+
+@lru_cache(maxsize=1)
+def shared_plotly_path() -> Path:
+    """The plotly.js written beside the published files: the vendored finance bundle (1.2 MB; scatter, bar and
+    waterfall are all we draw) when it is the installed plotly package's plotly.js version, else the full bundle."""
+    try:
+        if FINANCE_BUNDLE.exists() and _js_version(FINANCE_BUNDLE) == _js_version(_plotly_js_path()):
+            return FINANCE_BUNDLE
+    except OSError:
+        pass
+    return _plotly_js_path()
+
+
+def plotly_js_bytes() -> bytes:
+    """plotly.js to write beside the published files as PLOTLY_FILE (see shared_plotly_path)."""
+    return shared_plotly_path().read_bytes()
+
+
 @lru_cache(maxsize=1)
 def plotly_js() -> str:
-    """plotly.js from the installed plotly package, to inline (the files must load nothing from the network)."""
-    return _plotly_js_path().read_text(encoding="utf-8")
+    """plotly.js to inline in a self-contained file (the files must load nothing from the network): the same
+    bundle as the shared file (shared_plotly_path), so a single file is ~1.3 MB rather than ~4.9 MB."""
+    return shared_plotly_path().read_text(encoding="utf-8")
 
 
 _CSS = """
@@ -462,9 +535,18 @@ def _text_blocks(bundle, heading: str = "h1") -> tuple[str, str]:
     return head, foot
 
 
-def figure_html(bundle) -> str:
-    """One self-contained HTML file for one figure: large title, chart, takeaway, source line, the Demodata label
-    for demo data, and the data table (the chart's text alternative). Opens offline; loads nothing."""
+def plotly_tag(src: str | None = None) -> str:
+    """plotly.js for a published page: `<script src>` of the shared file beside it (`PLOTLY_FILE`, loaded relatively,
+    so the folder works from disk and from any web server), or inlined when src is None (one self-contained file)."""
+    if src is None:
+        return f"<script>{plotly_js()}</script>"
+    return f'<script src="{html.escape(src, quote=True)}"></script>'
+
+
+def figure_html(bundle, *, plotly_src: str | None = None) -> str:
+    """One HTML file for one figure: large title, chart, takeaway, source line, the Demodata label for demo data,
+    and the data table (the chart's text alternative). Opens offline; loads nothing from the network. With
+    plotly_src (`PLOTLY_FILE`) it loads plotly.js from that file beside it; without, plotly.js is inlined."""
     e = html.escape
     head, foot = _text_blocks(bundle)
     chart_id = f"kp-chart-{e(bundle.figure_id)}"
@@ -476,7 +558,7 @@ def figure_html(bundle) -> str:
 <meta name="generator" content="kostra-pleie-omsorg publish">
 <title>{e(bundle.title)}</title>
 <style>{_CSS}</style>
-<script>{plotly_js()}</script>
+{plotly_tag(plotly_src)}
 </head>
 <body>
 <main class="kp-page" data-figure-id="{e(bundle.figure_id)}">
@@ -503,7 +585,7 @@ def figure_html(bundle) -> str:
 """
 
 
-def presentation_html(bundles: list, *, title: str = "Presentasjon") -> str:
+def presentation_html(bundles: list, *, title: str = "Presentasjon", plotly_src: str | None = None) -> str:
     """All figures as slides in one offline file at projector size: large fonts, high contrast, previous/next
     buttons and the arrow keys, and the slide number in the address (`#side=2`) so every slide can be linked."""
     e = html.escape
@@ -524,7 +606,7 @@ def presentation_html(bundles: list, *, title: str = "Presentasjon") -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)}</title>
 <style>{_SLIDES_CSS}</style>
-<script>{plotly_js()}</script>
+{plotly_tag(plotly_src)}
 </head>
 <body>
 <main id="kp-deck">{''.join(slides)}</main>
@@ -578,6 +660,88 @@ def presentation_html(bundles: list, *, title: str = "Presentasjon") -> str:
 """
 
 
+# ------------------------------------------------------------------------------------------------ PDF
+
+PRINT_MARGIN_MM = 12
+PRINT_VIEWPORT = (1032, 699)   # px of an A4 landscape page (297 × 210 mm at 96 px/in) inside the 12 mm margins, less 1 mm
+# so that rounding never pushes a page over and leaves a blank one
+
+_PRINT_CSS = """
+@page{size:A4 landscape;margin:12mm}
+*{box-sizing:border-box}
+html,body{margin:0;padding:0;background:#fff;color:#000;font-family:Arial,Helvetica,sans-serif;line-height:1.3}
+.kp-print-page{height:185mm;width:273mm;display:flex;flex-direction:column;overflow:hidden;break-after:page;
+  page-break-after:always}
+.kp-print-page:last-of-type{break-after:auto;page-break-after:auto}
+.kp-title{font-size:24px;line-height:1.2;margin:0 0 4px;overflow-wrap:anywhere}
+.kp-subtitle{font-size:14px;color:#222;margin:0 0 4px;overflow-wrap:anywhere}
+.kp-demo{align-self:flex-start;background:#FFE8D6;color:#8A1C00;border:1.5px solid #D55E00;border-radius:3px;
+  padding:1px 6px;font-weight:bold;font-size:13px;margin:0 0 4px;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.kp-chart{flex:1 1 0;min-height:0;width:100%;overflow:hidden}
+.kp-takeaway{font-size:16px;font-weight:bold;margin:6px 0 2px;overflow-wrap:anywhere}
+.kp-source{font-size:11.5px;color:#222;margin:0;overflow-wrap:anywhere}
+.kp-page-number{font-size:11px;color:#444;text-align:right;margin:2px 0 0}
+"""
+
+
+def print_sections(bundles: list) -> tuple[str, str]:
+    """(the pages' HTML, the figures as one JSON array) of the PDF: one A4 page per figure with its texts."""
+    e = html.escape
+    pages, figs = [], []
+    n = len(bundles)
+    for i, bundle in enumerate(bundles, start=1):
+        head, foot = _text_blocks(bundle, "h1" if i == 1 else "h2")
+        pages.append(f"<section class='kp-print-page' data-figure-id='{e(bundle.figure_id)}'>{head}"
+                     f"<div class='kp-chart' id='kp-chart-{i}' role='img' aria-label='{e(bundle.title)}'></div>"
+                     f"{foot}<p class='kp-page-number'>{i} / {n}</p></section>")
+        figs.append(_figure_json(bundle))
+    return "".join(pages), "[" + ",".join(figs) + "]"
+
+
+# Draws the charts of the pages in #kp-print, each into the height its page leaves it, as static plots (no resize
+# listeners: a server's print page is reused for PDF after PDF).
+_PRINT_JS = r"""
+window.kpPrint = function (figs) {
+  return Promise.all(figs.map((fig, i) => {
+    const el = document.getElementById('kp-chart-' + (i + 1));
+    const f = kpLayout(el, fig, (w, chrome) => Math.round(el.clientHeight) - chrome);
+    return Plotly.newPlot(el, f.data, f.layout, {staticPlot: true, displayModeBar: false});
+  }));
+};
+window.kpPrintReplace = function (pages, figsJson) {
+  document.querySelectorAll('#kp-print .js-plotly-plot').forEach(el => Plotly.purge(el));
+  document.getElementById('kp-print').innerHTML = pages;
+  return window.kpPrint(JSON.parse(figsJson));
+};
+"""
+
+
+def print_html(bundles: list, *, plotly_src: str | None = None, title: str = "Presentasjon") -> str:
+    """The page Chromium prints as presentasjon.pdf: A4 landscape, one figure per page with its title, the chart,
+    the takeaway and the source line, and the Demodata label on demo figures. Charts are drawn by plotly.js into the
+    space the text leaves (vector graphics in the PDF); `document.body.dataset.rendered` says when all are drawn.
+    With no bundles it is the renderer's print page, filled PDF after PDF through `kpPrintReplace`."""
+    pages, figs = print_sections(bundles)
+    return f"""<!doctype html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(title)}</title>
+<style>{_PRINT_CSS}</style>
+{plotly_tag(plotly_src)}
+</head>
+<body>
+<main id="kp-print">{pages}</main>
+<script>{_RENDER_JS}{_PRINT_JS}</script>
+<script>
+window.kpPrint({figs}).then(() => {{ document.body.dataset.rendered = 'true'; }},
+  err => {{ document.body.dataset.rendered = 'error'; document.body.dataset.error = String(err); }});
+</script>
+</body>
+</html>
+"""
+
+
 # ------------------------------------------------------------------------------------------------ XLSX, downloads
 
 def source_frame(bundle) -> pl.DataFrame:
@@ -594,16 +758,20 @@ def figure_xlsx(bundle) -> bytes:
                                    note=DEMO_TEXT if bundle.is_demo else None)
 
 
-def download_files(bundle) -> list[tuple[str, str, str, Callable[[], bytes]]]:
+def download_files(bundle, *, image: Callable[[str], bytes] | None = None,
+                   ) -> list[tuple[str, str, str, Callable[[], bytes]]]:
     """What the embed and presentation views offer as downloads: (label, file name, mime type, make bytes).
-    Lazy callables, so a view pays for Chromium only when someone asks for an image."""
+    Lazy callables, so a view pays for Chromium only when someone asks for an image. `image(fmt)` makes the PNG or
+    SVG (a server passes its bounded, cached image service); without it each image starts a Chromium of its own."""
     fid = bundle.figure_id
+    if image is None:
+        def image(fmt: str) -> bytes:
+            return figure_images([bundle], (fmt,))[(fid, fmt)]
     return [
         ("HTML (virker uten nett)", f"{fid}.html", "text/html", lambda: figure_html(bundle).encode("utf-8")),
-        ("PNG-bilde", f"{fid}.png", "image/png", lambda: figure_images([bundle], ("png",))[(fid, "png")]),
-        ("SVG-bilde", f"{fid}.svg", "image/svg+xml", lambda: figure_images([bundle], ("svg",))[(fid, "svg")]),
+        ("PNG-bilde", f"{fid}.png", "image/png", lambda: image("png")),
+        ("SVG-bilde", f"{fid}.svg", "image/svg+xml", lambda: image("svg")),
         ("Excel (XLSX)", f"{fid}.xlsx",
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", lambda: figure_xlsx(bundle)),
         ("CSV", f"{fid}.csv", "text/csv", lambda: downloads.csv_bytes(bundle.download)),
     ]
-

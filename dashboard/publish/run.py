@@ -9,16 +9,14 @@ projection figures' scenario (--dekning80, --hjemme, --gruppe, --kostvekst) is r
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.publish import files as publish
 from dashboard.publish.files import PublishError
+from dashboard.publish.folder import FolderWriter, WriteResult
 
 OWN_KIND_BY_PAGE = {"budsjettavvik": "budget", "sykefravaer": "sick-leave", "enhetsrapport": "goals"}
 MAX_COMPARISONS = 5
@@ -30,6 +28,7 @@ class PublishResult:
     files: list[Path]
     notices: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    removed: list[str] = field(default_factory=list)   # files of an earlier run that this run no longer makes
 
 
 def _specs(figure_ids: list[str]):
@@ -195,59 +194,57 @@ def build_bundles(figure_ids: list[str], **selection) -> tuple[list, list[str]]:
 
 
 def write_files(bundles: list, out_dir: Path, *, images: tuple[str, ...] = ("png", "svg"),
-                xlsx: bool = True, renderer: publish.ImageRenderer | None = None) -> list[Path]:
-    """Render everything into a temporary folder next to out_dir, then move the files in: a failure leaves
-    out_dir as it was (no half-written set of files)."""
-    out_dir = Path(out_dir)
-    parent = out_dir.resolve().parent
-    if not parent.exists():
-        raise PublishError(f"Mappen {parent} finnes ikke.")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise PublishError(f"{out_dir} finnes og er ikke en mappe.")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=parent))
-    try:
-        names: list[str] = []
+                xlsx: bool = True, pdf: bool = True, self_contained: bool = False,
+                renderer: publish.ImageRenderer | None = None, writer: FolderWriter | None = None) -> WriteResult:
+    """Every file of the set, staged inside out_dir and moved in as a whole (dashboard/publish/folder.py): a failure
+    leaves out_dir as it was, and our files from an earlier run that this run does not write are removed.
 
-        def put(name: str, data: bytes) -> None:
-            (staging / name).write_bytes(data)
-            names.append(name)
-
-        for bundle in bundles:
-            put(f"{bundle.figure_id}.html", publish.figure_html(bundle).encode("utf-8"))
-            if xlsx:
-                put(f"{bundle.figure_id}.xlsx", publish.figure_xlsx(bundle))
-        rendered = renderer.render(bundles, images) if renderer else publish.figure_images(bundles, images)
-        for (fid, fmt), data in rendered.items():
-            put(f"{fid}.{fmt}", data)
-        if len(bundles) > 1:
-            put("presentasjon.html", publish.presentation_html(bundles).encode("utf-8"))
-        if not out_dir.exists():
-            os.replace(staging, out_dir)  # one rename: the folder appears complete
-            staging = None
-        else:
-            for name in names:
-                os.replace(staging / name, out_dir / name)
-        return sorted(out_dir / n for n in names)
-    except OSError as exc:
-        raise PublishError(f"Kunne ikke skrive filene til {out_dir}: {exc.strerror or exc}.") from exc
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+    Default: the HTML files load one shared plotly.min.js beside them; self_contained inlines plotly.js in each
+    (one file to e-mail, ~4.9 MB each)."""
+    if writer is None:
+        with FolderWriter(out_dir) as own_writer:
+            return write_files(bundles, out_dir, images=images, xlsx=xlsx, pdf=pdf, self_contained=self_contained,
+                               renderer=renderer, writer=own_writer)
+    src = None if self_contained else publish.PLOTLY_FILE
+    if not self_contained:
+        writer.put(publish.PLOTLY_FILE, publish.plotly_js_bytes())
+    for bundle in bundles:
+        writer.put(f"{bundle.figure_id}.html", publish.figure_html(bundle, plotly_src=src).encode("utf-8"))
+        if xlsx:
+            writer.put(f"{bundle.figure_id}.xlsx", publish.figure_xlsx(bundle))
+    if len(bundles) > 1:
+        writer.put("presentasjon.html", publish.presentation_html(bundles, plotly_src=src).encode("utf-8"))
+    if images or pdf:
+        own_renderer = renderer is None
+        renderer = renderer or publish.ImageRenderer()
+        try:
+            for (fid, fmt), data in (renderer.render(bundles, images) if images else {}).items():
+                writer.put(f"{fid}.{fmt}", data)
+            if pdf:
+                writer.put("presentasjon.pdf", renderer.pdf(bundles))
+        finally:
+            if own_renderer:
+                renderer.close()
+    return writer.commit()
 
 
-def publish_figures(figure_ids: list[str], out_dir: Path, **selection) -> PublishResult:
+def publish_figures(figure_ids: list[str], out_dir: Path, *, self_contained: bool = False,
+                    **selection) -> PublishResult:
     """Build and write the files for `figure_ids`; raises PublishError with a Norwegian message.
 
-    Chromium starts (in its own thread) once the selection is known to be valid, while the figures are built and
-    their HTML and XLSX written: that overlap keeps five figures well under ten seconds."""
+    The folder is checked for writing first (before any rendering), then Chromium starts (in its own thread) once
+    the selection is known to be valid, while the figures are built and their HTML and XLSX written: that overlap
+    keeps five figures well under ten seconds."""
     from dashboard import figures
     from dashboard.core.db import DatabaseUnavailable
     t0 = time.perf_counter()
     try:
         specs, selections, notices = resolve(figure_ids, **selection)
-        with publish.ImageRenderer() as renderer:
+        with FolderWriter(out_dir) as writer, publish.ImageRenderer() as renderer:
+            renderer.preload_print()  # opened while the figures are built: presentasjon.pdf is always made
             bundles = [figures.build_figure(s.id, selections[s.id]) for s in specs]
-            files = write_files(bundles, out_dir, renderer=renderer)
+            result = write_files(bundles, out_dir, renderer=renderer, writer=writer, self_contained=self_contained)
     except DatabaseUnavailable as exc:
         raise PublishError(str(exc)) from exc
-    return PublishResult(Path(out_dir), files, notices, time.perf_counter() - t0)
+    return PublishResult(Path(out_dir), result.written, notices + result.notices, time.perf_counter() - t0,
+                         removed=result.removed)

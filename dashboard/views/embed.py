@@ -133,7 +133,7 @@ def single_figure() -> None:
         spec = figures.FIGURES[figure_id]
         sel = selection_for(spec, params)
         bundle = draw(figure_id, sel, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
-        publish_ui.download_menu(bundle, key="vis")  # the same files `publish` writes, made on click
+        publish_ui.download_menu(bundle, key="vis", selection=sel)  # the same files `publish` writes, made on click
     _guarded(render)
 
 
@@ -143,13 +143,40 @@ def escape_id(text: str | None) -> str:
     return re.sub(r"[^0-9A-Za-zæøåÆØÅ_-]", "", str(text or ""))[:40]
 
 
-def slide_ids(params: dict) -> tuple[list[str], list[str]]:
-    """(known figure ids in order, unknown ids) from `figurer=a,b,c`."""
+def slides(params: dict) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """(known slides in order as (figure id, the slide's own municipality or None), unknown ids) from
+    `figurer=a,b@3907,c`: `@kommune` gives one slide a municipality of its own (links.presentation_slides)."""
     raw = _first(params, "figurer") or ""
     known, unknown = [], []
     for part in [p.strip() for p in raw.split(",") if p.strip()][:30]:
-        (known if part in figures.FIGURES else unknown).append(part)
+        figure_id, municipality = figures.parse_slide(part)
+        if figure_id in figures.FIGURES:
+            known.append((figure_id, municipality))
+        else:
+            unknown.append(figure_id)
     return known, unknown
+
+
+def slide_ids(params: dict) -> tuple[list[str], list[str]]:
+    """(known figure ids in order, unknown ids) from `figurer=a,b,c` (a slide's `@kommune` left out)."""
+    known, unknown = slides(params)
+    return [fid for fid, _ in known], unknown
+
+
+def slide_params(params: dict, municipality: str | None) -> dict:
+    """The URL's parameters as one slide sees them: its own municipality, when it has one, over `kommune`."""
+    return {**params, "kommune": [municipality]} if municipality else params
+
+
+def deck_pdf(params: dict, deck: list[tuple[str, str | None]]):
+    """The «Last ned» entry's maker for the whole presentation as a PDF, each slide with its own selection.
+    Selections are read now (cheap, in the script run); the figures are built only when the PDF is not cached."""
+    chosen = []
+    for figure_id, municipality in deck:
+        chosen.append((figure_id, selection_for(figures.FIGURES[figure_id], slide_params(params, municipality))))
+    key = tuple(publish_ui.selection_key(fid, sel) for fid, sel in chosen)
+    return publish_ui.deck_pdf_maker(key, lambda: [prepared(fid, sel, height=SLIDE_HEIGHT, font_size=SLIDE_FONT)[0]
+                                                   for fid, sel in chosen])
 
 
 def slide_number(params: dict, count: int) -> tuple[int, str | None]:
@@ -175,27 +202,27 @@ def presentation() -> None:
 
     def render() -> None:
         params = _params()
-        ids, unknown = slide_ids(params)
+        deck, unknown = slides(params)
         notices = [f"Ukjent figur: «{escape_id(u)}»; den er hoppet over." for u in unknown]
-        if not ids:
+        if not deck:
             message("Presentasjonen har ingen figurer. Bruk «Del / bygg inn» → «Legg til i presentasjon» under "
                     "figurene på sidene, eller lag lenken selv: /presentasjon?figurer=kostnad-hjemme,andel-f254.")
             return
-        n, notice = slide_number(params, len(ids))
+        n, notice = slide_number(params, len(deck))
         if notice:
             notices.append(notice)
         if _first(params, "side") != str(n):
             st.query_params["side"] = str(n)
-        figure_id = ids[n - 1]
+        figure_id, municipality = deck[n - 1]
         spec = figures.FIGURES[figure_id]
-        sel = selection_for(spec, params)
+        sel = selection_for(spec, slide_params(params, municipality))
         bundle = draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}",
                       notices=[*notices, *sel.notices], font_size=SLIDE_FONT)
         left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
         left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")
         middle.markdown(f"<p style='text-align:center;margin:0;font-size:1.1rem' data-testid='slide-number'>"
-                        f"Side {n} av {len(ids)}</p>", unsafe_allow_html=True)
-        right.button("Neste →", key="next", disabled=n == len(ids), on_click=_go, args=(n + 1,),
+                        f"Side {n} av {len(deck)}</p>", unsafe_allow_html=True)
+        right.button("Neste →", key="next", disabled=n == len(deck), on_click=_go, args=(n + 1,),
                      width="stretch")
-        publish_ui.download_menu(bundle, key=f"slide-{n}")
+        publish_ui.download_menu(bundle, key=f"slide-{n}", selection=sel, deck_pdf=deck_pdf(params, deck))
     _guarded(render)

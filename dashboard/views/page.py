@@ -99,15 +99,21 @@ PRESENTATION_KEY = "_presentation"
 
 
 def _add_to_presentation(figure_id: str, params: dict[str, str]) -> None:
-    chosen = st.session_state.setdefault(PRESENTATION_KEY, {"ids": [], "params": {}})
-    if figure_id not in chosen["ids"]:
-        chosen["ids"].append(figure_id)
-    chosen["params"].update(params)
+    """One slide per figure and municipality: the same figure for Larvik and for Sandefjord is two slides, each with
+    its own selection (figures.presentation_slides writes them as `figurer=id,id@3907`)."""
+    chosen = st.session_state.get(PRESENTATION_KEY)
+    if not isinstance(chosen, dict) or "slides" not in chosen:
+        chosen = st.session_state[PRESENTATION_KEY] = {"slides": []}
+    for i, (fid, old) in enumerate(chosen["slides"]):
+        if fid == figure_id and old.get("kommune") == params.get("kommune"):
+            chosen["slides"][i] = (fid, dict(params))
+            return
+    chosen["slides"].append((figure_id, dict(params)))
 
 
 def share_box(bundle: figures.FigureBundle, sel, *, key: str) -> None:
     """«Del / bygg inn»: the page link, the embed link and an <iframe> snippet (each with a copy button), and
-    «Legg til i presentasjon», which collects figure ids for /presentasjon."""
+    «Legg til i presentasjon», which collects slides (figure and selection) for /presentasjon."""
     base = base_url()
     embed = figures.embed_url(bundle.figure_id, sel, base=base)
     with st.popover("Del / bygg inn", icon=":material/share:", key=f"share-{key}"):
@@ -121,12 +127,13 @@ def share_box(bundle: figures.FigureBundle, sel, *, key: str) -> None:
                   on_click=_add_to_presentation, args=(bundle.figure_id, figures.selection_params(
                       bundle.figure_id, sel)))
         chosen = st.session_state.get(PRESENTATION_KEY)
-        if chosen and chosen["ids"]:
-            link = figures.presentation_url(chosen["ids"], chosen["params"], base=base)
-            st.markdown(f"**Presentasjon** ({len(chosen['ids'])} figurer): én figur per skjerm")
+        if isinstance(chosen, dict) and chosen.get("slides"):
+            tokens, params = figures.presentation_slides(chosen["slides"])
+            link = figures.presentation_url(tokens, params, base=base)
+            st.markdown(f"**Presentasjon** ({len(tokens)} figurer): én figur per skjerm")
             st.code(link, language=None, wrap_lines=True)
             st.page_link("pages/presentasjon.py", label="Åpne presentasjonen", icon=":material/open_in_new:",
-                         query_params={"figurer": ",".join(chosen["ids"]), **chosen["params"]})
+                         query_params={"figurer": ",".join(tokens), **params})
             st.button("Tøm presentasjonen", key=f"present-clear-{key}", on_click=st.session_state.pop,
                       args=(PRESENTATION_KEY, None))
 

@@ -183,3 +183,32 @@ def test_no_chart_text_runs_past_the_chart_at_any_width(browser, app_url, visit,
                 assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1
     finally:
         context.close()
+
+
+def _download(page, label: str) -> bytes:
+    page.get_by_role("button", name="Last ned").click()
+    with page.expect_download(timeout=90_000) as info:
+        page.get_by_role("button", name=label).click()
+    return open(info.value.path(), "rb").read()
+
+
+def test_vis_png_and_the_presentation_pdf_download_through_the_image_service(browser, app_url, visit):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        visit(page, app_url + EMBED)
+        wait_for_charts(page, 1)
+        assert _download(page, "PNG-bilde")[:8] == b"\x89PNG\r\n\x1a\n"
+        visit(page, app_url + "/presentasjon?figurer=kostnad-hjemme@3909,kostnad-hjemme@3907&kommune=3909&side=2")
+        wait_for_charts(page, 1)
+        assert page.locator('[data-testid="chart-title"]').inner_text() == (
+            "Kostnad per mottaker av hjemmetjenester – Sandefjord")
+        pdf = _download(page, "PDF (hele presentasjonen)")
+        import io
+
+        from pypdf import PdfReader
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        assert len(pages) == 2
+        assert "– Larvik" in pages[0].extract_text() and "– Sandefjord" in pages[1].extract_text()
+    finally:
+        context.close()

@@ -126,3 +126,50 @@ def test_png_and_svg_are_valid_images_of_the_computed_size(bundles):
         text = " ".join(t for t in root.itertext())
         first_words = " ".join(bundle.title.split()[:3])
         assert first_words in text and "Kilde: SSB" in text and "DEMODATA" in text
+
+
+def test_a_published_folder_works_offline_with_its_one_shared_plotly(browser, built_db, tmp_path):
+    """The default set: every HTML file loads plotly.min.js from beside itself (the finance bundle), also the
+    waterfall of the budget frame, and the presentation; nothing but file:// is asked for."""
+    from dashboard.publish.run import build_bundles, write_files
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KOSTRA_DB", str(built_db))
+        bundles, _ = build_bundles(["kostnad-hjemme", "rangering-gruppe", "budsjettramme"], kommune="3909")
+    out = tmp_path / "publisert"
+    write_files(bundles, out, images=(), pdf=False)
+    assert (out / "plotly.min.js").read_bytes() == publish.FINANCE_BUNDLE.read_bytes()
+    for bundle in bundles:
+        context, page, attempted = open_offline(browser, (out / f"{bundle.figure_id}.html").as_uri(), 1280)
+        try:
+            page.wait_for_selector(".kp-chart[data-rendered='true']", timeout=20_000)
+            drawn = page.locator(".kp-chart .trace").count()
+            assert drawn >= len(bundle.fig.data), bundle.figure_id
+            assert page.evaluate("typeof Plotly.version") == "string" and attempted == []
+        finally:
+            context.close()
+    context, page, attempted = open_offline(browser, (out / "presentasjon.html").as_uri() + "#side=3", 1280, 720)
+    try:
+        page.wait_for_selector(".kp-slide.kp-active[data-figure-id='budsjettramme'] .kp-chart[data-rendered='true']",
+                               timeout=20_000)
+        assert page.locator(".kp-slide.kp-active .waterfalllayer .trace").count() == 1 and attempted == []
+    finally:
+        context.close()
+
+
+def test_presentation_pdf_is_a4_landscape_one_figure_a_page_with_its_texts(bundles):
+    import io
+
+    from pypdf import PdfReader
+    with publish.ImageRenderer() as renderer:
+        pdf = renderer.pdf(bundles)
+        again = PdfReader(io.BytesIO(renderer.pdf(bundles[1:2])))  # the reused print page holds only the new one
+    assert len(again.pages) == 1 and " ".join(bundles[1].title.split()[:4]) in again.pages[0].extract_text()
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == len(bundles)
+    for page, bundle in zip(reader.pages, bundles):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 841.9) < 2 and abs(height - 595.3) < 2  # A4 landscape in points
+        text = " ".join(page.extract_text().split())
+        assert " ".join(bundle.title.split()[:4]) in text
+        assert " ".join(bundle.takeaway.split(",")[0].split()) in text  # numbers keep their (hard) spaces
+        assert "Kilde: SSB" in text and "DEMODATA" in text

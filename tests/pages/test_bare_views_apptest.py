@@ -124,6 +124,47 @@ def test_share_box_under_a_chart_gives_page_embed_and_iframe_and_collects_a_pres
     assert not [c.value for c in at.code if "/presentasjon?" in c.value]
 
 
+def test_presentation_slides_keep_their_own_municipality(db_env):
+    at = open_page("pages/presentasjon.py", {"figurer": "kostnad-hjemme@3909,kostnad-hjemme@3907,andel-f254",
+                                             "kommune": "3909", "fra": "2018", "til": "2024"})
+    assert_clean(at)
+    assert html_parts(at, "chart-title") == ["Kostnad per mottaker av hjemmetjenester – Larvik"]
+    at.button(key="next").click().run()
+    assert_clean(at)
+    assert html_parts(at, "chart-title") == ["Kostnad per mottaker av hjemmetjenester – Sandefjord"]
+    assert html_parts(at, "chart-takeaway")[0].startswith("Sandefjord brukte ")
+    at.button(key="next").click().run()  # a slide without @ has the shared municipality
+    assert html_parts(at, "chart-title") == [TITLES[2]]
+    at = open_page("pages/presentasjon.py", {"figurer": "kostnad-hjemme@<script>", "kommune": "3909"})
+    assert_clean(at)
+    assert any("er ikke et kommunenummer" in n for n in html_parts(at, "embed-notice"))
+    assert "<script" not in "\n".join(m.value for m in at.markdown)
+
+
+def test_presentation_offers_the_whole_deck_as_pdf(db_env):
+    at = open_page("pages/presentasjon.py", {"figurer": "kostnad-hjemme,kostnad-hjemme@3907", "kommune": "3909"})
+    assert_clean(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[-1] == "PDF (hele presentasjonen)" and "PNG-bilde" in labels
+
+
+def test_share_box_collects_a_slide_per_municipality(db_env):
+    at = open_page("pages/kostnad-per-mottaker.py", {"kommune": "3909", "sammenlign": "3907", "fra": "2018",
+                                                     "til": "2024"})
+    at.button(key="present-home").click().run()
+    at.query_params["kommune"] = "3907"
+    at.query_params["sammenlign"] = "3909"
+    at.run()
+    assert_clean(at)
+    assert html_parts(at, "chart-title")[0] == "Kostnad per mottaker av hjemmetjenester – Sandefjord"
+    at.button(key="present-home").click().run()
+    at.button(key="present-home").click().run()  # the same slide twice is one slide
+    assert_clean(at)
+    links = [c.value for c in at.code if "/presentasjon?" in c.value]
+    assert links and links[0] == ("/presentasjon?figurer=kostnad-hjemme,kostnad-hjemme@3907&kommune=3909"
+                                  "&sammenlign=3907&fra=2018&til=2024")
+
+
 def test_own_page_share_box_uses_unit_and_period(db_env):
     at = open_page("pages/sykefravaer.py", {"enhet": "alle", "periode": "2025"})
     assert_clean(at)

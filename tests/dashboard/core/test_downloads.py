@@ -49,6 +49,13 @@ def test_xlsx_opens_with_title_headers_and_numbers():
     assert ws.cell(4, 2).value == 2022 and ws.cell(4, 2).number_format == "General"
 
 
+def test_xlsx_numbers_use_excels_thousands_separator_shown_as_a_space_in_norwegian_excel():
+    frame = pl.DataFrame({"Enhet": ["A"], "Beløp": [1_234_567], "Andel": [44.7]})
+    ws = load_workbook(io.BytesIO(downloads.xlsx_bytes(frame))).active
+    assert ws.cell(2, 2).value == 1_234_567 and ws.cell(2, 2).number_format == "#,##0"
+    assert ws.cell(2, 3).value == 44.7 and ws.cell(2, 3).number_format == "#,##0.0"
+
+
 def test_xlsx_without_title_starts_with_headers():
     ws = load_workbook(io.BytesIO(downloads.xlsx_bytes(FRAME))).active
     assert ws.cell(1, 1).value == "Serie"

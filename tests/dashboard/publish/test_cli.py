@@ -29,11 +29,14 @@ def test_publish_writes_every_file_and_the_presentation(tmp_path):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([f"{fid}.{ext}" for fid in ("kostnad-hjemme", "andel-f254")
-                            for ext in ("html", "png", "svg", "xlsx")] + ["presentasjon.html"])
+                            for ext in ("html", "png", "svg", "xlsx")]
+                           + ["presentasjon.html", "presentasjon.pdf", "plotly.min.js", ".kostra-publish.json"])
     html = (out / "kostnad-hjemme.html").read_text(encoding="utf-8")
     assert "Larvik" in html and "Sandefjord" in html and "2018" in html and "Tønsberg" not in html
+    assert '<script src="plotly.min.js"></script>' in html
     assert (out / "kostnad-hjemme.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".figurer-")]  # staging folder gone
+    assert (out / "presentasjon.pdf").read_bytes()[:5] == b"%PDF-"
+    assert [p.name for p in tmp_path.iterdir()] == ["figurer"]  # staged inside the folder, and the staging gone
 
 
 def _assert_clean_failure(result, message: str, out: Path) -> None:
@@ -41,7 +44,7 @@ def _assert_clean_failure(result, message: str, out: Path) -> None:
     assert message in " ".join(result.output.split())  # the console wraps long messages
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
     assert not out.exists()
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}-")]
+    assert [p.name for p in out.parent.iterdir()] == []
 
 
 @pytest.mark.parametrize("args, message", [
@@ -72,7 +75,7 @@ def test_failed_rendering_leaves_an_existing_folder_as_it_was(tmp_path, monkeypa
     assert result.exit_code == 1 and "Chromium klarte ikke" in result.output and "Traceback" not in result.output
     assert [p.name for p in out.iterdir()] == ["kostnad-hjemme.html"]
     assert (out / "kostnad-hjemme.html").read_text(encoding="utf-8") == "forrige versjon"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ut-")]
+    assert [p.name for p in tmp_path.iterdir()] == ["ut"]
 
 
 def test_missing_chromium_is_a_clear_message(tmp_path, monkeypatch):
@@ -161,6 +164,36 @@ def test_a_scenario_without_projection_figures_is_named_as_unused():
     assert not hasattr(selections["kostnad-hjemme"], "scenario")
 
 
+FIVE = ["kostnad-hjemme", "kostnad-institusjon", "andel-f254", "rangering-gruppe", "brukere-alder"]
+
+
+def test_five_figures_and_the_presentation_are_light_and_self_contained_replaces_the_set(tmp_path):
+    out = tmp_path / "ut"
+    result = run(*[a for fid in FIVE for a in ("--figur", fid)], "--kommune", "3909", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    total = sum(p.stat().st_size for p in out.iterdir())
+    assert total <= 6_000_000, total  # issue 17: five figures and the presentation, every file, at most 6 MB
+    assert (out / "plotly.min.js").stat().st_size < 1_500_000
+    # the same folder as one e-mailable file per figure: the shared plotly.js and the figures no longer made go
+    result = run("--figur", "kostnad-hjemme", "--kommune", "3909", "--self-contained", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["kostnad-hjemme.html", "kostnad-hjemme.png", "kostnad-hjemme.svg", "kostnad-hjemme.xlsx",
+                            "presentasjon.pdf", ".kostra-publish.json"])
+    html = (out / "kostnad-hjemme.html").read_text(encoding="utf-8")
+    assert "<script src=" not in html and len(html) > 1_000_000
+    assert "Fjernet" in result.output and "plotly.min.js" in " ".join(result.output.split())
+
+
+def test_an_unwritable_folder_is_refused_before_anything_is_rendered(monkeypatch):
+    def never(*_, **__):
+        raise AssertionError("Chromium started for a folder that cannot be written")
+    monkeypatch.setattr(publish.ImageRenderer, "__init__", never)
+    result = run("--figur", "kostnad-hjemme", "--kommune", "3909", "--out", "/sys")
+    assert result.exit_code == 1 and "Kan ikke skrive til mappen /sys: ingen skrivetilgang" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
 # ---------------------------------------------------------------- the age-adjusted figures (issue 18)
 
 def test_age_adjusted_figures_are_published_with_reference_and_year(tmp_path):
@@ -168,8 +201,7 @@ def test_age_adjusted_figures_are_published_with_reference_and_year(tmp_path):
     result = run("--figur", "aldersjustert-fossefall", "--kommune", "3909", "--referanse", "gruppe", "--aar", "2023",
                  "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [f"aldersjustert-fossefall.{e}" for e in ("html", "png", "svg",
-                                                                                              "xlsx")]
+    assert {f"aldersjustert-fossefall.{e}" for e in ("html", "png", "svg", "xlsx")} <= {p.name for p in out.iterdir()}
     html = (out / "aldersjustert-fossefall.html").read_text(encoding="utf-8")
     assert "Hvorfor Larviks utgift avviker fra KOSTRA-gruppe 14, 2023" in html and "DEMODATA" in html
     rows = list(load_workbook(io.BytesIO((out / "aldersjustert-fossefall.xlsx").read_bytes()))["Data"]

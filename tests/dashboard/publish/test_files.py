@@ -52,7 +52,7 @@ def test_figure_html_holds_title_chart_takeaway_source_demo_label_and_table():
 
 def test_figure_html_inlines_plotly_and_links_nothing():
     page = publish.figure_html(known_bundle())
-    assert "Plotly.react" in page and len(page) > 3_000_000  # plotly.js inside the file itself
+    assert "Plotly.react" in page and len(page) > 1_000_000  # plotly.js inside the file itself
     assert not re.search(r"<(script|img|iframe)[^>]+src=", page, re.I)
     assert not re.search(r"<link\b", page, re.I) and "@import" not in page and "fonts.googleapis" not in page
 
@@ -140,3 +140,49 @@ def test_download_files_offer_html_images_xlsx_and_csv():
     assert html.startswith(b"<!doctype html>") and TAKEAWAY.encode() in html
     csv = dict((f[1], f[3]) for f in files)["kostnad-hjemme.csv"]()
     assert csv.startswith("\ufeff".encode()) and b"Serie;" in csv
+
+
+def test_figure_html_with_the_shared_plotly_loads_it_from_beside_itself():
+    page = publish.figure_html(known_bundle(), plotly_src=publish.PLOTLY_FILE)
+    assert '<script src="plotly.min.js"></script>' in page and len(page) < 100_000
+    assert re.findall(r"<script[^>]+src=\"([^\"]+)\"", page) == ["plotly.min.js"]  # relative: works from disk
+    deck = publish.presentation_html([known_bundle(), known_bundle(figure_id="andel-f254")],
+                                     plotly_src=publish.PLOTLY_FILE)
+    assert '<script src="plotly.min.js"></script>' in deck and len(deck) < 200_000
+
+
+def test_shared_plotly_is_the_finance_bundle_of_the_installed_plotly_version():
+    path = publish.shared_plotly_path()
+    assert path == publish.FINANCE_BUNDLE and path.stat().st_size < 1_500_000
+    assert publish._js_version(path) == publish._js_version(publish._plotly_js_path())
+
+
+def test_a_vendored_bundle_of_another_version_falls_back_to_the_full_plotly(tmp_path, monkeypatch):
+    other = tmp_path / "plotly-finance.min.js"
+    other.write_text("/**\n* plotly.js (finance - minified) v1.0.0\n*/\nvar Plotly={};", encoding="utf-8")
+    monkeypatch.setattr(publish, "FINANCE_BUNDLE", other)
+    publish.shared_plotly_path.cache_clear()
+    try:
+        assert publish.shared_plotly_path() == publish._plotly_js_path()
+    finally:
+        publish.shared_plotly_path.cache_clear()
+
+
+def test_every_registered_figure_draws_only_trace_types_the_shared_bundle_has(db_env):
+    from dashboard.figures import FIGURES
+    from dashboard.publish.run import build_bundles
+    bundles, _ = build_bundles(list(FIGURES), kommune="3909")
+    assert len(bundles) == len(FIGURES)
+    used = {trace.type for bundle in bundles for trace in bundle.fig.data}
+    assert used and used <= publish.FINANCE_TRACES, used - publish.FINANCE_TRACES
+
+
+def test_print_page_has_one_a4_page_per_figure_with_text_and_demo_label():
+    bundles = [known_bundle(), known_bundle(figure_id="andel-f254", is_demo=False, title="Andel <f254>")]
+    doc = publish.print_html(bundles, plotly_src=publish.PLOTLY_FILE)
+    assert "@page{size:A4 landscape" in doc
+    assert re.findall(r"<section class='kp-print-page' data-figure-id='([^']+)'", doc) == ["kostnad-hjemme",
+                                                                                           "andel-f254"]
+    first, second = doc.split("<section")[1:3]
+    assert TITLE in first and TAKEAWAY in first and SOURCE in first and "DEMODATA" in first
+    assert "Andel &lt;f254&gt;" in second and "DEMODATA" not in second and "2 / 2" in second

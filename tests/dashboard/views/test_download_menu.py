@@ -30,3 +30,44 @@ def test_a_failed_image_gives_a_text_instead_of_breaking_the_view():
         raise publish.PublishError("Fant ikke Chromium på /usr/bin/chromium.")
     assert _safe(broken)() == "Filen kunne ikke lages: Fant ikke Chromium på /usr/bin/chromium.".encode("utf-8")
     assert _safe(lambda: b"ok")() == b"ok"
+
+
+def test_a_busy_image_service_gives_a_file_of_the_asked_kind_that_says_so():
+    from dashboard.publish.image_service import BUSY_MESSAGE, RendererBusy
+    from dashboard.views.download_menu import _safe
+
+    def busy():
+        raise RendererBusy(BUSY_MESSAGE)
+    png = _safe(busy, "kostnad-hjemme.png")()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = _safe(busy, "kostnad-hjemme.svg")().decode("utf-8")
+    assert svg.startswith("<svg") and "Serveren lager bilder for andre akkurat nå." in svg
+    assert _safe(busy, "presentasjon.pdf")()[:5] == b"%PDF-"
+
+
+def test_images_are_cached_per_figure_selection_database_and_format(db_env, monkeypatch):
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path.cwd() / "tests" / "dashboard" / "publish"))
+    from test_files import known_bundle
+
+    from dashboard.kostra.selection import Selection
+    from dashboard.publish import image_service
+    from dashboard.views.download_menu import image_maker
+
+    class Renderer:
+        def render(self, bundles, formats):
+            calls.append((bundles[0].figure_id, formats))
+            return {(bundles[0].figure_id, formats[0]): f"{formats[0]} {len(calls)}".encode()}
+
+        def close(self):
+            pass
+    calls: list = []
+    monkeypatch.setattr(image_service, "_SERVICE", image_service.ImageService(make_renderer=Renderer))
+    larvik, sandefjord = Selection("3909", ("3907",), 2018, 2024), Selection("3907", ("3909",), 2018, 2024)
+    bundle = known_bundle()
+    first = image_maker(bundle, larvik)("png")
+    assert image_maker(bundle, larvik)("png") == first  # another reader of the same figure: from the cache
+    assert image_maker(bundle, sandefjord)("png") != first
+    assert image_maker(bundle, larvik)("svg") != first
+    assert len(calls) == 3
