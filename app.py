@@ -25,6 +25,7 @@ SECTIONS = {
         ("pages/institusjon-vs-hjemme.py", "Institusjon vs. hjemme", "institusjon-vs-hjemme"),
         ("pages/brukere.py", "Brukere (IPLOS)", "brukere"),
         ("pages/fremskriving.py", "Fremskriving til 2040", "fremskriving"),
+        ("pages/aldersjustert.py", "Aldersjustert sammenligning", "aldersjustert"),
         ("pages/kilder.py", "Kilder og definisjoner", "kilder"),
     ],
     "Egne data (økonomi og personal)": [

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Callable
 
+from dashboard.age_adjusted import figures as age_adjusted
 from dashboard.core.figure import FigureBundle, FigureSpec
 from dashboard.kostra import figures as kostra
 from dashboard.own import figures as own
 from dashboard.projection import figures as projection
 
 # the domains that draw figures, in menu order
-DOMAINS = (kostra, own, projection)
+DOMAINS = (kostra, own, projection, age_adjusted)
 
 
 class UnknownFigure(ValueError):

@@ -43,6 +43,9 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
             gruppe: bool = typer.Option(False, "--gruppe", help="Fremskriving: KOSTRA-gruppens dekningsgrad"),
             kostvekst: Optional[str] = typer.Option(
                 None, "--kostvekst", help="Fremskriving: kostnadsvekst per år i prosent (-3 til 5), f.eks. 1,5"),
+            referanse: Optional[str] = typer.Option(
+                None, "--referanse", help="Aldersjustert: landet-uten-oslo (standard), gruppe eller et kommunenummer"),
+            aar: Optional[str] = typer.Option(None, "--aar", help="Aldersjustert: året (standard: siste år)"),
             out: Path = typer.Option(..., "--out", help="Mappe filene skrives til"),
             self_contained: bool = typer.Option(
                 False, "--self-contained",
@@ -52,13 +55,15 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
     """Lag filer som ikke trenger server: <id>.html, .png, .svg og .xlsx per figur, presentasjon.pdf, og
     presentasjon.html med flere figurer. HTML-filene laster plotly.min.js fra samme mappe (--self-contained: inni).
 
-    Scenarioet for fremskriving-figurene gis som på /fremskriving: --dekning80, --hjemme, --gruppe, --kostvekst."""
+    Scenarioet for fremskriving-figurene gis som på /fremskriving: --dekning80, --hjemme, --gruppe, --kostvekst;
+    referansen og året for aldersjustert-figurene som på /aldersjustert: --referanse, --aar."""
     if db:
         os.environ["KOSTRA_DB"] = str(db)
     try:
         result = publish_figures(figur, out, kommune=kommune, sammenlign=sammenlign, fra=fra, til=til,
                                  enhet=enhet, periode=periode, dekning80=dekning80, hjemme=hjemme, gruppe=gruppe,
-                                 kostvekst=kostvekst, self_contained=self_contained)
+                                 kostvekst=kostvekst, referanse=referanse, aar=aar,
+                                 self_contained=self_contained)
     except PublishError as exc:
         _fail(str(exc))
     for notice in result.notices:

@@ -132,6 +132,18 @@ def projection_selection(kostra, params: dict[str, str]):
         raise PublishError(str(exc)) from exc
 
 
+def age_adjusted_selection(kostra, referanse: str | None, aar: str | None):
+    """An AgeAdjustedSelection (municipality + reference + year) built as /vis builds it, but strict: a bad reference
+    or year is a PublishError with the page's sentence, never a silent fallback."""
+    from dashboard.age_adjusted import figures as age_adjusted_figures
+    from dashboard.age_adjusted.selection import AgeAdjustedError
+    params = {k: str(v).strip() for k, v in (("referanse", referanse), ("aar", aar)) if v is not None}
+    try:
+        return age_adjusted_figures.selection_from_params(params, lambda _params: kostra, strict=True)
+    except AgeAdjustedError as exc:
+        raise PublishError(str(exc)) from exc
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"[\x00-\x1f<>]", "", str(text))
     return text[:40] + ("…" if len(text) > 40 else "")
@@ -139,8 +151,9 @@ def _clean(text: str) -> str:
 
 def resolve(figure_ids: list[str], *, kommune=None, sammenlign=None, fra=None, til=None, enhet=None,
             periode=None, dekning80=None, hjemme=None, gruppe=None,
-            kostvekst=None) -> tuple[list, dict[str, object], list[str]]:
+            kostvekst=None, referanse=None, aar=None) -> tuple[list, dict[str, object], list[str]]:
     """(figure specs in the order given, the selection for each figure id, notices); PublishError when wrong."""
+    from dashboard.age_adjusted.figures import DOMAIN as AGE_ADJUSTED
     from dashboard.projection.figures import DOMAIN as PROJECTION
     specs = _specs(figure_ids)
     notices: list[str] = []
@@ -156,6 +169,8 @@ def resolve(figure_ids: list[str], *, kommune=None, sammenlign=None, fra=None, t
     if any(s.domain != "own" for s in specs):
         kostra = kostra_selection(kommune, sammenlign, fra, til)
         notices += list(kostra.notices)
+    if (referanse is not None or aar is not None) and not any(s.domain == AGE_ADJUSTED for s in specs):
+        notices.append("--referanse og --aar gjelder bare aldersjustert-figurene; de er ikke brukt her.")
     for s in specs:
         if s.domain == "own":
             kind = OWN_KIND_BY_PAGE.get(s.page, "budget")
@@ -164,6 +179,8 @@ def resolve(figure_ids: list[str], *, kommune=None, sammenlign=None, fra=None, t
             selections[s.id] = own[kind]
         elif s.domain == PROJECTION:
             selections[s.id] = projection_selection(kostra, scenario)
+        elif s.domain == AGE_ADJUSTED:
+            selections[s.id] = age_adjusted_selection(kostra, referanse, aar)
         else:
             selections[s.id] = kostra
     return specs, selections, notices

@@ -64,6 +64,9 @@ def selection_for(spec: figures.FigureSpec, params: dict):
     if spec.domain == "projection":  # municipality + scenario (dashboard/projection/figures.py)
         from dashboard.projection import figures as projection_figures
         return projection_figures.selection_from_params(params, kostra_ui.kostra_selection)
+    if spec.domain == "age_adjusted":  # municipality + referanse + aar (dashboard/age_adjusted/figures.py)
+        from dashboard.age_adjusted import figures as age_adjusted_figures
+        return age_adjusted_figures.selection_from_params(params, kostra_ui.kostra_selection)
     return kostra_ui.kostra_selection(params)
 
 

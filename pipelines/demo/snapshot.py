@@ -358,6 +358,29 @@ def care_detail_values(values: dict) -> dict:
     return out
 
 
+AGE_GROUP_SHARES = {"0_66": 0.835, "67_79": 0.115, "80_89": 0.040, "90_plus": 0.010}  # Norway-like, around 2020
+
+
+def population_age_values(values: dict) -> dict:
+    """Inhabitants by age group (12292's population_age_* indicators) from the population already drawn: each code
+    keeps one age profile (older in small municipalities, as in Norway), ageing a little every year. Own random
+    stream, so every other demo number stays as it was."""
+    out: dict = {}
+    for (ind, code, year), pop in values.items():
+        if ind != "population" or pop is None:
+            continue
+        profile = random.Random(f"age-profile-{code}")
+        older = math.exp(0.22 * smallness(pop) + profile.gauss(0, 0.12))
+        ageing = 1 + 0.018 * (year - 2015)
+        shares = {"67_79": AGE_GROUP_SHARES["67_79"] * older * ageing,
+                  "80_89": AGE_GROUP_SHARES["80_89"] * older * ageing ** 1.3,
+                  "90_plus": AGE_GROUP_SHARES["90_plus"] * older * ageing ** 1.5}
+        shares["0_66"] = 1 - sum(shares.values())
+        for age, share in shares.items():
+            out[(f"population_age_{age}", code, year)] = pop * share
+    return out
+
+
 def _rounded_only(ind, code: str, year: int, value: float | None) -> tuple[float | None, str | None]:
     """11645 as SSB publishes it: whole persons, '.' where the code did not exist, no suppression."""
     return (None, ".") if value is None else (float(round(value)), None)
@@ -442,6 +465,7 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
     klass_dir = raw_dir / "klass"
     values, regions = municipality_values(klass_dir, seed)
     values.update(care_detail_values(values))
+    values.update(population_age_values(values))
     membership = klass.load_group_membership(klass_dir)
     groups = _group_values(values, membership, regions, catalogue)
     all_values = {**values, **groups}

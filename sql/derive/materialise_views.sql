@@ -32,3 +32,8 @@ CREATE TABLE care_coverage_by_age_store AS
 CREATE OR REPLACE VIEW care_projection_inputs AS SELECT * FROM care_projection_inputs_store;
 CREATE OR REPLACE VIEW projected_population AS SELECT * FROM projected_population_store;
 CREATE OR REPLACE VIEW care_coverage_by_age AS SELECT * FROM care_coverage_by_age_store;
+-- age-adjusted comparison (page /aldersjustert): reruns on every change of reference or year, so its inputs are stored
+-- grain: age_adjusted_inputs_store one row per (region_code, year, service, age_group)
+CREATE TABLE age_adjusted_inputs_store AS
+    SELECT * FROM age_adjusted_inputs ORDER BY region_code, year, service, age_order;
+CREATE OR REPLACE VIEW age_adjusted_inputs AS SELECT * FROM age_adjusted_inputs_store;

@@ -150,7 +150,10 @@ def test_every_entry_says_whether_its_code_is_evidence_or_a_guess():
     assert guesses == {"home_care_cost_per_recipient", "care_net_expenditure_per_inhabitant",
                        "home_care_share_of_care_net_expenditure", "institution_share_of_care_net_expenditure",
                        "premises_share_of_care_net_expenditure", "activity_share_of_care_net_expenditure",
-                       "municipal_institution_places"}
+                       "municipal_institution_places",
+                       # inhabitants by age group in 12292 (issue 18): no public trace, found by label
+                       "population_age_0_66", "population_age_67_79", "population_age_80_89",
+                       "population_age_90_plus"}
 
 
 @pytest.mark.parametrize("text, message", [

@@ -32,7 +32,7 @@ ISSUE_IDS = ["kostnad-hjemme", "kostnad-institusjon", "forhold-institusjon-hjemm
 def test_the_issues_figure_ids_are_registered():
     assert set(ISSUE_IDS) <= set(figures.FIGURES)
     for fid, spec in figures.FIGURES.items():
-        assert spec.id == fid and spec.domain in ("kostra", "own", "projection") and spec.label
+        assert spec.id == fid and spec.domain in ("kostra", "own", "projection", "age_adjusted") and spec.label
 
 
 @pytest.mark.parametrize("figure_id", sorted(figures.FIGURES))

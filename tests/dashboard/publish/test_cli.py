@@ -192,3 +192,44 @@ def test_an_unwritable_folder_is_refused_before_anything_is_rendered(monkeypatch
     result = run("--figur", "kostnad-hjemme", "--kommune", "3909", "--out", "/sys")
     assert result.exit_code == 1 and "Kan ikke skrive til mappen /sys: ingen skrivetilgang" in " ".join(result.output.split())
     assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- the age-adjusted figures (issue 18)
+
+def test_age_adjusted_figures_are_published_with_reference_and_year(tmp_path):
+    out = tmp_path / "ut"
+    result = run("--figur", "aldersjustert-fossefall", "--kommune", "3909", "--referanse", "gruppe", "--aar", "2023",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert {f"aldersjustert-fossefall.{e}" for e in ("html", "png", "svg", "xlsx")} <= {p.name for p in out.iterdir()}
+    html = (out / "aldersjustert-fossefall.html").read_text(encoding="utf-8")
+    assert "Hvorfor Larviks utgift avviker fra KOSTRA-gruppe 14, 2023" in html and "DEMODATA" in html
+    rows = list(load_workbook(io.BytesIO((out / "aldersjustert-fossefall.xlsx").read_bytes()))["Data"]
+                .iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "Kommune")
+    amounts = {r[4]: r[5] for r in rows[header + 1:] if r and r[0]}
+    assert amounts["Demografi"] + amounts["Dekningsgrad"] + amounts["Enhetskostnad"] == amounts["Avstand i alt"]
+
+
+def test_age_adjusted_defaults_and_the_link_back_to_the_page():
+    _, selections, notices = resolve(["aldersjustert-dekning"], kommune="3909")
+    sel = selections["aldersjustert-dekning"]
+    assert (sel.reference, sel.year, notices) == ("EAKUO", 2024, [])
+    assert sel.query_params()["referanse"] == "landet-uten-oslo" and sel.query_params()["aar"] == "2024"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--referanse", "3909"], "Larvik kan ikke sammenlignes med seg selv (referanse)."),
+    (["--referanse", "<script>"], "er ikke en referanse"),
+    (["--aar", "1990"], "Sammenligningen har tall for 2016–2024, ikke 1990."),
+])
+def test_a_bad_reference_or_year_is_refused_and_nothing_written(tmp_path, args, message):
+    out = tmp_path / "ut"
+    result = run("--figur", "aldersjustert-over-tid", "--kommune", "3909", *args, "--out", str(out))
+    _assert_clean_failure(result, message, out)
+    assert "sammenligner med landet uten Oslo" not in result.output and "viser" not in result.output
+
+
+def test_reference_and_year_without_age_adjusted_figures_are_named_as_unused():
+    _, _, notices = resolve(["kostnad-hjemme"], kommune="3909", referanse="gruppe")
+    assert any("gjelder bare aldersjustert-figurene" in n for n in notices)

@@ -1,0 +1,88 @@
+"""The age-adjusted page's two own chart types, finished with dashboard.core.charts' shared title, legend, source line
+and Demodata label: the split as a waterfall, and the three parts year by year as bars above and below zero with
+the gap as a line.
+
+The traces are plain dicts made into a figure without plotly's validation (every value here is ours and of a known
+type): a change of reference redraws three charts, and validating each trace cost more than drawing it."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.core import charts, fmt
+from dashboard.core.charts import ChartText
+
+PART_COLOURS = {"Demografi": charts.COMPARISON[0], "Dekningsgrad": charts.COMPARISON[1],
+                "Enhetskostnad": charts.COMPARISON[3]}
+GAP = "Avstand i alt"
+UNIT = "mill. kr"
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _axes(decimals: int) -> tuple[dict, dict]:
+    """x and y axes as core.charts draws them (_finish adds the rest)."""
+    return ({"showgrid": False, "linecolor": "#888", "ticks": "outside"},
+            {"gridcolor": "#E5E5E5", "zeroline": True, "zerolinecolor": "#888", "tickformat": f",.{decimals}f"})
+
+
+def _empty(text: ChartText, message: str) -> go.Figure:
+    fig = _figure([{"type": "bar", "x": [], "y": [], "name": message, "showlegend": False}],
+                  {"annotations": [{"text": message, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                                    "showarrow": False, "font": {"size": 15}}]})
+    return charts._finish(fig, text)
+
+
+def split_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.Figure:
+    """From the reference's spending with our inhabitants through demography, coverage and unit cost to our modelled
+    spending; million kroner (the unit is in the subtitle, so the labels stay short). Colours as
+    core.charts.waterfall: increases in the strong colour, decreases blue, the two totals grey."""
+    if not steps:
+        return _empty(text, "Ingen tall for dette utvalget")
+    labels = [fmt.number(a, 1) for _, a, _ in steps]
+    trace = {
+        "type": "waterfall", "name": "Millioner kroner", "x": [s[0] for s in steps], "y": [s[1] for s in steps],
+        "measure": [s[2] for s in steps], "text": labels, "textposition": "outside", "cliponaxis": False,
+        "textfont": {"size": 12}, "customdata": [f"{t}{fmt.NBSP}{UNIT}" for t in labels],
+        "hovertemplate": "%{x}: %{customdata}<extra></extra>",
+        "increasing": {"marker": {"color": charts.SELECTED}}, "decreasing": {"marker": {"color": charts.COMPARISON[0]}},
+        "totals": {"marker": {"color": charts.GROUP}}, "connector": {"line": {"color": "#999", "dash": "dot"}},
+    }
+    xaxis, yaxis = _axes(1)
+    fig = _figure([trace], {"showlegend": False, "xaxis": {**xaxis, "automargin": True}, "yaxis": yaxis})
+    return charts._finish(fig, text, height=540, bottom=150)
+
+
+def parts_over_time(frame: pl.DataFrame, text: ChartText) -> go.Figure:
+    """The three parts as bars stacked above and below zero for each year, and the gap they add up to as a line.
+
+    frame columns: series (part labels and «Avstand i alt»), year, value (million kroner), status."""
+    if frame.is_empty():
+        return _empty(text, "Ingen tall for dette utvalget")
+    years = sorted(frame["year"].unique().to_list())
+    by_series = {name: part.sort("year") for (name,), part in frame.group_by("series")}
+    data = []
+
+    def hover(part: pl.DataFrame) -> list[str]:
+        return [charts._value_text(v, s, UNIT, 1) for v, s in zip(part["value"].to_list(), part["status"].to_list())]
+
+    for name, colour in PART_COLOURS.items():
+        part = by_series[name]
+        data.append({"type": "bar", "x": part["year"].to_list(), "y": part["value"].to_list(), "name": name,
+                     "marker": {"color": colour}, "customdata": hover(part),
+                     "hovertemplate": "%{x}: %{customdata}<extra>" + name + "</extra>"})
+    gap = by_series[GAP]
+    data.append({"type": "scatter", "mode": "lines+markers", "x": gap["year"].to_list(), "y": gap["value"].to_list(),
+                 "name": GAP, "line": {"color": "#111", "width": 3}, "marker": {"size": 8}, "connectgaps": False,
+                 "customdata": hover(gap), "hovertemplate": "%{x}: %{customdata}<extra>" + GAP + "</extra>"})
+    # a year without a split is marked with SSB's symbol at the zero line, never drawn as 0
+    marks = [{"x": y, "y": 0, "text": f"<b>{s or '..'}</b>", "showarrow": False, "yshift": 10,
+              "font": {"size": 13, "color": "#444"}, "hovertext": f"{y}: {fmt.status_meaning(s or '..')}"}
+             for y, v, s in zip(gap["year"].to_list(), gap["value"].to_list(), gap["status"].to_list()) if v is None]
+    xaxis, yaxis = _axes(0)
+    fig = _figure(data, {"barmode": "relative", "annotations": marks,
+                         "xaxis": {**xaxis, "tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years]},
+                         "yaxis": yaxis})
+    return charts._finish(fig, text)

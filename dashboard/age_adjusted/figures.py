@@ -1,0 +1,166 @@
+"""The age-adjusted page's figures for the figure registry (dashboard/figures/registry.py).
+
+They take an AgeAdjustedSelection (municipality, reference, year); a plain kostra Selection means landet uten Oslo and
+the latest year. Its query_params carry `referanse` and `aar`, so share and embed links, the presentation and
+`publish` reproduce the comparison.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+import plotly.graph_objects as go
+
+from dashboard.age_adjusted import charts as aa_charts
+from dashboard.age_adjusted import queries as aq
+from dashboard.age_adjusted import sentences
+from dashboard.age_adjusted.selection import COUNTRY, AgeAdjustedSelection
+from dashboard.age_adjusted.selection import parse as parse_age_adjusted
+from dashboard.core import charts, db, fmt
+from dashboard.core.figure import FigureBundle, FigureSpec, bundle
+from dashboard.kostra import queries as kostra_queries
+from dashboard.kostra.selection import Selection
+
+DOMAIN = "age_adjusted"
+PAGE = "aldersjustert"
+
+
+def selection_from_params(params: dict, kostra_selection, *, strict: bool = False) -> AgeAdjustedSelection:
+    """The figures' selection from URL parameters: the KOSTRA selection (as the pages read it) plus `referanse` and
+    `aar`. /vis and /presentasjon pass kostra_ui.kostra_selection; `publish` its strict one and strict=True, so a bad
+    value raises AgeAdjustedError instead of falling back with a notice."""
+    return parse_age_adjusted(params, selection=kostra_selection(params), names=kostra_queries.municipality_names(),
+                              resolve=kostra_queries.resolve_code, years=aq.years(), strict=strict)
+
+
+def _comparison(sel: AgeAdjustedSelection | Selection) -> aq.Comparison:
+    if not isinstance(sel, AgeAdjustedSelection):
+        years = aq.years()
+        sel = AgeAdjustedSelection(sel, COUNTRY, years[-1] if years else 0)
+    return aq.compare(sel)
+
+
+_built: dict[tuple, tuple[dict, FigureBundle]] = {}
+
+
+def _cached(key: tuple, build: Callable[[], FigureBundle]) -> FigureBundle:
+    """A bundle built once per figure, selection and database file, kept with its figure as a plain dict: every call
+    gets a fresh plotly Figure made from it without re-validation, so the screen helpers that change a figure in place
+    never touch the stored one. Changing the year redraws the waterfall and the coverage chart, but not the parts over
+    time; going back to an earlier choice redraws nothing."""
+    key = (db.database_version(), *key)
+    if key not in _built:
+        if len(_built) > 256:
+            _built.clear()
+        made = build()
+        _built[key] = (made.fig.to_dict(), made)
+    stored, made = _built[key]
+    return replace(made, fig=go.Figure(stored, _validate=False))
+
+
+def _text(c: aq.Comparison, title: str, subtitle: str) -> charts.ChartText:
+    return charts.ChartText(title=title, subtitle=subtitle, source=aq.source_line(c), is_demo=c.is_demo)
+
+
+def _waterfall(figure_id: str, service: str):
+    def build(sel, **_) -> FigureBundle:
+        c = _comparison(sel)
+        return _cached((figure_id, c.municipality, c.reference, c.year), lambda: _draw_waterfall(c))
+
+    def _draw_waterfall(c: aq.Comparison) -> FigureBundle:
+        what = "" if service == "total" else f": {aq.SERVICE_WORDS[service]}"
+        title = f"Hvorfor {c.name}s utgift avviker fra {c.reference_name}{what}, {c.year}"
+        subtitle = (f"Fra det {c.reference_name} bruker per innbygger, med {c.name}s innbyggere, til {c.name}s "
+                    "modellerte utgift (brukere × korrigerte brutto driftsutgifter per bruker). Millioner kroner. "
+                    "Aldersjustert sammenligning, ikke kostnadsnøkkelen; egen beregning.")
+        text = _text(c, title, subtitle)
+        fig = aa_charts.split_waterfall(aq.waterfall_steps(c, service), text)
+        return bundle(figure_id, text, fig, aq.waterfall_table(c, service),
+                      aq.waterfall_download(c, service), sentences.service_sentence(c, service))
+    return build
+
+
+def coverage(sel, **_) -> FigureBundle:
+    c = _comparison(sel)
+    return _cached(("aldersjustert-dekning", c.municipality, c.reference, c.year), lambda: _draw_coverage(c))
+
+
+def _draw_coverage(c: aq.Comparison) -> FigureBundle:
+    title = f"Dekningsgrad etter alder: {c.name} og {c.reference_name}, {c.year}"
+    subtitle = ("Brukere i prosent av innbyggerne i aldersgruppen: mottakere av hjemmetjenester og beboere med "
+                "langtidsopphold i institusjon. Egen beregning." + aq.member_sums_note(c))
+    text = _text(c, title, subtitle)
+    frame = aq.coverage_frame(c)
+    colours = {c.name: charts.SELECTED, c.reference_title: charts.GROUP}
+    fig = charts.grouped_bar(frame, text, unit="%", decimals=1, x="group", colour_by="region", colours=colours)
+    return bundle("aldersjustert-dekning", text, fig, aq.coverage_table(c), aq.coverage_download(c),
+                  _coverage_sentence(c))
+
+
+def _coverage_sentence(c: aq.Comparison) -> str | None:
+    """Where our coverage differs most from the reference's, in percentage points."""
+    best = None
+    for r in c.coverage.iter_rows(named=True):
+        if r["own_coverage"] is None or r["reference_coverage"] is None:
+            continue
+        diff = (r["own_coverage"] - r["reference_coverage"]) * 100
+        if best is None or abs(diff) > abs(best[0]):
+            best = (diff, r)
+    if best is None:
+        missing = sentences.missing_sentences(c)
+        return missing[0] if missing else None
+    diff, r = best
+    service = "mottar hjemmetjenester" if r["service"] == "home_care" else "har langtidsopphold i institusjon"
+    age = aq.AGE_LABELS[r["age_group"]]
+    return (f"Størst forskjell: {c.name} har {fmt.number(abs(diff), 1)} prosentpoeng "
+            f"{'flere' if diff > 0 else 'færre'} innbyggere {age} som {service} enn {c.reference_name} "
+            f"({fmt.percent(r['own_coverage'] * 100, 1)} mot "
+            f"{fmt.percent(r['reference_coverage'] * 100, 1)}) i {c.year}.")
+
+
+def over_time(sel, **_) -> FigureBundle:
+    c = _comparison(sel)  # every year: the chosen year does not change this figure
+    return _cached(("aldersjustert-over-tid", c.municipality, c.reference), lambda: _draw_over_time(c))
+
+
+def _draw_over_time(c: aq.Comparison) -> FigureBundle:
+    frame = aq.parts_frame(c, "total")
+    first = int(frame["year"].min()) if not frame.is_empty() else aq.FIRST_YEAR
+    last = int(frame["year"].max()) if not frame.is_empty() else c.year
+    title = f"Demografi, dekningsgrad og enhetskostnad i {c.name} mot {c.reference_name}, {first}–{last}"
+    subtitle = ("Avstanden i modellert utgift (hjemmetjenester og langtidsopphold) delt i tre; søylene summerer seg "
+                "til linjen. Millioner kroner. Egen beregning.")
+    text = _text(c, title, subtitle)
+    fig = aa_charts.parts_over_time(frame, text)
+    table = kostra_queries.display_table(frame, unit="mill. kr", decimals=1)
+    return bundle("aldersjustert-over-tid", text, fig, table, aq.parts_download(c, "total"),
+                  _over_time_sentence(c, frame))
+
+
+def _over_time_sentence(c: aq.Comparison, frame) -> str | None:
+    """How the gap moved from the first to the last year with a split, and which part moved most."""
+    complete = sorted({y for y, v in zip(frame["year"].to_list(), frame["value"].to_list()) if v is not None}
+                      & {r["year"] for r in c.split.iter_rows(named=True) if r["service"] == "total"
+                         and r["gap"] is not None and all(r[p] is not None for p in aq.PARTS)})
+    if len(complete) < 2:
+        return sentences.service_sentence(c, "total")
+    a, b = c.row("total", complete[0]), c.row("total", complete[-1])
+    moves = {p: b[p] - a[p] for p in aq.PARTS}
+    part = max(moves, key=lambda p: abs(moves[p]))
+    step = aq.million_step(a["gap"], b["gap"])
+    sign = "+" if moves[part] > 0 else ""
+    return (f"Avstanden til {c.reference_name} var {aq.millions(a['gap'], step)} i {complete[0]} og "
+            f"{aq.millions(b['gap'], step)} i {complete[-1]}; {aq.PART_LABELS[part].lower()} endret seg mest "
+            f"({sign}{aq.millions(moves[part], step)}).")
+
+FIGURES = [
+    (FigureSpec("aldersjustert-fossefall", "Hvorfor utgiften avviker: demografi, dekningsgrad og enhetskostnad",
+                PAGE, DOMAIN), _waterfall("aldersjustert-fossefall", "total")),
+    (FigureSpec("aldersjustert-fossefall-hjemme", "Hvorfor utgiften til hjemmetjenester avviker", PAGE, DOMAIN),
+     _waterfall("aldersjustert-fossefall-hjemme", "home_care")),
+    (FigureSpec("aldersjustert-fossefall-institusjon", "Hvorfor utgiften til langtidsopphold i institusjon avviker",
+                PAGE, DOMAIN), _waterfall("aldersjustert-fossefall-institusjon", "long_term")),
+    (FigureSpec("aldersjustert-dekning", "Dekningsgrad etter aldersgruppe mot referansen", PAGE, DOMAIN), coverage),
+    (FigureSpec("aldersjustert-over-tid", "Demografi, dekningsgrad og enhetskostnad over tid", PAGE, DOMAIN),
+     over_time),
+]

@@ -1,0 +1,84 @@
+"""The takeaway and the sentences for what cannot be split, from hand-made rows of age_adjusted_split."""
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.age_adjusted import queries as aq
+from dashboard.age_adjusted import sentences
+
+COLUMNS = ["year", "service", "service_order", "reference_code", "reference_name", "reference_kind", "population",
+           "modelled", "baseline", "gap", "demography", "coverage", "unit_cost", "gap_missing", "demography_missing",
+           "coverage_missing", "unit_cost_missing", "reference_member_sums", "is_demo"]
+
+
+def comparison(rows: list[dict], reference="EAKUO", year=2024) -> aq.Comparison:
+    full = [{**{c: None for c in COLUMNS}, "year": year, "reference_code": "EAKUO", "reference_name": "Landet uten Oslo",
+             "reference_kind": "country", "population": 48_000, "gap_missing": [], "demography_missing": [],
+             "coverage_missing": [], "unit_cost_missing": [], "reference_member_sums": False, "is_demo": True, **r}
+            for r in rows]
+    return aq.Comparison("3909", "Larvik", reference, year, pl.DataFrame(full), pl.DataFrame(), True)
+
+
+def split_row(service="total", **values) -> dict:
+    base = dict(modelled=1_045e6, baseline=1_000e6, gap=45e6, demography=12e6, coverage=40e6, unit_cost=-7e6)
+    return {"service": service, **base, **values}
+
+
+def test_the_issues_example_sentence():
+    c = comparison([split_row()])
+    assert sentences.takeaway(c) == (
+        "Larvik ville brukt 45\u00a0mill.\u00a0kr mer enn landet uten Oslo med sine innbyggere i 2024: "
+        "12\u00a0mill.\u00a0kr fordi flere er eldre, 40\u00a0mill.\u00a0kr fordi flere får tjenester, "
+        "\u22127\u00a0mill.\u00a0kr fordi hver tjeneste koster mindre.")
+
+
+def test_rounded_amounts_add_up_in_the_sentence():
+    # 12,4 + 40,4 − 7,3 = 45,5: rounded one by one that would read 12 + 40 − 7 = 45 against a gap of 46
+    c = comparison([split_row(gap=45.5e6, demography=12.4e6, coverage=40.4e6, unit_cost=-7.3e6)])
+    text = sentences.takeaway(c)
+    assert text.startswith("Larvik ville brukt 46\u00a0mill.\u00a0kr mer")
+    # largest remainder: −7,3 → −7 first, then 12,4 → 13 (ties keep the parts' order)
+    assert text.endswith(": 13\u00a0mill.\u00a0kr fordi flere er eldre, 40\u00a0mill.\u00a0kr fordi flere får "
+                         "tjenester, \u22127\u00a0mill.\u00a0kr fordi hver tjeneste koster mindre.")
+
+
+def test_less_spending_fewer_users_and_small_amounts_in_tenths():
+    c = comparison([split_row("home_care", gap=-2.5e6, demography=-0.4e6, coverage=-3.0e6, unit_cost=0.9e6)])
+    assert sentences.takeaway(c, "home_care") == (
+        "Larvik ville brukt 2,5\u00a0mill.\u00a0kr mindre på hjemmetjenester enn landet uten Oslo med sine innbyggere "
+        "i 2024: \u22120,4\u00a0mill.\u00a0kr fordi færre er eldre, \u22123,0\u00a0mill.\u00a0kr fordi færre får "
+        "tjenester, 0,9\u00a0mill.\u00a0kr fordi hver tjeneste koster mer.")
+
+
+def test_a_missing_part_gives_no_takeaway_but_a_reason_naming_the_input_and_the_symbol():
+    c = comparison([split_row(gap=None, coverage=None, unit_cost=None,
+                              coverage_missing=["home_care|own|users|67-79|:"],
+                              unit_cost_missing=["home_care|own|users|67-79|:"],
+                              gap_missing=["home_care|own|users|67-79|:"])])
+    assert sentences.takeaway(c) is None
+    (text,) = sentences.missing_sentences(c)
+    assert text.startswith("Delen for dekningsgrad og enhetskostnad kan ikke beregnes for 2024: ")
+    assert "mottakere av hjemmetjenester 67–79 år for Larvik «:» (vises ikke av personvernhensyn)" in text
+    assert "heller ikke som 0" in text
+
+
+def test_reasons_name_the_reference_and_differ_by_part():
+    c = comparison([split_row(gap=None, demography=None, coverage=None, unit_cost=None,
+                              demography_missing=["long_term|reference|unit_cost||.."],
+                              coverage_missing=["long_term|reference|unit_cost||.."],
+                              unit_cost_missing=["long_term|own|unit_cost||.", "long_term|reference|unit_cost||.."])])
+    texts = sentences.missing_sentences(c)
+    assert len(texts) == 2
+    assert "demografi og dekningsgrad" in texts[0] and "kostnad per kommunal institusjonsplass for landet uten Oslo" in texts[0]
+    assert texts[1].startswith("Delen for enhetskostnad") and "for Larvik «.»" in texts[1]
+
+
+def test_no_row_for_the_year_is_said_plainly():
+    c = comparison([split_row()], year=2024)
+    assert sentences.missing_sentences(c, year=2019) == ["Sammenligningen har ingen tall for Larvik i 2019."]
+
+
+def test_method_states_the_order_and_what_it_is_not():
+    text = sentences.method_text(comparison([split_row()]))
+    assert "i denne rekkefølgen" in text and "1. **Demografi" in text and "3. **Enhetskostnad" in text
+    assert "ikke den offisielle kostnadsnøkkelen" in text and "ikke regnskapet" in text and "KBDU" in text
