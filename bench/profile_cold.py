@@ -103,7 +103,6 @@ def main() -> int:
             print("\n".join(line for line in buf.getvalue().splitlines() if line.strip() and "function calls" not in line
                             and "Ordered by" not in line))
             if args.keep:
-                dest = args.keep / path.strip("/").split("?")[0].replace("/", "_") or args.keep / "root"
                 dest = args.keep / (path.strip("/").split("?")[0] or "oversikt")
                 dest.mkdir(parents=True, exist_ok=True)
                 for f in files:
