@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from dashboard.core.html_parts import FIGURE_CSS
+from dashboard.views.warm import freeze_imported_modules
 
+freeze_imported_modules()  # once per process: the collector Streamlit runs after each session skips the modules
 st.set_page_config(page_title="Pleie og omsorg – KOSTRA-dashbord", page_icon="📊", layout="wide")
 # key figures that fit a laptop screen: the value shrinks with the window, and labels wrap instead of being cut
 st.html("""<style>

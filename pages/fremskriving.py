@@ -21,6 +21,8 @@ with ui.friendly_errors():
         ui.figure("fremskriving-brukere", sel, key="proj-users")
         ui.figure("fremskriving-kostnad", sel, key="proj-cost")
     st.markdown(projection.method_text(p))
-    if p.has_data:
-        with st.expander(f"Dekningsgrad i {p.coverage_year}: grunnlaget for framskrivingen"):
+    box = ui.expander_on_demand(f"Dekningsgrad i {p.coverage_year}: grunnlaget for framskrivingen",
+                                key="proj-coverage-open") if p.has_data else None
+    if box is not None:
+        with box:
             st.dataframe(ui.blank_nulls(projection.coverage_table(p)).to_pandas(), hide_index=True, key="proj-coverage")

@@ -39,8 +39,10 @@ with ui.friendly_errors():
                           delta_color="off" if card["Retning"] is None else ("normal" if card["Retning"] else "inverse"),
                           help=card["Hjelp"], border=True)
                 st.caption(f"Gruppen: {card['Gruppeverdi']} · Landet u/Oslo: {card['Landsverdi']} · {card['Rang']}")
-        with st.expander("Tabell og nedlasting"):
-            st.dataframe(table.drop("Retning", "Hjelp").to_pandas(), hide_index=True)
+        box = ui.expander_on_demand("Tabell og nedlasting", key="overview-table-open")
+        if box is not None:
+            with box:
+                st.dataframe(table.drop("Retning", "Hjelp").to_pandas(), hide_index=True)
         kostra_ui.overview_profile(sel, key="profile")
     st.subheader("Gå videre")
     kostra_ui.page_links(sel)

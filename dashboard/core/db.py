@@ -6,9 +6,12 @@ missing, it is built once from the embedded snapshot; the app never touches the 
 """
 from __future__ import annotations
 
+import functools
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import duckdb
 import polars as pl
@@ -93,6 +96,59 @@ def database_version(path: Path | None = None) -> tuple:
     path = ensure_database(path)
     stat = path.stat()
     return (str(path), stat.st_ino, stat.st_mtime_ns)
+
+
+T = TypeVar("T")
+
+
+def _hashable(value):
+    """A cache key part for an argument: lists (indicator ids, comparisons) count by their items."""
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def per_database(maxsize: int = 256) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Cache a function's results for the database file in use: keyed on the arguments (lists by their items) and
+    dropped, all at once, when the file is swapped (a fetch, an import or a rebuild replaces it; see
+    database_version). For results that depend only on the database and the arguments, so every session asks the
+    database once per selection instead of once per run. Least recently used entries go beyond `maxsize`.
+
+    The cached object is shared by every session: callers must not change it (polars frames, tuples and the app's
+    frozen dataclasses cannot be changed; return copies of lists and dicts a caller might change)."""
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        store: OrderedDict = OrderedDict()
+        state = {"version": None}
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def cached(*args, **kwargs):
+            version = database_version()
+            key = (tuple(_hashable(a) for a in args), tuple(sorted((k, _hashable(v)) for k, v in kwargs.items())))
+            with lock:
+                if state["version"] != version:
+                    store.clear()
+                    state["version"] = version
+                elif key in store:
+                    store.move_to_end(key)
+                    return store[key]
+            value = fn(*args, **kwargs)
+            with lock:
+                if state["version"] == version:  # not if the file was swapped while this was computed
+                    store[key] = value
+                    if len(store) > maxsize:
+                        store.popitem(last=False)
+            return value
+
+        def cache_clear() -> None:
+            with lock:
+                store.clear()
+                state["version"] = None
+
+        cached.cache_clear = cache_clear  # type: ignore[attr-defined]
+        cached.cache_len = lambda: len(store)  # type: ignore[attr-defined]
+        return cached
+    return decorate
 
 
 @lru_cache(maxsize=None)

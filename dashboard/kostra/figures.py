@@ -10,7 +10,7 @@ from typing import Callable
 
 import polars as pl
 
-from dashboard.core import charts, fmt
+from dashboard.core import charts, db, fmt
 from dashboard.core.figure import FigureBundle, FigureSpec
 from dashboard.core.figure import bundle as _bundle
 from dashboard.kostra import queries
@@ -29,6 +29,7 @@ def _name(code: str) -> str:
     return queries.municipality_names().get(code, code)
 
 
+@db.per_database(maxsize=128)
 def kostra_source(indicator_ids: list[str]) -> str:
     """queries.source_line plus which KOSTRA edition the latest year is (unrevised in March, revised in June)."""
     line = queries.source_line(indicator_ids)

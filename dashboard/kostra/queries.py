@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
+from typing import Mapping
 
 import polars as pl
 
@@ -69,9 +71,12 @@ def municipalities() -> pl.DataFrame:
     return _municipalities(_cache_key())
 
 
-def municipality_names() -> dict[str, str]:
+@db.per_database(maxsize=1)
+def municipality_names() -> Mapping[str, str]:
+    """code -> name of today's municipalities, read-only: made once per database file (every chart and the sidebar
+    read it, several times per run), shared by all sessions."""
     frame = municipalities()
-    return dict(zip(frame["code"].to_list(), frame["name"].to_list()))
+    return MappingProxyType(dict(zip(frame["code"].to_list(), frame["name"].to_list())))
 
 
 @lru_cache(maxsize=8)
@@ -97,6 +102,7 @@ def database_is_demo() -> bool:
     return build_info().get("is_demo") == "true"
 
 
+@db.per_database(maxsize=512)
 def resolve_code(code: str) -> Resolution | None:
     frame = db.query("resolve_code", {"code": code})
     if frame.is_empty():
@@ -110,15 +116,21 @@ def resolve_code(code: str) -> Resolution | None:
 
 def default_comparisons(code: str, limit: int = 5) -> list[str]:
     """The largest municipalities in the same (latest) KOSTRA group."""
+    return list(_default_comparisons(code, limit))
+
+
+@db.per_database(maxsize=512)
+def _default_comparisons(code: str, limit: int) -> tuple[str, ...]:
     frame = municipalities()
     own = frame.filter(pl.col("code") == code)
     if own.is_empty() or own["group_code"][0] is None:
-        return []
+        return ()
     peers = (frame.filter((pl.col("group_code") == own["group_code"][0]) & (pl.col("code") != code))
              .sort("population", descending=True, nulls_last=True))
-    return peers["code"].head(limit).to_list()
+    return tuple(peers["code"].head(limit).to_list())
 
 
+@db.per_database(maxsize=512)
 def group_of(code: str, year: int) -> tuple[str | None, str | None]:
     """The KOSTRA group the municipality belonged to that year (a small lookup, not the overview query)."""
     frame = db.query("group_membership", {"municipality": code, "from_year": year, "to_year": year})
@@ -127,6 +139,7 @@ def group_of(code: str, year: int) -> tuple[str | None, str | None]:
     return frame["group_code"][0], frame["group_name"][0]
 
 
+@db.per_database(maxsize=512)
 def overview(code: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
     return db.query("overview", {"indicator_ids": indicator_ids, "municipality": code, "year": year})
 
@@ -160,6 +173,7 @@ def merger_years(frame: pl.DataFrame) -> tuple[tuple[int, str], ...]:
                          for r in last.iter_rows(named=True)}))
 
 
+@db.per_database(maxsize=512)
 def group_labels(municipality: str, from_year: int, to_year: int) -> str:
     """'KOSTRA-gruppe 13 (til 2019), KOSTRA-gruppe 8 (fra 2020)' for chart subtitles."""
     frame = db.query("group_membership", {"municipality": municipality, "from_year": from_year,
@@ -188,6 +202,7 @@ def sources() -> pl.DataFrame:
     return _sources(_cache_key())
 
 
+@db.per_database(maxsize=128)
 def source_line(indicator_ids: list[str]) -> str:
     """'Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Egen beregning: …' for the foot of a chart."""
     from pipelines import catalogue
@@ -322,6 +337,7 @@ def long_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame
     )
 
 
+@db.per_database(maxsize=512)
 def gap_in_kroner(municipality: str, year: int) -> dict | None:
     """What the gap to the group's cost per recipient amounts to: (own − group) × own recipients. Our calculation."""
     frame = overview(municipality, year, ["home_care_cost_per_recipient", "home_care_recipients",
@@ -340,6 +356,7 @@ def gap_in_kroner(municipality: str, year: int) -> dict | None:
 
 
 
+@db.per_database(maxsize=512)
 def overview_cards(municipality: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
     """One row per key figure with Norwegian text ready for st.metric and the table under it."""
     frame = overview(municipality, year, indicator_ids)

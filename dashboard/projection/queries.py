@@ -70,16 +70,14 @@ def _population_cached(version: tuple, municipality: str, to_year: int) -> pl.Da
     return population(municipality, to_year)
 
 
+@db.per_database(maxsize=64)
 def project(municipality: str, scenario: Scenario, to_year: int = HORIZON) -> Projection:
     """The whole projection for the page: population (cached per database file) and both scenarios.
 
-    The latest result is kept: the page and its three registered figures (dashboard/projection/figures.py) ask for
-    the same projection in one run, and should not query it four times."""
-    return _project_latest(db.database_version(), municipality, scenario, to_year)
-
-
-@lru_cache(maxsize=1)
-def _project_latest(version: tuple, municipality: str, scenario: Scenario, to_year: int) -> Projection:
+    Kept per municipality and scenario for the database file: the page and its three registered figures
+    (dashboard/projection/figures.py) ask for the same projection in one run, and every session that opens the same
+    link asks for it again."""
+    version = db.database_version()
     pop = _population_cached(version, municipality, to_year)
     rows = scenario_rows(municipality, scenario, to_year)
     name = queries.municipality_names().get(municipality, municipality)

@@ -88,3 +88,22 @@ def test_menu_navigation_keeps_the_selection(open_page, settled, page):
     settled(page)
     assert query(page.url) == {"kommune": ["4203"], "sammenlign": ["3907"], "fra": ["2018"], "til": ["2023"]}
     expect(municipality_box(page)).to_have_value("Arendal (4203)")
+
+
+def test_a_charts_table_and_share_links_arrive_when_opened(open_page, wait_for_charts, page):
+    """A cold session gets the charts only; «Tall bak figuren» and «Del / bygg inn» are filled when a click opens them
+    (dashboard/views/page.py), and stay open through the rerun that fills them."""
+    open_page(page, "/kostnad-per-mottaker?kommune=3909&sammenlign=3907&fra=2018&til=2024")
+    assert wait_for_charts(page, 3) >= 3
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    assert page.locator('[data-testid="stCode"]').count() == 0
+    page.get_by_text("Tall bak figuren").first.click()
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)
+    expect(page.get_by_role("button", name="Last ned CSV")).to_have_count(1)
+    expect(page.get_by_role("button", name="Last ned Excel (XLSX)")).to_have_count(1)
+    page.get_by_role("button", name="Del / bygg inn").first.click()
+    codes = page.locator('[data-testid="stCode"]')
+    expect(codes).to_have_count(3)
+    expect(codes.nth(1)).to_contain_text("/vis?figur=kostnad-hjemme&kommune=3909&sammenlign=3907&fra=2018&til=2024")
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)
+    assert page.locator('[data-testid="stException"]').count() == 0

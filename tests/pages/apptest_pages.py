@@ -19,3 +19,18 @@ def open_page(page: str, params: dict[str, str] | None = None, *, timeout: float
     at.switch_page(page)
     at.run()
     return at
+
+
+def open_on_demand(at: AppTest, *, prefixes: tuple[str, ...] = ("open-table-", "share-"),
+                   required: bool = True) -> AppTest:
+    """Open every expander and popover whose key starts with one of `prefixes` («Tall bak figuren» under a chart is
+    `open-table-<key>`, «Del / bygg inn» is `share-<key>`) and rerun: their contents are sent only once opened, as a
+    user's click opens them (dashboard/views/page.py). `required`: the page must have at least one."""
+    ids = [b.proto.id for b in at.expander] + [b.proto.popover.id for b in at.get("popover")]
+    keys = [i.split("-", 2)[-1] for i in ids if i.startswith("$$ID-")]
+    opened = [k for k in keys if k.startswith(prefixes)]
+    assert opened or not required, f"nothing to open among {keys}"
+    for key in opened:
+        at.session_state[key] = True
+    at.run()
+    return at

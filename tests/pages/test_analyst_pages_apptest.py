@@ -5,7 +5,7 @@ import html
 import re
 
 import pytest
-from apptest_pages import open_page  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import open_on_demand, open_page  # noqa: E402 (tests/pages/apptest_pages.py)
 from streamlit.testing.v1 import AppTest
 
 # page file -> number of plotly charts in the default view
@@ -66,6 +66,24 @@ def test_default_view(db_env, page, charts):
         assert all(m.value for m in at.metric)
     else:
         assert "Larvik" in "\n".join(chart_titles(at) + [m.value for m in at.markdown])
+
+
+@pytest.mark.parametrize("page, charts", PAGES.items())
+def test_tables_downloads_and_share_links_are_sent_when_opened(db_env, page, charts):
+    at = open_page(page)
+    assert_clean(at)
+    # a cold session gets the charts; «Tall bak figuren» and «Del / bygg inn» stay closed and empty
+    assert not at.dataframe and not at.get("download_button") and not at.code
+    assert [e.label for e in at.expander].count("Tall bak figuren") == charts
+    spec_before = [c.proto.spec for c in at.get("plotly_chart")]
+    open_on_demand(at)
+    assert_clean(at)
+    assert [c.proto.spec for c in at.get("plotly_chart")] == spec_before  # the same charts, from the cache
+    assert len(at.dataframe) == charts and all(len(d.value) for d in at.dataframe)
+    kinds = sorted(b.proto.id.split("-", 2)[-1].split("-")[0] for b in at.get("download_button"))
+    assert kinds == sorted(["csv", "xlsx"] * charts)
+    assert len(at.code) == 3 * charts  # page link, embed link and <iframe> per chart
+    assert any("/vis?figur=" in c.value and "kommune=3909" in c.value for c in at.code)
 
 
 def test_kilder_lists_every_indicator_and_the_grouping_note(db_env):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest_pages import open_page  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import open_on_demand, open_page  # noqa: E402 (tests/pages/apptest_pages.py)
 from streamlit.testing.v1 import AppTest
 
 
@@ -109,6 +109,9 @@ def test_share_box_under_a_chart_gives_page_embed_and_iframe_and_collects_a_pres
     at = open_page("pages/kostnad-per-mottaker.py", {"kommune": "3909", "sammenlign": "3907", "fra": "2018",
                                                      "til": "2024"})
     assert_clean(at)
+    assert not at.code  # the links are made when «Del / bygg inn» is opened
+    open_on_demand(at, prefixes=("share-",))
+    assert_clean(at)
     codes = [c.value for c in at.code]
     assert "/kostnad-per-mottaker?kommune=3909&sammenlign=3907&fra=2018&til=2024" in codes
     assert "/vis?figur=kostnad-hjemme&kommune=3909&sammenlign=3907&fra=2018&til=2024&embed=true" in codes
@@ -168,5 +171,6 @@ def test_share_box_collects_a_slide_per_municipality(db_env):
 def test_own_page_share_box_uses_unit_and_period(db_env):
     at = open_page("pages/sykefravaer.py", {"enhet": "alle", "periode": "2025"})
     assert_clean(at)
+    open_on_demand(at, prefixes=("share-",))
     codes = [c.value for c in at.code]
     assert "/vis?figur=sykefravaer-enheter&enhet=alle&periode=2025&embed=true" in codes

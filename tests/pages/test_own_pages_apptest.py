@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_pages import open_page as open_app_page  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import open_on_demand  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import open_page as open_app_page  # noqa: E402
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,6 +208,8 @@ def test_every_download_writes_formula_like_names_as_text(db_copy, recorded_down
                          ("pages/sykefravaer.py", {"enhet": "9901", "periode": "2025-01"}),
                          ("pages/enhetsrapport.py", {"enhet": "9901", "periode": "2025"})]:
         at = open_page(page, **params)
+        assert not at.exception, page
+        open_on_demand(at, prefixes=("open-table-",), required=False)  # the charts' tables and their downloads
         assert not at.exception, page
     xlsx = [(n, d) for n, d in recorded_downloads if n.endswith(".xlsx")]
     csvs = [(n, d) for n, d in recorded_downloads if n.endswith(".csv")]

@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from apptest_pages import open_page as open_app_page  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import open_on_demand  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import open_page as open_app_page  # noqa: E402
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,8 @@ def test_default_view(db_env):
     titles = chart_titles(at)
     assert any("Innbyggere 67 år og over i Larvik" in t for t in titles)
     assert any("langtidsplasser" in t for t in titles) and any("Utgifter" in t for t in titles)
+    assert not at.dataframe  # the tables are sent when their expander is opened
+    open_on_demand(at, prefixes=("open-table-", "proj-coverage-open"))
     assert len(at.dataframe) == 4  # a table under every chart, and today's coverage behind the projection
     coverage = at.dataframe[3].value
     assert set(coverage["Region"]) == {"Larvik", "KOSTRA-gruppe 14"} and coverage.shape[0] == 16

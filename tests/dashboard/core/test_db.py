@@ -38,3 +38,34 @@ def test_missing_database_is_built_from_the_snapshot(tmp_path):
     con = duckdb.connect(str(path), read_only=True)
     assert con.execute("SELECT value FROM build_info WHERE key = 'is_demo'").fetchone()[0] == "true"
     con.close()
+
+
+def test_per_database_caches_per_arguments_and_drops_everything_when_the_file_is_swapped(built_db, tmp_path,
+                                                                                         monkeypatch):
+    path = tmp_path / "kostra.duckdb"
+    shutil.copy(built_db, path)
+    monkeypatch.setenv("KOSTRA_DB", str(path))
+    calls = []
+
+    @db.per_database(maxsize=2)
+    def count(table: str, ids: list[str]) -> int:
+        calls.append((table, tuple(ids)))
+        return db.connection().execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    regions = count("region", ["a", "b"])
+    assert count("region", ["a", "b"]) == regions and len(calls) == 1  # a list counts by its items
+    count("region", ["b", "a"])
+    assert len(calls) == 2
+    count("build_info", [])  # a third key: the least recently used ("a", "b") goes
+    count("region", ["a", "b"])
+    assert len(calls) == 4 and count.cache_len() == 2
+
+    # a fetch or an import swaps the file (a new inode): every result is made again from the new file
+    swapped = tmp_path / "new.duckdb"
+    shutil.copy(path, swapped)
+    con = duckdb.connect(str(swapped))
+    con.execute("DELETE FROM region WHERE code = (SELECT min(code) FROM region)")
+    con.close()
+    swapped.replace(path)
+    assert count("region", ["a", "b"]) == regions - 1
+    assert len(calls) == 5 and count.cache_len() == 1
