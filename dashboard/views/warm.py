@@ -28,6 +28,7 @@ def freeze_imported_modules() -> bool:
             return False
         # what the pages import: every figure domain, the shared page blocks, the bare views and each domain's ui
         import dashboard.figures  # noqa: F401
+        import dashboard.age_adjusted.ui  # noqa: F401
         import dashboard.kostra.ui  # noqa: F401
         import dashboard.own.ui  # noqa: F401
         import dashboard.projection.ui  # noqa: F401
