@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 import re
 
-from apptest_pages import open_page as open_app_page  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import open_on_demand  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import open_page as open_app_page  # noqa: E402
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/aldersjustert.py"
@@ -14,6 +15,11 @@ PAGE = "pages/aldersjustert.py"
 
 def open_page(params: dict[str, str] | None = None) -> AppTest:
     return open_app_page(PAGE, params)
+
+
+def open_tables(at: AppTest) -> AppTest:
+    """«Tall bak figuren» is filled when opened (dashboard/views/page.py): open every chart's table."""
+    return open_on_demand(at, prefixes=("open-table-",))
 
 
 def assert_clean(at: AppTest) -> None:
@@ -30,7 +36,7 @@ def test_default_view(db_env):
     assert_clean(at)
     assert [t.value for t in at.title] == [
         "Hvorfor bruker Larvik mer eller mindre? Aldersjustert sammenligning med landet uten Oslo, 2024"]
-    assert len(at.get("plotly_chart")) == 3 and len(at.dataframe) == 3
+    assert len(at.get("plotly_chart")) == 3 and len(open_tables(at).dataframe) == 3
     assert parts(at, "chart-title") == [
         "Hvorfor Larviks utgift avviker fra landet uten Oslo, 2024",
         "Dekningsgrad etter alder: Larvik og landet uten Oslo, 2024",
@@ -80,7 +86,7 @@ def test_a_year_before_the_municipality_existed_is_explained_not_drawn_as_zero(d
     warnings = [w.value for w in at.warning]
     assert "Ingen av delene kan beregnes for 2016: innbyggere for Larvik «.» (ikke mulig å oppgi tall) mangler. " \
         "De vises ikke, heller ikke som 0." in warnings
-    waterfall = at.dataframe[0].value
+    waterfall = open_tables(at).dataframe[0].value
     assert set(waterfall["Beløp"]) == {"."}
 
 
@@ -91,7 +97,8 @@ def test_a_suppressed_count_leaves_its_parts_missing_with_the_reason(db_env):
     assert ("Delen for dekningsgrad og enhetskostnad kan ikke beregnes for 2024: mottakere av hjemmetjenester "
             "67–79 år og 80 år og over for Utsira «:» (vises ikke av personvernhensyn) mangler. Den vises ikke, "
             "heller ikke som 0.") in warnings
-    amounts = dict(zip(at.dataframe[0].value["Steg"], at.dataframe[0].value["Beløp"]))
+    waterfall = open_tables(at).dataframe[0].value
+    amounts = dict(zip(waterfall["Steg"], waterfall["Beløp"]))
     assert amounts["Dekningsgrad"] == ":" and amounts["Enhetskostnad"] == ":" and amounts["Demografi"].endswith("kr")
 
 
