@@ -186,7 +186,7 @@ def sick_leave_trend(frame: pl.DataFrame, text: ChartText, *, measure: str = "si
             connectgaps=False,
             customdata=[":" if s == ":" else (fmt.percent(v, 2) if v is not None else "Mangler tall")
                         for v, s in zip(values, part["status"].to_list())],
-            hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>",
+            hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
         ))
         if single_unit:
             if measure == "sick_leave_pct":
@@ -231,7 +231,7 @@ def sick_leave_split(frame: pl.DataFrame, text: ChartText, *, split: str = "cert
             x=values, y=names, orientation="h", name=label, marker={"color": colour},
             customdata=[":" if s == ":" else (fmt.percent(v, 2) if v is not None else "Mangler tall")
                         for v, s in zip(values, statuses)],
-            hovertemplate="%{y}: %{customdata}<extra>" + label + "</extra>",
+            hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>",
         ))
     for name, status in zip(names, statuses):
         if status == ":":

@@ -175,8 +175,7 @@ def page_style(*, printable: bool = False) -> None:
 
 def scorecard_html(card: pl.DataFrame) -> str:
     """The scorecard as a compact HTML table (prints well on A4). Texts from the files are escaped."""
-    from html import escape
-
+    from dashboard.core.text import html_text as escape
     from dashboard.own import queries as own_queries
     table = own_queries.scorecard_table(card)
     head = "".join(f"<th>{escape(c)}</th>" for c in ("Indikator", "Mål", "Resultat", "Status", "Kommentar"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import traceback
 from functools import lru_cache
-from html import escape
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -17,6 +16,7 @@ import streamlit as st
 from dashboard import figures
 from dashboard.core import charts, db, html_parts
 from dashboard.core.db import DatabaseUnavailable
+from dashboard.core.text import html_text
 from dashboard.kostra import ui as kostra_ui
 from dashboard.own import ui as own_ui
 from dashboard.views import download_menu as publish_ui
@@ -68,11 +68,11 @@ def selection_for(spec: figures.FigureSpec, params: dict):
 
 
 def message(text: str) -> None:
-    st.markdown(f"<p class='fig-message' data-testid='embed-message'>{escape(text)}</p>", unsafe_allow_html=True)
+    st.html(f"<p class='fig-message' data-testid='embed-message'>{html_text(text)}</p>")
 
 
 def notices_html(notices) -> str:
-    return "".join(f"<p class='fig-notice' data-testid='embed-notice'>{escape(n)}</p>" for n in notices)
+    return "".join(f"<p class='fig-notice' data-testid='embed-notice'>{html_text(n)}</p>" for n in notices)
 
 
 @lru_cache(maxsize=64)
@@ -96,12 +96,13 @@ def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), 
     """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge.
     Returns the bundle, so the view can offer its published files (dashboard/views/download_menu.py)."""
     bundle, legend, fig = prepared(figure_id, sel, height=height, font_size=font_size)
-    st.markdown(notices_html(notices) + html_parts.figure_head_html(bundle, level=level), unsafe_allow_html=True)
+    # st.html, not st.markdown: Markdown reads links and emphasis in names even inside escaped HTML
+    st.html(notices_html(notices) + html_parts.figure_head_html(bundle, level=level))
     st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
                     alt=html_parts.alt_text(bundle, "i tabellen etter figuren"))
     # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
     table = html_parts.table_html(bundle.table, f"Tall bak figuren: {bundle.title}")
-    st.markdown(html_parts.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>", unsafe_allow_html=True)
+    st.html(html_parts.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>")
     return bundle
 
 

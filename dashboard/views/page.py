@@ -15,6 +15,7 @@ from dashboard import figures
 from dashboard.core import charts, downloads
 from dashboard.core.db import DatabaseUnavailable
 from dashboard.core.html_parts import alt_text, figure_foot_html, figure_head_html
+from dashboard.core.text import markdown_text
 from dashboard.kostra import queries
 
 
@@ -41,11 +42,12 @@ def demo_label() -> None:
 
 
 def show_notices(notices: tuple[str, ...] | list[str]) -> None:
-    """Every correction of the URL in one box: one line each, not a stack of warnings."""
+    """Every correction of the URL in one box: one line each, not a stack of warnings. A notice echoes what was in
+    the URL, so it is shown as text (Markdown-escaped), never as a link or markup."""
     if len(notices) == 1:
-        st.warning(notices[0])
+        st.warning(markdown_text(notices[0]))
     elif notices:
-        st.warning("\n".join(f"- {n}" for n in notices))
+        st.warning("\n".join(f"- {markdown_text(n)}" for n in notices))
 
 
 def _file_stem(title: str) -> str:
@@ -71,11 +73,12 @@ def plotly_config(title: str) -> dict:
 
 def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True) -> None:
     """Title and takeaway, the chart, its source line, its data as a table with CSV/XLSX, and «Del / bygg inn»."""
-    st.markdown(figure_head_html(bundle), unsafe_allow_html=True)
+    # st.html, not st.markdown: Markdown would read links and emphasis in a name even inside escaped HTML
+    st.html(figure_head_html(bundle))
     legend = charts.legend_items(bundle.fig)
     st.plotly_chart(charts.for_screen(bundle.fig), key=f"chart-{key}", config=plotly_config(bundle.title), theme=None,
                     alt=alt_text(bundle))
-    st.markdown(figure_foot_html(bundle, legend), unsafe_allow_html=True)
+    st.html(figure_foot_html(bundle, legend))
     with st.expander("Tall bak figuren", expanded=False):
         st.dataframe(blank_nulls(bundle.table).to_pandas(), hide_index=True, key=f"table-{key}")
         download_buttons(bundle.download, key=key, title=bundle.title)

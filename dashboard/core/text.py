@@ -1,0 +1,39 @@
+"""Text from data, files or a URL, made safe for each place it is shown: always text, never markup.
+
+A unit name comes from a file somebody uploaded, a municipality name from a table, a figure id from a link. Each
+renderer reads its own markup in such text: Markdown (`[tekst](https://…)`, `**`, a blank line that ends an HTML
+block), HTML (`<a href>`), plotly's pseudo-HTML in names, tick labels and hover texts (`<a>`, `<b>`, `<br>`), and
+plotly's templates (`%{…}`, which is only read in templates: names go in as data, never spliced into one). One
+module so every page, /vis, /presentasjon and the published files escape the same way.
+"""
+from __future__ import annotations
+
+import re
+import string
+from html import escape
+
+_MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+def one_line(text: object) -> str:
+    """Whitespace collapsed to single spaces: a blank line or a tab in a name is never meant, and a blank line
+    inside st.markdown's HTML ends the HTML block, so what follows is read as Markdown."""
+    return " ".join(str(text).split())
+
+
+def html_text(text: object) -> str:
+    """For HTML: escaped, on one line."""
+    return escape(one_line(text))
+
+
+def plotly_text(text: object) -> str:
+    """For plotly names, category labels and hover texts: `<`, `>` and `&` as entities (plotly reads `<a>`, `<b>`,
+    `<br>` in these and shows entities as their characters), on one line."""
+    return escape(one_line(text), quote=False)
+
+
+def markdown_text(text: object) -> str:
+    """For Streamlit elements that read Markdown (st.title, st.caption, st.info, st.warning, …): every ASCII
+    punctuation character backslash-escaped (CommonMark's escapes), so links, emphasis, `:colour[…]` directives,
+    `$…$` maths and HTML all show as the characters they are, on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
