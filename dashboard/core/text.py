@@ -13,6 +13,10 @@ import string
 from html import escape
 
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+# GFM's autolink literals are found in the text *after* parsing, so escapes do not stop them: an invisible word
+# joiner after `://`, `www` and `@` breaks the pattern (https://x, www.x, a@b.no) without changing what is seen
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
 def one_line(text: object) -> str:
@@ -35,5 +39,6 @@ def plotly_text(text: object) -> str:
 def markdown_text(text: object) -> str:
     """For Streamlit elements that read Markdown (st.title, st.caption, st.info, st.warning, …): every ASCII
     punctuation character backslash-escaped (CommonMark's escapes), so links, emphasis, `:colour[…]` directives,
-    `$…$` maths and HTML all show as the characters they are, on one line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
+    `$…$` maths and HTML all show as the characters they are, on one line; web and e-mail addresses are not made
+    into links (see WORD_JOINER)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, one_line(text)))
