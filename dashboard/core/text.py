@@ -3,8 +3,9 @@
 A unit name comes from a file somebody uploaded, a municipality name from a table, a figure id from a link. Each
 renderer reads its own markup in such text: Markdown (`[tekst](https://…)`, `**`, a blank line that ends an HTML
 block), HTML (`<a href>`), plotly's pseudo-HTML in names, tick labels and hover texts (`<a>`, `<b>`, `<br>`), and
-plotly's templates (`%{…}`, which is only read in templates: names go in as data, never spliced into one). One
-module so every page, /vis, /presentasjon and the published files escape the same way.
+plotly's templates (`%{…}`, read in hover templates and, filled from `meta`, in trace names and titles: names go in
+as data, never spliced into a template, and their `%{` is escaped). One module so every page, /vis, /presentasjon
+and the published files escape the same way.
 """
 from __future__ import annotations
 
@@ -31,9 +32,10 @@ def html_text(text: object) -> str:
 
 
 def plotly_text(text: object) -> str:
-    """For plotly names, category labels and hover texts: `<`, `>` and `&` as entities (plotly reads `<a>`, `<b>`,
-    `<br>` in these and shows entities as their characters), on one line."""
-    return escape(one_line(text), quote=False)
+    """For plotly names, titles, category labels and hover texts: `<`, `>` and `&` as entities (plotly reads `<a>`,
+    `<b>`, `<br>` in these and shows entities as their characters), and the `%` of `%{` as `&#37;`, since plotly
+    fills `%{…}` in trace names and titles from the trace's `meta` (an unknown key becomes empty); on one line."""
+    return escape(one_line(text), quote=False).replace("%{", "&#37;{")
 
 
 def markdown_text(text: object) -> str:
