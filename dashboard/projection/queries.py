@@ -408,12 +408,16 @@ def cached_population_figure(p: Projection) -> Figure:
     instead of ~13 ms), so the screen helpers that change a figure in place never touch the stored one."""
     import plotly.graph_objects as go
     key = (db.database_version(), p.municipality, p.base_year, p.population.height, p.is_demo)
-    if key not in _population_figures:
+    # one read of the shared dict, kept in a local: Streamlit runs sessions in threads, and another session may
+    # clear the dict between a `key in` test and a second lookup (a KeyError on a busy server)
+    entry = _population_figures.get(key)
+    if entry is None:
+        built = population_figure(p)
+        entry = (built.fig.to_dict(), built)
         if len(_population_figures) > 64:
             _population_figures.clear()
-        built = population_figure(p)
-        _population_figures[key] = (built.fig.to_dict(), built)
-    stored, built = _population_figures[key]
+        _population_figures[key] = entry
+    stored, built = entry
     return replace(built, fig=go.Figure(stored, _validate=False))
 
 

@@ -206,3 +206,16 @@ def test_cached_population_figure_is_fresh_each_time(tiny):
     second = projection.cached_population_figure(p)
     assert second.fig is not first.fig and second.fig.layout.height != 123
     assert second.fig.to_dict()["data"] == projection.population_figure(p).fig.to_dict()["data"]
+
+
+def test_cached_population_figure_survives_another_session_clearing_the_cache(tiny, monkeypatch):
+    """Another session may clear the shared cache between storing a figure and reading it back: the figure built
+    in this call is returned all the same (a second lookup raised KeyError)."""
+    class ClearedAtOnce(dict):
+        def __setitem__(self, key, value):  # stored, then cleared by a concurrent session before it is read
+            pass
+
+    monkeypatch.setattr(projection, "_population_figures", ClearedAtOnce())
+    p = projection.project("9001", Scenario())
+    figure = projection.cached_population_figure(p)
+    assert figure.fig.to_dict()["data"] == projection.population_figure(p).fig.to_dict()["data"]
