@@ -233,9 +233,19 @@ def _wrap(line: str, width: int = 120) -> str:
     return "<br>".join(textwrap.wrap(line, width)) or line
 
 
-def _axis_format(unit: str, decimals: int) -> dict:
+# the value axis names its unit where the tick labels do not (kr and % are on every tick): /vis hides the subtitle
+# to fit 800×450, and «600,0» on an axis says nothing without «mill. kr»
+UNIT_TITLES = {"mill. kr": "Mill. kr", "personer": "Antall personer", "plasser": "Antall plasser",
+               "ganger": "Ganger", "1000 kr": "1000 kr"}
+
+
+def _axis_format(unit: str, decimals: int, *, title: str | None = None) -> dict:
     suffix = {"kr": " kr", "%": " %"}.get(unit, "")
-    return {"ticksuffix": suffix.replace(" ", fmt.NBSP), "tickformat": f",.{min(decimals, 1)}f"}
+    out = {"ticksuffix": suffix.replace(" ", fmt.NBSP), "tickformat": f",.{min(decimals, 1)}f"}
+    title = title or UNIT_TITLES.get(unit)
+    if title:
+        out["title"] = {"text": title, "font": {"size": 12}}
+    return out
 
 
 def style_for(role: str, index: int) -> dict:
@@ -391,8 +401,8 @@ def scatter(frame: pl.DataFrame, text: ChartText, *, x_label: str, y_label: str,
     layer(codes.is_in(list(group_members - highlight - comparisons)), "Samme KOSTRA-gruppe", GROUP, 8, 0.8)
     layer(codes.is_in(list(comparisons - highlight)), "Sammenligningskommuner", COMPARISON[0], 11, 1.0, True)
     layer(codes.is_in(list(highlight)), "Valgt kommune", SELECTED, 15, 1.0, True)
-    fig.update_xaxes(title=x_label, **_axis_format(x_unit, x_decimals))
-    fig.update_yaxes(title=y_label, **_axis_format(y_unit, y_decimals))
+    fig.update_xaxes(**_axis_format(x_unit, x_decimals, title=x_label))
+    fig.update_yaxes(**_axis_format(y_unit, y_decimals, title=y_label))
     return _finish(fig, text, height=520)
 
 

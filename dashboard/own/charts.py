@@ -100,7 +100,8 @@ def budget_trend(frame: pl.DataFrame, text: ChartText, *, scale: int = 1) -> go.
                              line={"color": ATTENTION, "width": 4}, customdata=hover("ytd_accounts"),
                              hovertemplate="%{x}: %{customdata}<extra>Regnskap hittil i år</extra>"), row=2, col=1)
     fig.update_layout(barmode="group")
-    fig.update_yaxes(tickformat=",.0f", ticksuffix="" if scale == 1000 else f"{NBSP}kr", rangemode="tozero")
+    fig.update_yaxes(tickformat=",.0f", ticksuffix="" if scale == 1000 else f"{NBSP}kr", rangemode="tozero",
+                     title={"text": "1000 kr" if scale == 1000 else None, "font": {"size": 12}})
     for ann in fig.layout.annotations:
         ann.update(font={"size": 12, "color": "#444"}, x=0, xanchor="left")
     return _legend_below(charts._finish(fig, text, height=620, bottom=150), gap_px=36)

@@ -40,10 +40,29 @@ BARE_CSS = """<style>
            clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 .fig-notice { font-size: 0.85rem; color: #5c3b00; background: #FFF4D6; padding: 2px 6px; border-radius: 3px; }
 .fig-message { font-size: 1.2rem; color: #1a1a1a; }
+/* the presentation's «Forrige» / «Neste» stay on screen at 1280×720 (a projector), whatever the slide holds above */
+.st-key-slide-nav { position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990; background: #fff;
+                    padding: 0.3rem 0.75rem 0.4rem; border-top: 1px solid #d0d0d0; }
+[data-testid="stMainBlockContainer"]:has(.st-key-slide-nav) { padding-bottom: 4.5rem !important; }
 </style>"""
 
+# ← and → move between slides (as in the published presentation): the keys click our own buttons, so the slide
+# number goes into the URL the same way; ignored while typing in a field or with a modifier key held
+ARROW_KEYS_JS = """<script>
+if (!window.kpSlideKeys) {
+  window.kpSlideKeys = true;
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const key = {ArrowLeft: "prev", ArrowRight: "next"}[event.key];
+    const button = key && document.querySelector(`.st-key-${key} button`);
+    if (button && !button.disabled) { event.preventDefault(); button.click(); }
+  });
+}
+</script>"""
+
 EMBED_HEIGHT = 236       # the chart in /vis: title, takeaway and source line around it fit an 800×450 frame
-SLIDE_HEIGHT = 400       # the chart on a slide at 1280×720 with large fonts
+SLIDE_HEIGHT = 360       # the chart on a slide at 1280×720 with large fonts, above the fixed «Forrige» / «Neste» bar
 SLIDE_FONT = 16
 OWN_KIND = {"budsjettavvik": "budget", "sykefravaer": "sick-leave"}
 
@@ -189,11 +208,13 @@ def presentation() -> None:
         sel = selection_for(spec, params)
         bundle = draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}",
                       notices=[*notices, *sel.notices], font_size=SLIDE_FONT)
-        left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
-        left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")
-        middle.markdown(f"<p style='text-align:center;margin:0;font-size:1.1rem' data-testid='slide-number'>"
-                        f"Side {n} av {len(ids)}</p>", unsafe_allow_html=True)
-        right.button("Neste →", key="next", disabled=n == len(ids), on_click=_go, args=(n + 1,),
-                     width="stretch")
+        with st.container(key="slide-nav"):  # fixed to the bottom of the screen (BARE_CSS)
+            left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+            left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")
+            middle.html(f"<p style='text-align:center;margin:0;font-size:1.1rem' data-testid='slide-number'>"
+                        f"Side {n} av {len(ids)}</p>")
+            right.button("Neste →", key="next", disabled=n == len(ids), on_click=_go, args=(n + 1,),
+                         width="stretch")
+            st.html(ARROW_KEYS_JS, unsafe_allow_javascript=True)
         publish_ui.download_menu(bundle, key=f"slide-{n}")
     _guarded(render)
