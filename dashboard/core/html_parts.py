@@ -19,8 +19,9 @@ if TYPE_CHECKING:  # type hints only: app.py imports this module for FIGURE_CSS 
 FIGURE_CSS = """<style>
 /* chart titles, subtitles and takeaways are HTML around the chart, so they wrap at every width */
 .fig-head p, p.fig-source { margin: 0; overflow-wrap: anywhere; }
-/* Streamlit pulls the next element up by the last paragraph's bottom margin: keep that margin */
-.fig-head p:last-child, p.fig-source, p.fig-notice:last-child, p.fig-message { margin-bottom: 1rem !important; }
+/* shown with st.html, which (unlike st.markdown) does not pull the next element up by the last paragraph's bottom
+   margin: the block's gap spaces the elements, a margin would add to it */
+.fig-head p:last-child, p.fig-source, p.fig-notice:last-child, p.fig-message { margin-bottom: 0 !important; }
 .fig-title { font-size: 1.2rem; font-weight: 700; line-height: 1.3; color: #1a1a1a; }
 .fig-sub { font-size: 0.92rem; line-height: 1.35; color: #474747; margin-top: 0.15rem !important; }
 .fig-takeaway { font-size: 1.02rem; line-height: 1.4; color: #1a1a1a; margin-top: 0.35rem !important; }
