@@ -13,6 +13,8 @@ import re
 import string
 from html import escape
 
+# every whitespace but the no-break spaces (U+00A0, U+202F) that keep «1 234 kr» and «44,7 %» on one line
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 # GFM's autolink literals are found in the text *after* parsing, so escapes do not stop them: an invisible word
 # joiner after `://`, `www` and `@` breaks the pattern (https://x, www.x, a@b.no) without changing what is seen
@@ -22,8 +24,9 @@ _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 def one_line(text: object) -> str:
     """Whitespace collapsed to single spaces: a blank line or a tab in a name is never meant, and a blank line
-    inside st.markdown's HTML ends the HTML block, so what follows is read as Markdown."""
-    return " ".join(str(text).split())
+    inside st.markdown's HTML ends the HTML block, so what follows is read as Markdown. No-break spaces stay (the
+    numbers in our sentences use them)."""
+    return _BREAKING_SPACE.sub(" ", str(text)).strip(" ")
 
 
 def html_text(text: object) -> str:

@@ -130,7 +130,7 @@ def one_line_names(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
     a unit name is never meant, and would break the name across lines (or out of an HTML block) wherever it shows."""
     text = [f.name for f in SPECS[kind] if f.type in ("text", "code") and f.name in rows.columns
             and rows.schema[f.name] == pl.String]
-    return rows.with_columns(pl.col(c).str.replace_all(r"\s+", " ").str.strip_chars() for c in text) if text else rows
+    return rows.with_columns(pl.col(c).str.replace_all(r"[^\S\x{00A0}\x{202F}]+", " ").str.strip_chars() for c in text) if text else rows
 
 
 def _formula_like_names(rows: pl.DataFrame, ctx: Context) -> list[str]:

@@ -12,7 +12,8 @@ HOSTILE = "Sone Nord\n\n[tekst](https://evil.example/md) <a href='x'>Øst</a> %{
 
 
 def test_one_line_collapses_blank_lines_tabs_and_runs_of_spaces():
-    assert text.one_line(" Sone\n\n Nord\t\u00a0 Vest ") == "Sone Nord Vest"
+    assert text.one_line(" Sone\n\n Nord\t  Vest ") == "Sone Nord Vest"
+    assert text.one_line("1\u00a0234\u00a0kr\n44,7\u202f%") == "1\u00a0234\u00a0kr 44,7\u202f%"  # no-break spaces stay
 
 
 def test_html_text_escapes_tags_and_quotes_on_one_line():
@@ -40,3 +41,4 @@ def test_markdown_text_reads_back_as_the_collapsed_text(raw):
     """Removing the escapes and word joiners gives exactly the text, so nothing is lost or added."""
     out = text.markdown_text(raw)
     assert re.sub(r"\\(.)", r"\1", out).replace(text.WORD_JOINER, "") == text.one_line(raw)
+    assert "\n" not in out
