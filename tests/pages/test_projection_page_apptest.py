@@ -147,3 +147,12 @@ def test_scenario_survives_menu_navigation_that_drops_the_query_string(db_env):
     assert_clean(at)
     params = dict(at.query_params)
     assert params["kommune"] == "4203" and params["dekning80"] == "-20" and params["hjemme"] == "10"
+
+
+def test_a_fraction_for_a_whole_number_knob_is_rounded_with_a_note_on_the_page(db_env):
+    at = open_page({"kommune": "3909", "dekning80": "12.5", "hjemme": "٥"})
+    assert_clean(at)
+    assert at.slider(key="p_dekning80").value == 13 and dict(at.query_params)["dekning80"] == "13"
+    notes = "\n".join(seen(w.value) for w in at.warning)
+    assert "dekning80=12.5 er rundet til 13" in notes  # said, not silently 12
+    assert "«٥» er ikke et tall (hjemme" in notes  # an Arabic-Indic digit is not a number here
