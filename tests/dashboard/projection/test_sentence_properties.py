@@ -88,3 +88,25 @@ def test_scenario_sentence_is_the_difference_of_printed_places_and_millions(plac
     else:
         assert number_before(text, "\u00a0mill.") == round(abs(diff))
         assert ("høyere" if diff > 0 else "lavere") + " per år" in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(users, users, users, users)
+def test_population_sentence_is_from_the_printed_counts(a0, b0, a1, b1):
+    population = pl.DataFrame({"age_group": ["80-89", "90+", "80-89", "90+"], "age_order": [3, 4, 3, 4],
+                               "year": [2025, 2025, 2040, 2040], "population": [a0, b0, a1, b1]})
+    p = projection.Projection(municipality="9001", name="Testby", population=population, rows=pl.DataFrame(),
+                              base_year=2025, coverage_year=2024, group_name=None, scenario=Scenario(), is_demo=True)
+    text = projection.population_takeaway(p)
+    first, last = float(f"{a0 + b0:.0f}"), float(f"{a1 + b1:.0f}")
+    if first == 0:
+        assert text is None
+        return
+    printed = numbers(text.split(": ")[1])
+    assert printed[0] == first and printed[2] == last  # 1 234 i 2025, 1 567 i 2040
+    change = (last - first) / first * 100
+    if round(abs(change)) == 0:
+        assert "omtrent like mange" in text
+    else:
+        assert number_before(text, "\u00a0% ") == round(abs(change))
+        assert ("flere" if change > 0 else "færre") in text
