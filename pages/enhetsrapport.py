@@ -62,7 +62,7 @@ with ui.friendly_errors():
         met = (card["status"] == "met").sum() if card.height else 0
         st.caption(f"{met} av {card.height} mål nådd. Nådd = resultatet er minst like godt som målet; "
                    "Mangler tall = mål eller resultat er ikke registrert. "
-                   + " · ".join(oq.source_line(k) for k in ("goals", "budget", "sick-leave")))
+                   + md(" · ".join(oq.source_line(k) for k in ("goals", "budget", "sick-leave"))))
         title = f"Enhetsrapport {sel.year} {name}"
         sheets = {"Mål og resultater": oq.scorecard_download(card, sel.unit, sel.year),
                   "Nøkkeltall": oq.key_figures_download(figures, sel.unit, sel.year, sel.to_month)}

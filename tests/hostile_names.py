@@ -54,7 +54,8 @@ def files(directory: Path) -> list[tuple[str, Path]]:
                   [FRAME, 2026, NAMES["9101"], "innsparing", "-1 500"],
                   [FRAME, 2026, "Korrigert ramme 2026", "slutt", "100 500"]])
     out = []
-    for kind, name, data in (("budget", "budsjett.csv", budget), ("sick-leave", "sykefravaer.csv", sick),
+    # the file names too: the source line under every figure and table names the imported file
+    for kind, name, data in (("budget", "_kursiv_ budsjett.csv", budget), ("sick-leave", "**fet** sykefravær.csv", sick),
                              ("goals", "maal.csv", goals), ("budget-frame", "ramme.csv", frame)):
         path = directory / name
         path.write_bytes(data)
