@@ -17,6 +17,12 @@ st.html("""<style>
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; }
 [data-testid="stSidebarNav"] li:has(a[href$="/vis"]), [data-testid="stSidebarNav"] li:has(a[href$="/presentasjon"]) {
   display: none; }
+/* WCAG AA contrast (4.5:1, checked by axe in tests/browser/test_accessibility_browser.py) where Streamlit's theme
+   falls short: captions (grey at 60 % opacity, 3.9:1), white on the theme's vermillion in multiselect chips
+   (3.9:1) and the vermillion slider value on grey (3.6:1) */
+[data-testid="stCaptionContainer"] { color: #595959 !important; opacity: 1 !important; }
+[data-testid="stMultiSelectTagsContainer"] [data-tag] { background-color: #A84A00 !important; }
+[data-testid="stSliderThumbValue"], [data-testid="stSliderThumbValue"] p { color: #A14700 !important; }
 </style>""" + FIGURE_CSS)
 
 HERE = Path(__file__).parent

@@ -2,6 +2,8 @@
 sector -> unit -> art, and the budget frame waterfall per year of the economic plan."""
 import streamlit as st
 
+from dashboard.core.text import markdown_text as md
+
 from dashboard.own import queries as oq
 from dashboard.own import ui as own_ui
 from dashboard.views import page as ui
@@ -25,14 +27,14 @@ with ui.friendly_errors():
         source = oq.source_line("budget")
         units = oq.budget_units(sel.year, sel.to_month, sel.unit)
         if units.is_empty():
-            st.info(f"Ingen budsjett- eller regnskapstall for {who} i {period}.")
+            st.info(f"Ingen budsjett- eller regnskapstall for {md(who)} i {period}.")
         else:
             total = oq.budget_total(units).row(0, named=True)
-            st.caption(f"{who.capitalize() if sel.is_all else who}, {period}. Avvik = revidert budsjett − regnskap: "
+            st.caption(f"{who.capitalize() if sel.is_all else md(who)}, {period}. Avvik = revidert budsjett − regnskap: "
                        "positivt er mindreforbruk, negativt merforbruk. Økonomisk måloppnåelse = regnskap / revidert "
                        "budsjett.")
             if note := oq.accounts_note(total):
-                st.info(note)
+                st.info(md(note))
             c1, c2, c3, c4 = st.columns(4)
             c1.metric("Revidert budsjett", oq.compact_amount(total["revised_budget"]), border=True,
                       help=oq.amount_text(total["revised_budget"], 1))
@@ -65,7 +67,7 @@ with ui.friendly_errors():
             sector_names = sectors["sector"].to_list()
             sector = st.selectbox("Velg sektor", sector_names, key="bud_drill_sector")
             sector_units = oq.budget_units(sel.year, sel.to_month, sector=sector)
-            st.markdown(f"**Enheter i {sector}**")
+            st.markdown(f"**Enheter i {md(sector)}**")
             own_ui.table_with_downloads(oq.budget_table(sector_units, scale=scale),
                                         oq.budget_download(sector_units), key="sector-units",
                                         title=f"Budsjettavvik {sector} {sel.period}")
@@ -74,7 +76,7 @@ with ui.friendly_errors():
             unit = st.selectbox("Velg enhet", codes, index=codes.index(start) if start in codes else 0,
                                 format_func=lambda c: f"{names.get(c, c)} ({c})", key=f"bud_drill_unit_{sector}")
             arts = oq.budget_arts(sel.year, sel.to_month, unit)
-            st.markdown(f"**Arter for {names.get(unit, unit)}** (tjeneste og art, størst merforbruk først)")
+            st.markdown(f"**Arter for {md(names.get(unit, unit))}** (tjeneste og art, størst merforbruk først)")
             own_ui.table_with_downloads(oq.budget_table(arts, scale=scale, level="art"),
                                         oq.budget_download(arts, level="art"), key="arts",
                                         title=f"Budsjettavvik per art {unit} {sel.period}")

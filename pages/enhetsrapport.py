@@ -2,6 +2,8 @@
 figures and sick leave, printable as one A4 page and downloadable as XLSX."""
 import streamlit as st
 
+from dashboard.core.text import markdown_text as md
+
 from dashboard.core import downloads
 from dashboard.own import queries as oq
 from dashboard.own import ui as own_ui
@@ -20,8 +22,8 @@ with ui.friendly_errors():
         own_ui.demo_label()
         names = oq.unit_names()
         name = names.get(sel.unit, sel.unit)
-        st.title(f"Enhetsrapport {sel.year}: {name}")
-        st.caption(f"Ansvar {sel.unit}. Budsjett og sykefravær for {sel.period_label()}; mål og resultater for "
+        st.title(f"Enhetsrapport {sel.year}: {md(name)}")
+        st.caption(f"Ansvar {md(sel.unit)}. Budsjett og sykefravær for {sel.period_label()}; mål og resultater for "
                    f"{sel.year}.")
         st.markdown("<p class='no-print' style='color:#555'><b>Skriv ut</b>: bruk nettleserens utskrift "
                     "(Ctrl+P / Cmd+P). Siden er tilpasset én A4-side; menyen og knappene skrives ikke ut.</p>",
@@ -54,13 +56,13 @@ with ui.friendly_errors():
         st.subheader("Mål og resultater")
         card = oq.scorecard(sel.unit, sel.year)
         if card.is_empty():
-            st.info(f"Ingen enhetsmål for {name} i {sel.year}.")
+            st.info(f"Ingen enhetsmål for {md(name)} i {sel.year}.")
         table = oq.scorecard_table(card)
-        st.markdown(own_ui.scorecard_html(card), unsafe_allow_html=True)
+        st.html(own_ui.scorecard_html(card))
         met = (card["status"] == "met").sum() if card.height else 0
         st.caption(f"{met} av {card.height} mål nådd. Nådd = resultatet er minst like godt som målet; "
                    "Mangler tall = mål eller resultat er ikke registrert. "
-                   + " · ".join(oq.source_line(k) for k in ("goals", "budget", "sick-leave")))
+                   + md(" · ".join(oq.source_line(k) for k in ("goals", "budget", "sick-leave"))))
         title = f"Enhetsrapport {sel.year} {name}"
         sheets = {"Mål og resultater": oq.scorecard_download(card, sel.unit, sel.year),
                   "Nøkkeltall": oq.key_figures_download(figures, sel.unit, sel.year, sel.to_month)}

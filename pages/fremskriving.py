@@ -1,6 +1,8 @@
 """Fremskriving: SSB's population projection × today's coverage → users, places and kroner to 2040, with scenarios."""
 import streamlit as st
 
+from dashboard.core.text import markdown_text as md
+
 from dashboard.projection import queries as projection
 from dashboard.projection import ui as projection_ui
 from dashboard.views import page as ui
@@ -12,10 +14,10 @@ with ui.friendly_errors():
     ui.demo_label()
     sel = projection_ui.sidebar()
     p = projection.project(sel.municipality, sel.scenario)
-    st.title(f"Fremskriving til {projection.HORIZON} – {p.name}")
-    st.caption(projection.source_line(p) + ". Se metoden under figurene.")
+    st.title(f"Fremskriving til {projection.HORIZON} – {md(p.name)}")
+    st.caption(md(projection.source_line(p) + ". Se metoden under figurene."))
     for text in projection.missing_explanations(p):
-        st.warning(text)
+        st.warning(md(text))
     if p.has_data:
         ui.figure("fremskriving-befolkning", sel, key="proj-pop")
         ui.figure("fremskriving-brukere", sel, key="proj-users")

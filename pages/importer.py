@@ -4,6 +4,8 @@ import hashlib
 
 import streamlit as st
 
+from dashboard.core.text import markdown_text as md
+
 from dashboard.own import ui as own_ui
 from dashboard.own import upload as own_import
 from dashboard.views import page as ui
@@ -29,7 +31,7 @@ with ui.friendly_errors():
                                     placeholder='{"Regnskap": "Faktisk beløp", "Ansvar": "Kostnadssted"}')
 
     if st.session_state.get("imp_message"):
-        st.success(st.session_state["imp_message"])
+        st.success(md(st.session_state["imp_message"]))
     if uploaded is not None:
         data = uploaded.getvalue()
         cache_key = (hashlib.sha256(data).hexdigest(), uploaded.name, kind, sheet, amount_unit, mapping_text)
@@ -39,9 +41,9 @@ with ui.friendly_errors():
             st.session_state["imp_parsed_key"] = cache_key
             st.session_state.pop("imp_message", None)
         parsed = st.session_state["imp_parsed"]
-        st.subheader(f"«{parsed.file_name}» som {own_import.kind_label(kind)}")
+        st.subheader(f"«{md(parsed.file_name)}» som {own_import.kind_label(kind)}")
         for warning in parsed.warnings:
-            st.warning(warning)
+            st.warning(md(warning))
         if not parsed.ok:
             n = len(parsed.problems)
             st.error(f"Filen har {n} problem{'er' if n != 1 else ''} og ble ikke importert. Ingenting er lagret. "
@@ -49,23 +51,23 @@ with ui.friendly_errors():
             problems = own_import.problems_table(parsed)
             own_ui.table_with_downloads(problems, problems, key="problems", title=f"Problemer i {parsed.file_name}")
         else:
-            st.caption(own_import.file_summary(parsed))
+            st.caption(md(own_import.file_summary(parsed)))
             st.markdown(f"**Forhåndsvisning** (de første {own_import.PREVIEW_ROWS} radene slik de lagres)")
             st.dataframe(own_import.preview_table(parsed).to_pandas(), hide_index=True, key="table-preview")
             the_plan = own_import.plan(parsed)
             st.markdown("**Dette skjer ved import**")
-            st.info(own_import.plan_summary(the_plan))
+            st.info(md(own_import.plan_summary(the_plan)))
             for warning in the_plan.warnings:
-                st.warning(warning)
+                st.warning(md(warning))
             own_ui.table_with_downloads(own_import.plan_table(the_plan), own_import.plan_table(the_plan), key="plan",
                                         title=f"Importplan {parsed.file_name}")
             if st.button("Importer", type="primary", key="imp_go", disabled=the_plan.already_imported):
                 try:
                     result = own_import.run_import(parsed)
                 except ImportRejected as exc:
-                    st.error(str(exc))
+                    st.error(md(str(exc)))
                 except DatabaseBusy as exc:
-                    st.error(str(exc))
+                    st.error(md(str(exc)))
                 else:
                     st.session_state["imp_message"] = own_import.result_message(result)
                     st.rerun()

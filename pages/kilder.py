@@ -1,6 +1,8 @@
 """Kilder og definisjoner: where every number comes from, how fresh it is, and what is demo."""
 import streamlit as st
 
+from dashboard.core.text import markdown_text as md
+
 from dashboard.kostra import queries
 from dashboard.views import page as ui
 from dashboard.views.nav_guard import ensure_app_navigation
@@ -33,6 +35,6 @@ with ui.friendly_errors():
     for table_id, notes in queries.source_notes().items():
         st.markdown(f"**Tabell {table_id}**")
         for note in notes:
-            st.markdown(f"- {note}")
+            st.markdown(f"- {md(note)}")
     st.subheader("Symboler")
     st.dataframe(queries.symbol_table().to_pandas(), hide_index=True, key="symbols")

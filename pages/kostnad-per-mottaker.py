@@ -1,6 +1,8 @@
 """Kostnad per mottaker: unit costs of home services and institutions over time, and the group ranking."""
 import streamlit as st
 
+from dashboard.core.text import markdown_text as md
+
 from dashboard.core import fmt
 from dashboard.kostra import figures as kostra_figures
 from dashboard.kostra import queries
@@ -33,8 +35,8 @@ with ui.friendly_errors():
                 continue
             direction = "lavere" if g["gap"] > 0 else "høyere"
             st.markdown(
-                f"**{queries.indicators()[indicator_id].short_label}:** {name}: {fmt.kroner(g['own'])}, "
-                f"{g['group_name']}: {fmt.kroner(g['group'])}. Med gruppens kostnad ville utgiftene vært "
+                f"**{queries.indicators()[indicator_id].short_label}:** {md(name)}: {fmt.kroner(g['own'])}, "
+                f"{md(g['group_name'])}: {fmt.kroner(g['group'])}. Med gruppens kostnad ville utgiftene vært "
                 f"**{fmt.kroner(abs(g['gap']))} {direction}** ({fmt.number(g['volume'])} {volume_word}).")
         st.caption("Egen beregning: (kommunens kostnad − gruppens kostnad) × kommunens antall mottakere/plasser.")
 

@@ -1,6 +1,8 @@
 """Oversikt: the municipality's key care figures for the latest year against its KOSTRA group and the country."""
 import streamlit as st
 
+from dashboard.core.text import markdown_text as md
+
 from dashboard.kostra import queries
 from dashboard.kostra import ui as kostra_ui
 from dashboard.views import page as ui
@@ -25,12 +27,12 @@ with ui.friendly_errors():
     sel = kostra_ui.selection_sidebar()
     names = queries.municipality_names()
     year = sel.to_year
-    st.title(f"Pleie og omsorg i {names.get(sel.municipality, sel.municipality)} {year}")
+    st.title(f"Pleie og omsorg i {md(names.get(sel.municipality, sel.municipality))} {year}")
     table = queries.overview_cards(sel.municipality, year, KEY_FIGURES)
     if table.is_empty():
-        st.info(f"Ingen tall for {names.get(sel.municipality)} i {year}.")
+        st.info(f"Ingen tall for {md(names.get(sel.municipality, sel.municipality))} i {year}.")
     else:
-        st.caption(f"Sammenlignet med {table['Gruppe'][0] or 'KOSTRA-gruppen'} og landet uten Oslo. "
+        st.caption(f"Sammenlignet med {md(table['Gruppe'][0] or 'KOSTRA-gruppen')} og landet uten Oslo. "
                    f"Rangering innen gruppen: 1 = best der det er klart hva som er best, ellers høyest.")
         cols = st.columns(3)
         for i, card in enumerate(table.iter_rows(named=True)):

@@ -2,6 +2,8 @@
 legemeldt and short vs long term. Units too small to show (privacy) appear as ':'."""
 import streamlit as st
 
+from dashboard.core.text import markdown_text as md
+
 from dashboard.own import queries as oq
 from dashboard.own import ui as own_ui
 from dashboard.views import page as ui
@@ -23,9 +25,9 @@ with ui.friendly_errors():
         source = oq.source_line("sick-leave")
         units = oq.sick_leave_units(sel.year, sel.to_month, sel.unit)
         if units.is_empty():
-            st.info(f"Ingen sykefraværstall for {who} i {period}.")
+            st.info(f"Ingen sykefraværstall for {md(who)} i {period}.")
         else:
-            st.caption(f"{who[:1].upper() + who[1:]}, {period}. Sykefravær = tapte dagsverk / avtalte dagsverk. "
+            st.caption(f"{md(who[:1].upper() + who[1:])}, {period}. Sykefravær = tapte dagsverk / avtalte dagsverk. "
                        f"Enheter med færre enn 5 ansatte vises som «:» av personvernhensyn.")
             over = units.filter(units["over_goal"])["unit_name"].to_list()
             if sel.is_all:
@@ -34,7 +36,7 @@ with ui.friendly_errors():
                 c2.metric("Enheter som vises som «:»", str((units["status"] == ":").sum()), border=True,
                           help="Færre enn 5 ansatte: tallene vises ikke av personvernhensyn.")
                 if over:
-                    st.warning("Over målet: " + ", ".join(over) + ".")
+                    st.warning("Over målet: " + ", ".join(md(n) for n in over) + ".")
             else:
                 row = units.row(0, named=True)
                 c1, c2, c3 = st.columns(3)

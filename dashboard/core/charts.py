@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.core import fmt
+from dashboard.core.text import plotly_text
 
 # Okabe–Ito, a colour-blind-safe palette. The selected municipality is always the strong vermillion;
 # the KOSTRA group and the country are always the same neutral greys.
@@ -47,11 +48,13 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int =
     """Title, subtitle, legend, source line and Demodata label. The space below the plot grows with the number of
     legend rows and source lines, so the source line never lands on the legend."""
     import math
-    title = f"<b>{text.title}</b>"
+    _text_only(fig)
+    title = f"<b>{plotly_text(text.title)}</b>"
+    subtitle = _wrap(plotly_text(text.subtitle), 110) if text.subtitle else ""
     if text.subtitle:
-        title += f"<br><span style='font-size:13px;color:#555'>{_wrap(text.subtitle, 110)}</span>"
-    top = 75 + (20 * (_wrap(text.subtitle, 110).count("<br>") + 1) if text.subtitle else 0)
-    source = _wrap(text.source)
+        title += f"<br><span style='font-size:13px;color:#555'>{subtitle}</span>"
+    top = 75 + (20 * (subtitle.count("<br>") + 1) if text.subtitle else 0)
+    source = _wrap(plotly_text(text.source))
     names = [t.name for t in fig.data if t.showlegend is not False and t.name]
     # fixed-width legend entries (a third of the width, half for long names) make the row count predictable
     per_row = LEGEND_PER_ROW if max((len(n) for n in names), default=0) <= 28 else 2
@@ -86,6 +89,46 @@ def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int =
     return fig
 
 
+_TRACE_TEXT = ("x", "y", "text", "hovertext")
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return plotly_text(value)
+    if isinstance(value, (list, tuple)):
+        return [plotly_text(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _text_only(fig: go.Figure) -> None:
+    """Every text from data in the figure as text: plotly reads `<a href>`, `<b>`, `<br>` in trace names, category
+    labels, text and hover texts, so a unit name from a file could become a link in a legend or a hover box.
+    Names, categories and texts are escaped here, once, as _finish draws the figure; our own markup lives only in
+    templates, titles and annotations, and a name reaches a hover box as data (`%{y}`, `%{fullData.name}`),
+    never spliced into a template, so `%{…}` in a name is never read as one. Category annotations (an annotation
+    placed at a category) are escaped with their categories so they stay on the same bar."""
+    for trace in fig.data:
+        if isinstance(trace.name, str):
+            trace.name = plotly_text(trace.name)
+        for attr in _TRACE_TEXT:
+            try:
+                value = trace[attr]
+            except (KeyError, ValueError):
+                continue
+            if value is not None:
+                trace[attr] = _escaped(value)
+    for ann in fig.layout.annotations:
+        for attr in ("x", "y", "hovertext"):
+            if isinstance(ann[attr], str):
+                ann[attr] = plotly_text(ann[attr])
+
+
+def plain_name(name: str) -> str:
+    """A trace name as the reader sees it (for the HTML legend, which escapes it itself)."""
+    import html
+    return html.unescape(name)
+
+
 SCREEN_TOP = 36  # room above the plot for subplot titles and labels at the plot's top edge
 
 
@@ -109,15 +152,16 @@ def legend_items(fig: go.Figure) -> list[LegendItem]:
     items = []
     for t in shown:
         if t.type == "scatter" and "lines" in (t.mode or "lines"):
-            items.append(LegendItem(t.name, "line", t.line.color or "#222", t.line.dash or "solid", t.line.width or 2))
+            items.append(LegendItem(plain_name(t.name), "line", t.line.color or "#222", t.line.dash or "solid",
+                                    t.line.width or 2))
         elif t.type == "scatter":
             colour = t.marker.color if isinstance(t.marker.color, str) else None
             if colour is None and t.marker.line is not None and isinstance(t.marker.line.color, str):
                 colour = t.marker.line.color
-            items.append(LegendItem(t.name, "marker", colour or "#222"))
+            items.append(LegendItem(plain_name(t.name), "marker", colour or "#222"))
         else:
             colour = t.marker.color if isinstance(getattr(t.marker, "color", None), str) else "#888"
-            items.append(LegendItem(t.name, "box", colour))
+            items.append(LegendItem(plain_name(t.name), "box", colour))
     return items
 
 
@@ -189,9 +233,19 @@ def _wrap(line: str, width: int = 120) -> str:
     return "<br>".join(textwrap.wrap(line, width)) or line
 
 
-def _axis_format(unit: str, decimals: int) -> dict:
+# the value axis names its unit where the tick labels do not (kr and % are on every tick): /vis hides the subtitle
+# to fit 800×450, and «600,0» on an axis says nothing without «mill. kr»
+UNIT_TITLES = {"mill. kr": "Mill. kr", "personer": "Antall personer", "plasser": "Antall plasser",
+               "ganger": "Ganger", "1000 kr": "1000 kr"}
+
+
+def _axis_format(unit: str, decimals: int, *, title: str | None = None) -> dict:
     suffix = {"kr": " kr", "%": " %"}.get(unit, "")
-    return {"ticksuffix": suffix.replace(" ", fmt.NBSP), "tickformat": f",.{min(decimals, 1)}f"}
+    out = {"ticksuffix": suffix.replace(" ", fmt.NBSP), "tickformat": f",.{min(decimals, 1)}f"}
+    title = title or UNIT_TITLES.get(unit)
+    if title:
+        out["title"] = {"text": title, "font": {"size": 12}}
+    return out
 
 
 def style_for(role: str, index: int) -> dict:
@@ -243,7 +297,7 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
             x=part["year"].to_list(), y=part["value"].to_list(), name=row["series"], mode="lines+markers",
             line={"color": style["color"], "width": style["width"], "dash": style["dash"]},
             marker={"size": 7 if role == "selected" else 5}, connectgaps=False,
-            customdata=hover, hovertemplate="%{x}: %{customdata}<extra>" + row["series"] + "</extra>",
+            customdata=hover, hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
         ))
         if role in ("selected", "comparison"):
             for y, v, s in zip(part["year"].to_list(), part["value"].to_list(), part["status"].to_list()):
@@ -309,7 +363,7 @@ def ranking_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: in
         fig.add_vline(x=reference[1], line={"color": GROUP, "width": 2, "dash": "dash"})
         # the label reads away from the right edge when the line is in the right half, so it is never cut
         top = max([v for v in data["value"].to_list() if v is not None] + [reference[1]])
-        fig.add_annotation(x=reference[1], y=1, yref="paper", text=f"{reference[0]}: {fmt.with_unit(reference[1], unit, decimals)}",
+        fig.add_annotation(x=reference[1], y=1, yref="paper", text=f"{plotly_text(reference[0])}: {fmt.with_unit(reference[1], unit, decimals)}",
                            showarrow=False, xanchor="right" if reference[1] > top / 2 else "left", yanchor="bottom",
                            font={"size": 11, "color": GROUP})
     fig.update_xaxes(**_axis_format(unit, decimals))
@@ -331,7 +385,8 @@ def scatter(frame: pl.DataFrame, text: ChartText, *, x_label: str, y_label: str,
         part = data.filter(mask)
         if part.is_empty():
             return
-        hover = [f"{n}<br>{x_label}: {fmt.with_unit(x, x_unit, x_decimals)}<br>{y_label}: {fmt.with_unit(y, y_unit, y_decimals)}"
+        hover = [f"{plotly_text(n)}<br>{x_label}: {fmt.with_unit(x, x_unit, x_decimals)}<br>{y_label}: "
+                 f"{fmt.with_unit(y, y_unit, y_decimals)}"
                  for n, x, y in zip(part["region_name"], part["x_value"], part["y_value"])]
         fig.add_trace(go.Scatter(
             x=part["x_value"].to_list(), y=part["y_value"].to_list(), mode="markers+text" if with_text else "markers",
@@ -346,8 +401,8 @@ def scatter(frame: pl.DataFrame, text: ChartText, *, x_label: str, y_label: str,
     layer(codes.is_in(list(group_members - highlight - comparisons)), "Samme KOSTRA-gruppe", GROUP, 8, 0.8)
     layer(codes.is_in(list(comparisons - highlight)), "Sammenligningskommuner", COMPARISON[0], 11, 1.0, True)
     layer(codes.is_in(list(highlight)), "Valgt kommune", SELECTED, 15, 1.0, True)
-    fig.update_xaxes(title=x_label, **_axis_format(x_unit, x_decimals))
-    fig.update_yaxes(title=y_label, **_axis_format(y_unit, y_decimals))
+    fig.update_xaxes(**_axis_format(x_unit, x_decimals, title=x_label))
+    fig.update_yaxes(**_axis_format(y_unit, y_decimals, title=y_label))
     return _finish(fig, text, height=520)
 
 
@@ -366,7 +421,7 @@ def grouped_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: in
         fig.add_trace(go.Bar(
             x=part[x].to_list(), y=part["value"].to_list(), name=name,
             marker={"color": palette.get(name, COMPARISON[i % len(COMPARISON)])},
-            customdata=hover, hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>",
+            customdata=hover, hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
             text=[(s or "..") if v is None else "" for s, v in zip(part["status"].to_list(), part["value"].to_list())],
             textposition="outside",
         ))

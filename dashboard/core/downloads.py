@@ -20,8 +20,6 @@ from pipelines.own_data.values import looks_like_formula, looks_like_formula_exp
 
 # Excel's thousands separator in a number format is the comma; Excel shows it as the reader's own separator (a space
 # in Norwegian Excel: 1 234 567). A literal space ("# ##0") is no separator: Excel printed 1234567 as "1234 567".
-THOUSANDS = "#,##0"
-THOUSANDS_DECIMAL = "#,##0.0"
 
 
 def neutralise_text(value):
@@ -76,18 +74,37 @@ def _write_sheet(ws, frame: pl.DataFrame, *, title: str | None, note: str | None
     row0 += 1 if row0 > 1 else 0
     for j, name in enumerate(frame.columns, start=1):
         _text_cell(ws, row0, j, name).font = Font(bold=True)
+    formats = [number_format(frame[c]) for c in frame.columns]
     for i, row in enumerate(frame.iter_rows(), start=row0 + 1):
         for j, value in enumerate(row, start=1):
             if isinstance(value, str):
                 _text_cell(ws, i, j, value)
                 continue
             cell = ws.cell(row=i, column=j, value=value)
-            if isinstance(value, float):
-                cell.number_format = THOUSANDS_DECIMAL
-            elif isinstance(value, int) and not isinstance(value, bool) and frame.columns[j - 1] not in ("År", "Måned"):
-                cell.number_format = THOUSANDS
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and formats[j - 1]:
+                cell.number_format = formats[j - 1]
     for j, name in enumerate(frame.columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = max(10, min(50, len(str(name)) + 4))
+
+
+YEAR_COLUMNS = ("År", "Måned", "Til og med måned")
+
+
+def number_format(column: pl.Series) -> str | None:
+    """Excel's number format for a numeric column: `#,##0` with as many decimals as the values have (at most two).
+    In a format code `,` is the thousands separator and `.` the decimal mark, which Excel shows in the reader's
+    locale (1 234 567,5 in Norwegian); a space in the code (`# ##0`) is a literal space that groups nothing. Years
+    and months are left as plain numbers (2 025 is no year)."""
+    if column.name in YEAR_COLUMNS or not column.dtype.is_numeric() or column.dtype == pl.Boolean:
+        return None
+    decimals = 0
+    if column.dtype.is_float():
+        for value in column.drop_nulls().drop_nans().to_list():
+            text = f"{round(value, 2):.2f}".rstrip("0")
+            decimals = max(decimals, len(text.split(".")[1]))
+            if decimals == 2:
+                break
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def _text_cell(ws, row: int, column: int, text: str):

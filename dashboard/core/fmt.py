@@ -28,6 +28,8 @@ def number(value: float | int | None, decimals: int = 0, *, status: str | None =
     if status == "-":
         return "0"
     text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # −0,0: a value that rounds to zero has no sign
     return text.replace(",", NBSP).replace(".", ",").replace("-", "\u2212")
 
 

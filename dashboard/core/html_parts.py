@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from dashboard.core.text import html_text, one_line
+
 if TYPE_CHECKING:  # type hints only: app.py imports this module for FIGURE_CSS before any page runs
     from dashboard.core import charts
     from dashboard.core.figure import FigureBundle
@@ -17,8 +19,9 @@ if TYPE_CHECKING:  # type hints only: app.py imports this module for FIGURE_CSS 
 FIGURE_CSS = """<style>
 /* chart titles, subtitles and takeaways are HTML around the chart, so they wrap at every width */
 .fig-head p, p.fig-source { margin: 0; overflow-wrap: anywhere; }
-/* Streamlit pulls the next element up by the last paragraph's bottom margin: keep that margin */
-.fig-head p:last-child, p.fig-source, p.fig-notice:last-child, p.fig-message { margin-bottom: 1rem !important; }
+/* shown with st.html, which (unlike st.markdown) does not pull the next element up by the last paragraph's bottom
+   margin: the block's gap spaces the elements, a margin would add to it */
+.fig-head p:last-child, p.fig-source, p.fig-notice:last-child, p.fig-message { margin-bottom: 0 !important; }
 .fig-title { font-size: 1.2rem; font-weight: 700; line-height: 1.3; color: #1a1a1a; }
 .fig-sub { font-size: 0.92rem; line-height: 1.35; color: #474747; margin-top: 0.15rem !important; }
 .fig-takeaway { font-size: 1.02rem; line-height: 1.4; color: #1a1a1a; margin-top: 0.35rem !important; }
@@ -34,11 +37,11 @@ p.fig-source { font-size: 0.82rem; line-height: 1.35; color: #4d4d4d; }
 
 def figure_head_html(bundle: FigureBundle, *, level: str = "page") -> str:
     """Title, subtitle and takeaway as HTML above the chart: HTML wraps at any width, plotly titles do not."""
-    parts = [f"<p class='fig-title' data-testid='chart-title'>{escape(bundle.title)}</p>"]
+    parts = [f"<p class='fig-title' data-testid='chart-title'>{html_text(bundle.title)}</p>"]
     if bundle.subtitle:
-        parts.append(f"<p class='fig-sub'>{escape(bundle.subtitle)}</p>")
+        parts.append(f"<p class='fig-sub'>{html_text(bundle.subtitle)}</p>")
     if bundle.takeaway:
-        parts.append(f"<p class='fig-takeaway' data-testid='chart-takeaway'>{escape(bundle.takeaway)}</p>")
+        parts.append(f"<p class='fig-takeaway' data-testid='chart-takeaway'>{html_text(bundle.takeaway)}</p>")
     return f"<div class='fig-head fig-{level}'>{''.join(parts)}</div>"
 
 
@@ -61,7 +64,7 @@ def legend_html(items: list[charts.LegendItem]) -> str:
             swatch = f"<svg width='12' height='12' aria-hidden='true'><circle cx='6' cy='6' r='5' fill='{colour}'/></svg>"
         else:
             swatch = f"<svg width='12' height='12' aria-hidden='true'><rect width='12' height='12' fill='{colour}'/></svg>"
-        parts.append(f"<span class='fig-legend-item'>{swatch}{escape(item.name)}</span>")
+        parts.append(f"<span class='fig-legend-item'>{swatch}{html_text(item.name)}</span>")
     return f"<div class='fig-legend' data-testid='chart-legend'>{''.join(parts)}</div>"
 
 
@@ -69,21 +72,22 @@ def figure_foot_html(bundle: FigureBundle, legend: list[charts.LegendItem] | Non
     """The legend, then the source line (and a Demodata badge when the numbers are synthetic) under the chart."""
     demo = ("<span class='fig-demo' data-testid='chart-demo'>Demodata</span> " if bundle.is_demo else "")
     return legend_html(legend or []) + \
-        f"<p class='fig-source' data-testid='chart-source'>{demo}{escape(bundle.source)}</p>"
+        f"<p class='fig-source' data-testid='chart-source'>{demo}{html_text(bundle.source)}</p>"
 
 
 def alt_text(bundle: FigureBundle, where: str = "i tabellen «Tall bak figuren»") -> str:
     """What a screen reader says for the chart; the full numbers are in the table under it."""
-    return f"{bundle.title}. {bundle.takeaway or ''} Tallene står {where}.".replace(" .", ".").replace("..", ".")
+    text = f"{bundle.title}. {bundle.takeaway or ''} Tallene står {where}.".replace(" .", ".").replace("..", ".")
+    return one_line(text)
 
 
 def table_html(table: pl.DataFrame, caption: str, *, css_class: str = "fig-table") -> str:
     """The chart's data as an HTML table (text cells, SSB's symbols kept): the text alternative of the chart."""
     frame = table.with_columns(pl.col(pl.Utf8).fill_null(""))
-    head = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+    head = "".join(f"<th scope='col'>{html_text(c)}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{html_text('' if v is None else v)}</td>" for v in row) + "</tr>"
                    for row in frame.iter_rows())
-    return (f"<table class='{css_class}' data-testid='chart-table'><caption>{escape(caption)}</caption>"
+    return (f"<table class='{css_class}' data-testid='chart-table'><caption>{html_text(caption)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 

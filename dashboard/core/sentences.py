@@ -18,3 +18,9 @@ def status_text(status: str | None) -> str:
     symbol = status or ".."
     meaning = fmt.status_meaning(symbol) or "tall mangler"
     return f"«{symbol}» ({meaning[:1].lower() + meaning[1:]})"
+
+
+def shown(value: float, decimals: int = 0) -> float:
+    """The value as a reader sees it printed with `decimals` decimals (fmt.number rounds the same way), so a
+    difference a sentence prints is the difference of the numbers printed beside it, never of hidden decimals."""
+    return float(f"{value:.{decimals}f}")

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-CODE_RE = re.compile(r"^\d{4}$")
+CODE_RE = re.compile(r"\A[0-9]{4}\Z")  # ASCII digits: `\d` also takes «٣٩٠٩»
 MAX_COMPARISONS = 5
 DEFAULT_MUNICIPALITY_NAME = "Larvik"
 
@@ -113,7 +113,7 @@ def parse(params: Mapping[str, object], *, resolve: Callable[[str], Resolution |
         raw = _first(params, key)
         if raw is None or raw == "":
             return default
-        if not re.fullmatch(r"\d{4}", raw):
+        if not re.fullmatch(r"[0-9]{4}", raw):
             notices.append(f"«{_clean(raw)}» er ikke et årstall ({key}); bruker {default}.")
             return default
         value = int(raw)

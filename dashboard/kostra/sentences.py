@@ -7,7 +7,7 @@ with. Pure functions on plain values, so every case is unit-tested without a dat
 from __future__ import annotations
 
 from dashboard.core import fmt
-from dashboard.core.sentences import missing, status_text
+from dashboard.core.sentences import missing, shown, status_text
 
 # How each indicator is said in a sentence: "{name} brukte 261 816 kr per mottaker av hjemmetjenester i 2024".
 # {value} is the formatted figure with its unit. Indicators not listed get a generic sentence.
@@ -49,12 +49,15 @@ def compare_to_group(*, name: str, year: int, value: float | None, status: str |
         return (f"{head}. Tallet for {group_name} mangler ({status_text(group_status)}), så det kan ikke "
                 "sammenlignes med gruppen.")
     group_text = fmt.with_unit(group_value, unit, decimals)
+    # from the printed values: «0,1 prosentpoeng over … (44,7 %)» beside «44,7 %» would not add up
+    value, group_value = shown(value, decimals), shown(group_value, decimals)
     if unit == "%":
-        diff = round(value - group_value, 1)
+        diff = shown(value - group_value, decimals)
         if diff == 0:
             return f"{head}, det samme som {group_name} ({group_text})."
         word = "over" if diff > 0 else "under"
-        return f"{head}, {fmt.number(abs(diff), 1)}{fmt.NBSP}prosentpoeng {word} {group_name} ({group_text})."
+        return (f"{head}, {fmt.number(abs(diff), decimals)}{fmt.NBSP}prosentpoeng {word} {group_name} "
+                f"({group_text}).")
     if group_value == 0:
         return f"{head}. {group_name} hadde {group_text}."
     pct = round((value / group_value - 1) * 100)
@@ -95,7 +98,10 @@ def change_over_time(*, name: str, label: str, first_year: int, first: float | N
     if missing(last):
         return f"{label} for {name} i {last_year} er ikke publisert: SSB viser {status_text(last_status)}."
     head = f"{label} i {name}: {fmt.with_unit(last, unit, decimals)} i {last_year}"
-    if missing(first) or first == 0 or first_year == last_year:
+    if missing(first) or first_year == last_year:
+        return head + "."
+    first, last = shown(first, decimals), shown(last, decimals)
+    if first == 0:
         return head + "."
     pct = round((last / first - 1) * 100)
     if pct == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.core.text import markdown_text
 from dashboard.kostra import queries
 from dashboard.kostra.selection import Selection, parse
 from dashboard.views.page import figure, show_notices
@@ -98,6 +99,6 @@ def overview_profile(sel: Selection, *, key: str) -> None:
     group = queries.group_of(sel.municipality, sel.to_year)[1]
     if group is None:
         name = queries.municipality_names().get(sel.municipality, sel.municipality)
-        st.info(f"{name} er ikke med i noen KOSTRA-gruppe i {sel.to_year}, så det er ingen gruppe å sammenligne med.")
+        st.info(f"{markdown_text(name)} er ikke med i noen KOSTRA-gruppe i {sel.to_year}, så det er ingen gruppe å sammenligne med.")
         return
     figure("profil-gruppe", sel, key=key)

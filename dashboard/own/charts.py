@@ -100,7 +100,8 @@ def budget_trend(frame: pl.DataFrame, text: ChartText, *, scale: int = 1) -> go.
                              line={"color": ATTENTION, "width": 4}, customdata=hover("ytd_accounts"),
                              hovertemplate="%{x}: %{customdata}<extra>Regnskap hittil i år</extra>"), row=2, col=1)
     fig.update_layout(barmode="group")
-    fig.update_yaxes(tickformat=",.0f", ticksuffix="" if scale == 1000 else f"{NBSP}kr", rangemode="tozero")
+    fig.update_yaxes(tickformat=",.0f", ticksuffix="" if scale == 1000 else f"{NBSP}kr", rangemode="tozero",
+                     title={"text": "1000 kr" if scale == 1000 else None, "font": {"size": 12}})
     for ann in fig.layout.annotations:
         ann.update(font={"size": 12, "color": "#444"}, x=0, xanchor="left")
     return _legend_below(charts._finish(fig, text, height=620, bottom=150), gap_px=36)
@@ -186,7 +187,7 @@ def sick_leave_trend(frame: pl.DataFrame, text: ChartText, *, measure: str = "si
             connectgaps=False,
             customdata=[":" if s == ":" else (fmt.percent(v, 2) if v is not None else "Mangler tall")
                         for v, s in zip(values, part["status"].to_list())],
-            hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>",
+            hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
         ))
         if single_unit:
             if measure == "sick_leave_pct":
@@ -231,7 +232,7 @@ def sick_leave_split(frame: pl.DataFrame, text: ChartText, *, split: str = "cert
             x=values, y=names, orientation="h", name=label, marker={"color": colour},
             customdata=[":" if s == ":" else (fmt.percent(v, 2) if v is not None else "Mangler tall")
                         for v, s in zip(values, statuses)],
-            hovertemplate="%{y}: %{customdata}<extra>" + label + "</extra>",
+            hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>",
         ))
     for name, status in zip(names, statuses):
         if status == ":":

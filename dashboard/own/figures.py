@@ -153,8 +153,16 @@ def _sick_split(figure_id: str, split: str) -> Callable[[OwnSelection], FigureBu
         text = charts.ChartText(title=title, subtitle="", source=oq.source_line("sick-leave"),
                                 is_demo=oq.is_demo("sick-leave"))
         fig = own_charts.sick_leave_split(units, text, split=split)
+        first, second = (("self_certified_pct", "doctor_certified_pct") if split == "certification"
+                         else ("short_term_pct", "long_term_pct"))
+        rows = [(r["unit_name"], r[first], r[second]) for r in units.iter_rows(named=True)
+                if r["status"] != ":" and r[first] is not None and r[second] is not None]
+        sentence = takeaway.split_takeaway(
+            rows=rows, period=period,
+            **({"first": "egenmeldt fravær", "second": "legemeldt fravær"} if split == "certification"
+               else {"first": "korttidsfravær", "second": "langtidsfravær"}))
         return _bundle(figure_id, text, fig, oq.sick_leave_table(units),
-                       oq.sick_leave_download(units, sel.year, sel.to_month), None)
+                       oq.sick_leave_download(units, sel.year, sel.to_month), sentence)
     return build
 
 

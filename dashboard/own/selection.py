@@ -15,7 +15,7 @@ ALL_UNITS = "alle"
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
           "november", "desember")
 UNIT_RE = re.compile(r"^[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå ._\-]{0,39}$")
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+PERIOD_RE = re.compile(r"\A([0-9]{4})(?:-([0-9]{1,2}))?\Z")  # ASCII digits only
 
 
 @dataclass(frozen=True)

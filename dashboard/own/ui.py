@@ -7,6 +7,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from dashboard.core.text import markdown_text
+
 from dashboard.own import queries as own_queries
 from dashboard.own.selection import ALL_UNITS, MONTHS, OwnSelection, parse
 from dashboard.views import page as ui
@@ -141,7 +143,7 @@ def table_with_downloads(table: pl.DataFrame, download: pl.DataFrame, *, key: st
     kwargs = {"height": height} if height else {}
     st.dataframe(data, hide_index=True, key=f"table-{key}", **kwargs)
     if caption:
-        st.caption(caption)
+        st.caption(markdown_text(caption))  # it ends with the source line, which names the imported file
     download_buttons(download, key=key, title=title)
 
 
@@ -175,8 +177,7 @@ def page_style(*, printable: bool = False) -> None:
 
 def scorecard_html(card: pl.DataFrame) -> str:
     """The scorecard as a compact HTML table (prints well on A4). Texts from the files are escaped."""
-    from html import escape
-
+    from dashboard.core.text import html_text as escape
     from dashboard.own import queries as own_queries
     table = own_queries.scorecard_table(card)
     head = "".join(f"<th>{escape(c)}</th>" for c in ("Indikator", "Mål", "Resultat", "Status", "Kommentar"))

@@ -67,8 +67,8 @@ def cost(sel, **_) -> FigureBundle:
 FIGURES = [
     (FigureSpec("fremskriving-befolkning", "Innbyggere 67 år og over etter aldersgruppe til 2040",
                 "fremskriving", DOMAIN), population),
-    (FigureSpec("fremskriving-brukere", "Mottakere av hjemmetjenester og langtidsplasser som trengs til 2040",
+    (FigureSpec("fremskriving-brukere", "Mottakere av helsetjenester i hjemmet og langtidsplasser som trengs til 2040",
                 "fremskriving", DOMAIN), users),
-    (FigureSpec("fremskriving-kostnad", "Utgifter til hjemmetjenester og langtidsplasser til 2040",
+    (FigureSpec("fremskriving-kostnad", "Utgifter til helsetjenester i hjemmet og langtidsplasser til 2040",
                 "fremskriving", DOMAIN), cost),
 ]

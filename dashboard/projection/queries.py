@@ -12,14 +12,20 @@ from functools import cached_property, lru_cache
 import polars as pl
 
 from dashboard.core import db, fmt
+from dashboard.core.sentences import shown
 from dashboard.kostra import queries
 from dashboard.projection.scenario import Scenario
 
 HORIZON = 2040
 TAKEAWAY_YEAR = 2035
 AGE_LABELS = {"0-66": "0–66 år", "67-79": "67–79 år", "80-89": "80–89 år", "90+": "90 år og over"}
-SERVICE_LABELS = {"home_care": "Mottakere av hjemmetjenester", "long_term": "Langtidsplasser i institusjon"}
-SERVICE_WORDS = {"home_care": "mottakere av hjemmetjenester", "long_term": "langtidsbeboere i institusjon"}
+# home_care counts users of home *health* services (IPLOS tenestetype 15, SSB table 11645): named for what it counts,
+# since recipients of practical help only are not in it
+SERVICE_LABELS = {"home_care": "Mottakere av helsetjenester i hjemmet", "long_term": "Langtidsplasser i institusjon"}
+SERVICE_WORDS = {"home_care": "mottakere av helsetjenester i hjemmet", "long_term": "langtidsbeboere i institusjon"}
+# what made a projected count NULL (the third part of an item in the scenario query's `missing` list)
+MISSING_WHAT = {"projection": "befolkningsframskrivingen for {year}", "population": "innbyggertallet 1.1.{base}",
+                "users": "antall {service} 31.12.{coverage}", "group": "dekningsgraden i {group} for {coverage}"}
 SCENARIO_LABELS = {"baseline": "dagens dekningsgrad", "scenario": "scenario"}
 USER_INDICATORS = {"home_care": "home_care_users_age", "long_term": "long_term_residents_age"}
 PROJECTION_TABLE = "14746"
@@ -126,17 +132,16 @@ def missing_explanations(p: Projection) -> list[str]:
             row = first_missing.get((service, scenario))
             if row is None or (scenario == "scenario" and p.scenario.is_baseline):
                 continue
-            by_status: dict[str, list[str]] = {}
+            by_cause: dict[tuple[str, str], list[str]] = {}
             for item in row["missing"] or []:
-                age, _, status = item.partition("|")
-                by_status.setdefault(status, []).append(_age_text(age))
-            reasons = [f"{'alle aldersgrupper' if len(ages) == 4 else ', '.join(ages)} («{status}»: "
-                       f"{_meaning(status)})" for status, ages in by_status.items()]
-            what = (f"dekningsgraden i {p.group_name or 'KOSTRA-gruppen'}" if scenario == "scenario"
-                    and p.scenario.use_group_coverage else "antall brukere eller innbyggere")
+                age, status, what = (item.split("|") + ["", ""])[:3]
+                by_cause.setdefault((what or "users", status or ".."), []).append(_age_text(age))
+            reasons = [f"{missing_count(p, what, service, row['year'])} mangler for "
+                       f"{'alle aldersgrupper' if len(ages) == 4 else ', '.join(ages)} («{status}»: "
+                       f"{_meaning(status)})" for (what, status), ages in by_cause.items()]
             text = (f"Kan ikke beregne {SERVICE_WORDS[service]} for {p.name}"
                     + (" i scenarioet" if scenario == "scenario" else "")
-                    + f": {what} for {p.coverage_year} mangler for " + "; ".join(reasons)
+                    + f" fra {row['year']}: " + "; ".join(reasons)
                     + ". En sum uten denne aldersgruppen ville sett ut som et lavere behov, så tallet vises ikke.")
             out.append(text)
             if scenario == "baseline":
@@ -147,6 +152,14 @@ def missing_explanations(p: Projection) -> list[str]:
         out.append(f"Kan ikke beregne utgiftene til {SERVICE_WORDS[service]}: {cost_name} for {p.coverage_year} "
                    f"mangler («{status}»: {_meaning(status)}).")
     return out
+
+
+def missing_count(p: Projection, what: str, service: str, year: int) -> str:
+    """The count whose absence stops the projection, in words: the projected population of that year, the
+    population or the users the coverage divides, or the KOSTRA group's coverage (never a guess at either)."""
+    template = MISSING_WHAT.get(what, MISSING_WHAT["users"])
+    return template.format(year=year, base=p.base_year, coverage=p.coverage_year, service=SERVICE_WORDS[service],
+                           group=p.group_name or "KOSTRA-gruppen")
 
 
 # ---------------------------------------------------------------------------------------------- takeaway
@@ -165,25 +178,54 @@ def millions(value: float) -> str:
     return f"{fmt.number(abs(value) / 1e6, 0)}{fmt.NBSP}mill.{fmt.NBSP}kr"
 
 
+COST_DECIMALS = 1  # the cost chart and table show million kroner with one decimal
+
+
+def cost_difference(then: float, now: float) -> float:
+    """then − now in kroner, from the million-kroner values the chart and table print (one decimal)."""
+    return (shown(then / 1e6, COST_DECIMALS) - shown(now / 1e6, COST_DECIMALS)) * 1e6
+
+
+def cost_change_text(diff: float, when: str) -> str:
+    """«i 2035 66 mill. kr høyere per år enn i dag»: a level in one year against today's, never «øker med … per
+    år», which a reader multiplies by the number of years."""
+    if shown(abs(diff) / 1e6, 0) == 0:
+        return f"{when} omtrent like store per år som i dag"
+    return f"{when} {millions(diff)} {'høyere' if diff > 0 else 'lavere'} per år enn i dag"
+
+
+def _change_pct(then: float, now: float) -> float | None:
+    """Per cent change between two counts as printed (whole persons); None from zero."""
+    now, then = shown(now, 0), shown(then, 0)
+    return None if now == 0 else (then - now) / now * 100
+
+
+def _more(change: float, noun: str) -> str:
+    """«35 % flere mottakere», «omtrent like mange mottakere» when the rounded change is 0."""
+    if shown(abs(change), 0) == 0:
+        return f"omtrent like mange {noun}".strip()
+    return f"{fmt.number(abs(change), 0)}{fmt.NBSP}% {'flere' if change > 0 else 'færre'} {noun}".strip()
+
+
 def takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
-    """«Med dagens dekningsgrad får Larvik 35 % flere mottakere av hjemmetjenester i 2035 enn i dag, og utgiftene
-    øker med 160 mill. kr per år i dagens kroner.» None when the numbers it needs are missing."""
+    """«Med dagens dekningsgrad får Larvik 35 % flere mottakere av helsetjenester i hjemmet i 2035 enn i dag, og
+    … er utgiftene i 2035 160 mill. kr høyere per år enn i dag (i dagens kroner).» None when the numbers it needs
+    are missing. Changes are computed from the values the table shows (whole persons, million kroner)."""
     if not p.has_data:
         return None
     year = min(year, int(p.rows["year"].max())) if not p.rows.is_empty() else year
     now = _value(p, "baseline", "home_care", p.base_year, "users")
     then = _value(p, "baseline", "home_care", year, "users")
-    if now is None or then is None or now == 0:
+    if now is None or then is None:
         return None
-    change = (then - now) / now * 100
-    more = "flere" if change >= 0 else "færre"
-    text = (f"Med dagens dekningsgrad får {p.name} {fmt.number(abs(change), 0)}{fmt.NBSP}% {more} mottakere av "
-            f"hjemmetjenester i {year} enn i dag")
+    change = _change_pct(then, now)
+    if change is None:
+        return None
+    text = f"Med dagens dekningsgrad får {p.name} {_more(change, SERVICE_WORDS['home_care'])} i {year} enn i dag"
     cost_now, cost_then = _total_cost(p, "baseline", p.base_year), _total_cost(p, "baseline", year)
     if cost_now is not None and cost_then is not None:
-        verb = "øker" if cost_then >= cost_now else "synker"
-        text += (f", og utgiftene til hjemmetjenester og langtidsplasser {verb} med {millions(cost_then - cost_now)} "
-                 "per år i dagens kroner")
+        text += (", og utgiftene til helsetjenester i hjemmet og langtidsplasser er "
+                 + cost_change_text(cost_difference(cost_then, cost_now), "da") + " (i dagens kroner)")
     return text + "."
 
 
@@ -197,11 +239,13 @@ def scenario_takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
     places_scen = _value(p, "scenario", "long_term", year, "users")
     parts = []
     if places_base is not None and places_scen is not None:
-        diff = places_scen - places_base
-        parts.append(f"{fmt.number(abs(diff), 0)} {'flere' if diff >= 0 else 'færre'} langtidsplasser")
+        diff = shown(places_scen, 0) - shown(places_base, 0)  # the whole places the table shows
+        parts.append("like mange langtidsplasser" if diff == 0 else
+                     f"{fmt.number(abs(diff), 0)} {'flere' if diff > 0 else 'færre'} langtidsplasser")
     if base is not None and scen is not None:
-        diff = scen - base
-        parts.append(f"utgifter {millions(diff)} {'høyere' if diff >= 0 else 'lavere'}")
+        diff = cost_difference(scen, base)
+        parts.append("omtrent like store utgifter" if shown(abs(diff) / 1e6, 0) == 0 else
+                     f"utgifter {millions(diff)} {'høyere' if diff > 0 else 'lavere'} per år")
     if not parts:
         return None
     return f"I scenarioet trenger {p.name} i {year} " + " og ".join(parts) + " enn med dagens dekningsgrad."
@@ -226,7 +270,7 @@ def _series(p: Projection, services: tuple[str, ...], column: str, scale: float 
               .then(pl.col("cost_status") if column == "cost" else pl.lit(None, pl.Utf8)).otherwise(None))
     if column == "users":  # the first missing age group's symbol (':' suppressed, '..' missing)
         status = pl.when(pl.col("users").is_null()).then(
-            pl.col("missing").list.first().str.split("|").list.last()).otherwise(None)
+            pl.col("missing").list.first().str.split("|").list.get(1)).otherwise(None)
     names = {s: SERVICE_LABELS[s] if len(services) > 1 else "Utgifter" for s in services}
     return rows.select(
         (pl.col("service").replace_strict(names) + pl.lit(" – ")
@@ -253,7 +297,7 @@ def cost_frame(p: Projection) -> pl.DataFrame:
     with the symbol of what is missing (a suppressed count, a missing unit cost)."""
     if p.rows.is_empty():
         return _empty_series()
-    why = (pl.when(pl.col("users").is_null()).then(pl.col("missing").list.first().str.split("|").list.last())
+    why = (pl.when(pl.col("users").is_null()).then(pl.col("missing").list.first().str.split("|").list.get(1))
            .when(pl.col("cost").is_null()).then(pl.col("cost_status")))
     rows = (p.rows.with_columns(why.alias("_why"))
             .group_by("scenario", "year", maintain_order=True).agg(
@@ -322,9 +366,9 @@ def method_text(p: Projection) -> str:
    innbyggerne i samme aldersgruppe 1.1.{p.population_year or by}. {cy} er siste år med publiserte brukertall, høyst
    året før framskrivingen starter (kommer en ny framskriving før brukertallene, brukes året før; befolkningen er da
    framskrivingens første år). SSB publiserer 0–66 år som to grupper (0–49 og 50–66); de er lagt sammen. Brukere som
-   bare får praktisk bistand er ikke med i «hjemmetjenester» her. KOSTRA-gruppens dekningsgrad er gruppens brukere
-   delt på medlemmenes innbyggere (kommuner som har fått nytt nummer siden, følges); mangler ett medlem, mangler
-   gruppens tall.
+   bare får praktisk bistand er ikke med: figurene, tabellene og setningene sier derfor «helsetjenester i hjemmet»,
+   ikke alle hjemmetjenester. KOSTRA-gruppens dekningsgrad er gruppens brukere delt på medlemmenes innbyggere
+   (kommuner som har fått nytt nummer siden, følges); mangler ett medlem, mangler gruppens tall.
 3. **Framskrevne brukere** = framskrevet befolkning × dagens dekningsgrad, for hver aldersgruppe og hvert år.
    Langtidsbeboere tilsvarer **plasser som trengs** (én plass per beboer, uten ledige plasser).
 4. **Utgifter** = framskrevne brukere × dagens korrigerte brutto driftsutgifter per mottaker av hjemmetjenester
@@ -339,7 +383,8 @@ heldøgns bemanning er ikke med.
 **Scenarioet** endrer, i denne rekkefølgen: KOSTRA-gruppens dekningsgrad i stedet for kommunens egen; dekningsgraden
 for 80 år og over med en prosent (det hverdagsmestring og velferdsteknologi sikter mot); en andel av
 langtidsbeboerne får tjenester hjemme i stedet (de regnes som gjennomsnittlige hjemmetjenestemottakere, som trolig
-undervurderer kostnaden); og enhetskostnadene vokser med en fast prosent per år utover prisveksten.
+undervurderer kostnaden); og enhetskostnadene vokser med en fast prosent per år utover prisveksten, regnet fra
+{cy}, året enhetskostnaden er fra (grunnåret {by} har alt ett års vekst).
 Referansebanen med dagens dekningsgrad vises alltid ved siden av.
 """
 
@@ -387,19 +432,23 @@ def cached_population_figure(p: Projection) -> Figure:
     instead of ~13 ms), so the screen helpers that change a figure in place never touch the stored one."""
     import plotly.graph_objects as go
     key = (db.database_version(), p.municipality, p.base_year, p.population.height, p.is_demo)
-    if key not in _population_figures:
+    # one read of the shared dict, kept in a local: Streamlit runs sessions in threads, and another session may
+    # clear the dict between a `key in` test and a second lookup (a KeyError on a busy server)
+    entry = _population_figures.get(key)
+    if entry is None:
+        built = population_figure(p)
+        entry = (built.fig.to_dict(), built)
         if len(_population_figures) > 64:
             _population_figures.clear()
-        built = population_figure(p)
-        _population_figures[key] = (built.fig.to_dict(), built)
-    stored, built = _population_figures[key]
+        _population_figures[key] = entry
+    stored, built = entry
     return replace(built, fig=go.Figure(stored, _validate=False))
 
 
 def users_figure(p: Projection) -> Figure:
     from dashboard.core import charts
     frame = users_frame(p)
-    title = f"Mottakere av hjemmetjenester og langtidsplasser som trengs i {p.name}"
+    title = f"Mottakere av helsetjenester i hjemmet og langtidsplasser som trengs i {p.name}"
     subtitle = (f"Framskrevet antall brukere per år med dagens dekningsgrad ({p.coverage_year})"
                 + ("" if p.scenario.is_baseline else " og i scenarioet") + ". Antall personer.")
     fig = charts.line_chart(frame, _text(p, title, subtitle, p.users_is_demo), unit="personer", decimals=0)
@@ -410,7 +459,7 @@ def users_figure(p: Projection) -> Figure:
 def cost_figure(p: Projection) -> Figure:
     from dashboard.core import charts
     frame = cost_frame(p)
-    title = f"Utgifter til hjemmetjenester og langtidsplasser i {p.name}"
+    title = f"Utgifter til helsetjenester i hjemmet og langtidsplasser i {p.name}"
     subtitle = (f"Framskrevne brukere × dagens korrigerte brutto driftsutgifter per bruker ({p.coverage_year}). "
                 "Millioner kroner per år, i dagens kroner"
                 + ("" if p.scenario.is_baseline or not p.scenario.cost_growth_pct
@@ -461,22 +510,23 @@ def population_takeaway(p: Projection) -> str | None:
     old = p.population.filter(pl.col("age_order") >= 3).group_by("year").agg(
         pl.when(pl.col("population").null_count() == 0).then(pl.col("population").sum()).alias("n")).sort("year")
     first, last = old.row(0, named=True), old.row(-1, named=True)
-    if first["n"] is None or last["n"] is None or not first["n"]:
+    if first["n"] is None or last["n"] is None:
         return None
-    change = (last["n"] - first["n"]) / first["n"] * 100
+    change = _change_pct(last["n"], first["n"])
+    if change is None:
+        return None
     return (f"Innbyggere 80 år og over i {p.name}: {fmt.number(first['n'])} i {first['year']}, "
-            f"{fmt.number(last['n'])} i {last['year']} ({fmt.number(abs(change), 0)}{fmt.NBSP}% "
-            f"{'flere' if change >= 0 else 'færre'}).")
+            f"{fmt.number(last['n'])} i {last['year']} ({_more(change, '')}).")
 
 
 def cost_takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
-    """«Med dagens dekningsgrad øker utgiftene i Larvik med 66 mill. kr per år fram til 2035, i dagens kroner.»"""
+    """«Med dagens dekningsgrad er utgiftene til helsetjenester i hjemmet og langtidsplasser i Larvik i 2035
+    66 mill. kr høyere per år enn i dag (i dagens kroner).» The difference of the two printed values."""
     if not p.has_data or p.rows.is_empty():
         return None
     year = min(year, int(p.rows["year"].max()))
     now, then = _total_cost(p, "baseline", p.base_year), _total_cost(p, "baseline", year)
     if now is None or then is None:
         return None
-    verb = "øker" if then >= now else "synker"
-    return (f"Med dagens dekningsgrad {verb} utgiftene til hjemmetjenester og langtidsplasser i {p.name} med "
-            f"{millions(then - now)} per år fram til {year}, i dagens kroner.")
+    return (f"Med dagens dekningsgrad er utgiftene til helsetjenester i hjemmet og langtidsplasser i {p.name} "
+            f"{cost_change_text(cost_difference(then, now), f'i {year}')} (i dagens kroner).")

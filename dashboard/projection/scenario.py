@@ -5,6 +5,7 @@ shared link always reproduces exactly the scenario it was copied from.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -17,7 +18,8 @@ HOME_INSTEAD = ("hjemme", 0, 50, 5)         # per cent of long-term residents se
 COST_GROWTH = ("kostvekst", -3.0, 5.0, 0.5)  # real growth of unit costs, per cent a year
 GROUP_KEY = "gruppe"
 SCENARIO_KEYS = (COVERAGE_80[0], HOME_INSTEAD[0], GROUP_KEY, COST_GROWTH[0])
-NUMBER_RE = re.compile(r"^[+\-−]?\d{1,3}([.,]\d{1,2})?$")
+# ASCII digits only: `\d` would also take «٣» or «３», which float() reads but nobody types into a shared link
+NUMBER_RE = re.compile(r"^[+\-−]?[0-9]{1,3}([.,][0-9]{1,2})?$")
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,15 @@ def parse(params: Mapping[str, object], *, strict: bool = False) -> Scenario:
         raw = _first(params, key)
         if raw is None or raw == "":
             return 0
-        if not NUMBER_RE.match(raw):
+        if not NUMBER_RE.fullmatch(raw):
             note(f"«{_clean(raw)}» er ikke et tall ({key}, {label})", "bruker 0")
             return 0
         value = float(raw.replace(",", ".").replace("−", "-"))
-        if integer:
-            value = round(value)
+        if integer and value != int(value):
+            whole = int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)  # half away from zero, as in school
+            note(f"{label} er et helt tall", f"{key}={_clean(raw)} er rundet til {whole}",
+                 f"; {key}={_clean(raw)} har desimaler")
+            value = whole
         if value < low or value > high:
             clamped = min(max(value, low), high)
             note(f"{label} kan være fra {low:g} til {high:g}", f"{key}={_clean(raw)} er endret til {clamped:g}",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import traceback
 from functools import lru_cache
-from html import escape
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -17,6 +16,7 @@ import streamlit as st
 from dashboard import figures
 from dashboard.core import charts, db, html_parts
 from dashboard.core.db import DatabaseUnavailable
+from dashboard.core.text import html_text
 from dashboard.kostra import ui as kostra_ui
 from dashboard.own import ui as own_ui
 from dashboard.views import download_menu as publish_ui
@@ -40,10 +40,29 @@ BARE_CSS = """<style>
            clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 .fig-notice { font-size: 0.85rem; color: #5c3b00; background: #FFF4D6; padding: 2px 6px; border-radius: 3px; }
 .fig-message { font-size: 1.2rem; color: #1a1a1a; }
+/* the presentation's «Forrige» / «Neste» stay on screen at 1280×720 (a projector), whatever the slide holds above */
+.st-key-slide-nav { position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990; background: #fff;
+                    padding: 0.3rem 0.75rem 0.4rem; border-top: 1px solid #d0d0d0; }
+[data-testid="stMainBlockContainer"]:has(.st-key-slide-nav) { padding-bottom: 4.5rem !important; }
 </style>"""
 
+# ← and → move between slides (as in the published presentation): the keys click our own buttons, so the slide
+# number goes into the URL the same way; ignored while typing in a field or with a modifier key held
+ARROW_KEYS_JS = """<script>
+if (!window.kpSlideKeys) {
+  window.kpSlideKeys = true;
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const key = {ArrowLeft: "prev", ArrowRight: "next"}[event.key];
+    const button = key && document.querySelector(`.st-key-${key} button`);
+    if (button && !button.disabled) { event.preventDefault(); button.click(); }
+  });
+}
+</script>"""
+
 EMBED_HEIGHT = 236       # the chart in /vis: title, takeaway and source line around it fit an 800×450 frame
-SLIDE_HEIGHT = 400       # the chart on a slide at 1280×720 with large fonts
+SLIDE_HEIGHT = 360       # the chart on a slide at 1280×720 with large fonts, above the fixed «Forrige» / «Neste» bar
 SLIDE_FONT = 16
 OWN_KIND = {"budsjettavvik": "budget", "sykefravaer": "sick-leave"}
 
@@ -71,11 +90,11 @@ def selection_for(spec: figures.FigureSpec, params: dict):
 
 
 def message(text: str) -> None:
-    st.markdown(f"<p class='fig-message' data-testid='embed-message'>{escape(text)}</p>", unsafe_allow_html=True)
+    st.html(f"<p class='fig-message' data-testid='embed-message'>{html_text(text)}</p>")
 
 
 def notices_html(notices) -> str:
-    return "".join(f"<p class='fig-notice' data-testid='embed-notice'>{escape(n)}</p>" for n in notices)
+    return "".join(f"<p class='fig-notice' data-testid='embed-notice'>{html_text(n)}</p>" for n in notices)
 
 
 @lru_cache(maxsize=64)
@@ -99,12 +118,13 @@ def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), 
     """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge.
     Returns the bundle, so the view can offer its published files (dashboard/views/download_menu.py)."""
     bundle, legend, fig = prepared(figure_id, sel, height=height, font_size=font_size)
-    st.markdown(notices_html(notices) + html_parts.figure_head_html(bundle, level=level), unsafe_allow_html=True)
+    # st.html, not st.markdown: Markdown reads links and emphasis in names even inside escaped HTML
+    st.html(notices_html(notices) + html_parts.figure_head_html(bundle, level=level))
     st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
                     alt=html_parts.alt_text(bundle, "i tabellen etter figuren"))
     # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
     table = html_parts.table_html(bundle.table, f"Tall bak figuren: {bundle.title}")
-    st.markdown(html_parts.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>", unsafe_allow_html=True)
+    st.html(html_parts.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>")
     return bundle
 
 
@@ -218,11 +238,13 @@ def presentation() -> None:
         sel = selection_for(spec, slide_params(params, municipality))
         bundle = draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}",
                       notices=[*notices, *sel.notices], font_size=SLIDE_FONT)
-        left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
-        left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")
-        middle.markdown(f"<p style='text-align:center;margin:0;font-size:1.1rem' data-testid='slide-number'>"
-                        f"Side {n} av {len(deck)}</p>", unsafe_allow_html=True)
-        right.button("Neste →", key="next", disabled=n == len(deck), on_click=_go, args=(n + 1,),
-                     width="stretch")
+        with st.container(key="slide-nav"):  # fixed to the bottom of the screen (BARE_CSS)
+            left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+            left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")
+            middle.html(f"<p style='text-align:center;margin:0;font-size:1.1rem' data-testid='slide-number'>"
+                        f"Side {n} av {len(deck)}</p>")
+            right.button("Neste →", key="next", disabled=n == len(deck), on_click=_go, args=(n + 1,),
+                         width="stretch")
+            st.html(ARROW_KEYS_JS, unsafe_allow_javascript=True)
         publish_ui.download_menu(bundle, key=f"slide-{n}", selection=sel, deck_pdf=deck_pdf(params, deck))
     _guarded(render)

@@ -17,6 +17,7 @@ from dashboard import figures
 from dashboard.core import charts, db, downloads
 from dashboard.core.db import DatabaseUnavailable
 from dashboard.core.html_parts import alt_text, figure_foot_html, figure_head_html
+from dashboard.core.text import markdown_text
 from dashboard.kostra import queries
 
 
@@ -43,11 +44,12 @@ def demo_label() -> None:
 
 
 def show_notices(notices: tuple[str, ...] | list[str]) -> None:
-    """Every correction of the URL in one box: one line each, not a stack of warnings."""
+    """Every correction of the URL in one box: one line each, not a stack of warnings. A notice echoes what was in
+    the URL, so it is shown as text (Markdown-escaped), never as a link or markup."""
     if len(notices) == 1:
-        st.warning(notices[0])
+        st.warning(markdown_text(notices[0]))
     elif notices:
-        st.warning("\n".join(f"- {n}" for n in notices))
+        st.warning("\n".join(f"- {markdown_text(n)}" for n in notices))
 
 
 def _file_stem(title: str) -> str:
@@ -95,12 +97,13 @@ def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = Tr
     from a copy of the bundle's figure. The table and the downloads are sent only once «Tall bak figuren» is opened
     (opening it reruns the page, from the cached figure): most sessions never open it, and a table costs as much to
     send as its chart."""
-    st.markdown(figure_head_html(bundle), unsafe_allow_html=True)
+    # st.html, not st.markdown: Markdown would read links and emphasis in a name even inside escaped HTML
+    st.html(figure_head_html(bundle))
     if screen is None:
         legend = charts.legend_items(bundle.fig)
         screen = charts.for_screen(go.Figure(bundle.fig))
     st.plotly_chart(screen, key=f"chart-{key}", config=plotly_config(bundle.title), theme=None, alt=alt_text(bundle))
-    st.markdown(figure_foot_html(bundle, legend), unsafe_allow_html=True)
+    st.html(figure_foot_html(bundle, legend))
     table = expander_on_demand("Tall bak figuren", key=f"open-table-{key}")
     if table is not None:
         with table:

@@ -120,8 +120,17 @@ def parse(kind: str, path_or_bytes, *, file_name: str | None = None, sheet: str 
     result.columns = dict(ctx.headers)
     if rows is not None and not result.problems:
         result.warnings.extend(_formula_like_names(rows, ctx))
+        rows = one_line_names(rows, kind)
         result.rows = rows.drop("_row") if "_row" in rows.columns else rows
     return result
+
+
+def one_line_names(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """Names and other text fields with their whitespace collapsed to single spaces: a blank line or a tab inside
+    a unit name is never meant, and would break the name across lines (or out of an HTML block) wherever it shows."""
+    text = [f.name for f in SPECS[kind] if f.type in ("text", "code") and f.name in rows.columns
+            and rows.schema[f.name] == pl.String]
+    return rows.with_columns(pl.col(c).str.replace_all(r"[^\S\x{00A0}\x{202F}]+", " ").str.strip_chars() for c in text) if text else rows
 
 
 def _formula_like_names(rows: pl.DataFrame, ctx: Context) -> list[str]:

@@ -34,3 +34,16 @@ def open_on_demand(at: AppTest, *, prefixes: tuple[str, ...] = ("open-table-", "
         at.session_state[key] = True
     at.run()
     return at
+
+
+def blocks(at: AppTest) -> list:
+    """Every block of text a page writes, Markdown and HTML alike: figure titles, takeaways and source lines are
+    shown with st.html (Markdown would read links in names), headings and notes with st.markdown. Each has .value."""
+    return list(at.markdown) + list(at.html)
+
+
+def seen(markdown: str) -> str:
+    """What a reader sees of Markdown-escaped text (dashboard/core/text.markdown_text): without the backslash
+    escapes and the invisible word joiners."""
+    import re
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

@@ -5,7 +5,7 @@ import html
 import re
 
 import pytest
-from apptest_pages import open_on_demand, open_page  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import blocks, open_on_demand, open_page, seen  # noqa: E402 (tests/pages/apptest_pages.py)
 from streamlit.testing.v1 import AppTest
 
 # page file -> number of plotly charts in the default view
@@ -33,11 +33,11 @@ HOSTILE = [
 
 def chart_titles(at: AppTest) -> list[str]:
     """Chart titles are HTML above each chart (they wrap at any width), one per chart."""
-    return [html.unescape(m) for el in at.markdown for m in re.findall(r"data-testid='chart-title'>(.*?)</p>", el.value)]
+    return [html.unescape(m) for el in blocks(at) for m in re.findall(r"data-testid='chart-title'>(.*?)</p>", el.value)]
 
 
 def texts(at: AppTest) -> str:
-    parts = [t.value for t in at.title] + [m.value for m in at.markdown] + chart_titles(at)
+    parts = [t.value for t in at.title] + [m.value for m in blocks(at)] + chart_titles(at)
     return "\n".join(parts)
 
 
@@ -47,7 +47,7 @@ def assert_clean(at: AppTest) -> None:
 
 
 def has_demo_label(at: AppTest) -> bool:
-    return any("demo-label" in m.value and "Demodata" in m.value for m in at.markdown)
+    return any("demo-label" in m.value and "Demodata" in m.value for m in blocks(at))
 
 
 @pytest.mark.parametrize("page, charts", PAGES.items())
@@ -65,7 +65,7 @@ def test_default_view(db_env, page, charts):
         assert len(at.metric) == 9
         assert all(m.value for m in at.metric)
     else:
-        assert "Larvik" in "\n".join(chart_titles(at) + [m.value for m in at.markdown])
+        assert "Larvik" in "\n".join(chart_titles(at) + [m.value for m in blocks(at)])
 
 
 @pytest.mark.parametrize("page, charts", PAGES.items())
@@ -96,12 +96,12 @@ def test_kilder_lists_every_indicator_and_the_grouping_note(db_env):
     assert len(sources) == len(catalogue.load().indicators)
     assert {"Indikator", "Kilde", "Statistikkvariabel", "Oppdatert hos SSB", "Hentet", "Data"} <= set(sources.columns)
     assert set(sources["Data"]) == {"Demodata"}
-    assert any("demodata" in m.value for m in at.markdown)
+    assert any("demodata" in m.value for m in blocks(at))
 
 
 def test_kostnad_gap_in_kroner_is_labelled_own_calculation(db_env):
     at = open_page("pages/kostnad-per-mottaker.py", {"kommune": "3909", "til": "2024"})
-    assert any("Med gruppens kostnad ville utgiftene vært" in m.value for m in at.markdown)
+    assert any("Med gruppens kostnad ville utgiftene vært" in m.value for m in blocks(at))
     assert any("Egen beregning" in c.value for c in at.caption)
 
 
@@ -112,7 +112,7 @@ def test_url_selection_is_reproduced(db_env, page):
     assert at.selectbox(key="w_kommune").value == "3909"
     assert at.multiselect(key="w_sammenlign").value == ["3907", "4203"]
     assert tuple(at.slider(key="w_years").value) == (2016, 2023)
-    assert [w.value for w in at.warning] == ["Kommunenummer 3805 (Larvik) er i dag 3909 Larvik; viser Larvik."]
+    assert [seen(w.value) for w in at.warning] == ["Kommunenummer 3805 (Larvik) er i dag 3909 Larvik; viser Larvik."]
     assert dict(at.query_params) == {"kommune": "3909", "sammenlign": "3907,4203", "fra": "2016", "til": "2023"}
     if page == "pages/oversikt.py":
         assert at.title[0].value == "Pleie og omsorg i Larvik 2023"

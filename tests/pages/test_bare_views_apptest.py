@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest_pages import open_on_demand, open_page  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import blocks, open_on_demand, open_page  # noqa: E402 (tests/pages/apptest_pages.py)
 from streamlit.testing.v1 import AppTest
 
 
 def html_parts(at: AppTest, testid: str) -> list[str]:
-    return [m for el in at.markdown for m in re.findall(rf"data-testid='{testid}'>(.*?)</p>", el.value)]
+    return [m for el in blocks(at) for m in re.findall(rf"data-testid='{testid}'>(.*?)</p>", el.value)]
 
 
 def assert_clean(at: AppTest) -> None:
@@ -26,12 +26,12 @@ def test_vis_shows_one_figure_with_title_takeaway_and_source_and_no_widgets(db_e
     assert html_parts(at, "chart-title") == ["Kostnad per mottaker av hjemmetjenester – Larvik"]
     takeaway = html_parts(at, "chart-takeaway")[0]
     assert takeaway.startswith("Larvik brukte ") and "KOSTRA-gruppe" in takeaway and "2024" in takeaway
-    source = [m.value for m in at.markdown if "chart-source" in m.value][0]
+    source = [m.value for m in blocks(at) if "chart-source" in m.value][0]
     assert "Kilde: SSB, tabell 12209" in source and "chart-demo" in source and "Demodata" in source
     assert not at.sidebar.children
     assert not at.selectbox and not at.multiselect and not at.slider and not at.button
     assert not at.title and not at.warning
-    table = [m.value for m in at.markdown if "chart-table" in m.value][0]  # the text alternative
+    table = [m.value for m in blocks(at) if "chart-table" in m.value][0]  # the text alternative
     assert "<th scope='col'>Serie</th>" in table and "<td>Larvik</td>" in table and "sr-only" in table
 
 
@@ -59,7 +59,7 @@ def test_vis_hostile_or_stale_params_give_a_short_norwegian_message(db_env, para
     assert len(at.get("plotly_chart")) == charts
     texts = html_parts(at, "embed-notice") + html_parts(at, "embed-message")
     assert any(words in t for t in texts), texts
-    everything = "\n".join(m.value for m in at.markdown)
+    everything = "\n".join(m.value for m in blocks(at))
     assert "<script" not in everything and "<b>x" not in everything and "Traceback" not in everything
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_pages import open_on_demand  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import blocks, open_on_demand  # noqa: E402 (tests/pages/apptest_pages.py)
 from apptest_pages import open_page as open_app_page  # noqa: E402
 from streamlit.testing.v1 import AppTest
 
@@ -22,7 +22,7 @@ def texts(elements) -> list[str]:
 
 
 def has_demo_label(at: AppTest) -> bool:
-    return any("data-testid='demo-label'" in m.value and "Demodata" in m.value for m in at.markdown)
+    return any("data-testid='demo-label'" in m.value and "Demodata" in m.value for m in blocks(at))
 
 
 def test_budsjettavvik_all_units(db_env):
@@ -111,10 +111,10 @@ def test_enhetsrapport_scorecard(db_env):
     assert not at.exception
     assert has_demo_label(at)
     assert at.title[0].value == "Enhetsrapport 2025: Hjemmetjenesten sone Sør"
-    scorecard = next(m.value for m in at.markdown if "data-testid='scorecard'" in m.value)
+    scorecard = next(m.value for m in blocks(at) if "data-testid='scorecard'" in m.value)
     assert "Ikke nådd" in scorecard and "Nådd" in scorecard
-    assert any("@media print" in m.value for m in at.markdown)
-    assert any("Skriv ut" in m.value for m in at.markdown)
+    assert any("@media print" in m.value for m in blocks(at))
+    assert any("Skriv ut" in m.value for m in blocks(at))
     labels = [m.label for m in at.metric]
     assert "Økonomisk måloppnåelse" in labels and "Sykefravær" in labels
     assert "Ikke nådd" in at.dataframe[0].value["Status"].tolist()
@@ -162,7 +162,7 @@ def test_importer_previews_plans_and_imports(db_copy):
     charts = page.get("plotly_chart")
     assert "DEMODATA" not in charts[0].proto.spec  # the imported accounts are real
     assert "DEMODATA" in charts[-1].proto.spec  # the budget frame is still the demo file
-    sources = [m.value for m in page.markdown if "data-testid='chart-source'" in m.value]
+    sources = [m.value for m in blocks(page) if "data-testid='chart-source'" in m.value]
     assert "budsjett-2016-seed.csv" in sources[0] and "chart-demo" not in sources[0]
     row = page.dataframe[0].value.iloc[0]
     assert row["Mer-/mindreforbruk"] == "mindreforbruk 2\u00a0638\u00a0000\u00a0kr"

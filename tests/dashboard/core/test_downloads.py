@@ -98,3 +98,14 @@ def test_csv_prefixes_fields_a_spreadsheet_would_evaluate():
     assert names[6:] == ["Nord", "-", "-12,5", ""]  # plain text, a dash and a number-like text are left alone
     assert [r[1] for r in rows[1:3]] == ["-1500,0", "2,0"]  # real negative numbers stay numbers
     assert not any(f.startswith(("=", "+", "@", "\t", "\r")) for r in rows for f in r)
+
+
+def test_xlsx_numbers_have_a_format_excel_shows_with_a_thousands_separator():
+    frame = pl.DataFrame({"År": [2024, 2025], "Måned": [1, 12], "Antall": [1234567, 12],
+                          "Kroner": [265549.5, 1000.25], "Prosent": [44.7, 5.0], "Hele": [1000.0, 2.0]})
+    ws = load_workbook(io.BytesIO(downloads.xlsx_bytes(frame))).active
+    formats = {ws.cell(1, j).value: ws.cell(2, j).number_format for j in range(1, frame.width + 1)}
+    # `,` is Excel's thousands separator in a format code (shown as a space in Norwegian); `# ##0` grouped nothing
+    assert formats == {"År": "General", "Måned": "General", "Antall": "#,##0", "Kroner": "#,##0.00",
+                       "Prosent": "#,##0.0", "Hele": "#,##0"}
+    assert ws.cell(2, 3).value == 1234567 and ws.cell(2, 4).value == 265549.5  # still numbers

@@ -78,3 +78,7 @@ def test_compact_kroner_for_key_figure_cards():
     assert compact_kroner(229_400_000) == f"229,4{NBSP}mill.{NBSP}kr"
     assert compact_kroner(999_999) == f"999{NBSP}999{NBSP}kr"
     assert compact_kroner(None) == ".."
+
+
+def test_a_value_that_rounds_to_zero_has_no_minus_sign():
+    assert fmt.number(-0.3, 0) == "0" and fmt.number(-0.04, 1) == "0,0" and fmt.number(-0.6, 0) == "\u22121"

@@ -73,6 +73,7 @@ def test_hostile_unit_is_refused_with_a_safe_echo(raw):
     ("2999-05", 2025, "bare egne tall for 2023–2025"),
     ("20255", 2025, "er ikke en periode"),
     ("-2025", 2025, "er ikke en periode"),
+    ("٢٠٢٤-٠٦", 2025, "er ikke en periode"),  # Arabic-Indic digits: \d would read them as 2024-06
 ])
 def test_hostile_or_impossible_period(raw, expected_year, text):
     s = sel({"periode": raw})

@@ -25,3 +25,25 @@ def test_highest_unit():
     assert plain(takeaway.highest_unit(rows=[("Sone Sør", 9.84)], month="juni", year=2025,
                                        measure="rullerende 12 måneder")) == \
         "Sykefravær rullerende 12 måneder i juni 2025: 9,8 % i Sone Sør."
+
+
+def split(rows, **kw):
+    return takeaway.split_takeaway(rows=rows, first="egenmeldt fravær", second="legemeldt fravær", period="2025",
+                                   **kw)
+
+
+def test_split_takeaway_counts_units_and_names_the_highest():
+    text = plain(split([("Sone Sør", 1.2, 8.123), ("Sone Nord", 2.0, 5.0), ("Kjøkken", 3.0, 1.0)]))
+    assert text == ("Legemeldt fravær var større enn egenmeldt fravær i 2 av 3 enheter i 2025; høyest legemeldt "
+                    "fravær: Sone Sør (8,12 %).")
+    mostly_first = plain(split([("A", 3.0, 1.0), ("B", 4.0, 2.0), ("C", 1.0, 2.0)]))
+    assert mostly_first.startswith("Egenmeldt fravær var større enn legemeldt fravær i 2 av 3 enheter")
+    assert split([]) is None
+    assert plain(split([("Sone Sør", 1.1, 6.2)])) == (
+        "I 2025 var legemeldt fravær 6,20 % og egenmeldt fravær 1,10 % av avtalte dagsverk i Sone Sør.")
+
+
+def test_split_takeaway_compares_what_the_table_prints():
+    # 2.004 and 2.001 both print as 2,00 %: neither part is larger
+    text = plain(split([("A", 2.004, 2.001), ("B", 2.0, 2.0)]))
+    assert text == "Egenmeldt fravær og legemeldt fravær var like store i alle 2 enhetene i 2025."

@@ -84,10 +84,11 @@ def test_kostra_group_coverage_instead_of_own(tiny):
     assert value(rows, "scenario", "long_term", 2035) == pytest.approx(39)      # group 2, 4, 20, 15 → same rates
 
 
-def test_unit_cost_growth(tiny):
+def test_unit_cost_growth_counts_from_the_year_the_unit_cost_is_from(tiny):
+    # the unit cost is the coverage year's (2024): the base year 2025 already carries one year of growth
     rows = projection.scenario_rows("9001", Scenario(cost_growth_pct=2.0))
-    assert value(rows, "scenario", "home_care", 2035, "cost") == pytest.approx(25_000_000 * 1.02 ** 10)
-    assert value(rows, "scenario", "home_care", 2025, "cost") == pytest.approx(14_000_000)  # base year: no growth
+    assert value(rows, "scenario", "home_care", 2035, "cost") == pytest.approx(25_000_000 * 1.02 ** 11)
+    assert value(rows, "scenario", "home_care", 2025, "cost") == pytest.approx(14_000_000 * 1.02)
     assert value(rows, "baseline", "home_care", 2035, "cost") == pytest.approx(25_000_000)
 
 
@@ -104,8 +105,9 @@ def test_takeaway_sentence(tiny):
     p = projection.project("9001", Scenario())
     # home care 70 → 125 (+78.6 %); cost (14 + 19) → (25 + 39) million kr: +31 million
     assert projection.takeaway(p) == (
-        "Med dagens dekningsgrad får Testby 79\u00a0% flere mottakere av hjemmetjenester i 2035 enn i dag, og "
-        "utgiftene til hjemmetjenester og langtidsplasser øker med 31\u00a0mill.\u00a0kr per år i dagens kroner.")
+            "Med dagens dekningsgrad får Testby 79\u00a0% flere mottakere av helsetjenester i hjemmet i 2035 enn i "
+        "dag, og utgiftene til helsetjenester i hjemmet og langtidsplasser er da 31\u00a0mill.\u00a0kr høyere per "
+        "år enn i dag (i dagens kroner).")
     assert projection.scenario_takeaway(p) is None
 
 
@@ -113,19 +115,21 @@ def test_scenario_takeaway(tiny):
     p = projection.project("9001", Scenario(home_instead_pct=10))
     # 2035: places 39 → 35.1 (3.9 fewer); cost 64 → 60.88 million kr
     assert projection.scenario_takeaway(p) == (
-        "I scenarioet trenger Testby i 2035 4 færre langtidsplasser og utgifter 3\u00a0mill.\u00a0kr lavere enn med "
+        "I scenarioet trenger Testby i 2035 4 færre langtidsplasser og utgifter 3\u00a0mill.\u00a0kr lavere per år enn med "
         "dagens dekningsgrad.")
 
 
 def test_suppressed_count_is_explained_not_drawn_as_zero(tiny):
     p = projection.project("9002", Scenario())
     assert value(p.rows, "baseline", "home_care", 2035) is None
-    assert value(p.rows, "baseline", "home_care", 2035, "missing").to_list() == ["90+|:"]
+    assert value(p.rows, "baseline", "home_care", 2035, "missing").to_list() == ["90+|:|users"]
     texts = projection.missing_explanations(p)
-    home = next(t for t in texts if "mottakere av hjemmetjenester" in t)
+    home = next(t for t in texts if "mottakere av helsetjenester i hjemmet" in t)
     assert "Skjulby" in home and "90 år og over («:»: vises ikke av personvernhensyn)" in home
+    # names the count that is missing: the users of 2024, not the population
+    assert "antall mottakere av helsetjenester i hjemmet 31.12.2024 mangler for 90 år og over" in home
     frame = projection.users_frame(p)
-    home_line = frame.filter(pl.col("series").str.starts_with("Mottakere av hjemmetjenester"))
+    home_line = frame.filter(pl.col("series").str.starts_with("Mottakere av helsetjenester i hjemmet"))
     assert home_line["value"].null_count() == home_line.height      # a gap, never 0
     assert set(home_line["status"].to_list()) == {":"}
     assert projection.takeaway(p) is None
@@ -160,11 +164,11 @@ def test_figures_have_tables_and_our_calculation_label(tiny):
     assert "hovedalternativet (MMMM), publisert 12.06.2025" in projection.source_line(p)
     users = projection.users_figure(p)
     assert {t.name for t in users.fig.data} == {
-        "Mottakere av hjemmetjenester – dagens dekningsgrad", "Mottakere av hjemmetjenester – scenario",
+        "Mottakere av helsetjenester i hjemmet – dagens dekningsgrad", "Mottakere av helsetjenester i hjemmet – scenario",
         "Langtidsplasser i institusjon – dagens dekningsgrad", "Langtidsplasser i institusjon – scenario"}
     colours = {t.name: (t.line.color, t.line.dash) for t in users.fig.data}
     assert len(set(colours.values())) == 4  # each line its own style: services apart, baseline dashed beside
-    assert colours["Mottakere av hjemmetjenester – dagens dekningsgrad"][1] == "dash"
+    assert colours["Mottakere av helsetjenester i hjemmet – dagens dekningsgrad"][1] == "dash"
     cost = projection.cost_figure(p)
     assert cost.fig.layout.yaxis.rangemode == "tozero"
 
@@ -190,8 +194,8 @@ def test_population_and_cost_takeaways(tiny):
     assert projection.population_takeaway(p) == (
         "Innbyggere 80 år og over i Testby: 120 i 2025, 250 i 2035 (108\u00a0% flere).")
     assert projection.cost_takeaway(p) == (
-        "Med dagens dekningsgrad øker utgiftene til hjemmetjenester og langtidsplasser i Testby med "
-        "31\u00a0mill.\u00a0kr per år fram til 2035, i dagens kroner.")
+        "Med dagens dekningsgrad er utgiftene til helsetjenester i hjemmet og langtidsplasser i Testby i 2035 "
+        "31\u00a0mill.\u00a0kr høyere per år enn i dag (i dagens kroner).")
     assert projection.cost_takeaway(projection.project("9002", Scenario())) is None
 
 
@@ -253,3 +257,16 @@ def test_demo_user_counts_make_the_users_and_cost_figures_demo(tmp_path, monkeyp
     assert p.is_demo is False  # the projected population is real
     assert p.users_is_demo and p.cost_is_demo
     assert projection.users_figure(p).download["Datagrunnlag"].unique().to_list() == ["Demodata"]
+
+
+def test_cached_population_figure_survives_another_session_clearing_the_cache(tiny, monkeypatch):
+    """Another session may clear the shared cache between storing a figure and reading it back: the figure built
+    in this call is returned all the same (a second lookup raised KeyError)."""
+    class ClearedAtOnce(dict):
+        def __setitem__(self, key, value):  # stored, then cleared by a concurrent session before it is read
+            pass
+
+    monkeypatch.setattr(projection, "_population_figures", ClearedAtOnce())
+    p = projection.project("9001", Scenario())
+    figure = projection.cached_population_figure(p)
+    assert figure.fig.to_dict()["data"] == projection.population_figure(p).fig.to_dict()["data"]

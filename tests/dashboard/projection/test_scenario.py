@@ -60,3 +60,31 @@ def test_projection_selection_carries_both_in_its_link():
                                   "dekning80": "-20", "hjemme": "0", "gruppe": "0", "kostvekst": "0"}
     assert sel.notices[0] == "a" and "er ikke 0 eller 1" in sel.notices[1]
     assert parse(sel.query_params()) == sel.scenario
+
+
+def test_fraction_for_a_whole_number_knob_is_rounded_with_a_notice():
+    scenario = parse({"dekning80": "12.5", "hjemme": "7,4"})
+    assert scenario == Scenario(coverage_80_change_pct=13, home_instead_pct=7)
+    assert len(scenario.notices) == 2
+    assert "dekning80=12.5 er rundet til 13" in scenario.notices[0] and "helt tall" in scenario.notices[0]
+    assert "hjemme=7,4 er rundet til 7" in scenario.notices[1]
+    assert parse({"dekning80": "-12.5"}).coverage_80_change_pct == -13  # half away from zero on both sides
+    assert parse({"dekning80": "10.0"}) == Scenario(coverage_80_change_pct=10)  # a whole number: no notice
+    assert parse({"dekning80": "10.0"}).notices == ()
+    assert parse({"kostvekst": "1.25"}).cost_growth_pct == 1.25  # not a whole-number knob: kept
+
+
+def test_strict_parsing_refuses_a_fraction_for_a_whole_number_knob():
+    from dashboard.projection.scenario import ScenarioError
+    with pytest.raises(ScenarioError, match=r"helt tall; dekning80=12\.5 har desimaler"):
+        parse({"dekning80": "12.5"}, strict=True)
+    assert parse({"dekning80": "12"}, strict=True) == Scenario(coverage_80_change_pct=12)
+
+
+@pytest.mark.parametrize("raw", ["١٢", "１２", "1\u0662", "٣"])
+def test_only_ascii_digits_are_numbers(raw):
+    scenario = parse({"dekning80": raw})
+    assert scenario == Scenario() and "er ikke et tall" in scenario.notices[0]
+    from dashboard.projection.scenario import ScenarioError
+    with pytest.raises(ScenarioError):
+        parse({"hjemme": raw}, strict=True)
