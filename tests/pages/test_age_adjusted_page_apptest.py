@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from apptest_pages import open_on_demand  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import blocks, open_on_demand  # noqa: E402 (tests/pages/apptest_pages.py)
 from apptest_pages import open_page as open_app_page  # noqa: E402
 from streamlit.testing.v1 import AppTest
 
@@ -28,7 +28,7 @@ def assert_clean(at: AppTest) -> None:
 
 
 def parts(at: AppTest, testid: str) -> list[str]:
-    return [html.unescape(m) for el in at.markdown for m in re.findall(rf"data-testid='{testid}'>(.*?)</p>", el.value)]
+    return [html.unescape(m) for el in blocks(at) for m in re.findall(rf"data-testid='{testid}'>(.*?)</p>", el.value)]
 
 
 def test_default_view(db_env):

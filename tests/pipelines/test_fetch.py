@@ -545,7 +545,7 @@ def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server,
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     # the source line is HTML under each chart (dashboard/core/html_parts.py), not inside the plotly figure
-    sources = " ".join(el.value for el in at.markdown if "chart-source" in el.value)
+    sources = " ".join(el.value for el in [*at.markdown, *at.html] if "chart-source" in el.value)
     assert "Ikke oppdatert ved siste henting" in sources
 
 

@@ -295,6 +295,6 @@ def test_kilder_and_the_source_lines_tell_which_figures_were_found_by_label(by_l
     at.switch_page("pages/kostnad-per-mottaker.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    lines = " ".join(el.value for el in at.markdown if "chart-source" in el.value)
+    lines = " ".join(el.value for el in [*at.markdown, *at.html] if "chart-source" in el.value)
     assert "Funnet ved navn ved siste henting (se Kilder): Kostnad per mottaker, hjemmetjenester (SSBs kode " \
            "KOSKBDUhjemmetj0000, tabell 12209)" in lines
