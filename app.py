@@ -71,5 +71,6 @@ for section, entries in SECTIONS.items():
 bare = [st.Page(path, title=title, url_path=url) for path, title, url in BARE_PAGES if (HERE / path).exists()]
 if bare:
     pages[""] = bare  # reachable by URL; hidden from the menu below
-nav = st.navigation(pages, position="hidden" if _bare_view() else "sidebar")
+# expanded: every page in the menu (Streamlit folds a long menu behind «View more», hiding the managers' pages)
+nav = st.navigation(pages, position="hidden" if _bare_view() else "sidebar", expanded=True)
 nav.run()
