@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import shutil
 
 import pytest
-from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from pipelines import catalogue as cat_mod
@@ -19,16 +17,6 @@ from pipelines.http_client import SsbClient
 from ssb_standin import KLASS, SSB, StandIn  # noqa: E402  (tests/ssb_standin.py)
 
 DAY = dt.date(2026, 12, 4)
-
-
-@pytest.fixture(scope="module")
-def server():
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ import duckdb
 import orjson
 import polars as pl
 import pytest
-from pytest_httpserver import HTTPServer
 from rich.console import Console
 from werkzeug import Request, Response
 
@@ -38,15 +37,6 @@ from ssb_standin import StandIn as FakeServices  # noqa: E402
 
 TODAY = dt.date(2024, 6, 1)
 FROM_YEAR = 2023
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
 
 
 @pytest.fixture

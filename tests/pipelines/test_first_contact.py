@@ -10,14 +10,12 @@ records code, label and date for /kilder and the source lines.
 """
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
-from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from pipelines import catalogue as cat_mod
@@ -28,16 +26,6 @@ from ssb_standin import FIXTURES, KLASS, SSB, StandIn  # noqa: E402  (tests/ssb_
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGES = ["oversikt", "kostnad-per-mottaker", "institusjon-vs-hjemme", "brukere", "fremskriving", "kilder"]
-
-
-@pytest.fixture(scope="module")
-def server():
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
 
 
 def _start(server, tmp_path_factory, name: str):
