@@ -44,49 +44,87 @@ def _value_text(value, status, unit: str, decimals: int) -> str:
 LEGEND_PER_ROW = 3  # legend entries per row at a laptop-width chart; more rows get more room below the plot
 
 
+def figure(data: list[dict], layout: dict | None = None) -> go.Figure:
+    """A figure from plain trace and layout dicts, without plotly's validation: every value the builders here put in
+    is ours and of a known type, and validating a chart's traces and each layout update cost 20–30 ms per chart
+    (more than the queries behind it) on every new selection. tests/dashboard/core/test_charts.py checks that every
+    registered figure comes out exactly as validation would make it."""
+    return go.Figure({"data": data, "layout": layout or {}}, _validate=False)
+
+
+def _merge(base: dict, update: dict) -> dict:
+    """`update` laid over `base` key by key, nested dicts merged, as plotly's update_layout merges (lists replaced)."""
+    out = dict(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _axes(layout: dict, prefix: str) -> list[str]:
+    """The layout's x (or y) axes: `xaxis` always (plotly draws it even when unset), and xaxis2… of subplots."""
+    names = [k for k in layout if k.startswith(prefix) and k[len(prefix):].isdigit()]
+    return [prefix] + sorted(names, key=lambda k: int(k[len(prefix):]))
+
+
+def _update_axes(layout: dict, prefix: str, update: dict) -> None:
+    for name in _axes(layout, prefix):
+        layout[name] = _merge(layout.get(name) or {}, update)
+
+
 def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int = 150) -> go.Figure:
+    """Title, subtitle, legend, source line and Demodata label on a figure a builder made (own and age-adjusted
+    charts; the builders here call _finished with their dicts directly)."""
+    spec = fig.to_dict()
+    return _finished(spec["data"], spec["layout"], text, height=height, bottom=bottom)
+
+
+def _finished(data: list[dict], layout: dict, text: ChartText, *, height: int = 500, bottom: int = 150) -> go.Figure:
     """Title, subtitle, legend, source line and Demodata label. The space below the plot grows with the number of
-    legend rows and source lines, so the source line never lands on the legend."""
-    import math
-    _text_only(fig)
+    legend rows and source lines, so the source line never lands on the legend. Changes `data` and `layout`."""
+    _text_only(data, layout)
     title = f"<b>{plotly_text(text.title)}</b>"
     subtitle = _wrap(plotly_text(text.subtitle), 110) if text.subtitle else ""
     if text.subtitle:
         title += f"<br><span style='font-size:13px;color:#555'>{subtitle}</span>"
     top = 75 + (20 * (subtitle.count("<br>") + 1) if text.subtitle else 0)
     source = _wrap(plotly_text(text.source))
-    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    names = [t["name"] for t in data if t.get("showlegend") is not False and t.get("name")]
     # fixed-width legend entries (a third of the width, half for long names) make the row count predictable
     per_row = LEGEND_PER_ROW if max((len(n) for n in names), default=0) <= 28 else 2
-    legend_rows = math.ceil(len(names) / per_row) if fig.layout.showlegend is not False else 0
+    legend_rows = math.ceil(len(names) / per_row) if layout.get("showlegend") is not False else 0
     needed = 56 + 22 * legend_rows + 16 * (source.count("<br>") + 1) + 12
     if needed > bottom:
         height += needed - bottom
         bottom = needed
-    fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
-        separators=fmt.plotly_separators(),
-        font={"family": FONT, "size": 13, "color": "#222"},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        height=height,
-        margin={"l": 70, "r": 30, "t": top, "b": bottom},
+    layout = _merge(layout, {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
+        "separators": fmt.plotly_separators(),
+        "font": {"family": FONT, "size": 13, "color": "#222"},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "height": height,
+        "margin": {"l": 70, "r": 30, "t": top, "b": bottom},
         # legend a fixed distance below the tick labels, whatever the figure's height
-        legend={"orientation": "h", "yanchor": "top", "y": -48 / max(height - top - bottom, 100),
-                "x": 0, "title": None, "entrywidth": 1 / per_row - 0.01, "entrywidthmode": "fraction"},
-        hoverlabel={"font_family": FONT},
-    )
-    fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside")
-    fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
-    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 4,
-                       xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#555"},
-                       align="left", name="source")
+        "legend": {"orientation": "h", "yanchor": "top", "y": -48 / max(height - top - bottom, 100),
+                   "x": 0, "entrywidth": 1 / per_row - 0.01, "entrywidthmode": "fraction"},
+        "hoverlabel": {"font": {"family": FONT}},
+    })
+    _update_axes(layout, "xaxis", {"showgrid": False, "linecolor": "#888", "ticks": "outside"})
+    _update_axes(layout, "yaxis", {"gridcolor": "#E5E5E5", "zeroline": False})
+    annotations = list(layout.get("annotations") or [])
+    annotations.append({"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": -bottom + 4,
+                        "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+                        "font": {"size": 11, "color": "#555"}, "align": "left", "name": "source"})
     if text.is_demo:
-        fig.add_annotation(text="<b>DEMODATA</b> – syntetiske tall", xref="paper", yref="paper", x=1, y=1.0,
-                           yshift=8, xanchor="right", yanchor="bottom", showarrow=False,
-                           font={"size": 12, "color": "#8A1C00"}, bgcolor="#FFE8D6", bordercolor="#D55E00",
-                           borderwidth=1, borderpad=3, name="demodata")
-    return fig
+        annotations.append({"text": "<b>DEMODATA</b> – syntetiske tall", "xref": "paper", "yref": "paper", "x": 1,
+                            "y": 1.0, "yshift": 8, "xanchor": "right", "yanchor": "bottom", "showarrow": False,
+                            "font": {"size": 12, "color": "#8A1C00"}, "bgcolor": "#FFE8D6",
+                            "bordercolor": "#D55E00", "borderwidth": 1, "borderpad": 3, "name": "demodata"})
+    layout["annotations"] = annotations
+    return figure(data, layout)
 
 
 _TRACE_TEXT = ("x", "y", "text", "hovertext")
@@ -100,26 +138,22 @@ def _escaped(value):
     return value
 
 
-def _text_only(fig: go.Figure) -> None:
+def _text_only(data: list[dict], layout: dict) -> None:
     """Every text from data in the figure as text: plotly reads `<a href>`, `<b>`, `<br>` in trace names, category
     labels, text and hover texts, so a unit name from a file could become a link in a legend or a hover box.
-    Names, categories and texts are escaped here, once, as _finish draws the figure; our own markup lives only in
+    Names, categories and texts are escaped here, once, as _finished draws the figure; our own markup lives only in
     templates, titles and annotations, and a name reaches a hover box as data (`%{y}`, `%{fullData.name}`),
     never spliced into a template, so `%{…}` in a name is never read as one. Category annotations (an annotation
     placed at a category) are escaped with their categories so they stay on the same bar."""
-    for trace in fig.data:
-        if isinstance(trace.name, str):
-            trace.name = plotly_text(trace.name)
+    for trace in data:
+        if isinstance(trace.get("name"), str):
+            trace["name"] = plotly_text(trace["name"])
         for attr in _TRACE_TEXT:
-            try:
-                value = trace[attr]
-            except (KeyError, ValueError):
-                continue
-            if value is not None:
-                trace[attr] = _escaped(value)
-    for ann in fig.layout.annotations:
+            if trace.get(attr) is not None:
+                trace[attr] = _escaped(trace[attr])
+    for ann in layout.get("annotations") or []:
         for attr in ("x", "y", "hovertext"):
-            if isinstance(ann[attr], str):
+            if isinstance(ann.get(attr), str):
                 ann[attr] = plotly_text(ann[attr])
 
 
@@ -171,42 +205,47 @@ def for_screen(fig: go.Figure) -> go.Figure:
     tool bar would cover an in-plot title), and the legend wraps onto as many rows as the width needs. The short
     DEMODATA label stays in the plot, so a PNG saved with the camera button still says the numbers are synthetic. The plot
     area keeps its height, so the legend's distance below the tick labels stays as _finish placed it.
-    Changes the figure in place (a copy of a large figure costs more than building it) and returns it."""
-    layout = fig.layout
-    top = layout.margin.t or 0
-    bottom = layout.margin.b or 0
-    height = layout.height or 500
+    A new figure (from the figure's dict: `fig` is not changed)."""
+    spec = fig.to_dict()
+    data, layout = spec["data"], spec["layout"]
+    margin = layout.get("margin") or {}
+    top, bottom = margin.get("t") or 0, margin.get("b") or 0
+    height = layout.get("height") or 500
     freed = 0
     kept = []
-    for ann in layout.annotations:
-        if ann.name == "source":
-            freed = 16 * ((ann.text or "").count("<br>") + 1) + 8
+    for ann in layout.get("annotations") or []:
+        if ann.get("name") == "source":
+            freed = 16 * ((ann.get("text") or "").count("<br>") + 1) + 8
         else:
             kept.append(ann)
+    xaxis = layout.get("xaxis") or {}
+    x_title = (xaxis.get("title") or {}).get("text")
     # the legend is HTML under the chart (legend_items): the margin keeps room for tick labels and axis titles only;
     # slanted category labels (the budget frame) keep the room their chart gave them
-    if layout.xaxis.tickangle not in (None, "auto", 0):
+    if xaxis.get("tickangle") not in (None, "auto", 0):
         new_bottom = max(bottom - freed, 48)
     else:
-        new_bottom = min(max(bottom - freed, 48), 72 if layout.xaxis.title.text else 52)
+        new_bottom = min(max(bottom - freed, 48), 72 if x_title else 52)
     new_top = min(top, SCREEN_TOP)
-    fig.layout.annotations = kept  # assigned: update_layout would merge the lists item by item
+    layout["annotations"] = kept
+    layout.pop("title", None)
     # entries as wide as their text, as many per row as fit the width the browser gives the chart
-    fig.update_layout(title=None, height=height - (top - new_top) - (bottom - new_bottom), showlegend=False,
-                      margin={"t": new_top, "b": new_bottom, "r": 16})
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)  # tick labels never run past the chart's left edge
+    layout.update(height=height - (top - new_top) - (bottom - new_bottom), showlegend=False,
+                  margin={**margin, "t": new_top, "b": new_bottom, "r": 16})
+    _update_axes(layout, "xaxis", {"automargin": True})
+    _update_axes(layout, "yaxis", {"automargin": True})  # tick labels never run past the chart's left edge
     # plotly does not wrap axis titles or category labels: long ones get line breaks so a phone-width chart
     # keeps them inside its box
-    for axis in (layout.xaxis, layout.yaxis):
-        if axis.title.text and len(axis.title.text) > 26 and "<br>" not in axis.title.text:
-            axis.title.text = _wrap(axis.title.text, 26)
-    for trace in fig.data:
-        if getattr(trace, "orientation", None) == "h" and trace.y is not None:
-            labels = list(trace.y)
+    for name in ("xaxis", "yaxis"):
+        axis_title = layout[name].get("title") or {}
+        if axis_title.get("text") and len(axis_title["text"]) > 26 and "<br>" not in axis_title["text"]:
+            layout[name]["title"] = {**axis_title, "text": _wrap(axis_title["text"], 26)}
+    for trace in data:
+        if trace.get("orientation") == "h" and trace.get("y") is not None:
+            labels = list(trace["y"])
             if any(isinstance(v, str) and len(v) > 24 for v in labels):
-                trace.y = [_wrap(v, 24) if isinstance(v, str) else v for v in labels]
-    return fig
+                trace["y"] = [_wrap(v, 24) if isinstance(v, str) else v for v in labels]
+    return figure(data, layout)
 
 
 def fit_height(fig: go.Figure, height: int, *, font_size: int | None = None) -> go.Figure:
@@ -267,11 +306,10 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
 
     frame columns: series (label shown in legend), role, year, value, status.
     """
-    fig = go.Figure()
     if frame.is_empty():
-        fig.add_annotation(text="Ingen tall for dette utvalget", xref="paper", yref="paper", x=0.5, y=0.5,
-                           showarrow=False, font={"size": 16})
-        return _finish(fig, text)
+        return _finished([], {"annotations": [{"text": "Ingen tall for dette utvalget", "xref": "paper",
+                                               "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
+                                               "font": {"size": 16}}]}, text)
     series_order = (frame.group_by("series", maintain_order=True)
                     .agg(pl.col("role").first()).with_columns(
                         pl.col("role").replace_strict(ROLE_ORDER, default=9).alias("order"))
@@ -279,10 +317,11 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
     comparison_index = 0
     symbol_rows = []
     years = sorted(frame["year"].unique().to_list())
-    traces = []  # added in one go: plotly deep-copies the figure's data on every add_trace
+    parts = frame.sort("year").partition_by("series", as_dict=True, maintain_order=True)
+    traces = []
     colour_of: dict[str, str] = {}  # today's code -> its line colour, for the predecessor that gave it its name
     for row in series_order.iter_rows(named=True):
-        part = frame.filter(pl.col("series") == row["series"]).sort("year")
+        part = parts[(row["series"],)]
         role = row["role"]
         style = style_for(role, comparison_index)
         if role == "comparison":
@@ -292,23 +331,22 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
         if role == "predecessor" and "main_line" in part.columns and part["main_line"][0]:
             # the same municipality before a merger: its own colour, dotted, so the eye follows it across the break
             style = {**style, "color": colour_of.get(part["successor_code"][0], style["color"]), "dash": "dot"}
-        hover = [_value_text(v, s, unit, decimals) for v, s in zip(part["value"].to_list(), part["status"].to_list())]
-        traces.append(go.Scatter(
-            x=part["year"].to_list(), y=part["value"].to_list(), name=row["series"], mode="lines+markers",
-            line={"color": style["color"], "width": style["width"], "dash": style["dash"]},
-            marker={"size": 7 if role == "selected" else 5}, connectgaps=False,
-            customdata=hover, hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
-        ))
+        part_years, values, statuses = part["year"].to_list(), part["value"].to_list(), part["status"].to_list()
+        traces.append({
+            "type": "scatter", "x": part_years, "y": values, "name": row["series"], "mode": "lines+markers",
+            "line": {"color": style["color"], "width": style["width"], "dash": style["dash"]},
+            "marker": {"size": 7 if role == "selected" else 5}, "connectgaps": False,
+            "customdata": [_value_text(v, s, unit, decimals) for v, s in zip(values, statuses)],
+            "hovertemplate": "%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+        })
         if role in ("selected", "comparison"):
-            for y, v, s in zip(part["year"].to_list(), part["value"].to_list(), part["status"].to_list()):
+            for y, v, s in zip(part_years, values, statuses):
                 if v is None and s and s != ".":
                     symbol_rows.append((y, s, row["series"], style["color"]))
-    fig.add_traces(traces)
     if symbol_rows:  # say what the marks at the foot of the chart mean, so they are not read as values
         shown = sorted({s for _, s, _, _ in symbol_rows})
         text = replace(text, source=text.source + ". Symboler: " + "; ".join(
             f"«{s}» {fmt.status_meaning(s).split(' (')[0].lower()}" for s in shown))
-    # annotations and lines are collected and set once: each add_annotation/add_vline copies the figure's lists
     annotations = [
         {"x": year, "y": 0, "yref": "paper", "text": f"<b>{status}</b>", "showarrow": False,
          "yshift": 6 + 12 * (i % 3), "font": {"color": colour, "size": 13},
@@ -327,11 +365,19 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
             annotations.append({"x": year + 0.5, "y": 1, "yref": "paper", "yshift": -16 * i, "text": label,
                                 "showarrow": False, "xanchor": "right" if right_half else "left",
                                 "yanchor": "top", "font": {"size": 11, "color": "#555"}})
-    if annotations or shapes:
-        fig.update_layout(annotations=annotations, shapes=shapes)
-    fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
-    fig.update_yaxes(**_axis_format(unit, decimals), rangemode="tozero" if unit in ("kr", "personer") else "normal")
-    return _finish(fig, text)
+    layout = {"xaxis": {"tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years]},
+              "yaxis": {**_axis_format(unit, decimals), "rangemode": "tozero" if unit in ("kr", "personer") else "normal"}}
+    if annotations:
+        layout["annotations"] = annotations
+    if shapes:
+        layout["shapes"] = shapes
+    return _finished(traces, layout, text)
+
+
+def _vline(x: float) -> dict:
+    """A dashed reference line across the plot at x (what plotly's add_vline draws)."""
+    return {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+            "line": {"color": GROUP, "width": 2, "dash": "dash"}}
 
 
 def ranking_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int, highlight: set[str],
@@ -349,27 +395,27 @@ def ranking_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: in
             colours.append(COMPARISON[0])
         else:
             colours.append(OTHER)
-    labels = [_value_text(v, s, unit, decimals) for v, s in zip(data["value"].to_list(), data["status"].to_list())]
+    values, statuses = data["value"].to_list(), data["status"].to_list()
     names = data["region_name"].to_list()
-    fig = go.Figure(go.Bar(
-        x=[v if v is not None else 0 for v in data["value"].to_list()], y=names, orientation="h",
+    trace = {
+        "type": "bar", "x": [v if v is not None else 0 for v in values], "y": names, "orientation": "h",
         # a missing value shows SSB's symbol at the bar's place (never a bar of 0); its meaning is in the hover text,
         # the table and the source line; a whole sentence there would run past the chart on a phone
-        marker={"color": colours}, customdata=labels, text=[(s or "..") if v is None else "" for s, v in
-                                                             zip(data["status"].to_list(), data["value"].to_list())],
-        textposition="outside", hovertemplate="%{y}: %{customdata}<extra></extra>", name="",
-    ))
+        "marker": {"color": colours}, "customdata": [_value_text(v, s, unit, decimals) for v, s in zip(values, statuses)],
+        "text": [(s or "..") if v is None else "" for s, v in zip(statuses, values)],
+        "textposition": "outside", "hovertemplate": "%{y}: %{customdata}<extra></extra>", "name": "",
+    }
+    layout = {"xaxis": _axis_format(unit, decimals), "yaxis": {"tickfont": {"size": 11}, "automargin": True}}
     if reference and reference[1] is not None:
-        fig.add_vline(x=reference[1], line={"color": GROUP, "width": 2, "dash": "dash"})
         # the label reads away from the right edge when the line is in the right half, so it is never cut
-        top = max([v for v in data["value"].to_list() if v is not None] + [reference[1]])
-        fig.add_annotation(x=reference[1], y=1, yref="paper", text=f"{plotly_text(reference[0])}: {fmt.with_unit(reference[1], unit, decimals)}",
-                           showarrow=False, xanchor="right" if reference[1] > top / 2 else "left", yanchor="bottom",
-                           font={"size": 11, "color": GROUP})
-    fig.update_xaxes(**_axis_format(unit, decimals))
-    fig.update_yaxes(tickfont={"size": 11}, automargin=True)
-    height = max(380, 22 * len(names) + 160)
-    return _finish(fig, text, height=height)
+        top = max([v for v in values if v is not None] + [reference[1]])
+        layout["shapes"] = [_vline(reference[1])]
+        layout["annotations"] = [{
+            "x": reference[1], "y": 1, "yref": "paper",
+            "text": f"{plotly_text(reference[0])}: {fmt.with_unit(reference[1], unit, decimals)}", "showarrow": False,
+            "xanchor": "right" if reference[1] > top / 2 else "left", "yanchor": "bottom",
+            "font": {"size": 11, "color": GROUP}}]
+    return _finished([trace], layout, text, height=max(380, 22 * len(names) + 160))
 
 
 def scatter(frame: pl.DataFrame, text: ChartText, *, x_label: str, y_label: str, x_unit: str, y_unit: str,
@@ -380,30 +426,33 @@ def scatter(frame: pl.DataFrame, text: ChartText, *, x_label: str, y_label: str,
     frame columns: region_name, current_code, region_code, x_value, y_value.
     """
     data = frame.drop_nulls(["x_value", "y_value"])
+    traces = []
 
     def layer(mask, name, colour, size, opacity, with_text=False):
         part = data.filter(mask)
         if part.is_empty():
             return
-        hover = [f"{plotly_text(n)}<br>{x_label}: {fmt.with_unit(x, x_unit, x_decimals)}<br>{y_label}: "
-                 f"{fmt.with_unit(y, y_unit, y_decimals)}"
-                 for n, x, y in zip(part["region_name"], part["x_value"], part["y_value"])]
-        fig.add_trace(go.Scatter(
-            x=part["x_value"].to_list(), y=part["y_value"].to_list(), mode="markers+text" if with_text else "markers",
-            name=name, marker={"color": colour, "size": size, "opacity": opacity, "line": {"width": 1, "color": "white"}},
-            text=part["region_name"].to_list() if with_text else None, textposition="top center",
-            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-        ))
+        names, xs, ys = part["region_name"].to_list(), part["x_value"].to_list(), part["y_value"].to_list()
+        trace = {
+            "type": "scatter", "x": xs, "y": ys, "mode": "markers+text" if with_text else "markers", "name": name,
+            "marker": {"color": colour, "size": size, "opacity": opacity, "line": {"width": 1, "color": "white"}},
+            "textposition": "top center",
+            "customdata": [f"{plotly_text(n)}<br>{x_label}: {fmt.with_unit(x, x_unit, x_decimals)}<br>{y_label}: "
+                           f"{fmt.with_unit(y, y_unit, y_decimals)}" for n, x, y in zip(names, xs, ys)],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
+        if with_text:
+            trace["text"] = names
+        traces.append(trace)
 
-    fig = go.Figure()
     codes = pl.col("current_code")
     layer(~codes.is_in(list(highlight | comparisons | group_members)), "Andre kommuner", OTHER, 7, 0.8)
     layer(codes.is_in(list(group_members - highlight - comparisons)), "Samme KOSTRA-gruppe", GROUP, 8, 0.8)
     layer(codes.is_in(list(comparisons - highlight)), "Sammenligningskommuner", COMPARISON[0], 11, 1.0, True)
     layer(codes.is_in(list(highlight)), "Valgt kommune", SELECTED, 15, 1.0, True)
-    fig.update_xaxes(**_axis_format(x_unit, x_decimals, title=x_label))
-    fig.update_yaxes(**_axis_format(y_unit, y_decimals, title=y_label))
-    return _finish(fig, text, height=520)
+    layout = {"xaxis": _axis_format(x_unit, x_decimals, title=x_label),
+              "yaxis": _axis_format(y_unit, y_decimals, title=y_label)}
+    return _finished(traces, layout, text, height=520)
 
 
 def grouped_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int, x: str, colour_by: str,
@@ -412,22 +461,21 @@ def grouped_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: in
 
     frame columns: <x>, <colour_by>, value, status.
     """
-    fig = go.Figure()
-    series = list(dict.fromkeys(frame[colour_by].to_list()))
     palette = colours or {}
-    for i, name in enumerate(series):
-        part = frame.filter(pl.col(colour_by) == name)
-        hover = [_value_text(v, s, unit, decimals) for v, s in zip(part["value"].to_list(), part["status"].to_list())]
-        fig.add_trace(go.Bar(
-            x=part[x].to_list(), y=part["value"].to_list(), name=name,
-            marker={"color": palette.get(name, COMPARISON[i % len(COMPARISON)])},
-            customdata=hover, hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
-            text=[(s or "..") if v is None else "" for s, v in zip(part["status"].to_list(), part["value"].to_list())],
-            textposition="outside",
-        ))
-    fig.update_layout(barmode="stack" if stacked else "group")
-    fig.update_yaxes(**_axis_format(unit, decimals))
-    return _finish(fig, text)
+    traces = []
+    parts = frame.partition_by(colour_by, as_dict=True, maintain_order=True)
+    for i, ((name,), part) in enumerate(parts.items()):
+        values, statuses = part["value"].to_list(), part["status"].to_list()
+        traces.append({
+            "type": "bar", "x": part[x].to_list(), "y": values, "name": name,
+            "marker": {"color": palette.get(name, COMPARISON[i % len(COMPARISON)])},
+            "customdata": [_value_text(v, s, unit, decimals) for v, s in zip(values, statuses)],
+            "hovertemplate": "%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+            "text": [(s or "..") if v is None else "" for s, v in zip(statuses, values)],
+            "textposition": "outside",
+        })
+    layout = {"barmode": "stack" if stacked else "group", "yaxis": _axis_format(unit, decimals)}
+    return _finished(traces, layout, text)
 
 
 def waterfall(steps: list[tuple[str, float, str]], text: ChartText, *, unit: str, decimals: int = 0) -> go.Figure:
@@ -435,19 +483,17 @@ def waterfall(steps: list[tuple[str, float, str]], text: ChartText, *, unit: str
 
     steps: (label, amount, measure) with measure 'absolute' | 'relative' | 'total'.
     """
-    labels = [s[0] for s in steps]
     amounts = [s[1] for s in steps]
-    fig = go.Figure(go.Waterfall(
-        x=labels, y=amounts, measure=[s[2] for s in steps],
-        text=[fmt.with_unit(a, unit, decimals) for a in amounts], textposition="outside",
-        customdata=[fmt.with_unit(a, unit, decimals) for a in amounts],
-        hovertemplate="%{x}: %{customdata}<extra></extra>",
-        increasing={"marker": {"color": SELECTED}}, decreasing={"marker": {"color": COMPARISON[0]}},
-        totals={"marker": {"color": GROUP}}, connector={"line": {"color": "#999", "dash": "dot"}},
-    ))
-    fig.update_yaxes(**_axis_format(unit, decimals))
-    fig.update_xaxes(tickangle=-30, automargin=True)
-    return _finish(fig, text, height=560, bottom=190)
+    labels = [fmt.with_unit(a, unit, decimals) for a in amounts]
+    trace = {
+        "type": "waterfall", "x": [s[0] for s in steps], "y": amounts, "measure": [s[2] for s in steps],
+        "text": labels, "textposition": "outside", "customdata": list(labels),
+        "hovertemplate": "%{x}: %{customdata}<extra></extra>",
+        "increasing": {"marker": {"color": SELECTED}}, "decreasing": {"marker": {"color": COMPARISON[0]}},
+        "totals": {"marker": {"color": GROUP}}, "connector": {"line": {"color": "#999", "dash": "dot"}},
+    }
+    layout = {"yaxis": _axis_format(unit, decimals), "xaxis": {"tickangle": -30, "automargin": True}}
+    return _finished([trace], layout, text, height=560, bottom=190)
 
 
 def index_bar(frame: pl.DataFrame, text: ChartText) -> go.Figure:
@@ -456,20 +502,21 @@ def index_bar(frame: pl.DataFrame, text: ChartText) -> go.Figure:
     frame columns: indicator, value (index), status, own_text, group_text.
     """
     data = frame.reverse()
-    values = data["value"].to_list()
+    values, statuses = data["value"].to_list(), data["status"].to_list()
     hover = [f"{i}: {o} (gruppen: {g})" + ("" if v is not None else f" – {s}: {fmt.status_meaning(s)}")
-             for i, o, g, v, s in zip(data["indicator"], data["own_text"], data["group_text"], values, data["status"])]
-    fig = go.Figure(go.Bar(
-        x=[(v - 100) if v is not None else 0 for v in values], base=100, y=data["indicator"].to_list(),
-        orientation="h", marker={"color": [SELECTED if v is not None else OTHER for v in values]},
-        text=[fmt.number(v, 0) if v is not None else (s or "..") for v, s in zip(values, data["status"])],
-        textposition="outside", customdata=hover, hovertemplate="%{customdata}<extra></extra>", name="",
-    ))
-    fig.add_vline(x=100, line={"color": GROUP, "width": 2, "dash": "dash"})
+             for i, o, g, v, s in zip(data["indicator"], data["own_text"], data["group_text"], values, statuses)]
+    trace = {
+        "type": "bar", "x": [(v - 100) if v is not None else 0 for v in values], "base": 100,
+        "y": data["indicator"].to_list(), "orientation": "h",
+        "marker": {"color": [SELECTED if v is not None else OTHER for v in values]},
+        "text": [fmt.number(v, 0) if v is not None else (s or "..") for v, s in zip(values, statuses)],
+        "textposition": "outside", "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>", "name": "",
+    }
     known = [v for v in values if v is not None] or [100]
     span = max(abs(v - 100) for v in known) or 10
     # room for the value labels outside the bars at both ends, so they stay inside the chart on a phone
-    fig.update_xaxes(title="Indeks, KOSTRA-gruppen = 100", tickformat=",.0f",
-                     range=[min(known + [100]) - span * 0.35, max(known + [100]) + span * 0.35])
-    fig.update_yaxes(automargin=True)
-    return _finish(fig, text, height=max(380, 40 * len(values) + 200))
+    layout = {"shapes": [_vline(100)],
+              "xaxis": {"title": {"text": "Indeks, KOSTRA-gruppen = 100"}, "tickformat": ",.0f",
+                        "range": [min(known + [100]) - span * 0.35, max(known + [100]) + span * 0.35]},
+              "yaxis": {"automargin": True}}
+    return _finished([trace], layout, text, height=max(380, 40 * len(values) + 200))

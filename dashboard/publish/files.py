@@ -73,12 +73,11 @@ def bare_figure(fig: go.Figure) -> go.Figure:
     plotly's legend kept (the offline files lay it out for their width, see _RENDER_JS) and without the in-plot
     Demodata badge (the page shows its own). Other annotations (SSB symbols, breaks) stay."""
     from dashboard.core import charts
-    out = go.Figure(fig)
-    show_legend = out.layout.showlegend
+    show_legend = fig.layout.showlegend
     # horizontal bars keep the plot height their chart function gave them (one readable row per category)
     horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data)
     min_plot = int((fig.layout.height or 0) - (fig.layout.margin.t or 0) - (fig.layout.margin.b or 0)) if horizontal else 0
-    charts.for_screen(out)
+    out = charts.for_screen(fig)
     out.layout.annotations = [a for a in (out.layout.annotations or ())
                               if not (_is_source_annotation(a) or _is_demo_annotation(a))]
     if horizontal:  # each category at least as tall as its (wrapped) label

@@ -10,7 +10,6 @@ from __future__ import annotations
 import traceback
 from functools import lru_cache
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import figures
@@ -101,12 +100,12 @@ def notices_html(notices) -> str:
 def _prepared(figure_id: str, sel, height: int, font_size: int | None, version: tuple):
     """The bundle, its legend and its screen figure, kept per figure, selection and database file: an embed link in
     a municipality's web page is opened by many readers, and building a figure costs more than sending it.
-    The cached figure is never changed after this (st.plotly_chart only reads it). The screen figure is made from a
-    copy (once per cache entry): for_screen and fit_height change a figure in place, and the bundle's own titled
-    figure must stay whole for the files the «Last ned» menu publishes from it."""
+    The cached figure is never changed after this (st.plotly_chart only reads it). for_screen makes a new figure
+    (fit_height changes that one in place), so the bundle's own titled figure stays whole for the files the
+    «Last ned» menu publishes from it."""
     bundle = figures.build_figure(figure_id, sel)
     legend = charts.legend_items(bundle.fig)
-    screen = charts.fit_height(charts.for_screen(go.Figure(bundle.fig)), height, font_size=font_size)
+    screen = charts.fit_height(charts.for_screen(bundle.fig), height, font_size=font_size)
     return bundle, legend, screen
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import traceback
 from contextlib import contextmanager
-from dataclasses import replace
 from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
@@ -69,16 +68,9 @@ def figure(figure_id: str, sel, *, key: str, **options) -> figures.FigureBundle:
 def prepared(figure_id: str, sel, **options) -> tuple[figures.FigureBundle, list[charts.LegendItem], go.Figure]:
     """The bundle, its legend and its screen figure, built once per figure, selection and options for the database
     file and shared by every session: a figure depends on nothing else, and building one costs 30–60 ms of server
-    CPU where sending it costs about 2. Neither figure is changed after this (st.plotly_chart only reads a figure).
-
-    The built figure becomes the screen figure (for_screen changes it in place); the bundle keeps the titled figure
-    as a copy made from the built figure's dict before that, without validating it again (the same figure, for
-    ~2 ms instead of the ~14 ms a validated copy costs; a selection seen for the first time pays it)."""
+    CPU where sending it costs about 2. Neither figure is changed after this (st.plotly_chart only reads a figure)."""
     bundle = figures.build_figure(figure_id, sel, **options)
-    titled = bundle.fig.to_dict()
-    legend = charts.legend_items(bundle.fig)
-    screen = charts.for_screen(bundle.fig)
-    return replace(bundle, fig=go.Figure(titled, _validate=False)), legend, screen
+    return bundle, charts.legend_items(bundle.fig), charts.for_screen(bundle.fig)
 
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "no"}
@@ -93,15 +85,14 @@ def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = Tr
                 legend: list[charts.LegendItem] | None = None, screen: go.Figure | None = None) -> None:
     """Title and takeaway, the chart, its source line, its data as a table with CSV/XLSX, and «Del / bygg inn».
 
-    `legend` and `screen` come from prepared() (a screen figure nobody changes); without them they are made here
-    from a copy of the bundle's figure. The table and the downloads are sent only once «Tall bak figuren» is opened
+    `legend` and `screen` come from prepared() (a screen figure nobody changes); without them they are made here. The table and the downloads are sent only once «Tall bak figuren» is opened
     (opening it reruns the page, from the cached figure): most sessions never open it, and a table costs as much to
     send as its chart."""
     # st.html, not st.markdown: Markdown would read links and emphasis in a name even inside escaped HTML
     st.html(figure_head_html(bundle))
     if screen is None:
         legend = charts.legend_items(bundle.fig)
-        screen = charts.for_screen(go.Figure(bundle.fig))
+        screen = charts.for_screen(bundle.fig)
     st.plotly_chart(screen, key=f"chart-{key}", config=plotly_config(bundle.title), theme=None, alt=alt_text(bundle))
     st.html(figure_foot_html(bundle, legend))
     table = expander_on_demand("Tall bak figuren", key=f"open-table-{key}")

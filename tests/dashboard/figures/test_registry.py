@@ -49,6 +49,27 @@ def test_every_figure_builds_for_a_default_selection(figure_id, kostra_sel, own_
     assert bundle.title in bundle.fig.layout.title.text
 
 
+@pytest.mark.parametrize("figure_id", sorted(figures.FIGURES))
+def test_every_figure_is_exactly_what_plotly_validation_makes_of_it(figure_id, kostra_sel, own_sel):
+    """core.charts builds figures from dicts without plotly's validation (for speed): a misspelt property, a
+    shorthand plotly only expands when validating (`title="…"`, `font_family=`) or a value of the wrong type would
+    reach the browser as it is. Validating the figure again must change nothing, for the titled figure (files,
+    presentation) and for the screen figure (pages, /vis)."""
+    spec = figures.FIGURES[figure_id]
+    bundle = figures.build_figure(figure_id, own_sel if spec.domain == "own" else kostra_sel)
+    for fig in (bundle.fig, charts.for_screen(bundle.fig)):
+        raw = fig.to_dict()
+        assert go.Figure(raw).to_dict() == raw
+
+
+def test_the_screen_figure_leaves_the_titled_figure_as_it_was(kostra_sel):
+    bundle = figures.build_figure("rangering-gruppe", kostra_sel)
+    before = bundle.fig.to_json()
+    screen = charts.for_screen(bundle.fig)
+    assert bundle.fig.to_json() == before and bundle.title in bundle.fig.layout.title.text
+    assert not screen.layout.title.text and screen.layout.height < bundle.fig.layout.height
+
+
 def test_kostra_source_line_names_table_update_time_and_edition(kostra_sel):
     bundle = figures.build_figure("kostnad-hjemme", kostra_sel)
     assert bundle.source.startswith("Kilde: SSB, tabell 12209 (oppdatert ")
