@@ -1,12 +1,13 @@
 """Keep the server's garbage collector off what every session shares: the imported modules.
 
-Streamlit runs a full gc.collect() after every script run (its runner.postScriptGC setting), and a full collection
-walks every object the process tracks. The imports behind the pages (plotly, polars, DuckDB, pandas, pyarrow and the
-dashboard itself) leave about 150 000 of them, which live as long as the process: walking them cost ~80 ms of server
-CPU per session (more than the four-chart floor app's whole collection), every time, to find nothing. Importing the
-pages' modules once and moving what they made to the permanent generation (gc.freeze) leaves the collection the
-objects the sessions make. Reference counting still frees frozen objects that go out of use; only a reference
-cycle among them would stay, and the imports make none that go out of use.
+A full garbage collection walks every object the process tracks. The imports behind the pages (plotly, polars,
+DuckDB, pandas, pyarrow and the dashboard itself) leave about 150 000 of them, which live as long as the process:
+walking them cost ~80 ms of server CPU per collection, to find nothing. Streamlit's own collection after every script
+run is off (.streamlit/config.toml, runner.postScriptGC), but Python's generational collector still makes full
+collections as sessions allocate. Importing the pages' modules once and moving what they made to the permanent
+generation (gc.freeze) leaves those collections the objects the sessions make. Reference counting still frees frozen
+objects that go out of use; only a reference cycle among them would stay, and the imports make none that go out of
+use.
 """
 from __future__ import annotations
 
