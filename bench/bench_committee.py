@@ -29,7 +29,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_pages import CHROMIUM_ARGS, build_database, percentile, start_streamlit, stop  # noqa: E402
+from bench_pages import CHROMIUM_ARGS, STOCK_RUNNER, build_database, percentile, start_streamlit, stop  # noqa: E402
 
 EMBED_PATH = "/vis?figur=kostnad-hjemme&kommune=3909&embed=true"
 FIVE = ["kostnad-hjemme", "kostnad-institusjon", "andel-f254", "rangering-gruppe", "brukere-alder"]
@@ -66,7 +66,7 @@ def one_session(browser, url: str, pid: int) -> tuple[float, float]:
 
 def bench_embed(db_path: Path, runs: int) -> list[tuple[str, str, str, bool]]:
     from playwright.sync_api import sync_playwright
-    floor_proc, floor_base = start_streamlit("bench/floor_app.py", {})
+    floor_proc, floor_base = start_streamlit("bench/floor_app.py", {}, STOCK_RUNNER)
     app_proc, app_base = start_streamlit("app.py", {"KOSTRA_DB": str(db_path)})
     samples: dict[str, dict[str, list[float]]] = {"floor": {"ms": [], "cpu": []}, "embed": {"ms": [], "cpu": []}}
     try:

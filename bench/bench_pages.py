@@ -196,13 +196,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(script: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """`streamlit run script` on a free loopback port, the same flags for the floor and the app."""
+# Streamlit's own defaults for what the app's .streamlit/config.toml changes in its script runner: the floor apps
+# are the framework as it comes, not the framework tuned the way the app tunes it
+STOCK_RUNNER = ["--runner.postScriptGC", "true", "--runner.magicEnabled", "true"]
+
+
+def start_streamlit(script: str, env: dict[str, str], extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
+    """`streamlit run script` on a free loopback port, the same flags for the floor and the app (plus `extra`)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", *extra],
         cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
