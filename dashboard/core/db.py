@@ -57,8 +57,13 @@ def _rebuild_if_outdated(path: Path) -> None:
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
-    except duckdb.Error:
-        info = {}
+    except duckdb.CatalogException:
+        info = {}  # no build_info table: a file from before build_info existed
+    except duckdb.Error as exc:
+        # the file could not be read just now (held by a writer, a disk error): that says nothing about its age, and
+        # a rebuild from the snapshot would replace a live fetch; leave it, and the reader reports what is wrong
+        print(f"Advarsel: kunne ikke lese byggeinformasjonen i {path}: {exc}", flush=True)
+        return
     if info.get("code_fingerprint") == code_fingerprint():
         return
     raw = Path(info.get("raw_dir") or RAW_DIR)

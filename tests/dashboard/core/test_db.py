@@ -24,6 +24,38 @@ def test_database_built_by_older_code_is_rebuilt_keeping_own_data(built_db, tmp_
     con.close()
 
 
+def test_a_database_that_cannot_be_read_just_now_is_not_rebuilt(built_db, tmp_path, monkeypatch, capsys):
+    """A file held by a writer (DuckDB's lock) or a read error is not a file built by older code: rebuilding it would
+    replace a live fetch with the embedded snapshot."""
+    path = tmp_path / "kostra.duckdb"
+    shutil.copy(built_db, path)
+    before = path.read_bytes()
+    real_connect = duckdb.connect
+
+    def locked(*args, **kwargs):
+        raise duckdb.IOException('Could not set lock on file "kostra.duckdb": Conflicting lock is held')
+
+    monkeypatch.setattr(duckdb, "connect", locked)
+    import pipelines.build
+    monkeypatch.setattr(pipelines.build, "build", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rebuilt")))
+    db._rebuild_if_outdated(path)
+    monkeypatch.setattr(duckdb, "connect", real_connect)
+    assert path.read_bytes() == before
+    assert "kunne ikke lese byggeinformasjonen" in capsys.readouterr().out
+
+
+def test_a_database_without_build_info_is_rebuilt(built_db, tmp_path):
+    path = tmp_path / "kostra.duckdb"
+    shutil.copy(built_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE build_info")
+    con.close()
+    db._rebuild_if_outdated(path)
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("SELECT count(*) FROM build_info").fetchone()[0] > 0
+    con.close()
+
+
 def test_current_database_is_left_alone(built_db, tmp_path):
     path = tmp_path / "kostra.duckdb"
     shutil.copy(built_db, path)
