@@ -177,11 +177,11 @@ def test_imports_racing_rebuilds_are_never_lost(built_db, tmp_path):
     env = {**os.environ, "KOSTRA_DB": str(db)}
     py = [sys.executable, "-m", "pipelines"]
     reported: list[int] = []
-    rounds = 8
+    rounds = 5
     for i in range(rounds):
         rebuild = subprocess.Popen([*py, "build", "--db", str(db)], cwd=ROOT, env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(0.6 * i)  # the import starts at the beginning, during and near the end of the rebuild
+        time.sleep(0.9 * i)  # the import starts at the beginning, during and near the end of the rebuild
         imp = subprocess.run([*py, "import", "budget", str(_budget_file(tmp_path, i)), "--db", str(db)],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert rebuild.wait(timeout=300) == 0, rebuild.stderr.read()
