@@ -79,10 +79,8 @@ def demo_notice(c: aq.Comparison) -> None:
     """The Demodata label when any input of this comparison is demo, also in a database with real SSB figures
     (the inhabitants by age group keep demo rows until `fetch` has found SSB's codes)."""
     if c.is_demo and not queries.database_is_demo():
-        st.markdown("<div data-testid='demo-label' style='background:#FFE8D6;border:1px solid #D55E00;color:#8A1C00;"
-                    "padding:6px 10px;border-radius:4px;margin-bottom:8px'><b>Demodata</b> – noen av tallene i denne "
-                    "sammenligningen er syntetiske, ikke SSBs. Se «Kilder og definisjoner».</div>",
-                    unsafe_allow_html=True)
+        st.html(f"<div data-testid='demo-label' style='{ui.DEMO_STYLE}'><b>Demodata</b> – noen av tallene i denne "
+                "sammenligningen er syntetiske, ikke SSBs. Se «Kilder og definisjoner».</div>")
 
 
 def page(sel: AgeAdjustedSelection) -> None:

@@ -57,12 +57,10 @@ PRINT_CSS = """
 def demo_label(kind: str | None = None) -> None:
     """The visible Demodata label when what this page shows comes from the labelled demo files."""
     if own_queries.is_demo(kind):
-        st.markdown(
-            "<div data-testid='demo-label' style='background:#FFE8D6;border:1px solid #D55E00;color:#8A1C00;"
-            "padding:6px 10px;border-radius:4px;margin-bottom:8px'><b>Demodata</b> – tallene på denne siden kommer "
+        st.html(
+            f"<div data-testid='demo-label' style='{ui.DEMO_STYLE}'><b>Demodata</b> – tallene på denne siden kommer "
             "fra fiktive demofiler (data/own/), ikke fra kommunens regnskap eller personalsystem. "
-            "Last opp egne filer under «Importer egne data».</div>",
-            unsafe_allow_html=True)
+            "Last opp egne filer under «Importer egne data».</div>")
 
 
 def no_data(kind_text: str) -> None:

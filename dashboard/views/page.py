@@ -33,13 +33,16 @@ def friendly_errors():
                  f"({type(exc).__name__})")
 
 
+DEMO_STYLE = ("background:#FFE8D6;border:1px solid #D55E00;color:#8A1C00;padding:6px 10px;border-radius:4px;"
+              "margin-bottom:8px")
+
+
 def demo_label() -> None:
+    """The page's Demodata label. st.html, not st.markdown with HTML: the browser then needs no Markdown-with-HTML
+    parser (a 190 KB script every page otherwise loads for this one box before its charts)."""
     if queries.database_is_demo():
-        st.markdown(
-            "<div data-testid='demo-label' style='background:#FFE8D6;border:1px solid #D55E00;color:#8A1C00;"
-            "padding:6px 10px;border-radius:4px;margin-bottom:8px'><b>Demodata</b> – tallene i dette dashbordet er "
-            "syntetiske (laget for demonstrasjon), ikke SSBs publiserte tall. Se «Kilder og definisjoner».</div>",
-            unsafe_allow_html=True)
+        st.html(f"<div data-testid='demo-label' style='{DEMO_STYLE}'><b>Demodata</b> – tallene i dette dashbordet er "
+                "syntetiske (laget for demonstrasjon), ikke SSBs publiserte tall. Se «Kilder og definisjoner».</div>")
 
 
 def show_notices(notices: tuple[str, ...] | list[str]) -> None:

@@ -43,7 +43,7 @@ def test_default_view(db_env):
         "Demografi, dekningsgrad og enhetskostnad i Larvik mot landet uten Oslo, 2016–2024"]
     takeaway = parts(at, "chart-takeaway")[0]
     assert takeaway.startswith("Larvik ville brukt ") and "fordi" in takeaway and "enn landet uten Oslo" in takeaway
-    md = "\n".join(m.value for m in at.markdown)
+    md = "\n".join(m.value for m in blocks(at))
     assert "i denne rekkefølgen" in md and "ikke den offisielle kostnadsnøkkelen" in md
     assert "demo-label" in md
     assert any("ikke inntektssystemets kostnadsnøkkel" in i.value for i in at.info)
