@@ -148,6 +148,7 @@ def bench_reruns(reruns: int, paths: list[str]) -> dict[str, list[float]]:
             min(reruns, len(coverage) - 1), warm=-1)
     return out
 
+
 # the issue's rerun target is for every page: the managers' pages and /aldersjustert, after a change of the control a
 # user changes most (every option of a small control is soon seen before, so later rounds are partly revisits)
 OTHER_RERUNS = {

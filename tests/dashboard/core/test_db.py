@@ -8,6 +8,16 @@ import duckdb
 from dashboard.core import db
 
 
+def changed_copy(source, path, *statements):
+    """A copy of the built database with `statements` run on it: an older build, or the file a fetch swaps in."""
+    shutil.copy(source, path)
+    con = duckdb.connect(str(path))
+    for statement in statements:
+        con.execute(statement)
+    con.close()
+    return path
+
+
 def test_database_built_by_older_code_is_rebuilt_keeping_own_data(built_db, tmp_path):
     path = tmp_path / "kostra.duckdb"
     shutil.copy(built_db, path)
@@ -45,11 +55,7 @@ def test_a_database_that_cannot_be_read_just_now_is_not_rebuilt(built_db, tmp_pa
 
 
 def test_a_database_without_build_info_is_rebuilt(built_db, tmp_path):
-    path = tmp_path / "kostra.duckdb"
-    shutil.copy(built_db, path)
-    con = duckdb.connect(str(path))
-    con.execute("DROP TABLE build_info")
-    con.close()
+    path = changed_copy(built_db, tmp_path / "kostra.duckdb", "DROP TABLE build_info")
     db._rebuild_if_outdated(path)
     con = duckdb.connect(str(path), read_only=True)
     assert con.execute("SELECT count(*) FROM build_info").fetchone()[0] > 0
@@ -93,11 +99,7 @@ def test_per_database_caches_per_arguments_and_drops_everything_when_the_file_is
     assert len(calls) == 4 and count.cache_len() == 2
 
     # a fetch or an import swaps the file (a new inode): every result is made again from the new file
-    swapped = tmp_path / "new.duckdb"
-    shutil.copy(path, swapped)
-    con = duckdb.connect(str(swapped))
-    con.execute("DELETE FROM region WHERE code = (SELECT min(code) FROM region)")
-    con.close()
+    swapped = changed_copy(path, tmp_path / "new.duckdb", "DELETE FROM region WHERE code = (SELECT min(code) FROM region)")
     swapped.replace(path)
     assert count("region", ["a", "b"]) == regions - 1
     assert len(calls) == 5 and count.cache_len() == 1
