@@ -201,11 +201,13 @@ def free_port() -> int:
 STOCK_RUNNER = ["--runner.postScriptGC", "true", "--runner.magicEnabled", "true"]
 
 
-def start_streamlit(script: str, env: dict[str, str], extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
-    """`streamlit run script` on a free loopback port, the same flags for the floor and the app (plus `extra`)."""
+def start_streamlit(script: str, env: dict[str, str], extra: list[str] = (),
+                    launcher: list[str] = ("-m", "streamlit", "run")) -> tuple[subprocess.Popen, str]:
+    """`streamlit run script` on a free loopback port, the same flags for the floor and the app (plus `extra`).
+    `launcher` is what runs the script (bench/profile_server.py profiles every script run)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
+        [sys.executable, *launcher, script, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", *extra],
         cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -27,28 +27,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from bench_cold_pages import PAGES, session  # noqa: E402
-from bench_pages import CHROMIUM_ARGS, build_database, free_port, stop  # noqa: E402
+from bench_pages import CHROMIUM_ARGS, build_database, start_streamlit, stop  # noqa: E402
 
 
 def start(db_path: Path, out: Path) -> tuple[subprocess.Popen, str]:
-    import os
-    import urllib.request
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(HERE / "profile_server.py"), "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "KOSTRA_DB": str(db_path), "PROFILE_DIR": str(out)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2):
-                return proc, base
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("profile server did not start")
+    """The app under bench/profile_server.py, writing one .prof per script run into `out`."""
+    return start_streamlit("app.py", {"KOSTRA_DB": str(db_path), "PROFILE_DIR": str(out)},
+                           launcher=[str(HERE / "profile_server.py")])
 
 
 RUN_RE = re.compile(r"^\d+_(?P<sid>[0-9a-f-]+)_(?P<page>.*)_wall(?P<wall>\d+)_cpu(?P<cpu>\d+)\.prof$")
