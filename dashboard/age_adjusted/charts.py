@@ -2,8 +2,7 @@
 and Demodata label: the split as a waterfall, and the three parts year by year as bars above and below zero with
 the gap as a line.
 
-The traces are plain dicts made into a figure without plotly's validation (every value here is ours and of a known
-type): a change of reference redraws three charts, and validating each trace cost more than drawing it."""
+The traces and layouts are plain dicts, finished by core.charts without plotly's validation, like its own charts."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -18,21 +17,16 @@ GAP = "Avstand i alt"
 UNIT = "mill. kr"
 
 
-def _figure(data: list[dict], layout: dict) -> go.Figure:
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
-
-
 def _axes(decimals: int) -> tuple[dict, dict]:
-    """x and y axes as core.charts draws them (_finish adds the rest)."""
+    """x and y axes as core.charts draws them (_finished adds the rest)."""
     return ({"showgrid": False, "linecolor": "#888", "ticks": "outside"},
             {"gridcolor": "#E5E5E5", "zeroline": True, "zerolinecolor": "#888", "tickformat": f",.{decimals}f"})
 
 
 def _empty(text: ChartText, message: str) -> go.Figure:
-    fig = _figure([{"type": "bar", "x": [], "y": [], "name": message, "showlegend": False}],
-                  {"annotations": [{"text": message, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                                    "showarrow": False, "font": {"size": 15}}]})
-    return charts._finish(fig, text)
+    return charts._finished([{"type": "bar", "x": [], "y": [], "name": message, "showlegend": False}],
+                            {"annotations": [{"text": message, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                                              "showarrow": False, "font": {"size": 15}}]}, text)
 
 
 def split_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.Figure:
@@ -51,8 +45,8 @@ def split_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.
         "totals": {"marker": {"color": charts.GROUP}}, "connector": {"line": {"color": "#999", "dash": "dot"}},
     }
     xaxis, yaxis = _axes(1)
-    fig = _figure([trace], {"showlegend": False, "xaxis": {**xaxis, "automargin": True}, "yaxis": yaxis})
-    return charts._finish(fig, text, height=540, bottom=150)
+    return charts._finished([trace], {"showlegend": False, "xaxis": {**xaxis, "automargin": True}, "yaxis": yaxis},
+                            text, height=540, bottom=150)
 
 
 def parts_over_time(frame: pl.DataFrame, text: ChartText) -> go.Figure:
@@ -82,7 +76,7 @@ def parts_over_time(frame: pl.DataFrame, text: ChartText) -> go.Figure:
               "font": {"size": 13, "color": "#444"}, "hovertext": f"{y}: {fmt.status_meaning(s or '..')}"}
              for y, v, s in zip(gap["year"].to_list(), gap["value"].to_list(), gap["status"].to_list()) if v is None]
     xaxis, yaxis = _axes(0)
-    fig = _figure(data, {"barmode": "relative", "annotations": marks,
-                         "xaxis": {**xaxis, "tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years]},
-                         "yaxis": yaxis})
-    return charts._finish(fig, text)
+    return charts._finished(data, {"barmode": "relative", "annotations": marks,
+                                   "xaxis": {**xaxis, "tickmode": "array", "tickvals": years,
+                                             "ticktext": [str(y) for y in years]},
+                                   "yaxis": yaxis}, text)

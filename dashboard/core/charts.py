@@ -47,8 +47,8 @@ LEGEND_PER_ROW = 3  # legend entries per row at a laptop-width chart; more rows 
 def figure(data: list[dict], layout: dict | None = None) -> go.Figure:
     """A figure from plain trace and layout dicts, without plotly's validation: every value the builders here put in
     is ours and of a known type, and validating a chart's traces and each layout update cost 20–30 ms per chart
-    (more than the queries behind it) on every new selection. tests/dashboard/core/test_charts.py checks that every
-    registered figure comes out exactly as validation would make it."""
+    (more than the queries behind it) on every new selection. tests/dashboard/figures/test_registry.py checks that
+    every registered figure comes out exactly as validation would make it."""
     return go.Figure({"data": data, "layout": layout or {}}, _validate=False)
 
 
@@ -75,8 +75,8 @@ def _update_axes(layout: dict, prefix: str, update: dict) -> None:
 
 
 def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int = 150) -> go.Figure:
-    """Title, subtitle, legend, source line and Demodata label on a figure a builder made (own and age-adjusted
-    charts; the builders here call _finished with their dicts directly)."""
+    """Title, subtitle, legend, source line and Demodata label on a figure made with plotly's own API (the own-data
+    charts, which use make_subplots); builders with plain dicts call _finished directly."""
     spec = fig.to_dict()
     return _finished(spec["data"], spec["layout"], text, height=height, bottom=bottom)
 

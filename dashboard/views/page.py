@@ -88,9 +88,9 @@ def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = Tr
                 legend: list[charts.LegendItem] | None = None, screen: go.Figure | None = None) -> None:
     """Title and takeaway, the chart, its source line, its data as a table with CSV/XLSX, and «Del / bygg inn».
 
-    `legend` and `screen` come from prepared() (a screen figure nobody changes); without them they are made here. The table and the downloads are sent only once «Tall bak figuren» is opened
-    (opening it reruns the page, from the cached figure): most sessions never open it, and a table costs as much to
-    send as its chart."""
+    `legend` and `screen` come from prepared() (a screen figure nobody changes); without them they are made here.
+    The table and the downloads are sent only once «Tall bak figuren» is opened (opening it reruns the page, from
+    the cached figure): most sessions never open it, and a table costs as much to send as its chart."""
     # st.html, not st.markdown: Markdown would read links and emphasis in a name even inside escaped HTML
     st.html(figure_head_html(bundle))
     if screen is None:
