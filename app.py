@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from dashboard.core.html_parts import FIGURE_CSS
+from dashboard.views import door
 from dashboard.views.warm import freeze_imported_modules
 
 freeze_imported_modules()  # once per process: the collector Streamlit runs after each session skips the modules
@@ -15,8 +16,6 @@ st.set_page_config(page_title="Pleie og omsorg – KOSTRA-dashbord", page_icon="
 st.html("""<style>
 [data-testid="stMetricValue"] { font-size: clamp(1.25rem, 2.3vw, 2.25rem); }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; }
-[data-testid="stSidebarNav"] li:has(a[href$="/vis"]), [data-testid="stSidebarNav"] li:has(a[href$="/presentasjon"]) {
-  display: none; }
 /* WCAG AA contrast (4.5:1, checked by axe in tests/browser/test_accessibility_browser.py) where Streamlit's theme
    falls short: captions (grey at 60 % opacity, 3.9:1), white on the theme's vermillion in multiselect chips
    (3.9:1) and the vermillion slider value on grey (3.6:1) */
@@ -59,18 +58,36 @@ def _bare_view() -> bool:
     return "figur" in st.query_params or "figurer" in st.query_params
 
 
-pages = {}
+# The door (dashboard/views/door.py): a page this visitor may not open is replaced by a refusal with the same address,
+# so its file never runs (none of its queries do), and it leaves the menu.
+who = door.visitor()
+pages, hidden = {}, [url for _, _, url in BARE_PAGES]
+refused = []
 for section, entries in SECTIONS.items():
-    found = [
-        st.Page(path, title=title, url_path=url, default=url is None) if url else st.Page(path, title=title, default=True)
-        for path, title, url in entries
-        if (HERE / path).exists()
-    ]
+    found = []
+    for path, title, url in entries:
+        if not (HERE / path).exists():
+            continue
+        if door.may_open_page(url, who):
+            found.append(st.Page(path, title=title, url_path=url, default=url is None) if url
+                         else st.Page(path, title=title, default=True))
+        else:
+            refused.append(st.Page(door.refusal_page(title), title=title, url_path=url or "oversikt",
+                                   default=url is None))
+            hidden.append(url or "oversikt")
     if found:
         pages[section] = found
 bare = [st.Page(path, title=title, url_path=url) for path, title, url in BARE_PAGES if (HERE / path).exists()]
-if bare:
-    pages[""] = bare  # reachable by URL; hidden from the menu below
+if bare or refused:
+    pages[""] = refused + bare  # reachable by URL; hidden from the menu below
+st.html("<style>" + ", ".join(f'[data-testid="stSidebarNav"] li:has(a[href$="/{url}"])' for url in hidden)
+        + " { display: none; }</style>")
 # expanded: every page in the menu (Streamlit folds a long menu behind «View more», hiding the managers' pages)
-nav = st.navigation(pages, position="hidden" if _bare_view() else "sidebar", expanded=True)
+bare_view = _bare_view()
+nav = st.navigation(pages, position="hidden" if bare_view else "sidebar", expanded=True)
+if not bare_view:
+    door.account_box(who)
+door.follow_target(who)
+if not bare_view and door.page_requirement(nav.url_path) != door.PUBLIC:
+    door.local_notice()  # local mode: one line saying the own data here is open to whoever uses this machine
 nav.run()

@@ -4,14 +4,15 @@ import streamlit as st
 
 from dashboard.age_adjusted import queries as aq
 from dashboard.age_adjusted import ui as age_adjusted_ui
+from dashboard.kostra import ui as kostra_ui
 from dashboard.views import page as ui
 from dashboard.views.nav_guard import ensure_app_navigation
 
 ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
-    ui.demo_label()
+    kostra_ui.demo_label()
     sel = age_adjusted_ui.sidebar()
     c = aq.compare(sel)
     st.title(f"Hvorfor bruker {c.name} mer eller mindre? Aldersjustert sammenligning med {c.reference_name}, {c.year}")
-    age_adjusted_ui.page(sel)
+    age_adjusted_ui.page(sel, draw=ui.figure)

@@ -5,13 +5,14 @@ from dashboard.core.text import markdown_text as md
 
 from dashboard.projection import queries as projection
 from dashboard.projection import ui as projection_ui
+from dashboard.kostra import ui as kostra_ui
 from dashboard.views import page as ui
 from dashboard.views.nav_guard import ensure_app_navigation
 
 ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
-    ui.demo_label()
+    kostra_ui.demo_label()
     sel = projection_ui.sidebar()
     p = projection.project(sel.municipality, sel.scenario)
     st.title(f"Fremskriving til {projection.HORIZON} – {md(p.name)}")

@@ -10,7 +10,7 @@ from dashboard.views.nav_guard import ensure_app_navigation
 ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
-    ui.demo_label()
+    kostra_ui.demo_label()
     sel = kostra_ui.selection_sidebar()
     st.title("Institusjon vs. hjemme")
     ui.figure("forhold-institusjon-hjemme", sel, key="ratio")

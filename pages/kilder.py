@@ -4,13 +4,14 @@ import streamlit as st
 from dashboard.core.text import markdown_text as md
 
 from dashboard.kostra import queries
+from dashboard.kostra import ui as kostra_ui
 from dashboard.views import page as ui
 from dashboard.views.nav_guard import ensure_app_navigation
 
 ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
-    ui.demo_label()
+    kostra_ui.demo_label()
     st.title("Kilder og definisjoner")
     info = queries.build_info()
     st.markdown(queries.sources_intro(info))

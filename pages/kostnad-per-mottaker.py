@@ -13,7 +13,7 @@ from dashboard.views.nav_guard import ensure_app_navigation
 ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guard.py
 
 with ui.friendly_errors():
-    ui.demo_label()
+    kostra_ui.demo_label()
     sel = kostra_ui.selection_sidebar()
     names = queries.municipality_names()
     name = names.get(sel.municipality, sel.municipality)

@@ -23,7 +23,7 @@ KEY_FIGURES = [
 ]
 
 with ui.friendly_errors():
-    ui.demo_label()
+    kostra_ui.demo_label()
     sel = kostra_ui.selection_sidebar()
     names = queries.municipality_names()
     year = sel.to_year
@@ -45,6 +45,7 @@ with ui.friendly_errors():
         if box is not None:
             with box:
                 st.dataframe(table.drop("Retning", "Hjelp").to_pandas(), hide_index=True)
-        kostra_ui.overview_profile(sel, key="profile")
+        if kostra_ui.has_group_profile(sel):
+            ui.figure("profil-gruppe", sel, key="profile")
     st.subheader("Gå videre")
     kostra_ui.page_links(sel)

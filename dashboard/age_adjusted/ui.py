@@ -20,7 +20,7 @@ from dashboard.age_adjusted.selection import (
 from dashboard.kostra import queries
 from dashboard.kostra import ui as kostra_ui
 from dashboard.kostra.selection import Selection
-from dashboard.views import page as ui
+from dashboard import blocks as ui
 
 WATERFALLS = {"total": "aldersjustert-fossefall", "home_care": "aldersjustert-fossefall-hjemme",
               "long_term": "aldersjustert-fossefall-institusjon"}
@@ -83,8 +83,9 @@ def demo_notice(c: aq.Comparison) -> None:
                 "sammenligningen er syntetiske, ikke SSBs. Se «Kilder og definisjoner».</div>")
 
 
-def page(sel: AgeAdjustedSelection) -> None:
-    """The page under the title: what is missing, the five figures, and the method."""
+def page(sel: AgeAdjustedSelection, *, draw) -> None:
+    """The page under the title: what is missing, the five figures, and the method. `draw(figure_id, sel, key=…)`
+    draws a registered figure (dashboard/views/page.figure: the registry sits above the domains)."""
     c = aq.compare(sel)
     demo_notice(c)
     st.caption(aq.source_line(c) + "." + aq.member_sums_note(c) + " Se metoden under figurene.")
@@ -95,8 +96,8 @@ def page(sel: AgeAdjustedSelection) -> None:
         st.warning(text)
     service = st.segmented_control("Fossefall for", list(WATERFALLS), default="total", key="a_tjeneste",
                                    format_func=aq.SERVICE_LABELS.get, help="I alt, eller én av de to tjenestene.")
-    ui.figure(WATERFALLS[service or "total"], sel, key="aldersjustert-fossefall")
+    draw(WATERFALLS[service or "total"], sel, key="aldersjustert-fossefall")
     for figure_id in OTHER_FIGURES:
-        ui.figure(figure_id, sel, key=figure_id)
+        draw(figure_id, sel, key=figure_id)
     st.markdown(sentences.method_text(c))
 

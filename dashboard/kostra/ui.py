@@ -1,5 +1,6 @@
 """Streamlit part of the KOSTRA pages: the analyst's selection in the sidebar and the URL, links between the
-analysts' pages and the group profile. Shared page blocks (figures, notices, downloads) are in dashboard/views/page.py.
+analysts' pages and the group profile. Shared page blocks (notices, downloads) are in dashboard/blocks.py; a registered figure is drawn by
+dashboard/views/page.py.
 """
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import streamlit as st
 from dashboard.core.text import markdown_text
 from dashboard.kostra import queries
 from dashboard.kostra.selection import Selection, parse
-from dashboard.views.page import figure, show_notices
+from dashboard.blocks import demo_box, page_link, show_notices
 
 ANALYST_PAGES = [
     ("pages/oversikt.py", "Oversikt"),
@@ -91,14 +92,22 @@ def page_links(sel: Selection) -> None:
     cols = st.columns(len(ANALYST_PAGES))
     for col, (path, label) in zip(cols, ANALYST_PAGES):
         with col:
-            st.page_link(path, label=label, query_params=sel.query_params())
+            page_link(path, label=label, query_params=sel.query_params())
 
 
-def overview_profile(sel: Selection, *, key: str) -> None:
-    """The municipality against its KOSTRA group as an index; a note instead when it has no group that year."""
+def has_group_profile(sel: Selection) -> bool:
+    """Can the municipality be drawn against its KOSTRA group as an index (`profil-gruppe`)? A note instead when it
+    has no group that year."""
     group = queries.group_of(sel.municipality, sel.to_year)[1]
     if group is None:
         name = queries.municipality_names().get(sel.municipality, sel.municipality)
         st.info(f"{markdown_text(name)} er ikke med i noen KOSTRA-gruppe i {sel.to_year}, så det er ingen gruppe å sammenligne med.")
-        return
-    figure("profil-gruppe", sel, key=key)
+        return False
+    return True
+
+
+def demo_label() -> None:
+    """The KOSTRA pages' Demodata label, when the database holds the built-in synthetic snapshot."""
+    if queries.database_is_demo():
+        demo_box("<b>Demodata</b> – tallene i dette dashbordet er syntetiske (laget for demonstrasjon), ikke SSBs "
+                 "publiserte tall. Se «Kilder og definisjoner».")

@@ -11,7 +11,7 @@ from dashboard.core.text import markdown_text
 
 from dashboard.own import queries as own_queries
 from dashboard.own.selection import ALL_UNITS, MONTHS, OwnSelection, parse
-from dashboard.views import page as ui
+from dashboard import blocks as ui
 
 OWN_PAGES = [
     ("pages/budsjettavvik.py", "Budsjettavvik"),
@@ -65,7 +65,7 @@ def demo_label(kind: str | None = None) -> None:
 
 def no_data(kind_text: str) -> None:
     st.info(f"Det finnes ingen {kind_text} i databasen ennå. Last opp en fil under «Importer egne data».")
-    st.page_link("pages/importer.py", label="Importer egne data", icon="📥")
+    ui.page_link("pages/importer.py", label="Importer egne data", icon="📥")
 
 
 def _unit_label(code: str, names: dict[str, str]) -> str:
@@ -165,7 +165,7 @@ def page_links(sel: OwnSelection | None = None) -> None:
     cols = st.columns(len(OWN_PAGES))
     for col, (path, label) in zip(cols, OWN_PAGES):
         with col:
-            st.page_link(path, label=label, query_params=params or None)
+            ui.page_link(path, label=label, query_params=params or None)
 
 
 def page_style(*, printable: bool = False) -> None:

@@ -19,7 +19,7 @@ from dashboard.projection.scenario import (
     Scenario,
 )
 from dashboard.projection.scenario import parse as parse_scenario
-from dashboard.views import page as ui
+from dashboard import blocks as ui
 
 
 def sidebar() -> ProjectionSelection:

@@ -19,6 +19,7 @@ from dashboard import figures
 from dashboard.core import db
 from dashboard.publish import files as publish
 from dashboard.publish import image_service
+from dashboard.views import door
 
 PDF_LABEL = "PDF (hele presentasjonen)"
 PDF_NAME = "presentasjon.pdf"
@@ -39,6 +40,8 @@ def _bundle_key(bundle) -> tuple:
 
 def image_maker(bundle, selection=None) -> Callable[[str], bytes]:
     """image(fmt) -> PNG/SVG bytes through the server's image service."""
+    door.require_figure(bundle.figure_id)  # the door: no image maker for a figure this visitor may not see
+
     def image(fmt: str) -> bytes:
         what = selection_key(bundle.figure_id, selection) if selection is not None else _bundle_key(bundle)
         key = ("image", what, db.database_version(), fmt)
@@ -59,6 +62,8 @@ def deck_pdf_maker(slides: tuple[Hashable, ...], bundles: Callable[[], list]) ->
 def download_menu(bundle, *, key: str, selection=None, deck_pdf: Callable[[], bytes] | None = None) -> None:
     """A «Last ned» popover with the figure as offline HTML, PNG, SVG, XLSX and CSV (and, on /presentasjon, the
     whole presentation as a PDF)."""
+    if not door.may_see_figure(bundle.figure_id):  # the door: no downloads for a figure this visitor may not see
+        return
     with st.popover("Last ned", icon=":material/download:"):
         st.caption("Filene virker uten nett og uten denne appen – for møtepapirer og nettsider. Bilder og PDF lages "
                    "ett om gangen på serveren.")

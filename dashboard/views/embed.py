@@ -18,6 +18,7 @@ from dashboard.core.db import DatabaseUnavailable
 from dashboard.core.text import html_text
 from dashboard.kostra import ui as kostra_ui
 from dashboard.own import ui as own_ui
+from dashboard.views import door
 from dashboard.views import download_menu as publish_ui
 from dashboard.views import page as ui
 
@@ -149,6 +150,9 @@ def single_figure() -> None:
             message(f"Fant ingen figur med id «{shown}». Sjekk lenken." if figure_id else
                     "Lenken mangler figur (figur=…). Se README for gyldige figur-id-er.")
             return
+        if not door.may_see_figure(figure_id):  # before its selection or figure is read
+            door.refuse("Denne figuren", figure=True)
+            return
         spec = figures.FIGURES[figure_id]
         sel = selection_for(spec, params)
         bundle = draw(figure_id, sel, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
@@ -192,6 +196,7 @@ def deck_pdf(params: dict, deck: list[tuple[str, str | None]]):
     Selections are read now (cheap, in the script run); the figures are built only when the PDF is not cached."""
     chosen = []
     for figure_id, municipality in deck:
+        door.require_figure(figure_id)
         chosen.append((figure_id, selection_for(figures.FIGURES[figure_id], slide_params(params, municipality))))
     key = tuple(publish_ui.selection_key(fid, sel) for fid, sel in chosen)
     return publish_ui.deck_pdf_maker(key, lambda: [prepared(fid, sel, height=SLIDE_HEIGHT, font_size=SLIDE_FONT)[0]
@@ -223,6 +228,13 @@ def presentation() -> None:
         params = _params()
         deck, unknown = slides(params)
         notices = [f"Ukjent figur: «{escape_id(u)}»; den er hoppet over." for u in unknown]
+        # the door, per figure id before any slide is read: a slide this visitor may not see is left out
+        refused = [fid for fid, _ in deck if not door.may_see_figure(fid)]
+        deck = [(fid, m) for fid, m in deck if fid not in refused]
+        if refused and not deck:
+            door.refuse("Denne presentasjonen", figure=True)
+            return
+        notices += [f"«{escape_id(fid)}» er ikke offentlig; den er hoppet over." for fid in dict.fromkeys(refused)]
         if not deck:
             message("Presentasjonen har ingen figurer. Bruk «Del / bygg inn» → «Legg til i presentasjon» under "
                     "figurene på sidene, eller lag lenken selv: /presentasjon?figurer=kostnad-hjemme,andel-f254.")

@@ -1,67 +1,29 @@
-"""Streamlit building blocks every page shares: friendly errors, notices, the demo label, a registered figure drawn
-with its table, downloads and «Del / bygg inn». Pages stay thin: selection -> query -> chart -> show.
+"""Streamlit building blocks every page shares that need the figure registry: a registered figure drawn with its
+table, downloads and «Del / bygg inn» (each through the access door, dashboard/views/door.py). The blocks that need
+neither registry nor domain (errors, notices, CSV/XLSX buttons) are in dashboard/blocks.py and reached here too.
+Pages stay thin: selection -> query -> chart -> show. Knows no domain.
 """
 from __future__ import annotations
 
-import re
-import traceback
-from contextlib import contextmanager
-from urllib.parse import urlsplit
-
 import plotly.graph_objects as go
-import polars as pl
 import streamlit as st
 
 from dashboard import figures
-from dashboard.core import charts, db, downloads
-from dashboard.core.db import DatabaseUnavailable
+from dashboard.blocks import (  # noqa: F401 - the shared blocks, reached by the pages as ui.<block>
+    DEMO_STYLE, PLOTLY_CONFIG, _file_stem, base_url, blank_nulls, demo_box, download_buttons, expander_on_demand,
+    friendly_errors, plotly_config, show_notices)
+from dashboard.core import charts, db
 from dashboard.core.html_parts import alt_text, figure_foot_html, figure_head_html
-from dashboard.core.text import markdown_text
-from dashboard.kostra import queries
+from dashboard.views import door
 
 
-@contextmanager
-def friendly_errors():
-    """No tracebacks for users: a short Norwegian message, details only in the server log."""
-    try:
-        yield
-    except DatabaseUnavailable as exc:
-        st.error(str(exc))
-    except Exception as exc:  # noqa: BLE001 - last line of defence for the UI
-        traceback.print_exc()
-        st.error("Noe gikk galt under visningen av denne siden. Prøv et annet utvalg, eller meld fra om feilen. "
-                 f"({type(exc).__name__})")
-
-
-DEMO_STYLE = ("background:#FFE8D6;border:1px solid #D55E00;color:#8A1C00;padding:6px 10px;border-radius:4px;"
-              "margin-bottom:8px")
-
-
-def demo_label() -> None:
-    """The page's Demodata label. st.html, not st.markdown with HTML: the browser then needs no Markdown-with-HTML
-    parser (a 190 KB script every page otherwise loads for this one box before its charts)."""
-    if queries.database_is_demo():
-        st.html(f"<div data-testid='demo-label' style='{DEMO_STYLE}'><b>Demodata</b> – tallene i dette dashbordet er "
-                "syntetiske (laget for demonstrasjon), ikke SSBs publiserte tall. Se «Kilder og definisjoner».</div>")
-
-
-def show_notices(notices: tuple[str, ...] | list[str]) -> None:
-    """Every correction of the URL in one box: one line each, not a stack of warnings. A notice echoes what was in
-    the URL, so it is shown as text (Markdown-escaped), never as a link or markup."""
-    if len(notices) == 1:
-        st.warning(markdown_text(notices[0]))
-    elif notices:
-        st.warning("\n".join(f"- {markdown_text(n)}" for n in notices))
-
-
-def _file_stem(title: str) -> str:
-    stem = re.sub(r"[^0-9A-Za-zæøåÆØÅ]+", "-", title).strip("-").lower()
-    return stem[:60] or "data"
-
-
-def figure(figure_id: str, sel, *, key: str, **options) -> figures.FigureBundle:
+def figure(figure_id: str, sel, *, key: str, **options) -> figures.FigureBundle | None:
     """Draw one registered figure (dashboard/figures/registry.py) for the selection: the pages, /vis and /presentasjon all
-    draw a chart through the registry, so it has one implementation."""
+    draw a chart through the registry, so it has one implementation. A figure this visitor may not see is refused
+    by the door before it is built (None)."""
+    if not door.may_see_figure(figure_id):
+        door.refuse("Denne figuren", figure=True)
+        return None
     bundle, legend, screen = prepared(figure_id, sel, **options)
     show_bundle(bundle, sel, key=key, legend=legend, screen=screen)
     return bundle
@@ -74,14 +36,6 @@ def prepared(figure_id: str, sel, **options) -> tuple[figures.FigureBundle, list
     CPU where sending it costs about 2. Neither figure is changed after this (st.plotly_chart only reads a figure)."""
     bundle = figures.build_figure(figure_id, sel, **options)
     return bundle, charts.legend_items(bundle.fig), charts.for_screen(bundle.fig)
-
-
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "no"}
-
-
-def plotly_config(title: str) -> dict:
-    # the camera button saves a sharp PNG named after the chart, ready for meeting papers and slides
-    return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": _file_stem(title), "scale": 2}}
 
 
 def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True,
@@ -105,25 +59,6 @@ def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = Tr
             download_buttons(bundle.download, key=key, title=bundle.title)
     if share:
         share_box(bundle, sel, key=key)
-
-
-def expander_on_demand(label: str, *, key: str):
-    """A closed expander whose contents are made and sent only once it is opened (opening it reruns the page): the
-    expander while open, None while closed. For tables most sessions never look at."""
-    box = st.expander(label, expanded=False, key=key, on_change="rerun")
-    return box if box.open else None
-
-
-def base_url() -> str:
-    """Scheme and host the user reached the app on, so copied links work outside the app."""
-    try:
-        url = st.context.url
-    except Exception:  # noqa: BLE001 - outside a browser session (tests)
-        url = None
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 PRESENTATION_KEY = "_presentation"
@@ -172,18 +107,3 @@ def share_box(bundle: figures.FigureBundle, sel, *, key: str) -> None:
                       args=(PRESENTATION_KEY, None))
 
 
-def blank_nulls(table: pl.DataFrame) -> pl.DataFrame:
-    """Empty text cells instead of Python's None (a year a series has no row for, a field an indicator lacks)."""
-    return table.with_columns(pl.col(pl.Utf8).fill_null(""))
-
-
-def download_buttons(download: pl.DataFrame, *, key: str, title: str, columns: list[int] | None = None) -> None:
-    """CSV and XLSX buttons; the files are made when clicked, not on every run (an XLSX per table would add
-    ~10 ms to each rerun)."""
-    stem = _file_stem(title)
-    c1, c2, *_ = st.columns(columns or [1, 1])
-    c1.download_button("Last ned CSV", lambda: downloads.csv_bytes(download), file_name=f"{stem}.csv",
-                       mime="text/csv", key=f"csv-{key}")
-    c2.download_button("Last ned Excel (XLSX)", lambda: downloads.xlsx_bytes(download, title=title),
-                       file_name=f"{stem}.xlsx", key=f"xlsx-{key}",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
