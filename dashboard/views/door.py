@@ -109,13 +109,12 @@ def require_figure(figure_id: str, who: Visitor | None = None) -> None:
 
 
 def embedded() -> bool:
-    """Inside an iframe (st.login does not work there) or opened as an embed link."""
+    """Inside an iframe or opened with `embed=true` (st.login does not work there). Streamlit keeps `embed` out of
+    st.query_params and reports it here."""
     try:
-        if st.context.is_embedded:
-            return True
-    except Exception:  # noqa: BLE001 - no browser context (AppTest)
-        pass
-    return st.query_params.get("embed") == "true"
+        return bool(st.context.is_embedded)
+    except Exception:  # noqa: BLE001 - no browser context
+        return False
 
 
 def _remember_target() -> None:
@@ -135,7 +134,7 @@ def follow_target(who: Visitor) -> None:
         raw = st.context.cookies.get(NEXT_COOKIE)
     except Exception:  # noqa: BLE001 - no browser context
         raw = None
-    if not raw:
+    if not isinstance(raw, str) or not raw:
         return
     from urllib.parse import unquote
     target = unquote(raw)
