@@ -8,6 +8,7 @@ from dashboard.core.text import markdown_text as md
 
 from dashboard.own import ui as own_ui
 from dashboard.own import upload as own_import
+from dashboard.views import door
 from dashboard.views import page as ui
 from dashboard.views.nav_guard import ensure_app_navigation
 from pipelines.own_data import DatabaseBusy, ImportRejected
@@ -63,7 +64,7 @@ with ui.friendly_errors():
                                         title=f"Importplan {parsed.file_name}")
             if st.button("Importer", type="primary", key="imp_go", disabled=the_plan.already_imported):
                 try:
-                    result = own_import.run_import(parsed)
+                    result = own_import.run_import(parsed, author=door.author())
                 except ImportRejected as exc:
                     st.error(md(str(exc)))
                 except DatabaseBusy as exc:
@@ -71,5 +72,7 @@ with ui.friendly_errors():
                 else:
                     st.session_state["imp_message"] = own_import.result_message(result)
                     st.rerun()
+    st.subheader("Siste importer")
+    st.dataframe(own_import.recent_imports().to_pandas(), hide_index=True, key="table-imports")
     st.subheader("Gå videre")
     own_ui.page_links()

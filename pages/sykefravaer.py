@@ -47,12 +47,15 @@ with ui.friendly_errors():
                 st.markdown(f"**Status:** {oq.STATUS_TEXT[row['goal_status']]}")
 
             st.subheader(f"Per enhet, {period}")
-            table = oq.sick_leave_table(units)
+            tabled = oq.with_sick_leave_total(units, oq.sick_leave_total(sel.year, sel.to_month)) if sel.is_all \
+                else units
+            table = oq.sick_leave_table(tabled)
             own_ui.table_with_downloads(
-                table, oq.sick_leave_download(units, sel.year, sel.to_month), key="units",
+                table, oq.sick_leave_download(tabled, sel.year, sel.to_month), key="units",
                 title=f"Sykefravær per enhet {sel.period}",
-                caption="Markerte rader er over målet. «:» = vises ikke av personvernhensyn. " + source,
-                styler=own_ui.highlight_rows(table, units["over_goal"].to_list()))
+                caption="Markerte rader er over målet. «:» = vises ikke av personvernhensyn; «Alle enheter» vises "
+                        "som «:» når en enhet i summen gjør det (ellers kunne den regnes ut). " + source,
+                styler=own_ui.highlight_rows(table, tabled["over_goal"].to_list()))
             ui.figure("sykefravaer-enheter", sel, key="bar")
 
             st.subheader("Måned for måned")

@@ -19,6 +19,11 @@ CREATE TABLE IF NOT EXISTS own_import_batch (
     is_demo        BOOLEAN NOT NULL,
     amount_unit    VARCHAR CHECK (amount_unit IN ('kr', '1000kr'))
 );
+-- who imported the file: the ID token's `sub` and e-mail and the user's name when logged in (shared mode), the
+-- machine's user name in local mode and from the command line; null for the built-in demo files and older imports
+ALTER TABLE own_import_batch ADD COLUMN IF NOT EXISTS imported_by_sub VARCHAR;
+ALTER TABLE own_import_batch ADD COLUMN IF NOT EXISTS imported_by_email VARCHAR;
+ALTER TABLE own_import_batch ADD COLUMN IF NOT EXISTS imported_by_name VARCHAR;
 
 -- own_budget_line: one row per (unit_code, service_code, art_code, year, period) - the natural key.
 -- period: month 1-12, or null for a whole-year row. A year holds either month rows or one year row per key,

@@ -112,8 +112,9 @@ def _sick_units(sel: OwnSelection, **_) -> FigureBundle:
     hidden = units.height - shown.height
     if hidden:
         sentence += f" {hidden} enhet{'er' if hidden > 1 else ''} vises som «:» (færre enn 5 ansatte)."
-    return _bundle("sykefravaer-enheter", text, fig, oq.sick_leave_table(units),
-                   oq.sick_leave_download(units, sel.year, sel.to_month), sentence)
+    tabled = oq.with_sick_leave_total(units, oq.sick_leave_total(sel.year, sel.to_month)) if sel.is_all else units
+    return _bundle("sykefravaer-enheter", text, fig, oq.sick_leave_table(tabled),
+                   oq.sick_leave_download(tabled, sel.year, sel.to_month), sentence)
 
 
 def _sick_trend(figure_id: str, measure: str) -> Callable[[OwnSelection], FigureBundle]:

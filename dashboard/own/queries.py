@@ -24,6 +24,7 @@ SOURCE_TEXT = {
 SUPPRESSED = ":"
 deviation_label = metrics.deviation_label  # "mindreforbruk" | "merforbruk" | "i balanse" | "ingen data"
 SUPPRESSED_TEXT = "Vises ikke av personvernhensyn (færre enn 5 ansatte)"
+TOTAL_SUPPRESSED_TEXT = "Vises ikke: summen minus enhetene som vises ville gitt en enhet som vises som «:»"
 
 
 def _version() -> tuple:
@@ -423,6 +424,31 @@ def sick_leave_units(year: int, to_month: int = 12, unit: str = ALL) -> pl.DataF
     return frame.sort("sick_leave_pct", descending=True, nulls_last=True, maintain_order=True)
 
 
+TOTAL_NAME = "Alle enheter"
+
+
+def sick_leave_total(year: int, to_month: int = 12) -> dict:
+    """All units together for the period and the rolling 12 months, with secondary suppression: hidden (':') when a
+    unit in the sum is hidden, since the sum minus the units shown would give it (sql/queries/own_sick_leave_total.sql)."""
+    return db.query("own_sick_leave_total", {"year": int(year), "to_month": int(to_month)}).row(0, named=True)
+
+
+def with_sick_leave_total(units: pl.DataFrame, total: dict) -> pl.DataFrame:
+    """The per-unit rows followed by the «Alle enheter» row (for the table and its download). The total's ':' says
+    it is hidden to protect a small unit; its goal is empty (units have different goals)."""
+    if units.is_empty():
+        return units
+    suppressed = total["status"] == SUPPRESSED
+    row = {c: None for c in units.columns}
+    row.update(unit_code=ALL, unit_name=TOTAL_NAME, sick_leave_pct=total["sick_leave_pct"],
+               rolling_12_pct=None if total["rolling_status"] == SUPPRESSED else total["rolling_12_pct"],
+               status=SUPPRESSED if suppressed else "", goal_status="suppressed" if suppressed else "no_data",
+               over_goal=False, is_demo=total["is_demo"])
+    if "rolling_status" in units.columns:
+        row["rolling_status"] = total["rolling_status"]
+    return pl.concat([units, pl.DataFrame([row], schema=units.schema)], how="vertical")
+
+
 def sick_leave_monthly(year: int, to_month: int = 12, unit: str = ALL) -> pl.DataFrame:
     """columns: unit_code, unit_name, year, month, sick_leave_pct, rolling_12_pct, goal_pct, status, is_demo."""
     return db.query("own_sick_leave_monthly", {"year": int(year), "to_month": int(to_month), "unit": str(unit)})
@@ -444,7 +470,7 @@ def sick_leave_table(frame: pl.DataFrame) -> pl.DataFrame:
         "Sykefravær": [pct_text(r["sick_leave_pct"], r["status"], 2) for r in rows],
         "Mål": [pct_text(r["goal_pct"], None, 1) if r["goal_pct"] is not None else "Mangler mål" for r in rows],
         "Status": [STATUS_TEXT[r["goal_status"]] for r in rows],
-        "Rullerende 12 mnd": [pct_text(r["rolling_12_pct"], r["status"], 2) for r in rows],
+        "Rullerende 12 mnd": [pct_text(r["rolling_12_pct"], r.get("rolling_status") or r["status"], 2) for r in rows],
         "Egenmeldt": [pct_text(r["self_certified_pct"], r["status"], 2) for r in rows],
         "Legemeldt": [pct_text(r["doctor_certified_pct"], r["status"], 2) for r in rows],
         "Korttid": [pct_text(r["short_term_pct"], r["status"], 2) for r in rows],
@@ -467,7 +493,9 @@ def sick_leave_download(frame: pl.DataFrame, year: int, to_month: int) -> pl.Dat
         pl.col("short_term_pct").round(2).alias("Korttid (%)"),
         pl.col("long_term_pct").round(2).alias("Langtid (%)"),
         pl.col("status").alias("Symbol"),
-        pl.when(pl.col("status") == SUPPRESSED).then(pl.lit(SUPPRESSED_TEXT)).otherwise(pl.lit("")).alias("Forklaring"),
+        pl.when((pl.col("status") == SUPPRESSED) & (pl.col("unit_code") == ALL)).then(pl.lit(TOTAL_SUPPRESSED_TEXT))
+        .when(pl.col("status") == SUPPRESSED).then(pl.lit(SUPPRESSED_TEXT)).otherwise(pl.lit("")).alias("Forklaring"),
+        *([pl.col("rolling_status").alias("Symbol rullerende 12 måneder")] if "rolling_status" in frame.columns else []),
     )
 
 

@@ -104,9 +104,39 @@ def plan_summary(the_plan: own_data.ImportPlan) -> str:
     return text
 
 
-def run_import(parsed: own_data.ParseResult) -> own_data.ImportResult:
-    """Write the parsed file into the app's database (atomic replace). Raises ImportRejected / DatabaseBusy."""
-    return own_data.import_parsed(db.ensure_database(), parsed)
+def run_import(parsed: own_data.ParseResult, author: dict | None = None) -> own_data.ImportResult:
+    """Write the parsed file into the app's database (atomic replace), recording who imported it (`author`: the
+    login's sub, e-mail and name; None: the machine's user). Raises ImportRejected / DatabaseBusy."""
+    result = own_data.import_parsed(db.ensure_database(), parsed, author=author)
+    # the shared read connection follows the swapped file now: DuckDB hands a new connection to the same path the
+    # instance still open on the old file, so the plan shown after the import would read the old one
+    db.connection().close()
+    return result
+
+
+def recent_imports(limit: int = 20) -> pl.DataFrame:
+    """The latest imports with their author, as the /importer page lists them (Norwegian columns)."""
+    frame = db.query("own_recent_imports", {"limit": int(limit)})
+
+    def author(r: dict) -> str:
+        if r["is_demo"] and not r["imported_by_name"]:
+            return "demodata (innebygd)"
+        parts = [p for p in (r["imported_by_name"], r["imported_by_email"]) if p]
+        if r["imported_by_email"] and r["imported_by_name"] == r["imported_by_email"]:
+            parts = [r["imported_by_email"]]
+        return " · ".join(parts) or "ukjent"
+
+    rows = frame.to_dicts()
+    return pl.DataFrame({
+        "Nr.": [r["batch_id"] for r in rows],
+        "Tidspunkt (UTC)": [r["imported_at"].strftime("%d.%m.%Y %H:%M") for r in rows],
+        "Filtype": [kind_label(r["kind"]) for r in rows],
+        "Fil": [r["file_name"] for r in rows],
+        "Rader": [fmt.number(r["rows"]) for r in rows],
+        "Importert av": [author(r) for r in rows],
+        "Bruker-id (sub)": [r["imported_by_sub"] or "" for r in rows],
+    }, schema={"Nr.": pl.Int64, "Tidspunkt (UTC)": pl.Utf8, "Filtype": pl.Utf8, "Fil": pl.Utf8, "Rader": pl.Utf8,
+               "Importert av": pl.Utf8, "Bruker-id (sub)": pl.Utf8})
 
 
 def result_message(result: own_data.ImportResult) -> str:

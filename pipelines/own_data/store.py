@@ -250,8 +250,19 @@ def _read_only(db_path: Path):
 
 # ---------------------------------------------------------------- writing
 
-def write_on(con, parsed: ParseResult) -> tuple[int, ImportPlan]:
-    """Delete the slices the file covers (and demo rows when the file is real), insert, record the batch.
+def machine_author() -> dict[str, str | None]:
+    """The author of an import without a login (local mode, the command line): the machine's user."""
+    import getpass
+    try:
+        name = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in this environment
+        name = None
+    return {"sub": None, "email": None, "name": name}
+
+
+def write_on(con, parsed: ParseResult, author: dict | None = None) -> tuple[int, ImportPlan]:
+    """Delete the slices the file covers (and demo rows when the file is real), insert, record the batch and who
+    imported it (`author`: sub, email, name; None for the built-in demo files).
 
     Runs on the caller's connection and transaction: import_parsed uses a copy of the file,
     the build uses its new database (import_demo).
@@ -276,6 +287,8 @@ def write_on(con, parsed: ParseResult) -> tuple[int, ImportPlan]:
         "batch_id": batch_id, "kind": kind, "file_name": parsed.file_name, "sha256": parsed.sha256,
         "options": options_json(parsed), "imported_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
         "rows": rows.height, "replaced_rows": replaced, "is_demo": parsed.is_demo, "amount_unit": parsed.amount_unit,
+        "imported_by_sub": (author or {}).get("sub"), "imported_by_email": (author or {}).get("email"),
+        "imported_by_name": (author or {}).get("name"),
     })
     rebuild_unit_register(con)
     return batch_id, the_plan
@@ -287,7 +300,8 @@ def rebuild_unit_register(con) -> None:
     con.execute(_sql("rebuild_unit_register"))
 
 
-def import_parsed(db_path, parsed: ParseResult, *, lock_timeout: float | None = IMPORT_LOCK_TIMEOUT) -> ImportResult:
+def import_parsed(db_path, parsed: ParseResult, *, lock_timeout: float | None = IMPORT_LOCK_TIMEOUT,
+                  author: dict | None = None) -> ImportResult:
     """Write an already parsed file (the /importer page parses first to show the plan).
 
     Holds the database's single write lock (pipelines/db_lock.py) from reading the file to the swap, so a rebuild
@@ -317,7 +331,7 @@ def import_parsed(db_path, parsed: ParseResult, *, lock_timeout: float | None = 
             con = duckdb.connect(str(tmp))
             try:
                 con.begin()
-                batch_id, the_plan = write_on(con, parsed)
+                batch_id, the_plan = write_on(con, parsed, author if author is not None else machine_author())
                 con.commit()
                 con.checkpoint()
             finally:

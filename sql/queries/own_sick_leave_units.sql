@@ -7,7 +7,7 @@
 -- else the unit's scorecard goal for an indicator named "Sykefravær…" that year.
 -- columns: unit_code, unit_name, months, sick_leave_pct, self_certified_pct, doctor_certified_pct, short_term_pct,
 --          long_term_pct, sick_days, agreed_work_days, rolling_12_pct, rolling_months, goal_pct, employees,
---          status (':' or ''), is_demo
+--          status (':' or ''), is_demo, rolling_status (':' when a month of the 12 is hidden, or '')
 -- params: $year, $to_month (1-12), $unit (unit code or 'alle')
 WITH base AS (
     SELECT d.*, d.year * 12 + d.month - 1 AS ym
@@ -65,7 +65,8 @@ SELECT s.unit_code,
        coalesce(s.goal_pct, g.goal) AS goal_pct,
        s.employees,
        CASE WHEN s.suppressed THEN ':' ELSE '' END AS status,
-       s.is_demo
+       s.is_demo,
+       CASE WHEN s.suppressed OR r.suppressed THEN ':' ELSE '' END AS rolling_status
 FROM span s
 LEFT JOIN rolling r USING (unit_code)
 LEFT JOIN scorecard_goal g USING (unit_code)

@@ -179,3 +179,30 @@ def test_requiring_login_for_kostra_refuses_anonymous_visitors(shared, recorded)
     assert refused(at) and not at.get("plotly_chart") and recorded == []
     at = open_as(NO_ROLE, "pages/vis.py", {"figur": "kostnad-hjemme", "kommune": "3909"})
     assert not refused(at) and at.get("plotly_chart")
+
+
+SEED_BUDGET = Path(__file__).resolve().parents[1] / "fixtures" / "dashboard" / "own" / "budsjett-2016-seed.csv"
+
+
+def test_an_import_records_its_author_from_the_login_and_importer_lists_it(db_copy, tmp_path, monkeypatch):
+    path = tmp_path / "access.toml"
+    path.write_text(ACCESS, encoding="utf-8")
+    monkeypatch.setenv("KOSTRA_ACCESS_FILE", str(path))
+    at = open_as(IMPORT, "pages/importer.py")
+    at.file_uploader(key="imp_file").set_value(("budsjett-2016-seed.csv", SEED_BUDGET.read_bytes(), "text/csv")).run()
+    at.button(key="imp_go").click().run()
+    assert not at.exception and any("Importerte 1 rader" in s.value for s in at.success)
+    imports = at.dataframe[-1].value
+    newest = imports.iloc[0]
+    assert newest["Fil"] == "budsjett-2016-seed.csv"
+    assert newest["Importert av"] == "Per · per@larvik.kommune.no" and newest["Bruker-id (sub)"] == "s-per"
+    assert "demodata (innebygd)" in imports["Importert av"].tolist()  # the built-in demo files, before
+
+
+def test_a_local_import_is_the_machine_users(db_copy):
+    import getpass
+    at = open_as({}, "pages/importer.py", auth=False)
+    at.file_uploader(key="imp_file").set_value(("budsjett-2016-seed.csv", SEED_BUDGET.read_bytes(), "text/csv")).run()
+    at.button(key="imp_go").click().run()
+    newest = at.dataframe[-1].value.iloc[0]
+    assert newest["Importert av"] == getpass.getuser() and newest["Bruker-id (sub)"] == ""
