@@ -65,15 +65,17 @@ def wait_for_health(base_url: str, proc: subprocess.Popen, timeout: float = 60) 
 
 
 @contextmanager
-def serve(db: Path, log_path: Path):
-    """Run `streamlit run app.py` on a free loopback port against `db`; yields the base URL."""
-    port = free_port()
+def serve(db: Path, log_path: Path, *, port: int | None = None, args: tuple[str, ...] = (),
+          env: dict[str, str] | None = None):
+    """Run `streamlit run app.py` on a free loopback port against `db`; yields the base URL. `args` and `env` add
+    settings (the login tests give a secrets file with `[auth]` and an access file)."""
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "KOSTRA_DB": str(db)}
+    env = {**os.environ, "KOSTRA_DB": str(db), **(env or {})}
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-             "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for_health(base_url, proc)
