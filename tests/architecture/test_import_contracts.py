@@ -42,3 +42,15 @@ def test_a_new_arrow_against_the_layers_fails(tmp_path, module, line, broken):
     result = lint(tmp_path)
     assert result.returncode == 1
     assert broken in result.stdout and "BROKEN" in result.stdout
+
+
+def test_the_layers_contract_holds_with_no_ignored_imports():
+    """The shared page blocks know no domain (issue 24): no arrow against the layers is waved through."""
+    import tomllib
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    layers = [c for c in contracts if c["name"].startswith("Layers:")]
+    assert len(layers) == 1 and "ignore_imports" not in layers[0]
+    page = (ROOT / "dashboard" / "views" / "page.py").read_text(encoding="utf-8")
+    assert not [line for line in page.splitlines() if line.startswith(("from dashboard.kostra", "from dashboard.own",
+                                                                       "from dashboard.projection",
+                                                                       "from dashboard.age_adjusted"))]

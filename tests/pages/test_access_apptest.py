@@ -179,6 +179,10 @@ def test_requiring_login_for_kostra_refuses_anonymous_visitors(shared, recorded)
     assert refused(at) and not at.get("plotly_chart") and recorded == []
     at = open_as(NO_ROLE, "pages/vis.py", {"figur": "kostnad-hjemme", "kommune": "3909"})
     assert not refused(at) and at.get("plotly_chart")
+    for page in ("pages/oversikt.py", "pages/kilder.py"):
+        at = open_as(ANONYMOUS, page)
+        assert refused(at) and login_button(at) and not at.dataframe and not at.metric
+    assert recorded == ["build_figure"]  # the one KOSTRA figure the logged-in user saw
 
 
 SEED_BUDGET = Path(__file__).resolve().parents[1] / "fixtures" / "dashboard" / "own" / "budsjett-2016-seed.csv"
