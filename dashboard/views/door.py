@@ -46,7 +46,8 @@ def policy() -> access.Policy:
     """The access file, read again when it changes (no restart needed to give someone a role)."""
     path = access_file()
     try:
-        stamp = (str(path), path.stat().st_mtime_ns)
+        stat = path.stat()
+        stamp = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)  # size too: two writes within a clock tick
     except FileNotFoundError:
         stamp = (str(path), None)
     if stamp not in _policy_cache:
