@@ -191,13 +191,16 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--every", type=int, default=50, help="read the server's memory every N sessions")
     ap.add_argument("--db", type=Path, default=ROOT / "data" / "kostra.duckdb")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="an environment variable for the server (e.g. KOSTRA_CACHE_MB=50); may be repeated")
     args = ap.parse_args()
     db_path = args.db.resolve()
     if not db_path.exists():
         print(f"{db_path} mangler: kjør `make db` først", file=sys.stderr)
         return 2
     codes = municipality_codes(db_path)
-    proc, base = start_streamlit("app.py", {"KOSTRA_DB": str(db_path)})
+    env = {"KOSTRA_DB": str(db_path), **dict(e.split("=", 1) for e in args.env)}
+    proc, base = start_streamlit("app.py", env)
     try:
         result = asyncio.run(soak(base, proc.pid, codes, args.sessions, args.concurrency, args.max_minutes * 60,
                                   args.seed, args.every))

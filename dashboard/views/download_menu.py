@@ -24,6 +24,22 @@ PDF_LABEL = "PDF (hele presentasjonen)"
 PDF_NAME = "presentasjon.pdf"
 
 
+class on_demand:  # noqa: N801 - used like a function: on_demand(ready)
+    """A prepared figure's bundle whose titled figure is made only when a file is asked for: the menu reads only
+    the figure id while it is drawn, and the files are made on click (a plotly Figure costs memory and time that
+    most views never need)."""
+
+    def __init__(self, ready):
+        self.figure_id = ready.bundle.figure_id
+        self._ready = ready
+        self._bundle = None
+
+    def __getattr__(self, name: str):
+        if self._bundle is None:
+            self._bundle = self._ready.full_bundle()
+        return getattr(self._bundle, name)
+
+
 def selection_key(figure_id: str, selection) -> tuple:
     """What a figure's file depends on besides the database: its id and the selection's URL parameters."""
     return (figure_id, tuple(sorted(figures.selection_params(figure_id, selection).items())))
