@@ -63,6 +63,7 @@ class PreparedFigure:
     screen: bytes                     # the figure sent to the browser, as JSON
     titled: bytes                     # the titled figure (files, images), as zlib-compressed JSON
     legend: tuple[charts.LegendItem, ...]
+    version: tuple                    # the database file the figure was read from (the key of images made from it)
 
     def screen_dict(self) -> dict:
         """A fresh dict of the screen figure (the caller may change it)."""
@@ -94,4 +95,5 @@ def prepare(figure_id: str, sel, *, height: int | None = None, font_size: int | 
     legend = tuple(charts.legend_of(spec))
     screen = _json(charts.screen_spec(spec))
     titled = zlib.compress(titled_json, 1)
-    return PreparedFigure(bundle=replace(bundle, fig=None), screen=screen, titled=titled, legend=legend)
+    return PreparedFigure(bundle=replace(bundle, fig=None), screen=screen, titled=titled, legend=legend,
+                          version=db.database_version())

@@ -184,8 +184,7 @@ def deck_pdf(params: dict, deck: list[tuple[str, str | None]]):
     for figure_id, municipality in deck:
         chosen.append((figure_id, selection_for(figures.FIGURES[figure_id], slide_params(params, municipality))))
     key = tuple(publish_ui.selection_key(fid, sel) for fid, sel in chosen)
-    return publish_ui.deck_pdf_maker(key, lambda: [prepared(fid, sel, height=SLIDE_HEIGHT,
-                                                            font_size=SLIDE_FONT).full_bundle()
+    return publish_ui.deck_pdf_maker(key, lambda: [prepared(fid, sel, height=SLIDE_HEIGHT, font_size=SLIDE_FONT)
                                                    for fid, sel in chosen])
 
 
