@@ -10,7 +10,8 @@ over time, the plateau (the last quarter's range), failures and the mean server 
 Targets (issue 27): memory <= 500 MB over 6 000 sessions, 0 failures, mean CPU per session <= 35 ms. CPU per session
 is inflated on a machine shared with other work: the load average is printed beside it.
 
-Run: .venv/bin/python bench/soak.py [--sessions 1000] [--concurrency 4] [--max-minutes 20] [--db PATH] [--seed 1]
+Run: .venv/bin/python bench/soak.py [--sessions 2000] [--concurrency 4] [--max-minutes 20] [--db PATH] [--seed 1]
+     [--env KOSTRA_CACHE_MB=50 ...]  (environment for the server)
 `make bench` (bench/run_all.py) runs it with its defaults.
 """
 from __future__ import annotations
@@ -185,7 +186,7 @@ def report(result: dict, sessions: int) -> bool:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sessions", type=int, default=1000)
+    ap.add_argument("--sessions", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--max-minutes", type=float, default=20.0)
     ap.add_argument("--seed", type=int, default=1)
