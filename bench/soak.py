@@ -163,6 +163,10 @@ def report(result: dict, sessions: int) -> bool:
     step = max(1, len(samples) // 24)
     for n, t, rss in samples[::step] + ([samples[-1]] if (len(samples) - 1) % step else []):
         print(f"  {n:8d}  {t:8.0f}   {rss:8.0f}")
+    at = {n: rss for n, _, rss in samples}
+    marks = [m for m in (500, 1000, 2000, 3000, 6000, 12000) if m in at]
+    if marks:
+        print("Memory after " + ", ".join(f"{m} sessions: {at[m]:.0f} MB" for m in marks))
     tail = [rss for n, _, rss in samples if n >= done * 0.75]
     peak = max(rss for _, _, rss in samples)
     print(f"Memory: {result['rss_start']:.0f} MB at start, {samples[-1][2]:.0f} MB at the end, peak {peak:.0f} MB; "
