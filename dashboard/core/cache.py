@@ -3,7 +3,7 @@
 Why one store: a cache bounded by a count of entries is bounded in memory only by the sum of its worst entries,
 which nobody knows, and ten such caches side by side hold what they hold whether anyone still asks for it. Here each
 entry is counted by its real size (a polars frame by estimated_size(), a figure by the bytes of its JSON, other
-values by what Python says they take) and the whole store stays under one budget (KOSTRA_CACHE_MB, 100 MB by
+values by what Python says they take) and the whole store stays under one budget (KOSTRA_CACHE_MB, 32 MB by
 default), so the memory a server holds for its users is known and says nothing about how many they are.
 
 The store knows nothing of databases: dashboard.core.db.per_database puts the database version the data was read

@@ -1,6 +1,7 @@
 """The server's limits, set by the operator in the environment (README, «Minne og CPU»).
 
-Defaults fit a 2 GB virtual machine with two cores: 100 MB of cached results, and DuckDB told to use at most 256 MB
+Defaults fit a 2 GB virtual machine with two cores: 32 MB of cached results (with the imports, Streamlit and the memory freed but not returned to the system, the server then stays
+under 500 MB: README, «Minne og CPU»), and DuckDB told to use at most 256 MB
 and two threads (left alone it takes up to 80 % of the machine's memory and a thread per core).
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ CACHE_MB_ENV = "KOSTRA_CACHE_MB"
 DUCKDB_MEMORY_ENV = "KOSTRA_DUCKDB_MEMORY"
 DUCKDB_THREADS_ENV = "KOSTRA_DUCKDB_THREADS"
 
-DEFAULT_CACHE_MB = 100
+DEFAULT_CACHE_MB = 32
 DEFAULT_DUCKDB_MEMORY = "256MB"
 DEFAULT_DUCKDB_THREADS = 2
 

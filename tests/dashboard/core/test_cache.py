@@ -56,7 +56,7 @@ def test_the_budget_is_set_in_the_environment(monkeypatch):
     with pytest.raises(ValueError, match="KOSTRA_CACHE_MB"):
         settings.cache_bytes()
     monkeypatch.delenv(settings.CACHE_MB_ENV)
-    assert settings.cache_bytes() == 100 * 1024 * 1024
+    assert settings.cache_bytes() == settings.DEFAULT_CACHE_MB * 1024 * 1024 == 32 * 1024 * 1024
 
 
 def test_every_per_database_cache_shares_the_one_budget(db_env, monkeypatch):
