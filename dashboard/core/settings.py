@@ -1,7 +1,7 @@
 """The server's limits, set by the operator in the environment (README, «Minne og CPU»).
 
-Defaults fit a 2 GB virtual machine with two cores: 32 MB of cached results (with the imports, Streamlit and the memory freed but not returned to the system, the server then stays
-under 500 MB: README, «Minne og CPU»), and DuckDB told to use at most 256 MB
+Defaults fit a 2 GB virtual machine with two cores: 32 MB of cached results (with the imports, Streamlit and memory
+freed but not given back to the system, the server then stays under 500 MB), and DuckDB told to use at most 256 MB
 and two threads (left alone it takes up to 80 % of the machine's memory and a thread per core).
 """
 from __future__ import annotations
