@@ -45,8 +45,7 @@ def test_a_figure_is_built_once_per_selection_and_kept_as_json_not_figure_object
     assert [i.name for i in ready.legend] == [t.name for t in fresh.fig.data if t.showlegend is not False]
 
 
-@pytest.mark.parametrize("figure_id", ["rangering-gruppe", "brukere-alder", "alle-kommuner", "fremskriving-befolkning",
-                                       "sykefravaer-enheter", "budsjettramme", "aldersjustert-fossefall"])
+@pytest.mark.parametrize("figure_id", sorted(figures.FIGURES))
 def test_the_cached_figures_are_the_ones_the_page_drew_before(db_env, figure_id):
     """What st.plotly_chart sends for the cached figure equals what it sent for the screen Figure object the page
     drew before (for_screen, then plotly's own to_dict), and the legend is the one read from the Figure object."""
