@@ -25,6 +25,26 @@ from dashboard.core import settings
 _MISSING = object()
 
 
+def _malloc_trim():
+    """glibc's malloc_trim, or None elsewhere (musl, macOS)."""
+    try:
+        import ctypes
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_trim = _malloc_trim()
+
+
+def give_back_memory() -> None:
+    """Return memory freed by evicted entries to the system. glibc keeps freed memory in its heaps for reuse, and a
+    server whose cache turns over all day then grows by what its heaps hold between uses (about as much again as
+    the cache); trimming after every half-budget of evictions keeps the server's memory near what it uses."""
+    if _trim is not None:
+        _trim(0)
+
+
 def size_of(value, _seen: set[int] | None = None) -> int:
     """Bytes a cached value holds: polars frames and series by estimated_size(), bytes and text by their length,
     containers and dataclasses by their parts (each object counted once)."""
@@ -62,6 +82,7 @@ class ByteBudgetCache:
         self.budget = budget
         self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._bytes = 0
+        self._evicted = 0  # bytes dropped since memory was last given back to the system
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, default=None):
@@ -84,15 +105,23 @@ class ByteBudgetCache:
             while self._entries and self._bytes + size > self.budget:
                 _, (_, dropped) = self._entries.popitem(last=False)
                 self._bytes -= dropped
+                self._evicted += dropped
             self._entries[key] = (value, size)
             self._bytes += size
-            return True
+            trim = self._evicted >= self.budget // 2
+            if trim:
+                self._evicted = 0
+        if trim:
+            give_back_memory()
+        return True
 
     def drop(self, keep=lambda key: False) -> None:
         """Remove every entry whose key `keep` does not accept."""
         with self._lock:
             for key in [k for k in self._entries if not keep(k)]:
-                self._bytes -= self._entries.pop(key)[1]
+                dropped = self._entries.pop(key)[1]
+                self._bytes -= dropped
+                self._evicted += dropped
 
     def clear(self) -> None:
         self.drop()

@@ -183,3 +183,15 @@ def test_concurrent_lookups_and_clears_never_raise(db_env):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_memory_is_given_back_after_half_a_budget_of_evictions(monkeypatch):
+    trims = []
+    monkeypatch.setattr(cache, "_trim", lambda pad: trims.append(pad))
+    store = cache.ByteBudgetCache(budget=100_000)
+    for i in range(10):
+        store.put(i, b"x" * 9_000)  # nothing evicted yet
+    assert trims == []
+    for i in range(10, 30):
+        store.put(i, b"x" * 9_000)  # 20 evictions of ~9 KB: over half the budget, twice
+    assert len(trims) >= 2 and store.bytes <= store.budget
