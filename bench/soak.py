@@ -194,6 +194,8 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--max-minutes", type=float, default=20.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--municipalities", type=int, default=0,
+                    help="draw from only the first N municipalities (1: nearly every session from the cache)")
     ap.add_argument("--every", type=int, default=50, help="read the server's memory every N sessions")
     ap.add_argument("--db", type=Path, default=ROOT / "data" / "kostra.duckdb")
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
@@ -204,6 +206,8 @@ def main() -> int:
         print(f"{db_path} mangler: kjør `make db` først", file=sys.stderr)
         return 2
     codes = municipality_codes(db_path)
+    if args.municipalities:
+        codes = codes[:args.municipalities]
     env = {"KOSTRA_DB": str(db_path), **dict(e.split("=", 1) for e in args.env)}
     proc, base = start_streamlit("app.py", env)
     try:
