@@ -13,11 +13,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard import figures
-from dashboard.figures import prepared
-from dashboard.core import charts, db, downloads
+from dashboard.core import charts, downloads
 from dashboard.core.db import DatabaseUnavailable
 from dashboard.core.html_parts import alt_text, figure_foot_html, figure_head_html
 from dashboard.core.text import markdown_text
+from dashboard.figures import prepared
 from dashboard.kostra import queries
 
 
