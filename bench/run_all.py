@@ -14,7 +14,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    scripts = sorted(p for p in HERE.glob("bench_*.py"))
+    # the soak last: it runs thousands of sessions against one server (bench/soak.py, bounded by --max-minutes)
+    scripts = sorted(p for p in HERE.glob("bench_*.py")) + [HERE / "soak.py"]
     failed = []
     for script in scripts:
         print(f"\n=== {script.name} ===", flush=True)

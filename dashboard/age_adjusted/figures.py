@@ -40,22 +40,18 @@ def _comparison(sel: AgeAdjustedSelection | Selection) -> aq.Comparison:
     return aq.compare(sel)
 
 
-_built: dict[tuple, tuple[dict, FigureBundle]] = {}
-
-
 def _cached(key: tuple, build: Callable[[], FigureBundle]) -> FigureBundle:
-    """A bundle built once per figure, selection and database file, kept with its figure as a plain dict: every call
-    gets a fresh plotly Figure made from it without re-validation, so the screen helpers that change a figure in place
-    never touch the stored one. Changing the year redraws the waterfall and the coverage chart, but not the parts over
-    time; going back to an earlier choice redraws nothing."""
-    key = (db.database_version(), *key)
-    if key not in _built:
-        if len(_built) > 256:
-            _built.clear()
-        made = build()
-        _built[key] = (made.fig.to_dict(), made)
-    stored, made = _built[key]
-    return replace(made, fig=go.Figure(stored, _validate=False))
+    """A bundle built once per figure, selection and database file, kept with its figure as a plain dict in the
+    shared cache (db.remember): every call gets a fresh plotly Figure made from it without re-validation, so the
+    screen helpers that change a figure in place never touch the stored one. Changing the year redraws the
+    waterfall and the coverage chart, but not the parts over time; going back to an earlier choice redraws nothing.
+    One look-up in the cache's lock: another session clearing the cache cannot make this one fail."""
+    def made() -> tuple[dict, FigureBundle]:
+        bundle = build()
+        return bundle.fig.to_dict(), replace(bundle, fig=None)
+
+    stored, bundle = db.remember("age_adjusted.figures", key, made)
+    return replace(bundle, fig=go.Figure(stored, _validate=False))
 
 
 def _text(c: aq.Comparison, title: str, subtitle: str) -> charts.ChartText:

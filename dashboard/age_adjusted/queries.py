@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import polars as pl
 
@@ -32,18 +32,18 @@ INDICATORS = ["population_age_0_66", "population_age_67_79", "population_age_80_
 
 # ---------------------------------------------------------------------------------------------- queries
 
-@lru_cache(maxsize=8)
-def _years(version: tuple) -> tuple[int, ...]:
+@db.per_database
+def _years() -> tuple[int, ...]:
     return tuple(db.query("age_adjusted_years", {"from_year": FIRST_YEAR})["year"].to_list())
 
 
 def years() -> list[int]:
     """The years the comparison has inputs for, from 2016 (cached per database file)."""
-    return list(_years(db.database_version()))
+    return list(_years())
 
 
-@lru_cache(maxsize=64)
-def _split(version: tuple, municipality: str, reference: str) -> pl.DataFrame:
+@db.per_database
+def _split(municipality: str, reference: str) -> pl.DataFrame:
     return db.query("age_adjusted_split", {"municipality": municipality, "reference": reference,
                                            "from_year": FIRST_YEAR})
 
@@ -51,7 +51,7 @@ def _split(version: tuple, municipality: str, reference: str) -> pl.DataFrame:
 def split(municipality: str, reference: str) -> pl.DataFrame:
     """Every year's split for one municipality and reference: rows per age group, per service and the total (one
     query for all the page shows). Cached per database file: changing the year on the page needs no query."""
-    return _split(db.database_version(), municipality, reference)
+    return _split(municipality, reference)
 
 
 def coverage(municipality: str, reference: str, year: int) -> pl.DataFrame:
@@ -107,12 +107,12 @@ class Comparison:
 def compare(sel: AgeAdjustedSelection) -> Comparison:
     """The comparison for the page and its registered figures; the latest one is kept, since the page and its five
     figures ask for the same one in a run."""
-    return _compare_latest(db.database_version(), sel.municipality, sel.reference, sel.year)
+    return _compare_latest(sel.municipality, sel.reference, sel.year)
 
 
-@lru_cache(maxsize=4)
-def _compare_latest(version: tuple, municipality: str, reference: str, year: int) -> Comparison:
-    every = _split(version, municipality, reference)
+@db.per_database
+def _compare_latest(municipality: str, reference: str, year: int) -> Comparison:
+    every = _split(municipality, reference)
     rows = every.filter(pl.col("level") != "age_group")
     cov = every.filter((pl.col("level") == "age_group") & (pl.col("year") == year))
     name = kostra_queries.municipality_names().get(municipality, municipality)
@@ -316,11 +316,11 @@ def member_sums_note(c: Comparison) -> str:
 def source_line(c: Comparison) -> str:
     """SSB's tables with their update times, and that the split is our calculation (the same for every selection:
     made once per database file)."""
-    return _source_line(db.database_version())
+    return _source_line()
 
 
-@lru_cache(maxsize=4)
-def _source_line(version: tuple) -> str:
+@db.per_database
+def _source_line() -> str:
     own = ("Egen beregning: modellert utgift (innbyggere × dekningsgrad × enhetskostnad) og oppdelingen i demografi, "
            "dekningsgrad og enhetskostnad")
     line = kostra_queries.source_line(INDICATORS)

@@ -193,24 +193,33 @@ class LegendItem:
 def legend_items(fig: go.Figure) -> list[LegendItem]:
     """The entries plotly would show in the legend, for an HTML legend that wraps at any width (plotly's
     horizontal legend scrolls or cuts long entries such as «Lardal (0728, før sammenslåing)» on a phone)."""
-    if fig.layout.showlegend is False:
+    return legend_of(fig.to_dict())
+
+
+def legend_of(spec: dict) -> list[LegendItem]:
+    """legend_items for a figure as its dict (what is sent), read without a figure object."""
+    if (spec.get("layout") or {}).get("showlegend") is False:
         return []
-    shown = [t for t in fig.data if t.showlegend is not False and t.name]
-    if len(shown) == 1 and shown[0].showlegend is None:
+    shown = [t for t in spec.get("data") or [] if t.get("showlegend") is not False and t.get("name")]
+    if len(shown) == 1 and shown[0].get("showlegend") is None:
         return []  # plotly shows no legend for a single trace
     items = []
     for t in shown:
-        if t.type == "scatter" and "lines" in (t.mode or "lines"):
-            items.append(LegendItem(plain_name(t.name), "line", t.line.color or "#222", t.line.dash or "solid",
-                                    t.line.width or 2))
-        elif t.type == "scatter":
-            colour = t.marker.color if isinstance(t.marker.color, str) else None
-            if colour is None and t.marker.line is not None and isinstance(t.marker.line.color, str):
-                colour = t.marker.line.color
-            items.append(LegendItem(plain_name(t.name), "marker", colour or "#222"))
+        kind = t.get("type") or "scatter"
+        marker = t.get("marker") or {}
+        if kind == "scatter" and "lines" in (t.get("mode") or "lines"):
+            line = t.get("line") or {}
+            items.append(LegendItem(plain_name(t["name"]), "line", line.get("color") or "#222",
+                                    line.get("dash") or "solid", line.get("width") or 2))
+        elif kind == "scatter":
+            colour = marker.get("color") if isinstance(marker.get("color"), str) else None
+            edge = (marker.get("line") or {}).get("color")
+            if colour is None and isinstance(edge, str):
+                colour = edge
+            items.append(LegendItem(plain_name(t["name"]), "marker", colour or "#222"))
         else:
-            colour = t.marker.color if isinstance(getattr(t.marker, "color", None), str) else "#888"
-            items.append(LegendItem(plain_name(t.name), "box", colour))
+            colour = marker.get("color") if isinstance(marker.get("color"), str) else "#888"
+            items.append(LegendItem(plain_name(t["name"]), "box", colour))
     return items
 
 
@@ -227,7 +236,18 @@ def for_screen(fig: go.Figure) -> go.Figure:
     DEMODATA label stays in the plot, so a PNG saved with the camera button still says the numbers are synthetic. The plot
     area keeps its height, so the legend's distance below the tick labels stays as _finish placed it.
     A new figure (from the figure's dict: `fig` is not changed)."""
-    spec = fig.to_dict()
+    return figure(**_parts(screen_spec(fig.to_dict())))
+
+
+def _parts(spec: dict) -> dict:
+    return {"data": spec.get("data") or [], "layout": spec.get("layout") or {}}
+
+
+def screen_spec(spec: dict) -> dict:
+    """for_screen on a figure's dict, without a figure object: the screen variant of a finished figure is made
+    from the dict the figure is kept as. Changes and returns `spec` (pass a copy to keep the original)."""
+    spec.setdefault("data", [])
+    spec.setdefault("layout", {})
     data, layout = spec["data"], spec["layout"]
     margin = layout.get("margin") or {}
     top, bottom = margin.get("t") or 0, margin.get("b") or 0
@@ -266,7 +286,7 @@ def for_screen(fig: go.Figure) -> go.Figure:
             labels = list(trace["y"])
             if any(isinstance(v, str) and len(v) > 24 for v in labels):
                 trace["y"] = [_wrap(v, 24) if isinstance(v, str) else v for v in labels]
-    return figure(data, layout)
+    return spec
 
 
 def fit_height(fig: go.Figure, height: int, *, font_size: int | None = None) -> go.Figure:
@@ -285,6 +305,22 @@ def fit_height(fig: go.Figure, height: int, *, font_size: int | None = None) -> 
             fig.update_yaxes(showticklabels=False)
             break
     return fig
+
+
+def fit_height_spec(spec: dict, height: int, *, font_size: int | None = None) -> dict:
+    """fit_height on a screen figure's dict (see screen_spec), without a figure object. Changes and returns `spec`."""
+    layout = spec.setdefault("layout", {})
+    margin = layout.get("margin") or {}
+    top, bottom = margin.get("t") or 0, margin.get("b") or 0
+    plot = max(height - top - bottom, 80)
+    layout["height"] = top + bottom + plot
+    if font_size:
+        layout["font"] = _merge(layout.get("font") or {}, {"size": font_size})
+    for trace in spec.get("data") or []:
+        if trace.get("orientation") == "h" and trace.get("y") is not None and len(trace["y"]) * 11 > plot:
+            _update_axes(layout, "yaxis", {"showticklabels": False})
+            break
+    return spec
 
 
 def _wrap(line: str, width: int = 120) -> str:

@@ -29,7 +29,7 @@ def _name(code: str) -> str:
     return queries.municipality_names().get(code, code)
 
 
-@db.per_database(maxsize=128)
+@db.per_database
 def kostra_source(indicator_ids: list[str]) -> str:
     """queries.source_line plus which KOSTRA edition the latest year is (unrevised in March, revised in June)."""
     line = queries.source_line(indicator_ids)

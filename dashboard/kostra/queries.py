@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping
 
@@ -39,12 +38,8 @@ class IndicatorInfo:
     formula: str | None
 
 
-def _cache_key() -> tuple:
-    return db.database_version()
-
-
-@lru_cache(maxsize=8)
-def _indicators(version: tuple) -> dict[str, IndicatorInfo]:
+@db.per_database
+def _indicators() -> dict[str, IndicatorInfo]:
     frame = db.query("indicators")
     out = {}
     for r in frame.iter_rows(named=True):
@@ -58,20 +53,20 @@ def _indicators(version: tuple) -> dict[str, IndicatorInfo]:
 
 
 def indicators() -> dict[str, IndicatorInfo]:
-    return _indicators(_cache_key())
+    return _indicators()
 
 
-@lru_cache(maxsize=8)
-def _municipalities(version: tuple) -> pl.DataFrame:
+@db.per_database
+def _municipalities() -> pl.DataFrame:
     return db.query("municipalities")
 
 
 def municipalities() -> pl.DataFrame:
     """Today's municipalities: code, name, population, group_code, group_name."""
-    return _municipalities(_cache_key())
+    return _municipalities()
 
 
-@db.per_database(maxsize=1)
+@db.per_database
 def municipality_names() -> Mapping[str, str]:
     """code -> name of today's municipalities, read-only: made once per database file (every chart and the sidebar
     read it, several times per run), shared by all sessions."""
@@ -79,30 +74,30 @@ def municipality_names() -> Mapping[str, str]:
     return MappingProxyType(dict(zip(frame["code"].to_list(), frame["name"].to_list())))
 
 
-@lru_cache(maxsize=8)
-def _year_range(version: tuple) -> tuple[int, int]:
+@db.per_database
+def _year_range() -> tuple[int, int]:
     row = db.query("year_range").row(0)
     return int(row[0]), int(row[1])
 
 
 def year_range() -> tuple[int, int]:
-    return _year_range(_cache_key())
+    return _year_range()
 
 
-@lru_cache(maxsize=8)
-def _build_info(version: tuple) -> dict[str, str]:
+@db.per_database
+def _build_info() -> dict[str, str]:
     return dict(db.query("build_info").iter_rows())
 
 
 def build_info() -> dict[str, str]:
-    return _build_info(_cache_key())
+    return _build_info()
 
 
 def database_is_demo() -> bool:
     return build_info().get("is_demo") == "true"
 
 
-@db.per_database(maxsize=512)
+@db.per_database
 def resolve_code(code: str) -> Resolution | None:
     frame = db.query("resolve_code", {"code": code})
     if frame.is_empty():
@@ -119,7 +114,7 @@ def default_comparisons(code: str, limit: int = 5) -> list[str]:
     return list(_default_comparisons(code, limit))
 
 
-@db.per_database(maxsize=512)
+@db.per_database
 def _default_comparisons(code: str, limit: int) -> tuple[str, ...]:
     frame = municipalities()
     own = frame.filter(pl.col("code") == code)
@@ -130,7 +125,7 @@ def _default_comparisons(code: str, limit: int) -> tuple[str, ...]:
     return tuple(peers["code"].head(limit).to_list())
 
 
-@db.per_database(maxsize=512)
+@db.per_database
 def group_of(code: str, year: int) -> tuple[str | None, str | None]:
     """The KOSTRA group the municipality belonged to that year (a small lookup, not the overview query)."""
     frame = db.query("group_membership", {"municipality": code, "from_year": year, "to_year": year})
@@ -139,7 +134,7 @@ def group_of(code: str, year: int) -> tuple[str | None, str | None]:
     return frame["group_code"][0], frame["group_name"][0]
 
 
-@db.per_database(maxsize=512)
+@db.per_database
 def overview(code: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
     return db.query("overview", {"indicator_ids": indicator_ids, "municipality": code, "year": year})
 
@@ -173,7 +168,7 @@ def merger_years(frame: pl.DataFrame) -> tuple[tuple[int, str], ...]:
                          for r in last.iter_rows(named=True)}))
 
 
-@db.per_database(maxsize=512)
+@db.per_database
 def group_labels(municipality: str, from_year: int, to_year: int) -> str:
     """'KOSTRA-gruppe 13 (til 2019), KOSTRA-gruppe 8 (fra 2020)' for chart subtitles."""
     frame = db.query("group_membership", {"municipality": municipality, "from_year": from_year,
@@ -192,17 +187,17 @@ def all_municipalities(x_indicator: str, y_indicator: str, year: int) -> pl.Data
     return db.query("all_municipalities_year", {"x_indicator": x_indicator, "y_indicator": y_indicator, "year": year})
 
 
-@lru_cache(maxsize=8)
-def _sources(version: tuple) -> pl.DataFrame:
+@db.per_database
+def _sources() -> pl.DataFrame:
     return db.query("sources")
 
 
 def sources() -> pl.DataFrame:
     """Cached per database file: every chart's source line reads it, several times per page run."""
-    return _sources(_cache_key())
+    return _sources()
 
 
-@db.per_database(maxsize=128)
+@db.per_database
 def source_line(indicator_ids: list[str]) -> str:
     """'Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Egen beregning: …' for the foot of a chart."""
     from pipelines import catalogue
@@ -337,7 +332,7 @@ def long_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame
     )
 
 
-@db.per_database(maxsize=512)
+@db.per_database
 def gap_in_kroner(municipality: str, year: int) -> dict | None:
     """What the gap to the group's cost per recipient amounts to: (own − group) × own recipients. Our calculation."""
     frame = overview(municipality, year, ["home_care_cost_per_recipient", "home_care_recipients",
@@ -356,7 +351,7 @@ def gap_in_kroner(municipality: str, year: int) -> dict | None:
 
 
 
-@db.per_database(maxsize=512)
+@db.per_database
 def overview_cards(municipality: str, year: int, indicator_ids: list[str]) -> pl.DataFrame:
     """One row per key figure with Norwegian text ready for st.metric and the table under it."""
     frame = overview(municipality, year, indicator_ids)

@@ -6,7 +6,6 @@ returned here keep numbers numeric (kr, percent); the *_table functions turn the
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 import polars as pl
 
@@ -27,20 +26,16 @@ SUPPRESSED_TEXT = "Vises ikke av personvernhensyn (færre enn 5 ansatte)"
 TOTAL_SUPPRESSED_TEXT = "Vises ikke: summen minus enhetene som vises ville gitt en enhet som vises som «:»"
 
 
-def _version() -> tuple:
-    return db.database_version()
-
-
 # ---------------------------------------------------------------- register, periods, sources
 
-@lru_cache(maxsize=8)
-def _units(version: tuple) -> pl.DataFrame:
+@db.per_database
+def _units() -> pl.DataFrame:
     return db.query("own_units")
 
 
 def units() -> pl.DataFrame:
     """columns: unit_code, unit_name, sector, is_demo."""
-    return _units(_version())
+    return _units()
 
 
 def unit_names() -> dict[str, str]:
@@ -52,31 +47,31 @@ def sectors() -> list[str]:
     return sorted({s or "Uten sektor" for s in units()["sector"].to_list()})
 
 
-@lru_cache(maxsize=8)
-def _periods(version: tuple) -> pl.DataFrame:
+@db.per_database
+def _periods() -> pl.DataFrame:
     return db.query("own_periods")
 
 
 def years(kind: str) -> list[int]:
     """Years with own data of one kind ('budget', 'sick-leave', 'goals', 'budget-frame')."""
-    frame = _periods(_version())
+    frame = _periods()
     return sorted(frame.filter(pl.col("kind") == kind)["year"].to_list())
 
 
 def last_month(kind: str, year: int) -> int | None:
     """The last month with data in a year (None when the year only has whole-year rows or no rows)."""
-    frame = _periods(_version()).filter((pl.col("kind") == kind) & (pl.col("year") == year))
+    frame = _periods().filter((pl.col("kind") == kind) & (pl.col("year") == year))
     return None if frame.is_empty() else frame["last_month"][0]
 
 
-@lru_cache(maxsize=8)
-def _sources(version: tuple) -> pl.DataFrame:
+@db.per_database
+def _sources() -> pl.DataFrame:
     return db.query("own_sources")
 
 
 def sources(kind: str | None = None) -> pl.DataFrame:
     """The import batches behind what is shown. columns: kind, batch_id, file_name, imported_at, is_demo, amount_unit."""
-    frame = _sources(_version())
+    frame = _sources()
     return frame if kind is None else frame.filter(pl.col("kind") == kind)
 
 
@@ -307,14 +302,14 @@ def monthly_download(frame: pl.DataFrame, year: int) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- budget frame
 
-@lru_cache(maxsize=8)
-def _frames(version: tuple) -> pl.DataFrame:
+@db.per_database
+def _frames() -> pl.DataFrame:
     return db.query("own_budget_frame")
 
 
 def budget_frames() -> pl.DataFrame:
     """columns: frame_name, year, line_no, ref_no, description, category, amount (kr), is_demo."""
-    return _frames(_version())
+    return _frames()
 
 
 def frame_names() -> list[str]:

@@ -7,7 +7,7 @@ cannot be computed and why (a missing or suppressed count is explained, never dr
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import polars as pl
 
@@ -71,20 +71,19 @@ def coverage(municipality: str) -> pl.DataFrame:
     return db.query("projection_coverage", {"municipality": municipality})
 
 
-@lru_cache(maxsize=64)
-def _population_cached(version: tuple, municipality: str, to_year: int) -> pl.DataFrame:
+@db.per_database
+def _population_cached(municipality: str, to_year: int) -> pl.DataFrame:
     return population(municipality, to_year)
 
 
-@db.per_database(maxsize=64)
+@db.per_database
 def project(municipality: str, scenario: Scenario, to_year: int = HORIZON) -> Projection:
     """The whole projection for the page: population (cached per database file) and both scenarios.
 
     Kept per municipality and scenario for the database file: the page and its three registered figures
     (dashboard/projection/figures.py) ask for the same projection in one run, and every session that opens the same
     link asks for it again."""
-    version = db.database_version()
-    pop = _population_cached(version, municipality, to_year)
+    pop = _population_cached(municipality, to_year)
     rows = scenario_rows(municipality, scenario, to_year)
     name = queries.municipality_names().get(municipality, municipality)
     base = int(pop["base_year"][0]) if not pop.is_empty() else None
@@ -423,25 +422,19 @@ def population_figure(p: Projection) -> Figure:
                   download(frame, index="age_group", unit="personer", decimals=0))
 
 
-_population_figures: dict[tuple, tuple[dict, Figure]] = {}
-
-
 def cached_population_figure(p: Projection) -> Figure:
     """The population chart does not depend on the scenario: built once per municipality and database file and
-    kept as a plain dict; every call gets a fresh plotly Figure made from it without re-validation (under 1 ms
-    instead of ~13 ms), so the screen helpers that change a figure in place never touch the stored one."""
+    kept as a plain dict in the shared cache (db.remember); every call gets a fresh plotly Figure made from it
+    without re-validation (under 1 ms instead of ~13 ms), so the screen helpers that change a figure in place never
+    touch the stored one. One look-up in the cache's lock: another session clearing it cannot break this one."""
     import plotly.graph_objects as go
-    key = (db.database_version(), p.municipality, p.base_year, p.population.height, p.is_demo)
-    # one read of the shared dict, kept in a local: Streamlit runs sessions in threads, and another session may
-    # clear the dict between a `key in` test and a second lookup (a KeyError on a busy server)
-    entry = _population_figures.get(key)
-    if entry is None:
+    key = (p.municipality, p.base_year, p.population.height, p.is_demo)
+
+    def build() -> tuple[dict, Figure]:
         built = population_figure(p)
-        entry = (built.fig.to_dict(), built)
-        if len(_population_figures) > 64:
-            _population_figures.clear()
-        _population_figures[key] = entry
-    stored, built = entry
+        return built.fig.to_dict(), replace(built, fig=None)
+
+    stored, built = db.remember("projection.population_figure", key, build)
     return replace(built, fig=go.Figure(stored, _validate=False))
 
 
@@ -473,8 +466,8 @@ def cost_figure(p: Projection) -> Figure:
 
 # ---------------------------------------------------------------------------------------------- coverage table
 
-@lru_cache(maxsize=64)
-def _coverage_table(version: tuple, municipality: str) -> pl.DataFrame:
+@db.per_database
+def _coverage_table(municipality: str) -> pl.DataFrame:
     frame = coverage(municipality)
     if frame.is_empty():
         return pl.DataFrame({"Tjeneste": [], "Aldersgruppe": []})
@@ -496,7 +489,7 @@ def _coverage_table(version: tuple, municipality: str) -> pl.DataFrame:
 
 def coverage_table(p: Projection) -> pl.DataFrame:
     """Today's coverage per age group for the municipality and its KOSTRA group: the numbers the projection uses."""
-    table = _coverage_table(db.database_version(), p.municipality)
+    table = _coverage_table(p.municipality)
     if p.group_name and "Region" in table.columns:
         table = table.with_columns(pl.when(pl.col("Region").str.starts_with("EKG")).then(pl.lit(p.group_name))
                                    .otherwise(pl.col("Region")).alias("Region"))

@@ -25,6 +25,23 @@ PDF_LABEL = "PDF (hele presentasjonen)"
 PDF_NAME = "presentasjon.pdf"
 
 
+class on_demand:  # noqa: N801 - used like a function: on_demand(ready)
+    """A prepared figure's bundle whose titled figure is made only when a file is asked for: the menu reads only
+    the figure id while it is drawn, and the files are made on click (a plotly Figure costs memory and time that
+    most views never need)."""
+
+    def __init__(self, ready):
+        self.figure_id = ready.bundle.figure_id
+        self.version = ready.version
+        self._ready = ready
+        self._bundle = None
+
+    def __getattr__(self, name: str):
+        if self._bundle is None:
+            self._bundle = self._ready.full_bundle()
+        return getattr(self._bundle, name)
+
+
 def selection_key(figure_id: str, selection) -> tuple:
     """What a figure's file depends on besides the database: its id and the selection's URL parameters."""
     return (figure_id, tuple(sorted(figures.selection_params(figure_id, selection).items())))
@@ -44,18 +61,23 @@ def image_maker(bundle, selection=None) -> Callable[[str], bytes]:
 
     def image(fmt: str) -> bytes:
         what = selection_key(bundle.figure_id, selection) if selection is not None else _bundle_key(bundle)
-        key = ("image", what, db.database_version(), fmt)
+        # the version of the file the figure was drawn from, not the file in use when the button is clicked: a
+        # page drawn before a fetch must not store its picture under the new file's version
+        version = getattr(bundle, "version", None) or db.database_version()
+        key = ("image", what, version, fmt)
         return image_service.service().get(
             key, lambda renderer: renderer.render([bundle], (fmt,))[(bundle.figure_id, fmt)])
     return image
 
 
-def deck_pdf_maker(slides: tuple[Hashable, ...], bundles: Callable[[], list]) -> Callable[[], bytes]:
+def deck_pdf_maker(slides: tuple[Hashable, ...], prepared: Callable[[], list]) -> Callable[[], bytes]:
     """The presentation's PDF (all slides, each with its own selection) through the server's image service.
-    `slides` identifies the deck (figure ids and selections); `bundles()` builds it only when not cached."""
+    `slides` identifies the deck (figure ids and selections); `prepared()` gives its PreparedFigures (from the shared
+    cache), whose database versions key the PDF, so a PDF is stored under the file its figures were read from."""
     def pdf() -> bytes:
-        key = ("pdf", slides, db.database_version())
-        return image_service.service().get(key, lambda renderer: renderer.pdf(bundles()))
+        ready = prepared()
+        key = ("pdf", slides, tuple(sorted({r.version for r in ready})))
+        return image_service.service().get(key, lambda renderer: renderer.pdf([r.full_bundle() for r in ready]))
     return pdf
 
 

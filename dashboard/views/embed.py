@@ -8,12 +8,12 @@ Norwegian notice), and an unknown figure id gives a message instead of a traceba
 from __future__ import annotations
 
 import traceback
-from functools import lru_cache
 
 import streamlit as st
 
 from dashboard import figures
-from dashboard.core import charts, db, html_parts
+from dashboard.figures import prepared as prepared_figures
+from dashboard.core import html_parts
 from dashboard.core.db import DatabaseUnavailable
 from dashboard.core.text import html_text
 from dashboard.kostra import ui as kostra_ui
@@ -97,35 +97,25 @@ def notices_html(notices) -> str:
     return "".join(f"<p class='fig-notice' data-testid='embed-notice'>{html_text(n)}</p>" for n in notices)
 
 
-@lru_cache(maxsize=64)
-def _prepared(figure_id: str, sel, height: int, font_size: int | None, version: tuple):
-    """The bundle, its legend and its screen figure, kept per figure, selection and database file: an embed link in
-    a municipality's web page is opened by many readers, and building a figure costs more than sending it.
-    The cached figure is never changed after this (st.plotly_chart only reads it). for_screen makes a new figure
-    (fit_height changes that one in place), so the bundle's own titled figure stays whole for the files the
-    «Last ned» menu publishes from it."""
-    bundle = figures.build_figure(figure_id, sel)
-    legend = charts.legend_items(bundle.fig)
-    screen = charts.fit_height(charts.for_screen(bundle.fig), height, font_size=font_size)
-    return bundle, legend, screen
-
-
-def prepared(figure_id: str, sel, *, height: int, font_size: int | None = None):
-    return _prepared(figure_id, sel, height, font_size, db.database_version())
+def prepared(figure_id: str, sel, *, height: int, font_size: int | None = None) -> prepared_figures.PreparedFigure:
+    """The figure at a fixed height, kept per figure, selection and database file in the shared cache: an embed link
+    in a municipality's web page is opened by many readers, and building a figure costs more than sending it."""
+    return prepared_figures.prepare(figure_id, sel, height=height, font_size=font_size)
 
 
 def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), font_size=None):
     """Title and takeaway, the chart at a fixed height, then the source line with the Demodata badge.
-    Returns the bundle, so the view can offer its published files (dashboard/views/download_menu.py)."""
-    bundle, legend, fig = prepared(figure_id, sel, height=height, font_size=font_size)
+    Returns the PreparedFigure, so the view can offer its published files (dashboard/views/download_menu.py)."""
+    ready = prepared(figure_id, sel, height=height, font_size=font_size)
+    bundle = ready.bundle
     # st.html, not st.markdown: Markdown reads links and emphasis in names even inside escaped HTML
     st.html(notices_html(notices) + html_parts.figure_head_html(bundle, level=level))
-    st.plotly_chart(fig, key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
+    st.plotly_chart(ready.sendable(), key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
                     alt=html_parts.alt_text(bundle, "i tabellen etter figuren"))
     # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
     table = html_parts.table_html(bundle.table, f"Tall bak figuren: {bundle.title}")
-    st.html(html_parts.figure_foot_html(bundle, legend) + f"<div class='sr-only'>{table}</div>")
-    return bundle
+    st.html(html_parts.figure_foot_html(bundle, list(ready.legend)) + f"<div class='sr-only'>{table}</div>")
+    return ready
 
 
 def _guarded(render) -> None:
@@ -155,8 +145,8 @@ def single_figure() -> None:
             return
         spec = figures.FIGURES[figure_id]
         sel = selection_for(spec, params)
-        bundle = draw(figure_id, sel, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
-        publish_ui.download_menu(bundle, key="vis", selection=sel)  # the same files `publish` writes, made on click
+        ready = draw(figure_id, sel, level="embed", height=EMBED_HEIGHT, key="vis", notices=sel.notices)
+        publish_ui.download_menu(publish_ui.on_demand(ready), key="vis", selection=sel)  # the same files `publish` writes, made on click
     _guarded(render)
 
 
@@ -199,7 +189,7 @@ def deck_pdf(params: dict, deck: list[tuple[str, str | None]]):
         door.require_figure(figure_id)
         chosen.append((figure_id, selection_for(figures.FIGURES[figure_id], slide_params(params, municipality))))
     key = tuple(publish_ui.selection_key(fid, sel) for fid, sel in chosen)
-    return publish_ui.deck_pdf_maker(key, lambda: [prepared(fid, sel, height=SLIDE_HEIGHT, font_size=SLIDE_FONT)[0]
+    return publish_ui.deck_pdf_maker(key, lambda: [prepared(fid, sel, height=SLIDE_HEIGHT, font_size=SLIDE_FONT)
                                                    for fid, sel in chosen])
 
 
@@ -247,8 +237,8 @@ def presentation() -> None:
         figure_id, municipality = deck[n - 1]
         spec = figures.FIGURES[figure_id]
         sel = selection_for(spec, slide_params(params, municipality))
-        bundle = draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}",
-                      notices=[*notices, *sel.notices], font_size=SLIDE_FONT)
+        ready = draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}",
+                     notices=[*notices, *sel.notices], font_size=SLIDE_FONT)
         with st.container(key="slide-nav"):  # fixed to the bottom of the screen (BARE_CSS)
             left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
             left.button("← Forrige", key="prev", disabled=n == 1, on_click=_go, args=(n - 1,), width="stretch")
@@ -257,5 +247,6 @@ def presentation() -> None:
             right.button("Neste →", key="next", disabled=n == len(deck), on_click=_go, args=(n + 1,),
                          width="stretch")
             st.html(ARROW_KEYS_JS, unsafe_allow_javascript=True)
-        publish_ui.download_menu(bundle, key=f"slide-{n}", selection=sel, deck_pdf=deck_pdf(params, deck))
+        publish_ui.download_menu(publish_ui.on_demand(ready), key=f"slide-{n}", selection=sel,
+                                 deck_pdf=deck_pdf(params, deck))
     _guarded(render)

@@ -12,37 +12,31 @@ from dashboard import figures
 from dashboard.blocks import (  # noqa: F401 - the shared blocks, reached by the pages as ui.<block>
     DEMO_STYLE, PLOTLY_CONFIG, _file_stem, base_url, blank_nulls, demo_box, download_buttons, expander_on_demand,
     friendly_errors, plotly_config, show_notices)
-from dashboard.core import charts, db
+from dashboard.core import charts
 from dashboard.core.html_parts import alt_text, figure_foot_html, figure_head_html
+from dashboard.figures import prepared
 from dashboard.views import door
 
 
 def figure(figure_id: str, sel, *, key: str, **options) -> figures.FigureBundle | None:
     """Draw one registered figure (dashboard/figures/registry.py) for the selection: the pages, /vis and /presentasjon all
     draw a chart through the registry, so it has one implementation. A figure this visitor may not see is refused
-    by the door before it is built (None)."""
+    by the door before it is built (None). The figure comes from the shared cache as the JSON that is sent
+    (dashboard/figures/prepared.py); the returned bundle has its texts and tables, not its figure."""
     if not door.may_see_figure(figure_id):
         door.refuse("Denne figuren", figure=True)
         return None
-    bundle, legend, screen = prepared(figure_id, sel, **options)
-    show_bundle(bundle, sel, key=key, legend=legend, screen=screen)
-    return bundle
-
-
-@db.per_database(maxsize=128)
-def prepared(figure_id: str, sel, **options) -> tuple[figures.FigureBundle, list[charts.LegendItem], go.Figure]:
-    """The bundle, its legend and its screen figure, built once per figure, selection and options for the database
-    file and shared by every session: a figure depends on nothing else, and building one costs 30–60 ms of server
-    CPU where sending it costs about 2. Neither figure is changed after this (st.plotly_chart only reads a figure)."""
-    bundle = figures.build_figure(figure_id, sel, **options)
-    return bundle, charts.legend_items(bundle.fig), charts.for_screen(bundle.fig)
+    ready = prepared.prepare(figure_id, sel, **options)
+    show_bundle(ready.bundle, sel, key=key, legend=list(ready.legend), screen=ready.sendable())
+    return ready.bundle
 
 
 def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True,
                 legend: list[charts.LegendItem] | None = None, screen: go.Figure | None = None) -> None:
     """Title and takeaway, the chart, its source line, its data as a table with CSV/XLSX, and «Del / bygg inn».
 
-    `legend` and `screen` come from prepared() (a screen figure nobody changes); without them they are made here.
+    `legend` and `screen` come from prepared.prepare() (the screen figure as its dict); without them they are made
+    here from the bundle's figure.
     The table and the downloads are sent only once «Tall bak figuren» is opened (opening it reruns the page, from
     the cached figure): most sessions never open it, and a table costs as much to send as its chart."""
     # st.html, not st.markdown: Markdown would read links and emphasis in a name even inside escaped HTML

@@ -71,3 +71,34 @@ def test_images_are_cached_per_figure_selection_database_and_format(db_env, monk
     assert image_maker(bundle, sandefjord)("png") != first
     assert image_maker(bundle, larvik)("svg") != first
     assert len(calls) == 3
+
+
+def test_an_image_of_a_figure_drawn_before_a_swap_is_stored_under_the_version_it_was_drawn_from(db_copy, monkeypatch):
+    """A page drawn before a fetch, whose PNG is asked for after it: the picture shows the old file's numbers, so it
+    is keyed on the old file's version, never served to readers of the new file."""
+    import shutil
+
+    from dashboard.core import db
+    from dashboard.figures import prepared
+    from dashboard.kostra.selection import Selection
+    from dashboard.publish import image_service
+    from dashboard.views.download_menu import image_maker, on_demand
+
+    keys = []
+
+    class Service:
+        def get(self, key, make):
+            keys.append(key)
+            return b"png"
+
+    monkeypatch.setattr(image_service, "service", lambda: Service())
+    larvik = Selection("3909", ("3907",), 2018, 2024)
+    ready = prepared.prepare("kostnad-hjemme", larvik)
+    drawn_from = db.database_version()
+    assert ready.version == drawn_from
+    swapped = db_copy.with_name("swapped.duckdb")  # a fetch replaces the file (a new inode)
+    shutil.copy(db_copy, swapped)
+    swapped.replace(db_copy)
+    assert db.database_version() != drawn_from
+    image_maker(on_demand(ready), larvik)("png")
+    assert keys[-1][2] == drawn_from

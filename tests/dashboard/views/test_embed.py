@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import figures
+from dashboard.core import charts
 from dashboard.kostra import queries
 from dashboard.kostra.selection import Selection
 from dashboard.publish import files as publish
@@ -15,9 +16,10 @@ from dashboard.views import embed
 def test_the_screen_figure_leaves_the_bundle_for_publishing(db_env, figure_id):
     sel = Selection("3909", tuple(queries.default_comparisons("3909")), 2017, 2024)
     fresh = figures.build_figure(figure_id, sel)
-    bundle, _, screen = embed.prepared(figure_id, sel, height=embed.EMBED_HEIGHT)
-    assert screen is not bundle.fig
-    assert screen.layout.height < bundle.fig.layout.height == fresh.fig.layout.height
+    ready = embed.prepared(figure_id, sel, height=embed.EMBED_HEIGHT)
+    bundle, screen = ready.full_bundle(), ready.screen_dict()
+    assert screen["layout"]["height"] < bundle.fig.layout.height == fresh.fig.layout.height
+    assert screen == charts.fit_height(charts.for_screen(fresh.fig), embed.EMBED_HEIGHT).to_dict()
     assert bundle.fig.layout.title.text == fresh.fig.layout.title.text
     assert bundle.fig.layout.yaxis.showticklabels == fresh.fig.layout.yaxis.showticklabels
     assert publish.source_line(bundle) == publish.source_line(fresh)

@@ -1,53 +1,97 @@
-"""The pages' figures: built once per figure, selection and database file; the screen figure and the bundle's titled
-figure are the ones the page drew before the cache."""
+"""The pages' figures: built once per figure, selection and database file and kept as the JSON that is sent; the
+screen figure and the bundle's titled figure are the ones the page drew before the cache."""
 from __future__ import annotations
 
+import json
+
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from dashboard import figures
 from dashboard.core import charts
+from dashboard.figures import prepared
 from dashboard.kostra import queries
 from dashboard.kostra.selection import Selection
-from dashboard.views import embed, page
+from dashboard.views import embed
 
 
-def test_a_figure_is_built_once_per_selection_and_its_screen_copy_leaves_the_bundle_whole(db_env, monkeypatch):
+def test_a_figure_is_built_once_per_selection_and_kept_as_json_not_figure_objects(db_env, monkeypatch):
     sel = Selection("3909", tuple(queries.default_comparisons("3909")), 2017, 2024)
     built = []
-    original = figures.build_figure
+    original = prepared.build_figure
 
     def counting(figure_id, selection, **options):
         built.append((figure_id, selection))
         return original(figure_id, selection, **options)
 
-    monkeypatch.setattr(figures, "build_figure", counting)
-    page.prepared.cache_clear()
-    bundle, legend, screen = page.prepared("kostnad-hjemme", sel)
-    again = page.prepared("kostnad-hjemme", Selection(sel.municipality, sel.comparisons, sel.from_year, sel.to_year,
-                                                      notices=("a notice is not part of the figure",)))
-    assert again[0] is bundle and again[2] is screen and len(built) == 1
-    other = page.prepared("kostnad-hjemme", Selection("4203", sel.comparisons, sel.from_year, sel.to_year))
-    assert other[0] is not bundle and len(built) == 2
+    monkeypatch.setattr(prepared, "build_figure", counting)
+    prepared.prepare.cache_clear()
+    ready = prepared.prepare("kostnad-hjemme", sel)
+    again = prepared.prepare("kostnad-hjemme", Selection(sel.municipality, sel.comparisons, sel.from_year,
+                                                         sel.to_year, notices=("a notice is not part of the figure",)))
+    assert again is ready and len(built) == 1
+    other = prepared.prepare("kostnad-hjemme", Selection("4203", sel.comparisons, sel.from_year, sel.to_year))
+    assert other is not ready and len(built) == 2
+    # nothing in the cached entry is a plotly figure object: the figures are JSON bytes
+    assert ready.bundle.fig is None and isinstance(ready.screen, bytes) and isinstance(ready.titled, bytes)
     fresh = original("kostnad-hjemme", sel)
-    assert screen is not bundle.fig
-    # the same figures as a fresh build, and the screen figure the page drew before the cache (for_screen in place)
-    assert bundle.fig.to_dict() == fresh.fig.to_dict()
-    assert screen.to_json() == charts.for_screen(original("kostnad-hjemme", sel).fig).to_json()
-    assert bundle.fig.layout.title.text == fresh.fig.layout.title.text and screen.layout.title.text is None
-    assert bundle.fig.layout.height == fresh.fig.layout.height > screen.layout.height
-    assert [a.name for a in bundle.fig.layout.annotations] == [a.name for a in fresh.fig.layout.annotations]
-    assert [i.name for i in legend] == [t.name for t in fresh.fig.data if t.showlegend is not False]
+    full = ready.full_bundle()
+    assert full.fig.to_dict() == fresh.fig.to_dict()
+    screen = ready.screen_dict()
+    assert screen == charts.for_screen(fresh.fig).to_dict()
+    assert "title" not in screen["layout"] and full.fig.layout.title.text == fresh.fig.layout.title.text
+    assert fresh.fig.layout.height > screen["layout"]["height"]
+    assert [i.name for i in ready.legend] == [t.name for t in fresh.fig.data if t.showlegend is not False]
 
 
-@pytest.mark.parametrize("figure_id", ["rangering-gruppe", "brukere-alder", "alle-kommuner", "fremskriving-befolkning",
-                                       "sykefravaer-enheter"])
+@pytest.mark.parametrize("figure_id", sorted(figures.FIGURES))
 def test_the_cached_figures_are_the_ones_the_page_drew_before(db_env, figure_id):
+    """What st.plotly_chart sends for the cached figure equals what it sent for the screen Figure object the page
+    drew before (for_screen, then plotly's own to_dict), and the legend is the one read from the Figure object."""
     spec = figures.spec(figure_id)
     params = {"enhet": "alle", "periode": "2025"} if spec.domain == "own" else {"kommune": "3909"}
     sel = embed.selection_for(spec, {k: [v] for k, v in params.items()})
-    page.prepared.cache_clear()
-    bundle, _, screen = page.prepared(figure_id, sel)
+    prepared.prepare.cache_clear()
+    ready = prepared.prepare(figure_id, sel)
     fresh = figures.build_figure(figure_id, sel)
-    assert bundle.fig.to_dict() == fresh.fig.to_dict()
-    assert screen.to_json() == charts.for_screen(fresh.fig).to_json()
-    assert bundle.table.equals(fresh.table) and bundle.takeaway == fresh.takeaway and bundle.source == fresh.source
+    sent = pio.to_json(ready.sendable().to_dict(), validate=False)
+    before = pio.to_json(charts.for_screen(fresh.fig).to_dict(), validate=False)
+    assert json.loads(sent) == json.loads(before)
+    assert list(ready.legend) == _legend_from_objects(fresh.fig)
+    assert ready.bundle.table.equals(fresh.table) and ready.bundle.takeaway == fresh.takeaway
+    assert ready.bundle.source == fresh.source
+
+
+def _legend_from_objects(fig: go.Figure) -> list[charts.LegendItem]:
+    """The legend as it was read from plotly's figure objects before figures were kept as dicts."""
+    if fig.layout.showlegend is False:
+        return []
+    shown = [t for t in fig.data if t.showlegend is not False and t.name]
+    if len(shown) == 1 and shown[0].showlegend is None:
+        return []
+    items = []
+    for t in shown:
+        if t.type == "scatter" and "lines" in (t.mode or "lines"):
+            items.append(charts.LegendItem(charts.plain_name(t.name), "line", t.line.color or "#222",
+                                           t.line.dash or "solid", t.line.width or 2))
+        elif t.type == "scatter":
+            colour = t.marker.color if isinstance(t.marker.color, str) else None
+            if colour is None and t.marker.line is not None and isinstance(t.marker.line.color, str):
+                colour = t.marker.line.color
+            items.append(charts.LegendItem(charts.plain_name(t.name), "marker", colour or "#222"))
+        else:
+            colour = t.marker.color if isinstance(getattr(t.marker, "color", None), str) else "#888"
+            items.append(charts.LegendItem(charts.plain_name(t.name), "box", colour))
+    return items
+
+
+def test_streamlit_sends_the_cached_json_as_it_is(db_env):
+    """st.plotly_chart asks a figure object only for to_dict(): the SentFigure's dict goes out without a validation
+    pass and without trace objects being made."""
+    sel = Selection("3909", tuple(queries.default_comparisons("3909")), 2017, 2024)
+    ready = prepared.prepare("kostnad-hjemme", sel)
+    from plotly.tools import return_figure_from_figure_or_data
+    sent = ready.sendable()
+    assert return_figure_from_figure_or_data(sent, validate_figure=True) is sent.to_dict()
+    assert pio.to_json(sent, validate=False).encode("utf-8") == ready.screen

@@ -1,0 +1,44 @@
+"""The server's limits, set by the operator in the environment (README, «Minne og CPU»).
+
+Defaults fit a 2 GB virtual machine with two cores: 32 MB of cached results (with the imports, Streamlit and memory
+freed but not given back to the system, the server then stays under 500 MB), and DuckDB told to use at most 256 MB
+and two threads (left alone it takes up to 80 % of the machine's memory and a thread per core).
+"""
+from __future__ import annotations
+
+import os
+
+CACHE_MB_ENV = "KOSTRA_CACHE_MB"
+DUCKDB_MEMORY_ENV = "KOSTRA_DUCKDB_MEMORY"
+DUCKDB_THREADS_ENV = "KOSTRA_DUCKDB_THREADS"
+
+DEFAULT_CACHE_MB = 32
+DEFAULT_DUCKDB_MEMORY = "256MB"
+DEFAULT_DUCKDB_THREADS = 2
+
+
+def _positive_int(env: str, default: int) -> int:
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{env} må være et helt tall, ikke «{raw}»") from None
+    if value <= 0:
+        raise ValueError(f"{env} må være større enn 0, ikke «{raw}»")
+    return value
+
+
+def cache_bytes() -> int:
+    """The budget for all cached results together, in bytes."""
+    return _positive_int(CACHE_MB_ENV, DEFAULT_CACHE_MB) * 1024 * 1024
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory_limit for the app's read connection (DuckDB's own syntax: «256MB», «1GB»)."""
+    return os.environ.get(DUCKDB_MEMORY_ENV, "").strip() or DEFAULT_DUCKDB_MEMORY
+
+
+def duckdb_threads() -> int:
+    return _positive_int(DUCKDB_THREADS_ENV, DEFAULT_DUCKDB_THREADS)

@@ -1,0 +1,99 @@
+"""A figure as the server keeps and sends it: JSON, not plotly figure objects.
+
+Why: a plotly Figure object holds 300 KB to 1.1 MB of memory for a figure whose JSON is 6–53 KB, and a screen variant
+made as a second Figure costs its validation again (issue 27). A PreparedFigure keeps the figure sent to the browser
+as its JSON, the titled figure (for files and images) as compressed JSON, its HTML legend and the bundle's texts and
+tables; it is cached in the one byte-bounded store (dashboard.core.cache) under the database version it was read
+from. The screen variant is derived from the finished figure's dict (charts.screen_spec), never from a second Figure.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, replace
+
+import orjson
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard.core import charts, db
+from dashboard.core.figure import FigureBundle
+from dashboard.figures.registry import build_figure
+
+
+class SentFigure(go.Figure):
+    """A finished figure's dict handed to st.plotly_chart as it is. Streamlit asks a figure object only for
+    to_dict() (plotly.tools.return_figure_from_figure_or_data) before it writes the JSON; given a plain dict it would
+    validate the whole figure again (a Figure made from it), which is the cost this module exists to avoid. No
+    trace objects are made: the dict is the figure."""
+
+    def __init__(self, spec: dict):  # noqa: D107 - deliberately no Figure.__init__
+        object.__setattr__(self, "_sent_spec", spec)
+
+    def to_dict(self) -> dict:
+        return self._sent_spec
+
+    def to_plotly_json(self) -> dict:
+        return self._sent_spec
+
+    def __repr__(self) -> str:
+        return f"SentFigure({len(self._sent_spec.get('data') or [])} traces)"
+
+
+def _json(spec: dict) -> bytes:
+    """The figure's JSON exactly as st.plotly_chart writes it (plotly.io.to_json without validation)."""
+    return pio.to_json(spec, validate=False).encode("utf-8")
+
+
+def _figure_json(fig: go.Figure) -> bytes:
+    """The JSON of fig.to_dict() without its deep copy of every trace and the layout (a quarter of a figure's build
+    time): the figure's own dicts are written as they are. Only for a figure that is dropped after this (the typed
+    arrays plotly writes as base64 are converted in place, as to_dict does to its copy)."""
+    from _plotly_utils.utils import convert_to_base64
+    spec = {"data": fig._data, "layout": fig._layout}
+    frames = [frame._props for frame in fig._frame_objs]
+    if frames:
+        spec["frames"] = frames
+    convert_to_base64(spec)
+    return _json(spec)
+
+
+@dataclass(frozen=True)
+class PreparedFigure:
+    bundle: FigureBundle              # titles, takeaway, source, tables; its `fig` is None (kept as JSON below)
+    screen: bytes                     # the figure sent to the browser, as JSON
+    titled: bytes                     # the titled figure (files, images), as zlib-compressed JSON
+    legend: tuple[charts.LegendItem, ...]
+    version: tuple                    # the database file the figure was read from (the key of images made from it)
+
+    def screen_dict(self) -> dict:
+        """A fresh dict of the screen figure (the caller may change it)."""
+        return orjson.loads(self.screen)
+
+    def sendable(self) -> SentFigure:
+        return SentFigure(self.screen_dict())
+
+    def full_bundle(self) -> FigureBundle:
+        """The bundle with its titled figure as a plotly Figure, for the files and images made from it (on click)."""
+        spec = orjson.loads(zlib.decompress(self.titled))
+        return replace(self.bundle, fig=go.Figure(spec, _validate=False))
+
+
+@db.per_database
+def prepare(figure_id: str, sel, *, height: int | None = None, font_size: int | None = None,
+            **options) -> PreparedFigure:
+    """The figure for a selection, built once per figure, selection, options and database file and shared by every
+    session (a figure depends on nothing else; building one costs 10–60 ms of server CPU where sending it costs
+    about 2). With `height`, the screen figure at that fixed height (the embed view and the presentation), derived
+    from the page's figure without building it again."""
+    if height is not None:
+        base = prepare(figure_id, sel, **options)
+        screen = charts.fit_height_spec(base.screen_dict(), height, font_size=font_size)
+        return replace(base, screen=_json(screen))
+    bundle = build_figure(figure_id, sel, **options)
+    titled_json = _figure_json(bundle.fig)
+    spec = orjson.loads(titled_json)
+    legend = tuple(charts.legend_of(spec))
+    screen = _json(charts.screen_spec(spec))
+    titled = zlib.compress(titled_json, 1)
+    return PreparedFigure(bundle=replace(bundle, fig=None), screen=screen, titled=titled, legend=legend,
+                          version=db.database_version())
