@@ -9,6 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `pytest --hypothesis-profile=thorough`: every property test with 10 000 examples, to find what a few hundred
+# (the default, in `make test`) find only by chance; run it when a property or the code under it changes
+settings.register_profile("thorough", max_examples=10_000, deadline=None)
 
 ROOT = Path(__file__).resolve().parent.parent
 
