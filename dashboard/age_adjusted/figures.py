@@ -18,6 +18,7 @@ from dashboard.age_adjusted.selection import COUNTRY, AgeAdjustedSelection
 from dashboard.age_adjusted.selection import parse as parse_age_adjusted
 from dashboard.core import charts, db, fmt
 from dashboard.core.figure import FigureBundle, FigureSpec, bundle
+from dashboard.core.text import possessive
 from dashboard.kostra import queries as kostra_queries
 from dashboard.kostra.selection import Selection
 
@@ -69,8 +70,9 @@ def _waterfall(figure_id: str, service: str):
 
     def _draw_waterfall(c: aq.Comparison) -> FigureBundle:
         what = "" if service == "total" else f": {aq.SERVICE_WORDS[service]}"
-        title = f"Hvorfor {c.name}s utgift avviker fra {c.reference_name}{what}, {c.year}"
-        subtitle = (f"Fra det {c.reference_name} bruker per innbygger, med {c.name}s innbyggere, til {c.name}s "
+        title = f"Hvorfor {possessive(c.name)} utgift avviker fra {c.reference_name}{what}, {c.year}"
+        subtitle = (f"Fra det {c.reference_name} bruker per innbygger, med {possessive(c.name)} innbyggere, "
+                    f"til {possessive(c.name)} "
                     "modellerte utgift (brukere × korrigerte brutto driftsutgifter per bruker). Millioner kroner. "
                     "Aldersjustert sammenligning, ikke kostnadsnøkkelen; egen beregning.")
         text = _text(c, title, subtitle)

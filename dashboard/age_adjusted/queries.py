@@ -12,6 +12,7 @@ import polars as pl
 
 from dashboard.age_adjusted.selection import COUNTRY, GROUP, AgeAdjustedSelection
 from dashboard.core import db, fmt
+from dashboard.core.text import possessive
 from dashboard.kostra import queries as kostra_queries
 
 FIRST_YEAR = 2016
@@ -164,7 +165,8 @@ def waterfall_steps(c: Comparison, service: str) -> list[tuple[str, float, str]]
 
 
 def _labels(c: Comparison) -> tuple[str, str]:
-    return f"{c.reference_title} med {c.name}s innbyggere", f"{c.name}s modellerte utgift"
+    return (f"{c.reference_title} med {possessive(c.name)} innbyggere",
+            f"{possessive(c.name)} modellerte utgift")
 
 
 def _kroner_split(c: Comparison, row: dict) -> list[tuple[str, float | None, str | None]]:

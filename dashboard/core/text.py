@@ -70,3 +70,10 @@ def markdown_text(text: object) -> str:
     if len(line) in breaks:
         out.append(WORD_JOINER)
     return "".join(out)
+
+
+def possessive(name: str) -> str:
+    """A name in the genitive as Norwegian writes it: «Larviks», «Hvalers», but «Birkenes'», «Nes'», «Moss'» – a
+    name ending in s, x or z takes an apostrophe, never another s (Språkrådet). One function for every title, bar
+    label, sentence and published file, so no place writes «Birkeness»."""
+    return name + ("'" if name[-1:].lower() in ("s", "x", "z") else "s")

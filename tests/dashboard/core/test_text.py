@@ -71,3 +71,19 @@ def test_html_and_plotly_text_read_back_as_the_collapsed_text(raw):
         assert "<" not in escaped
         escaped.encode("utf-8")
     assert "%{" not in text.plotly_text(raw)
+
+
+def test_possessive_takes_an_apostrophe_after_s_x_and_z_and_an_s_otherwise():
+    assert [text.possessive(n) for n in ("Birkenes", "Nes", "Moss", "Hvaler", "Larvik", "Fox", "Lindesnes")] == \
+        ["Birkenes'", "Nes'", "Moss'", "Hvalers", "Larviks", "Fox'", "Lindesnes'"]
+
+
+def test_no_module_makes_a_genitive_by_pasting_an_s_after_a_name():
+    """Every genitive goes through text.possessive: an f-string `{name}s ` would write «Birkeness»."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[3]
+    pasted = [f"{path.relative_to(root)}:{i}" for folder in ("dashboard", "pages", "pipelines")
+              for path in (root / folder).rglob("*.py")
+              for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if re.search(r"(name|title)\}s\b", line)]
+    assert pasted == []
