@@ -10,6 +10,7 @@ import polars as pl
 
 from dashboard.core import charts, fmt
 from dashboard.core.charts import ChartText
+from dashboard.core.text import plotly_text
 
 PART_COLOURS = {"Demografi": charts.COMPARISON[0], "Dekningsgrad": charts.COMPARISON[1],
                 "Enhetskostnad": charts.COMPARISON[3]}
@@ -49,10 +50,11 @@ def split_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.
                             text, height=540, bottom=150)
 
 
-def parts_over_time(frame: pl.DataFrame, text: ChartText) -> go.Figure:
+def parts_over_time(frame: pl.DataFrame, text: ChartText, marks: dict[int, str] | None = None) -> go.Figure:
     """The three parts as bars stacked above and below zero for each year, and the gap they add up to as a line.
 
-    frame columns: series (part labels and «Avstand i alt»), year, value (million kroner), status."""
+    frame columns: series (part labels and «Avstand i alt»), year, value (million kroner), status. `marks`: the
+    years the reference changed (a KOSTRA group), each marked with a dotted line and what it changed to."""
     if frame.is_empty():
         return _empty(text, "Ingen tall for dette utvalget")
     years = sorted(frame["year"].unique().to_list())
@@ -72,11 +74,16 @@ def parts_over_time(frame: pl.DataFrame, text: ChartText) -> go.Figure:
                  "name": GAP, "line": {"color": "#111", "width": 3}, "marker": {"size": 8}, "connectgaps": False,
                  "customdata": hover(gap), "hovertemplate": "%{x}: %{customdata}<extra>" + GAP + "</extra>"})
     # a year without a split is marked with SSB's symbol at the zero line, never drawn as 0
-    marks = [{"x": y, "y": 0, "text": f"<b>{s or '..'}</b>", "showarrow": False, "yshift": 10,
+    symbols = [{"x": y, "y": 0, "text": f"<b>{s or '..'}</b>", "showarrow": False, "yshift": 10,
               "font": {"size": 13, "color": "#444"}, "hovertext": f"{y}: {fmt.status_meaning(s or '..')}"}
              for y, v, s in zip(gap["year"].to_list(), gap["value"].to_list(), gap["status"].to_list()) if v is None]
+    changes = [{"type": "line", "xref": "x", "yref": "paper", "x0": y - 0.5, "x1": y - 0.5, "y0": 0, "y1": 1,
+                "line": {"color": "#666", "width": 1, "dash": "dot"}} for y in (marks or {})]
+    for y, label in (marks or {}).items():
+        symbols.append({"x": y - 0.5, "y": 1, "yref": "paper", "text": plotly_text(label), "showarrow": False,
+                        "yanchor": "bottom", "font": {"size": 11, "color": "#444"}})
     xaxis, yaxis = _axes(0)
-    return charts._finished(data, {"barmode": "relative", "annotations": marks,
+    return charts._finished(data, {"barmode": "relative", "annotations": symbols, "shapes": changes,
                                    "xaxis": {**xaxis, "tickmode": "array", "tickvals": years,
                                              "ticktext": [str(y) for y in years]},
                                    "yaxis": yaxis}, text)
