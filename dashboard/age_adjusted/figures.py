@@ -14,13 +14,13 @@ import plotly.graph_objects as go
 from dashboard.age_adjusted import charts as aa_charts
 from dashboard.age_adjusted import queries as aq
 from dashboard.age_adjusted import sentences
-from dashboard.age_adjusted.selection import COUNTRY, GROUP, AgeAdjustedSelection
+from dashboard.age_adjusted.selection import COUNTRY, GROUP, YEAR_KEY, AgeAdjustedSelection
 from dashboard.age_adjusted.selection import parse as parse_age_adjusted
 from dashboard.core import charts, db, fmt
 from dashboard.core.figure import FigureBundle, FigureSpec, bundle
 from dashboard.core.text import possessive
 from dashboard.kostra import queries as kostra_queries
-from dashboard.kostra.selection import Selection
+from dashboard.kostra.selection import Selection, _first
 
 DOMAIN = "age_adjusted"
 PAGE = "aldersjustert"
@@ -30,14 +30,20 @@ def selection_from_params(params: dict, kostra_selection, *, strict: bool = Fals
     """The figures' selection from URL parameters: the KOSTRA selection (as the pages read it) plus `referanse` and
     `aar`. /vis and /presentasjon pass kostra_ui.kostra_selection; `publish` its strict one and strict=True, so a bad
     value raises AgeAdjustedError instead of falling back with a notice."""
-    return parse_age_adjusted(params, selection=kostra_selection(params), names=kostra_queries.municipality_names(),
-                              resolve=kostra_queries.resolve_code, years=aq.years(), strict=strict)
+    sel = parse_age_adjusted(params, selection=kostra_selection(params), names=kostra_queries.municipality_names(),
+                             resolve=kostra_queries.resolve_code, years=aq.years(), strict=strict)
+    if not _first(params, YEAR_KEY):  # no year asked for: the latest with a complete split
+        latest = aq.latest_complete_year(sel.municipality, sel.reference)
+        if latest is not None and latest != sel.year:
+            sel = replace(sel, year=latest)
+    return sel
 
 
 def _comparison(sel: AgeAdjustedSelection | Selection) -> aq.Comparison:
     if not isinstance(sel, AgeAdjustedSelection):
         years = aq.years()
-        sel = AgeAdjustedSelection(sel, COUNTRY, years[-1] if years else 0)
+        year = aq.latest_complete_year(sel.municipality, COUNTRY) or (years[-1] if years else 0)
+        sel = AgeAdjustedSelection(sel, COUNTRY, year)
     return aq.compare(sel)
 
 

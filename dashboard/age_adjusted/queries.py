@@ -323,6 +323,20 @@ def member_sums_note(c: Comparison) -> str:
 
 
 
+def has_complete_split(c: Comparison, year: int) -> bool:
+    row = c.row("total", year)
+    return row is not None and row["gap"] is not None and all(row[p] is not None for p in PARTS)
+
+
+def latest_complete_year(municipality: str, reference: str) -> int | None:
+    """The latest year whose split is complete for this municipality and reference: the page opens there, since the
+    newest year with inhabitants can lack SSB's users (11645, 12293) for a while and would show no split at all."""
+    rows = split(municipality, reference).filter((pl.col("level") != "age_group") & (pl.col("service") == "total"))
+    complete = [r["year"] for r in rows.iter_rows(named=True)
+                if r["gap"] is not None and all(r[p] is not None for p in PARTS)]
+    return max(complete) if complete else None
+
+
 def reference_changes(c: Comparison) -> list[tuple[int, str, str]]:
     """(year, the reference before, the reference from that year) for each year the reference changed: a
     municipality's KOSTRA group can change between years, so a group reference over time is several groups."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard.age_adjusted import queries as aq
 from dashboard.core import fmt
-from dashboard.core.text import possessive
+from dashboard.core.text import markdown_text, possessive
 
 INPUT_WORDS = {
     ("home_care", "population"): "innbyggere", ("long_term", "population"): "innbyggere",
@@ -166,7 +166,8 @@ def service_sentence(c: aq.Comparison, service: str) -> str | None:
 
 
 def method_text(c: aq.Comparison) -> str:
-    """The method, its order and what it is not, under the figures."""
+    """The method, its order and what it is not, under the figures: Markdown, so the reference's name is escaped."""
+    reference = markdown_text(c.reference_name)
     return f"""
 **Slik er tallene regnet ut (egen beregning på SSBs tall)**
 
@@ -181,7 +182,7 @@ For hver tjeneste – hjemmetjenester og langtidsopphold i institusjon – og hv
 - **Enhetskostnad** = korrigerte brutto driftsutgifter per mottaker av hjemmetjenester og per kommunal
   institusjonsplass (SSBs nøkkeltall), den samme for alle aldre.
 
-**Avstanden** er vår modellerte utgift minus det {c.reference_name} bruker per innbygger (modellert på samme måte)
+**Avstanden** er vår modellerte utgift minus det {reference} bruker per innbygger (modellert på samme måte)
 ganget med våre innbyggere. Den deles i tre, **i denne rekkefølgen**, og de tre delene summerer seg nøyaktig til
 avstanden (til kronen i tabellene):
 
@@ -192,7 +193,7 @@ avstanden (til kronen i tabellene):
 3. **Enhetskostnad:** vår enhetskostnad minus referansens, med vår dekningsgrad – hver tjeneste koster mer eller
    mindre.
 
-En annen rekkefølge gir litt andre tall for delene (men samme avstand). Referansen er {c.reference_name}; for
+En annen rekkefølge gir litt andre tall for delene (men samme avstand). Referansen er {reference}; for
 KOSTRA-grupper og landet er tallene SSBs egne der tabellen har dem (12292, 12209), ellers summen av kommunene (11645,
 egen beregning). Mangler et tall, eller er det skjult av personvernhensyn («:»), vises delen som trenger det ikke –
 aldri som 0.

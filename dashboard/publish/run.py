@@ -87,7 +87,7 @@ def _year(value, option: str) -> int | None:
     if value is None or str(value).strip() == "":
         return None
     text = str(value).strip()
-    if not re.fullmatch(r"\d{4}", text):
+    if not re.fullmatch(r"[0-9]{4}", text):  # ASCII digits: `\d` also takes «٢٠٢٢»
         raise PublishError(f"«{_clean(text)}» er ikke et årstall ({option}); skriv fire siffer, f.eks. 2024.")
     return int(text)
 

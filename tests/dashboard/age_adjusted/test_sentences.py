@@ -106,3 +106,9 @@ def test_method_states_the_order_and_what_it_is_not():
     text = sentences.method_text(comparison([split_row()]))
     assert "i denne rekkefølgen" in text and "1. **Demografi" in text and "3. **Enhetskostnad" in text
     assert "ikke den offisielle kostnadsnøkkelen" in text and "ikke regnskapet" in text and "KBDU" in text
+
+
+def test_the_method_text_escapes_the_reference_name_for_markdown():
+    c = comparison([split_row(reference_name="[lenke](https://evil.example) **fet**")], reference="4003")
+    text = sentences.method_text(c)
+    assert "[lenke](" not in text and "\\[lenke\\]\\(https\\:\u2060\\/\\/" in text and "\\*\\*fet\\*\\*" in text

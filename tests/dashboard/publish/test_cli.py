@@ -56,6 +56,8 @@ def _assert_clean_failure(result, message: str, out: Path) -> None:
     (["--figur", "kostnad-hjemme", "--kommune", "3909", "--fra", "2024", "--til", "2018"], "--fra (2024) er etter --til"),
     (["--figur", "kostnad-hjemme"], "Oppgi kommunen med --kommune"),
     (["--figur", "kostnad-hjemme", "--kommune", "3909", "--til", "tjue"], "«tjue» er ikke et årstall (--til)"),
+    (["--figur", "kostnad-hjemme", "--kommune", "3909", "--fra", "٢٠٢٢"], "«٢٠٢٢» er ikke et årstall (--fra)"),
+    (["--figur", "aldersjustert-fossefall", "--kommune", "3909", "--aar", "２０２２"], "er ikke et årstall"),
     (["--figur", "budsjettavvik-enheter", "--enhet", "finnes-ikke"], "Fant ingen enhet med kode «finnes-ikke»"),
 ])
 def test_bad_input_gives_a_norwegian_message_and_writes_nothing(tmp_path, args, message):
