@@ -12,6 +12,7 @@ import polars as pl
 
 from dashboard.age_adjusted.selection import COUNTRY, GROUP, AgeAdjustedSelection
 from dashboard.core import db, fmt
+from dashboard.core.sentences import balanced  # noqa: F401 (the age-adjusted modules round with it as aq.balanced)
 from dashboard.core.text import possessive
 from dashboard.kostra import queries as kostra_queries
 
@@ -122,21 +123,6 @@ def _compare_latest(version: tuple, municipality: str, reference: str, year: int
 
 
 # ---------------------------------------------------------------------------------------------- rounding
-
-def balanced(parts: dict[str, float], total: float, step: float) -> dict[str, float]:
-    """Each part rounded to `step` so that the rounded parts add up to the rounded total (largest remainder): the
-    page shows the split adding up, to the krone in the tables and to the shown unit in the sentence. The total may
-    be a printed (already rounded) number the parts must add up to, so a part may also be rounded down."""
-    units = {k: v / step for k, v in parts.items()}
-    out = {k: math.floor(u) for k, u in units.items()}
-    short = round(total / step) - sum(out.values())
-    order = sorted(units, key=lambda k: units[k] - out[k], reverse=True)
-    for k in order[:max(0, short)]:
-        out[k] += 1
-    for k in order[::-1][:max(0, -short)]:
-        out[k] -= 1
-    return {k: v * step for k, v in out.items()}
-
 
 def million_step(*values: float) -> float:
     """Whole millions when the amounts are large, tenths for a small municipality's few millions."""
