@@ -114,7 +114,11 @@ def compare(sel: AgeAdjustedSelection) -> Comparison:
 
 @lru_cache(maxsize=4)
 def _compare_latest(version: tuple, municipality: str, reference: str, year: int) -> Comparison:
-    every = _split(version, municipality, reference)
+    return comparison_of(municipality, reference, year, _split(version, municipality, reference))
+
+
+def comparison_of(municipality: str, reference: str, year: int, every: pl.DataFrame) -> Comparison:
+    """The Comparison made of age_adjusted_split's rows (`every`, all years) for the chosen year."""
     rows = every.filter(pl.col("level") != "age_group")
     cov = every.filter((pl.col("level") == "age_group") & (pl.col("year") == year))
     name = kostra_queries.municipality_names().get(municipality, municipality)
