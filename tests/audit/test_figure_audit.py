@@ -1,0 +1,143 @@
+"""The figure audit: every registered figure for every municipality in the demo database (the municipality's own
+figures: for every unit, and all units), checked by rules:
+
+- one row per unit or municipality: on a categorical axis, no two category labels are the same text once the line
+  breaks plotly draws (`<br>`) and runs of spaces are taken out — «Hjemmetjenesten sone<br>Nord» on the bars and
+  «Hjemmetjenesten sone Nord» on the goal marks are two rows to plotly, one to a reader;
+- in every form it is shown: as built, as the pages and published files draw it, and at 800×450 in /vis;
+- every shown value has its label: a trace that prints values (`text`) or names them in its hover
+  (`%{customdata}`) has one for each point, and none is empty where the point has a value;
+- the figure is what plotly's validation makes of it: the dict a builder made without validation equals the
+  validated figure's dict, so nothing plotly would reject or change reaches a page, /vis or a published file.
+
+Counts and time are printed (pytest -s); the counts are asserted to cover every figure, municipality and unit.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import time
+
+import duckdb
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import figures
+from dashboard.core import charts
+from dashboard.core.figure import FigureSpec
+from dashboard.kostra import queries as kostra_queries
+from dashboard.own import queries as own_queries
+from dashboard.own.selection import ALL_UNITS
+from dashboard.publish import run
+
+CATEGORY_TRACES = {"bar", "waterfall", "scatter", "box", "funnel"}
+
+
+def _label(value) -> str:
+    return " ".join(re.sub(r"<br\s*/?>", " ", str(value), flags=re.IGNORECASE).split())
+
+
+def _is_categorical(values) -> bool:
+    return any(isinstance(v, str) for v in values or ())
+
+
+def figure_problems(figure_id: str, fig: dict) -> list[str]:
+    problems = []
+    layout = fig.get("layout", {})
+    by_axis: dict[str, set[str]] = {}
+    for trace in fig.get("data", []):
+        if trace.get("type", "scatter") not in CATEGORY_TRACES:
+            continue
+        horizontal = trace.get("orientation") == "h"
+        for axis in ("x", "y"):
+            values = trace.get(axis)
+            ref = trace.get(f"{axis}axis", axis)
+            if not _is_categorical(values) or layout.get(f"{ref[0]}axis{ref[1:]}", {}).get("type") == "date":
+                continue
+            by_axis.setdefault(ref, set()).update(str(v) for v in values if v is not None)
+        # every value shown has its label
+        values = trace.get("x" if horizontal else "y") or []
+        for key in ("text", "customdata"):
+            labels = trace.get(key)
+            if key == "customdata" and "%{customdata" not in str(trace.get("hovertemplate", "")):
+                continue
+            if labels is None or isinstance(labels, str):
+                continue
+            if len(labels) != len(values):
+                problems.append(f"{figure_id}: {trace.get('name')!r} has {len(values)} values, {len(labels)} {key}")
+                continue
+            for value, label in zip(values, labels):
+                if value is not None and (label is None or str(label).strip() == ""):
+                    problems.append(f"{figure_id}: {trace.get('name')!r} value {value} without its {key}")
+    for axis, labels in by_axis.items():
+        shown: dict[str, str] = {}
+        for raw in labels:
+            same = shown.setdefault(_label(raw), raw)
+            if same != raw:
+                problems.append(f"{figure_id}: {axis} has «{same}» and «{raw}» as two categories for one row")
+    validated = go.Figure(fig).to_dict()
+    if validated != fig:
+        problems.append(f"{figure_id}: plotly's validation changes the figure")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def audit_db(built_db, tmp_path_factory):
+    """A copy with age_adjusted_inputs stored as a table (same rows): the figures' own queries, without the view
+    recomputed for each of the ~1 800 age-adjusted and other queries."""
+    path = tmp_path_factory.mktemp("figure-audit") / "kostra.duckdb"
+    shutil.copy(built_db, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE age_adjusted_inputs_stored AS SELECT * FROM age_adjusted_inputs")
+        con.execute("DROP VIEW age_adjusted_inputs")
+        con.execute("ALTER TABLE age_adjusted_inputs_stored RENAME TO age_adjusted_inputs")
+    return path
+
+
+def _check(problems: list[str], figure_id: str, selection) -> None:
+    """The figure as built, as the pages and published files show it (charts.for_screen, which wraps long category
+    labels) and as /vis and the presentation show it at 800×450 (charts.fit_height)."""
+    bundle = figures.build_figure(figure_id, selection)
+    screen = charts.for_screen(bundle.fig)
+    for where, fig in (("", bundle.fig), (" (skjerm)", screen), (" (800×450)", charts.fit_height(screen, 450))):
+        problems += figure_problems(figure_id + where, fig.to_dict())
+
+
+def test_every_figure_for_every_unit_is_one_row_per_unit_labelled_and_valid(audit_db, monkeypatch):
+    monkeypatch.setenv("KOSTRA_DB", str(audit_db))
+    started = time.perf_counter()
+    own_specs: list[FigureSpec] = [s for s in figures.FIGURES.values() if s.domain == "own"]
+    units = [ALL_UNITS, *own_queries.unit_names()]
+    problems: list[str] = []
+    count = 0
+    for spec in own_specs:
+        kind = run.OWN_KIND_BY_PAGE.get(spec.page, "budget")
+        for unit in units:
+            if kind == "goals" and unit == ALL_UNITS:
+                continue
+            _check(problems, spec.id, run.own_selection(kind, unit, None))
+            count += 1
+    print(f"\nfigure audit (own data): {count} figures, {len(own_specs)} ids × {len(units)} units, "
+          f"{time.perf_counter() - started:.0f} s")
+    assert problems == []
+    assert count >= len(own_specs) * (len(units) - 1) and len(units) >= 6
+
+
+def test_every_figure_for_every_municipality_is_one_row_per_municipality_labelled_and_valid(audit_db, monkeypatch):
+    monkeypatch.setenv("KOSTRA_DB", str(audit_db))
+    started = time.perf_counter()
+    specs = [s.id for s in figures.FIGURES.values() if s.domain != "own"]
+    codes = sorted(kostra_queries.municipality_names())
+    problems: list[str] = []
+    count = 0
+    for code in codes:
+        _, selections, _ = run.resolve(specs, kommune=code)
+        for figure_id in specs:
+            _check(problems, figure_id, selections[figure_id])
+            count += 1
+        if len(problems) > 30:
+            break
+    print(f"\nfigure audit (municipalities): {count} figures, {len(specs)} ids × {len(codes)} municipalities, "
+          f"{time.perf_counter() - started:.0f} s")
+    assert problems == []
+    assert count == len(specs) * len(codes) and len(codes) >= 350
