@@ -133,3 +133,12 @@ def test_the_coverage_sentence_subtracts_the_shown_percentages(db_env):
                 continue
             diff, own, other = (float(g.replace(",", ".")) for g in (m[1], m[3], m[4]))
             assert round(abs(own - other), 1) == diff and (m[2] == "flere") == (own > other)
+
+
+def test_the_waterfalls_step_names_wrap_level_instead_of_turning(asel):
+    """At 800×450 (/vis) the long step names turned 30° and left the bars about 40 px: they wrap onto lines."""
+    fig = figures.build_figure("aldersjustert-fossefall", asel).fig
+    xaxis = fig.layout.xaxis
+    assert xaxis.tickangle == 0 and list(xaxis.tickvals) == list(fig.data[0].x)
+    assert all(len(line) <= 16 for tick in xaxis.ticktext for line in tick.split("<br>"))
+    assert xaxis.ticktext[0] == "KOSTRA-gruppe 14<br>med Larviks<br>innbyggere"
