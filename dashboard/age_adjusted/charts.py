@@ -97,7 +97,7 @@ def parts_over_time(frame: pl.DataFrame, text: ChartText, marks: dict[int, str] 
         symbols.append({"x": y - 0.5, "y": 1, "yref": "paper", "text": plotly_text(label), "showarrow": False,
                         "yanchor": "bottom", "font": {"size": 11, "color": "#444"}})
     xaxis, yaxis = _axes(0)
-    return charts._finished(data, {"barmode": "relative", "annotations": symbols, "shapes": changes,
+    return charts._finished(data, {"barmode": "relative", "annotations": symbols, **({"shapes": changes} if changes else {}),
                                    "xaxis": {**xaxis, "tickmode": "array", "tickvals": years,
                                              "ticktext": [str(y) for y in years]},
                                    "yaxis": yaxis}, text)

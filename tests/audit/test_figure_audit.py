@@ -5,8 +5,8 @@ figures: for every unit, and all units), checked by rules:
   breaks plotly draws (`<br>`) and runs of spaces are taken out — «Hjemmetjenesten sone<br>Nord» on the bars and
   «Hjemmetjenesten sone Nord» on the goal marks are two rows to plotly, one to a reader;
 - in every form it is shown: as built, as the pages and published files draw it, and at 800×450 in /vis;
-- every shown value has its label: a trace that prints values (`text`) or names them in its hover
-  (`%{customdata}`) has one for each point, and none is empty where the point has a value;
+- every shown value has its label: a trace's hover label (`%{customdata}` when its template reads it, else its
+  hover text or text) has one entry for each point, and none is empty where the point has a value;
 - the figure is what plotly's validation makes of it: the dict a builder made without validation equals the
   validated figure's dict, so nothing plotly would reject or change reaches a page, /vis or a published file.
 
@@ -55,20 +55,20 @@ def figure_problems(figure_id: str, fig: dict) -> list[str]:
             if not _is_categorical(values) or layout.get(f"{ref[0]}axis{ref[1:]}", {}).get("type") == "date":
                 continue
             by_axis.setdefault(ref, set()).update(str(v) for v in values if v is not None)
-        # every value shown has its label
+        # every value shown has its label: the hover's (customdata when the template reads it, else text or
+        # hovertext), one per point, none empty where the point has a value
         values = trace.get("x" if horizontal else "y") or []
-        for key in ("text", "customdata"):
-            labels = trace.get(key)
-            if key == "customdata" and "%{customdata" not in str(trace.get("hovertemplate", "")):
-                continue
-            if labels is None or isinstance(labels, str):
-                continue
-            if len(labels) != len(values):
-                problems.append(f"{figure_id}: {trace.get('name')!r} has {len(values)} values, {len(labels)} {key}")
-                continue
-            for value, label in zip(values, labels):
-                if value is not None and (label is None or str(label).strip() == ""):
-                    problems.append(f"{figure_id}: {trace.get('name')!r} value {value} without its {key}")
+        template = str(trace.get("hovertemplate") or "")
+        key = "customdata" if "%{customdata" in template else "hovertext" if trace.get("hovertext") else "text"
+        labels = trace.get(key)
+        if labels is None or isinstance(labels, str) or trace.get("hoverinfo") == "skip":
+            continue
+        if len(labels) != len(values):
+            problems.append(f"{figure_id}: {trace.get('name')!r} has {len(values)} values, {len(labels)} {key}")
+            continue
+        for value, label in zip(values, labels):
+            if value is not None and (label is None or str(label).strip() == ""):
+                problems.append(f"{figure_id}: {trace.get('name')!r} value {value} without its {key}")
     for axis, labels in by_axis.items():
         shown: dict[str, str] = {}
         for raw in labels:
