@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dashboard.publish import files as publish
 from dashboard.publish.files import PublishError
-from dashboard.publish.folder import FolderWriter, WriteResult
+from dashboard.publish.folder import FolderWriter, WriteResult, set_name_for
 
 OWN_KIND_BY_PAGE = {"budsjettavvik": "budget", "sykefravaer": "sick-leave", "enhetsrapport": "goals"}
 MAX_COMPARISONS = 5
@@ -229,7 +229,7 @@ def write_files(bundles: list, out_dir: Path, *, images: tuple[str, ...] = ("png
 
 
 def publish_figures(figure_ids: list[str], out_dir: Path, *, self_contained: bool = False,
-                    **selection) -> PublishResult:
+                    set_name: str | None = None, overwrite: bool = False, **selection) -> PublishResult:
     """Build and write the files for `figure_ids`; raises PublishError with a Norwegian message.
 
     The folder is checked for writing first (before any rendering), then Chromium starts (in its own thread) once
@@ -240,7 +240,8 @@ def publish_figures(figure_ids: list[str], out_dir: Path, *, self_contained: boo
     t0 = time.perf_counter()
     try:
         specs, selections, notices = resolve(figure_ids, **selection)
-        with FolderWriter(out_dir) as writer, publish.ImageRenderer() as renderer:
+        name = set_name_for([s.id for s in specs], set_name)  # one manifest per set: sets can share a folder
+        with FolderWriter(out_dir, name, overwrite=overwrite) as writer, publish.ImageRenderer() as renderer:
             renderer.preload_print()  # opened while the figures are built: presentasjon.pdf is always made
             bundles = [figures.build_figure(s.id, selections[s.id]) for s in specs]
             result = write_files(bundles, out_dir, renderer=renderer, writer=writer, self_contained=self_contained)
