@@ -235,3 +235,20 @@ def test_a_bad_reference_or_year_is_refused_and_nothing_written(tmp_path, args, 
 def test_reference_and_year_without_age_adjusted_figures_are_named_as_unused():
     _, _, notices = resolve(["kostnad-hjemme"], kommune="3909", referanse="gruppe")
     assert any("gjelder bare aldersjustert-figurene" in n for n in notices)
+
+
+def test_figur_takes_the_presentations_slide_syntax(db_env):
+    """`publish` takes each slide's own municipality, reference, year and scenario as /presentasjon does."""
+    from dashboard.publish import run as publish_run
+    specs, selections, _ = publish_run.resolve(
+        ["aldersjustert-fossefall@3907~referanse=gruppe~aar=2019", "fremskriving-kostnad~kostvekst=1.5",
+         "kostnad-hjemme"], kommune="3909", aar="2024")
+    assert [s.id for s in specs] == ["aldersjustert-fossefall", "fremskriving-kostnad", "kostnad-hjemme"]
+    age = selections["aldersjustert-fossefall"]
+    assert (age.municipality, age.reference, age.year) == ("3907", "group", 2019)
+    assert selections["fremskriving-kostnad"].scenario.cost_growth_pct == 1.5
+    assert selections["kostnad-hjemme"].municipality == "3909"
+    with pytest.raises(publish_run.PublishError, match="flere ganger med ulike valg"):
+        publish_run.resolve(["aldersjustert-fossefall~aar=2019", "aldersjustert-fossefall~aar=2020"], kommune="3909")
+    with pytest.raises(publish_run.PublishError, match="ikke et årstall"):
+        publish_run.resolve(["aldersjustert-fossefall~aar=٢٠١٩"], kommune="3909")
