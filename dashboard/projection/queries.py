@@ -198,7 +198,7 @@ COST_WORDS = {"home_care": "helsetjenester i hjemmet", "long_term": "langtidspla
 
 
 def _service_costs(p: Projection, scenarios: tuple[str, str], years: tuple[int, int], diff: float) -> str:
-    """« (helsetjenester i hjemmet +80 mill. kr, langtidsplasser −14 mill. kr)» when the two services' costs move
+    """«helsetjenester i hjemmet +80 mill. kr, langtidsplasser −14 mill. kr» when the two services' costs move
     different ways, so «høyere» is never said of a service that gets cheaper (and a shift from places to home is
     seen as one); '' when they move the same way. The two amounts add up to the printed total `diff`."""
     (new_scenario, old_scenario), (new_year, old_year) = scenarios, years
@@ -212,8 +212,8 @@ def _service_costs(p: Projection, scenarios: tuple[str, str], years: tuple[int, 
     if not (min(moves.values()) < 0 < max(moves.values())):
         return ""
     printed = balanced(moves, shown(diff / 1e6, 0) * 1e6, 1e6)
-    return " (" + ", ".join(f"{COST_WORDS[s]} {'+' if v > 0 else '−' if v < 0 else ''}{millions(v)}"
-                            for s, v in printed.items()) + ")"
+    return ", ".join(f"{COST_WORDS[s]} {'+' if v > 0 else '−' if v < 0 else ''}{millions(v)}"
+                     for s, v in printed.items())
 
 
 def _change_pct(then: float, now: float) -> float | None:
@@ -247,8 +247,9 @@ def takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
     cost_now, cost_then = _total_cost(p, "baseline", p.base_year), _total_cost(p, "baseline", year)
     if cost_now is not None and cost_then is not None:
         diff = cost_difference(cost_then, cost_now)
+        split = _service_costs(p, ("baseline", "baseline"), (year, p.base_year), diff)
         text += (", og utgiftene til helsetjenester i hjemmet og langtidsplasser er " + cost_change_text(diff, "da")
-                 + _service_costs(p, ("baseline", "baseline"), (year, p.base_year), diff) + " (i dagens kroner)")
+                 + f" (i dagens kroner{'; ' + split if split else ''})")
     return text + "."
 
 
@@ -269,7 +270,8 @@ def scenario_takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
         diff = cost_difference(scen, base)
         parts.append(("omtrent like store utgifter" if shown(abs(diff) / 1e6, 0) == 0 else
                       f"utgifter {millions(diff)} {'høyere' if diff > 0 else 'lavere'} per år")
-                     + _service_costs(p, ("scenario", "baseline"), (year, year), diff))
+                     + (f" ({split})" if (split := _service_costs(p, ("scenario", "baseline"), (year, year), diff))
+                        else ""))
     if not parts:
         return None
     return f"I scenarioet trenger {p.name} i {year} " + " og ".join(parts) + " enn med dagens dekningsgrad."
