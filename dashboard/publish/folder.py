@@ -272,7 +272,7 @@ class FolderWriter:
                 continue  # the same bytes another set wrote (plotly.min.js): shared
             whose = (f"den ble skrevet av et annet sett ({owner})" if owner is not None
                      else "den ble ikke skrevet av denne publiseringen")
-            raise PublishError(f"{path} finnes allerede, og {whose}. Ingenting er endret. Flytt eller gi nytt navn "
+            raise PublishError(f"«{name}» finnes allerede i {self.out_dir}, og {whose}. Ingenting er endret. Flytt eller gi nytt navn "
                                "til filen, velg en annen mappe (--out), eller bruk --overwrite for å erstatte den.")
 
     def _roll_back(self, moved_in: list[str], aside: list[str], backup: Path) -> None:

@@ -160,7 +160,7 @@ def test_a_users_own_file_with_one_of_our_names_is_a_refusal_naming_it_unless_ov
     out.mkdir()
     (out / "presentasjon.pdf").write_bytes(b"brukerens egen pdf")
     before = snapshot(out)
-    with pytest.raises(PublishError, match=r"presentasjon\.pdf finnes allerede.*--overwrite"):
+    with pytest.raises(PublishError, match=r"«presentasjon\.pdf» finnes allerede i .*--overwrite"):
         write_set(out, {"a.html": b"A", "presentasjon.pdf": b"%PDF"}, "a")
     assert snapshot(out) == before  # nothing moved, nothing left behind
     write_set(out, {"a.html": b"A", "presentasjon.pdf": b"%PDF"}, "a", overwrite=True)
@@ -179,7 +179,7 @@ def test_two_sets_share_a_folder_without_retiring_each_others_files(tmp_path):
                                                      "b.html", "plotly.min.js"]
     result = write_set(out, {"a2.html": b"A2"}, "a")  # a no longer needs plotly.min.js; b still does
     assert result.removed == [] and (out / "plotly.min.js").exists()
-    with pytest.raises(PublishError, match=r"b\.html finnes allerede, og den ble skrevet av et annet sett"):
+    with pytest.raises(PublishError, match=r"«b\.html» finnes allerede i .*, og den ble skrevet av et annet sett"):
         write_set(out, {"b.html": b"ANNET"}, "a")
     assert (out / "b.html").read_bytes() == b"B"
 
