@@ -107,6 +107,9 @@ def test_the_page_opens_on_the_latest_year_with_a_complete_split(db_env, monkeyp
     assert aa_figures.selection_from_params(params, kostra_ui.kostra_selection).year == 2023
     assert aa_figures.selection_from_params({**params, "aar": ["2024"]}, kostra_ui.kostra_selection).year == 2024
     assert aq.latest_complete_year("3909", COUNTRY) == 2023
+    from dashboard.age_adjusted import ui as aa_ui
+    later = aa_ui.later_missing(aq.comparison_of("3909", COUNTRY, 2023, lagging))
+    assert later and all(text.startswith("2024: ") and "kan ikke beregnes for 2024" in text for text in later)
 
 
 def test_a_group_over_time_names_each_years_group_and_marks_the_change(db_env):
