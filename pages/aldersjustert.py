@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.age_adjusted import queries as aq
 from dashboard.age_adjusted import ui as age_adjusted_ui
 from dashboard.kostra import ui as kostra_ui
+from dashboard.core.text import markdown_text
 from dashboard.views import page as ui
 from dashboard.views.nav_guard import ensure_app_navigation
 
@@ -14,5 +15,6 @@ with ui.friendly_errors():
     kostra_ui.demo_label()
     sel = age_adjusted_ui.sidebar()
     c = aq.compare(sel)
-    st.title(f"Hvorfor bruker {c.name} mer eller mindre? Aldersjustert sammenligning med {c.reference_name}, {c.year}")
+    st.title(markdown_text(f"Hvorfor bruker {c.name} mer eller mindre? Aldersjustert sammenligning med "
+                           f"{c.reference_name}, {c.year}"))
     age_adjusted_ui.page(sel, draw=ui.figure)

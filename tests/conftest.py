@@ -9,6 +9,30 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `pytest --hypothesis-profile=thorough` (or `--hypothesis-examples=N`): every property test with 10 000 (N)
+# examples, its own @settings overridden, to find what the few hundred in `make test` find only by chance; run it
+# when a property or the code under it changes
+settings.register_profile("thorough", max_examples=10_000, deadline=None)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--hypothesis-examples", type=int, default=None,
+                     help="run every property test with this many examples (overrides the tests' own settings)")
+
+
+def pytest_collection_modifyitems(config, items):
+    examples = config.getoption("--hypothesis-examples")
+    if examples is None and config.getoption("--hypothesis-profile", None) == "thorough":
+        examples = 10_000
+    if examples is None:
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is not None:
+            test._hypothesis_internal_use_settings = settings(own, max_examples=examples, deadline=None)
 
 ROOT = Path(__file__).resolve().parent.parent
 

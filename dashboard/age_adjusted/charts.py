@@ -5,11 +5,14 @@ the gap as a line.
 The traces and layouts are plain dicts, finished by core.charts without plotly's validation, like its own charts."""
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.core import charts, fmt
 from dashboard.core.charts import ChartText
+from dashboard.core.text import plotly_text
 
 PART_COLOURS = {"Demografi": charts.COMPARISON[0], "Dekningsgrad": charts.COMPARISON[1],
                 "Enhetskostnad": charts.COMPARISON[3]}
@@ -45,14 +48,27 @@ def split_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.
         "totals": {"marker": {"color": charts.GROUP}}, "connector": {"line": {"color": "#999", "dash": "dot"}},
     }
     xaxis, yaxis = _axes(1)
-    return charts._finished([trace], {"showlegend": False, "xaxis": {**xaxis, "automargin": True}, "yaxis": yaxis},
-                            text, height=540, bottom=150)
+    # step names wrapped onto lines and kept level: turned 30° they took the plot's height at 800×450 (/vis)
+    # (the categories are the names escaped, as _finished escapes the trace's x; the tick texts their wrapped lines)
+    ticks = [_wrapped(s[0]) for s in steps]
+    lines = max(t.count("<br>") + 1 for t in ticks)
+    return charts._finished([trace], {"showlegend": False, "yaxis": yaxis,
+                                      "xaxis": {**xaxis, "automargin": True, "tickangle": 0, "tickmode": "array",
+                                                "tickvals": [plotly_text(s[0]) for s in steps], "ticktext": ticks}},
+                            text, height=540, bottom=70 + 16 * lines)
 
 
-def parts_over_time(frame: pl.DataFrame, text: ChartText) -> go.Figure:
+def _wrapped(label: str, width: int = 16) -> str:
+    """A long step name («Landet uten Oslo med Larviks innbyggere») on lines of about `width` characters, each
+    escaped: a name from data is text, the line breaks are ours."""
+    return "<br>".join(plotly_text(line) for line in textwrap.wrap(label, width)) or plotly_text(label)
+
+
+def parts_over_time(frame: pl.DataFrame, text: ChartText, marks: dict[int, str] | None = None) -> go.Figure:
     """The three parts as bars stacked above and below zero for each year, and the gap they add up to as a line.
 
-    frame columns: series (part labels and «Avstand i alt»), year, value (million kroner), status."""
+    frame columns: series (part labels and «Avstand i alt»), year, value (million kroner), status. `marks`: the
+    years the reference changed (a KOSTRA group), each marked with a dotted line and what it changed to."""
     if frame.is_empty():
         return _empty(text, "Ingen tall for dette utvalget")
     years = sorted(frame["year"].unique().to_list())
@@ -72,11 +88,16 @@ def parts_over_time(frame: pl.DataFrame, text: ChartText) -> go.Figure:
                  "name": GAP, "line": {"color": "#111", "width": 3}, "marker": {"size": 8}, "connectgaps": False,
                  "customdata": hover(gap), "hovertemplate": "%{x}: %{customdata}<extra>" + GAP + "</extra>"})
     # a year without a split is marked with SSB's symbol at the zero line, never drawn as 0
-    marks = [{"x": y, "y": 0, "text": f"<b>{s or '..'}</b>", "showarrow": False, "yshift": 10,
+    symbols = [{"x": y, "y": 0, "text": f"<b>{s or '..'}</b>", "showarrow": False, "yshift": 10,
               "font": {"size": 13, "color": "#444"}, "hovertext": f"{y}: {fmt.status_meaning(s or '..')}"}
              for y, v, s in zip(gap["year"].to_list(), gap["value"].to_list(), gap["status"].to_list()) if v is None]
+    changes = [{"type": "line", "xref": "x", "yref": "paper", "x0": y - 0.5, "x1": y - 0.5, "y0": 0, "y1": 1,
+                "line": {"color": "#666", "width": 1, "dash": "dot"}} for y in (marks or {})]
+    for y, label in (marks or {}).items():
+        symbols.append({"x": y - 0.5, "y": 1, "yref": "paper", "text": plotly_text(label), "showarrow": False,
+                        "yanchor": "bottom", "font": {"size": 11, "color": "#444"}})
     xaxis, yaxis = _axes(0)
-    return charts._finished(data, {"barmode": "relative", "annotations": marks,
+    return charts._finished(data, {"barmode": "relative", "annotations": symbols, **({"shapes": changes} if changes else {}),
                                    "xaxis": {**xaxis, "tickmode": "array", "tickvals": years,
                                              "ticktext": [str(y) for y in years]},
                                    "yaxis": yaxis}, text)

@@ -14,12 +14,13 @@ import plotly.graph_objects as go
 from dashboard.age_adjusted import charts as aa_charts
 from dashboard.age_adjusted import queries as aq
 from dashboard.age_adjusted import sentences
-from dashboard.age_adjusted.selection import COUNTRY, AgeAdjustedSelection
+from dashboard.age_adjusted.selection import COUNTRY, GROUP, YEAR_KEY, AgeAdjustedSelection
 from dashboard.age_adjusted.selection import parse as parse_age_adjusted
 from dashboard.core import charts, db, fmt
 from dashboard.core.figure import FigureBundle, FigureSpec, bundle
+from dashboard.core.text import possessive
 from dashboard.kostra import queries as kostra_queries
-from dashboard.kostra.selection import Selection
+from dashboard.kostra.selection import Selection, _first
 
 DOMAIN = "age_adjusted"
 PAGE = "aldersjustert"
@@ -29,14 +30,20 @@ def selection_from_params(params: dict, kostra_selection, *, strict: bool = Fals
     """The figures' selection from URL parameters: the KOSTRA selection (as the pages read it) plus `referanse` and
     `aar`. /vis and /presentasjon pass kostra_ui.kostra_selection; `publish` its strict one and strict=True, so a bad
     value raises AgeAdjustedError instead of falling back with a notice."""
-    return parse_age_adjusted(params, selection=kostra_selection(params), names=kostra_queries.municipality_names(),
-                              resolve=kostra_queries.resolve_code, years=aq.years(), strict=strict)
+    sel = parse_age_adjusted(params, selection=kostra_selection(params), names=kostra_queries.municipality_names(),
+                             resolve=kostra_queries.resolve_code, years=aq.years(), strict=strict)
+    if not _first(params, YEAR_KEY):  # no year asked for: the latest with a complete split
+        latest = aq.latest_complete_year(sel.municipality, sel.reference)
+        if latest is not None and latest != sel.year:
+            sel = replace(sel, year=latest)
+    return sel
 
 
 def _comparison(sel: AgeAdjustedSelection | Selection) -> aq.Comparison:
     if not isinstance(sel, AgeAdjustedSelection):
         years = aq.years()
-        sel = AgeAdjustedSelection(sel, COUNTRY, years[-1] if years else 0)
+        year = aq.latest_complete_year(sel.municipality, COUNTRY) or (years[-1] if years else 0)
+        sel = AgeAdjustedSelection(sel, COUNTRY, year)
     return aq.compare(sel)
 
 
@@ -65,8 +72,9 @@ def _waterfall(figure_id: str, service: str):
 
     def _draw_waterfall(c: aq.Comparison) -> FigureBundle:
         what = "" if service == "total" else f": {aq.SERVICE_WORDS[service]}"
-        title = f"Hvorfor {c.name}s utgift avviker fra {c.reference_name}{what}, {c.year}"
-        subtitle = (f"Fra det {c.reference_name} bruker per innbygger, med {c.name}s innbyggere, til {c.name}s "
+        title = f"Hvorfor {possessive(c.name)} utgift avviker fra {c.reference_name}{what}, {c.year}"
+        subtitle = (f"Fra det {c.reference_name} bruker per innbygger, med {possessive(c.name)} innbyggere, "
+                    f"til {possessive(c.name)} "
                     "modellerte utgift (brukere × korrigerte brutto driftsutgifter per bruker). Millioner kroner. "
                     "Aldersjustert sammenligning, ikke kostnadsnøkkelen; egen beregning.")
         text = _text(c, title, subtitle)
@@ -94,24 +102,28 @@ def _draw_coverage(c: aq.Comparison) -> FigureBundle:
 
 
 def _coverage_sentence(c: aq.Comparison) -> str | None:
-    """Where our coverage differs most from the reference's, in percentage points."""
+    """Where our coverage differs most from the reference's, in percentage points: the difference of the two shown
+    percentages (18,4 % mot 13,1 % is 5,3 prosentpoeng, whatever the unrounded shares were)."""
     best = None
     for r in c.coverage.iter_rows(named=True):
         if r["own_coverage"] is None or r["reference_coverage"] is None:
             continue
-        diff = (r["own_coverage"] - r["reference_coverage"]) * 100
+        own, ref = round(r["own_coverage"] * 100, 1), round(r["reference_coverage"] * 100, 1)
+        diff = round(own - ref, 1)
         if best is None or abs(diff) > abs(best[0]):
-            best = (diff, r)
+            best = (diff, own, ref, r)
     if best is None:
         missing = sentences.missing_sentences(c)
         return missing[0] if missing else None
-    diff, r = best
+    diff, own, ref, r = best
     service = "mottar hjemmetjenester" if r["service"] == "home_care" else "har langtidsopphold i institusjon"
     age = aq.AGE_LABELS[r["age_group"]]
+    if diff == 0:
+        return (f"{c.name} har like stor andel innbyggere {age} som {service} som {c.reference_name} "
+                f"({fmt.percent(own, 1)} mot {fmt.percent(ref, 1)}) i {c.year}.")
     return (f"Størst forskjell: {c.name} har {fmt.number(abs(diff), 1)} prosentpoeng "
             f"{'flere' if diff > 0 else 'færre'} innbyggere {age} som {service} enn {c.reference_name} "
-            f"({fmt.percent(r['own_coverage'] * 100, 1)} mot "
-            f"{fmt.percent(r['reference_coverage'] * 100, 1)}) i {c.year}.")
+            f"({fmt.percent(own, 1)} mot {fmt.percent(ref, 1)}) i {c.year}.")
 
 
 def over_time(sel, **_) -> FigureBundle:
@@ -123,31 +135,51 @@ def _draw_over_time(c: aq.Comparison) -> FigureBundle:
     frame = aq.parts_frame(c, "total")
     first = int(frame["year"].min()) if not frame.is_empty() else aq.FIRST_YEAR
     last = int(frame["year"].max()) if not frame.is_empty() else c.year
-    title = f"Demografi, dekningsgrad og enhetskostnad i {c.name} mot {c.reference_name}, {first}–{last}"
+    changes = aq.reference_changes(c)
+    # the figure covers every year, so it never names one year's group for all of them
+    reference = "KOSTRA-gruppen" if c.reference == GROUP else c.reference_name
+    title = f"Demografi, dekningsgrad og enhetskostnad i {c.name} mot {reference}, {first}–{last}"
     subtitle = ("Avstanden i modellert utgift (hjemmetjenester og langtidsopphold) delt i tre; søylene summerer seg "
                 "til linjen. Millioner kroner. Egen beregning.")
+    if c.reference == GROUP:
+        subtitle += " Referansen er kommunens KOSTRA-gruppe hvert år" + (
+            ": " + "; ".join(f"fra {year} {new} (før {old})" for year, old, new in changes) if changes else "") + "."
     text = _text(c, title, subtitle)
-    fig = aa_charts.parts_over_time(frame, text)
+    fig = aa_charts.parts_over_time(frame, text, marks={year: f"{old} → {new}" for year, old, new in changes})
     table = kostra_queries.display_table(frame, unit="mill. kr", decimals=1)
     return bundle("aldersjustert-over-tid", text, fig, table, aq.parts_download(c, "total"),
                   _over_time_sentence(c, frame))
 
 
 def _over_time_sentence(c: aq.Comparison, frame) -> str | None:
-    """How the gap moved from the first to the last year with a split, and which part moved most."""
+    """How the gap moved from the first to the last year with a split, and which part moved most: every amount is
+    printed, and the part's move is the difference of its two printed amounts. Each year's reference is named (a
+    KOSTRA group can change), and a change of group is said, since it moves the parts by itself."""
     complete = sorted({y for y, v in zip(frame["year"].to_list(), frame["value"].to_list()) if v is not None}
                       & {r["year"] for r in c.split.iter_rows(named=True) if r["service"] == "total"
                          and r["gap"] is not None and all(r[p] is not None for p in aq.PARTS)})
     if len(complete) < 2:
         return sentences.service_sentence(c, "total")
     a, b = c.row("total", complete[0]), c.row("total", complete[-1])
-    moves = {p: b[p] - a[p] for p in aq.PARTS}
-    part = max(moves, key=lambda p: abs(moves[p]))
-    step = aq.million_step(a["gap"], b["gap"])
-    sign = "+" if moves[part] > 0 else ""
-    return (f"Avstanden til {c.reference_name} var {aq.millions(a['gap'], step)} i {complete[0]} og "
-            f"{aq.millions(b['gap'], step)} i {complete[-1]}; {aq.PART_LABELS[part].lower()} endret seg mest "
-            f"({sign}{aq.millions(moves[part], step)}).")
+    step = aq.million_step(a["gap"], b["gap"], *(a[p] for p in aq.PARTS), *(b[p] for p in aq.PARTS))
+    shown = {}
+    for row in (a, b):
+        gap = round(row["gap"] / step) * step
+        shown[row["year"]] = (gap, aq.balanced({p: row[p] for p in aq.PARTS}, gap, step))
+    (gap_a, parts_a), (gap_b, parts_b) = shown[complete[0]], shown[complete[-1]]
+    part = max(aq.PARTS, key=lambda p: abs(parts_b[p] - parts_a[p]))
+    name_a, name_b = ((a["reference_name"], b["reference_name"]) if c.reference == GROUP
+                      else (c.reference_name, c.reference_name))
+    later = f"til {name_b} " if name_a != name_b else ""
+    text = (f"Avstanden til {name_a} var {aq.millions(gap_a, step)} i {complete[0]} og {later}"
+            f"{aq.millions(gap_b, step)} i {complete[-1]}; {aq.PART_LABELS[part].lower()} endret seg mest "
+            f"(fra {aq.millions(parts_a[part], step)} til {aq.millions(parts_b[part], step)}).")
+    changes = [(year, old, new) for year, old, new in aq.reference_changes(c) if complete[0] < year <= complete[-1]]
+    if changes:
+        text += (" Gruppen byttet " + " og ".join(f"i {year} ({old} → {new})" for year, old, new in changes)
+                 + ", og det flytter delene i seg selv.")
+    return text
+
 
 FIGURES = [
     (FigureSpec("aldersjustert-fossefall", "Hvorfor utgiften avviker: demografi, dekningsgrad og enhetskostnad",

@@ -12,6 +12,8 @@ import polars as pl
 
 from dashboard.age_adjusted.selection import COUNTRY, GROUP, AgeAdjustedSelection
 from dashboard.core import db, fmt
+from dashboard.core.sentences import balanced  # noqa: F401 (the age-adjusted modules round with it as aq.balanced)
+from dashboard.core.text import possessive
 from dashboard.kostra import queries as kostra_queries
 
 FIRST_YEAR = 2016
@@ -112,7 +114,11 @@ def compare(sel: AgeAdjustedSelection) -> Comparison:
 
 @db.per_database
 def _compare_latest(municipality: str, reference: str, year: int) -> Comparison:
-    every = _split(municipality, reference)
+    return comparison_of(municipality, reference, year, _split(municipality, reference))
+
+
+def comparison_of(municipality: str, reference: str, year: int, every: pl.DataFrame) -> Comparison:
+    """The Comparison made of age_adjusted_split's rows (`every`, all years) for the chosen year."""
     rows = every.filter(pl.col("level") != "age_group")
     cov = every.filter((pl.col("level") == "age_group") & (pl.col("year") == year))
     name = kostra_queries.municipality_names().get(municipality, municipality)
@@ -121,17 +127,6 @@ def _compare_latest(municipality: str, reference: str, year: int) -> Comparison:
 
 
 # ---------------------------------------------------------------------------------------------- rounding
-
-def balanced(parts: dict[str, float], total: float, step: float) -> dict[str, float]:
-    """Each part rounded to `step` so that the rounded parts add up to the rounded total (largest remainder): the
-    page shows the split adding up, to the krone in the tables and to the shown unit in the sentence."""
-    units = {k: v / step for k, v in parts.items()}
-    out = {k: math.floor(u) for k, u in units.items()}
-    short = round(total / step) - sum(out.values())
-    for k in sorted(units, key=lambda k: units[k] - out[k], reverse=True)[:max(0, short)]:
-        out[k] += 1
-    return {k: v * step for k, v in out.items()}
-
 
 def million_step(*values: float) -> float:
     """Whole millions when the amounts are large, tenths for a small municipality's few millions."""
@@ -154,32 +149,37 @@ def waterfall_steps(c: Comparison, service: str) -> list[tuple[str, float, str]]
     start, end = _labels(c)
     if all(row[p] is not None for p in PARTS) and row["baseline"] is not None and row["modelled"] is not None:
         step = 1e5
-        parts = balanced({p: row[p] for p in PARTS}, row["gap"], step)
-        base = round(row["baseline"] / step) * step
-        return ([(start, base / 1e6, "absolute")]
-                + [(PART_LABELS[p], parts[p] / 1e6, "relative") for p in PARTS]
-                + [(end, (base + sum(parts.values())) / 1e6, "total")])
+        base, modelled = (round(row["baseline"] / step), round(row["modelled"] / step))
+        # the end bar is the modelled spending rounded, the parts balanced to what the two printed ends leave
+        parts = balanced({p: row[p] for p in PARTS}, (modelled - base) * step, step)
+        return ([(start, base / 10, "absolute")]
+                + [(PART_LABELS[p], round(parts[p] / step) / 10, "relative") for p in PARTS]
+                + [(end, modelled / 10, "total")])
     known = [(start, row["baseline"]), (end, row["modelled"])]
-    return [(label, value / 1e6, "absolute") for label, value in known if value is not None]
+    return [(label, round(value / 1e5) / 10, "absolute") for label, value in known if value is not None]
 
 
 def _labels(c: Comparison) -> tuple[str, str]:
-    return f"{c.reference_title} med {c.name}s innbyggere", f"{c.name}s modellerte utgift"
+    return (f"{c.reference_title} med {possessive(c.name)} innbyggere",
+            f"{possessive(c.name)} modellerte utgift")
 
 
 def _kroner_split(c: Comparison, row: dict) -> list[tuple[str, float | None, str | None]]:
     """(step, kroner, SSB's symbol where missing): the parts rounded to the krone so that they add up to the gap."""
     complete = all(row[p] is not None for p in PARTS) and row["gap"] is not None
-    rounded = (balanced({p: row[p] for p in PARTS}, row["gap"], 1.0) if complete
+    ends = (_round(row["baseline"]), _round(row["modelled"]))
+    # the gap printed is the printed end minus the printed start, and the parts add up to it
+    gap = ends[1] - ends[0] if None not in ends and row["gap"] is not None else _round(row["gap"])
+    rounded = (balanced({p: row[p] for p in PARTS}, gap, 1.0) if complete and gap is not None
                else {p: _round(row[p]) for p in PARTS})
     start, end = _labels(c)
 
     def cell(label: str, value: float | None, missing: list[str] | None) -> tuple[str, float | None, str | None]:
         return label, value, None if value is not None else _first_status(missing)
-    return [cell(start, _round(row["baseline"]), row["gap_missing"]),
+    return [cell(start, ends[0], row["gap_missing"]),
             *[cell(PART_LABELS[p], rounded[p], row[f"{p}_missing"]) for p in PARTS],
-            cell("Avstand i alt", _round(row["gap"]), row["gap_missing"]),
-            cell(end, _round(row["modelled"]), row["gap_missing"])]
+            cell("Avstand i alt", gap, row["gap_missing"]),
+            cell(end, ends[1], row["gap_missing"])]
 
 
 def waterfall_table(c: Comparison, service: str) -> pl.DataFrame:
@@ -311,6 +311,28 @@ def member_sums_note(c: Comparison) -> str:
     return (f" Langtidsbeboere etter alder for {c.reference_name} er summen av kommunene (egen beregning): SSB har "
             "ikke tabell 11645 for KOSTRA-grupper og landet.")
 
+
+
+def has_complete_split(c: Comparison, year: int) -> bool:
+    row = c.row("total", year)
+    return row is not None and row["gap"] is not None and all(row[p] is not None for p in PARTS)
+
+
+def latest_complete_year(municipality: str, reference: str) -> int | None:
+    """The latest year whose split is complete for this municipality and reference: the page opens there, since the
+    newest year with inhabitants can lack SSB's users (11645, 12293) for a while and would show no split at all."""
+    rows = split(municipality, reference).filter((pl.col("level") != "age_group") & (pl.col("service") == "total"))
+    complete = [r["year"] for r in rows.iter_rows(named=True)
+                if r["gap"] is not None and all(r[p] is not None for p in PARTS)]
+    return max(complete) if complete else None
+
+
+def reference_changes(c: Comparison) -> list[tuple[int, str, str]]:
+    """(year, the reference before, the reference from that year) for each year the reference changed: a
+    municipality's KOSTRA group can change between years, so a group reference over time is several groups."""
+    names = sorted({(r["year"], r["reference_name"]) for r in c.split.iter_rows(named=True)
+                    if r["service"] == "total" and r["reference_name"]})
+    return [(year, old, new) for (_, old), (year, new) in zip(names, names[1:]) if old != new]
 
 
 def source_line(c: Comparison) -> str:

@@ -20,8 +20,9 @@ GROUP = "group"          # the municipality's KOSTRA group in the chosen year
 REFERENCE_WORDS = {COUNTRY: "landet-uten-oslo", GROUP: "gruppe"}
 _WORD_ALIASES = {"landet-uten-oslo": COUNTRY, "landet": COUNTRY, "eakuo": COUNTRY, "gruppe": GROUP,
                  "kostra-gruppe": GROUP, "kostragruppe": GROUP}
-CODE_RE = re.compile(r"^\d{4}$")
-YEAR_RE = re.compile(r"^\d{4}$")
+# ASCII digits only, the whole text: `\d` also takes «٢٠٢٢», and `$` a trailing newline
+CODE_RE = re.compile(r"\A[0-9]{4}\Z")
+YEAR_RE = re.compile(r"\A[0-9]{4}\Z")
 
 
 class AgeAdjustedError(ValueError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dashboard.age_adjusted import queries as aq
 from dashboard.core import fmt
+from dashboard.core.text import markdown_text, possessive
 
 INPUT_WORDS = {
     ("home_care", "population"): "innbyggere", ("long_term", "population"): "innbyggere",
@@ -25,23 +26,84 @@ def _because(part: str, value: float) -> str:
             else "fra enhetskostnaden")
 
 
+# a part whose services point different ways: what each service's share says, by the sign of its amount
+SERVICE_PART_WORDS = {
+    ("demography", "home_care"): ("aldersfordelingen gir mer hjemmetjenester", "aldersfordelingen gir mindre "
+                                  "hjemmetjenester", "aldersfordelingen gir like mye hjemmetjenester"),
+    ("demography", "long_term"): ("mer langtidsopphold i institusjon", "mindre langtidsopphold i institusjon",
+                                  "like mye langtidsopphold i institusjon"),
+    ("coverage", "home_care"): ("flere får hjemmetjenester", "færre får hjemmetjenester",
+                                "like mange får hjemmetjenester"),
+    ("coverage", "long_term"): ("flere har langtidsopphold i institusjon", "færre har langtidsopphold i institusjon",
+                                "like mange har langtidsopphold i institusjon"),
+    ("unit_cost", "home_care"): ("hjemmetjenestene koster mer", "hjemmetjenestene koster mindre",
+                                 "hjemmetjenestene koster like mye"),
+    ("unit_cost", "long_term"): ("institusjonsplassene koster mer", "institusjonsplassene koster mindre",
+                                 "institusjonsplassene koster like mye"),
+}
+
+
+def _service_words(part: str, service: str, value: float) -> str:
+    more, less, same = SERVICE_PART_WORDS[(part, service)]
+    return more if value > 0 else less if value < 0 else same
+
+
+def _signed_millions(value: float, step: float) -> str:
+    return ("+" if value > 0 else "") + aq.millions(value, step)
+
+
+def _part_phrase(c: aq.Comparison, part: str, amount: float, step: float) -> str:
+    """«12 mill. kr fordi flere er eldre» when every service's share points the way of the part (or the sentence is
+    about one service); otherwise each service with its own amount and direction, and a shift between the services
+    named as one: «−6 mill. kr i dekningsgrad, en forskyvning mellom tjenestene: flere får hjemmetjenester
+    (+67 mill. kr), færre har langtidsopphold i institusjon (−73 mill. kr)». The services' amounts are rounded to
+    add up to the part's."""
+    by_service = _service_shares(c, part, amount, step)
+    signs = {(v > 0) - (v < 0) for v in by_service.values()}
+    if not by_service or len(signs) == 1 and signs != {0} and signs == {(amount > 0) - (amount < 0)}:
+        return f"{aq.millions(amount, step)} {_because(part, amount)}"
+    shift = part == "coverage" and signs == {1, -1}
+    head = f"{aq.millions(amount, step)} i {PART_WORDS[part]}" + (", en forskyvning mellom tjenestene" if shift else "")
+    return head + ": " + ", ".join(f"{_service_words(part, s, v)} ({_signed_millions(v, step)})"
+                                   for s, v in by_service.items())
+
+
+def _service_shares(c: aq.Comparison, part: str, amount: float, step: float) -> dict[str, float]:
+    """The part's amount per service, rounded to `step` so they add up to the printed amount ({} when a service has
+    no row or no value for the part)."""
+    rows = {s: c.row(s) for s in aq.SERVICES}
+    if any(r is None or r[part] is None for r in rows.values()):
+        return {}
+    return aq.balanced({s: r[part] for s, r in rows.items()}, amount, step)
+
+
+def head(c: aq.Comparison, gap: float, step: float, service: str = "total") -> str:
+    """Whose spending and whose inhabitants, unambiguously: «Larviks modellerte utgift i 2024 er 45 mill. kr høyere
+    enn det landet uten Oslo ville brukt på Larviks innbyggere»."""
+    what = "" if service == "total" else f" til {aq.SERVICE_WORDS[service]}"
+    own = possessive(c.name)
+    if gap == 0:
+        return (f"{own} modellerte utgift{what} i {c.year} er like høy som det {c.reference_name} ville brukt på "
+                f"{own} innbyggere")
+    return (f"{own} modellerte utgift{what} i {c.year} er {aq.millions(abs(gap), step)} "
+            f"{'høyere' if gap > 0 else 'lavere'} enn det {c.reference_name} ville brukt på {own} innbyggere")
+
+
 def takeaway(c: aq.Comparison, service: str = "total") -> str | None:
-    """«Larvik ville brukt 45 mill. kr mer enn landet uten Oslo med sine innbyggere i 2024: 12 mill. kr fordi flere
-    er eldre, 40 mill. kr fordi flere får tjenester, −7 mill. kr fordi hver tjeneste koster mindre.» The amounts are
-    rounded so that they add up. None when a part is missing (missing_sentences says why)."""
+    """«Larviks modellerte utgift i 2024 er 45 mill. kr høyere enn det landet uten Oslo ville brukt på Larviks
+    innbyggere: 12 mill. kr fordi flere er eldre, 40 mill. kr fordi flere får tjenester, −7 mill. kr fordi hver
+    tjeneste koster mindre.» The amounts are rounded so that they add up; a part whose services point different
+    ways says so for each service (_part_phrase), so no direction word is false for a part it summarises. None when
+    a part is missing (missing_sentences says why)."""
     row = c.row(service)
     if row is None or row["gap"] is None or any(row[p] is None for p in aq.PARTS):
         return None
     step = aq.million_step(row["gap"], *(row[p] for p in aq.PARTS))
     parts = aq.balanced({p: row[p] for p in aq.PARTS}, row["gap"], step)
     gap = sum(parts.values())
-    what = "" if service == "total" else f" på {aq.SERVICE_WORDS[service]}"
-    if gap == 0:
-        head = f"{c.name} ville brukt like mye{what} som {c.reference_name} med sine innbyggere i {c.year}"
-    else:
-        head = (f"{c.name} ville brukt {aq.millions(abs(gap), step)} {'mer' if gap > 0 else 'mindre'}{what} enn "
-                f"{c.reference_name} med sine innbyggere i {c.year}")
-    return head + ": " + ", ".join(f"{aq.millions(parts[p], step)} {_because(p, parts[p])}" for p in aq.PARTS) + "."
+    phrases = [_part_phrase(c, p, parts[p], step) if service == "total" else
+               f"{aq.millions(parts[p], step)} {_because(p, parts[p])}" for p in aq.PARTS]
+    return head(c, gap, step, service) + ": " + ("; " if any(":" in p for p in phrases) else ", ").join(phrases) + "."
 
 
 def _meaning(status: str) -> str:
@@ -104,7 +166,8 @@ def service_sentence(c: aq.Comparison, service: str) -> str | None:
 
 
 def method_text(c: aq.Comparison) -> str:
-    """The method, its order and what it is not, under the figures."""
+    """The method, its order and what it is not, under the figures: Markdown, so the reference's name is escaped."""
+    reference = markdown_text(c.reference_name)
     return f"""
 **Slik er tallene regnet ut (egen beregning på SSBs tall)**
 
@@ -119,7 +182,7 @@ For hver tjeneste – hjemmetjenester og langtidsopphold i institusjon – og hv
 - **Enhetskostnad** = korrigerte brutto driftsutgifter per mottaker av hjemmetjenester og per kommunal
   institusjonsplass (SSBs nøkkeltall), den samme for alle aldre.
 
-**Avstanden** er vår modellerte utgift minus det {c.reference_name} bruker per innbygger (modellert på samme måte)
+**Avstanden** er vår modellerte utgift minus det {reference} bruker per innbygger (modellert på samme måte)
 ganget med våre innbyggere. Den deles i tre, **i denne rekkefølgen**, og de tre delene summerer seg nøyaktig til
 avstanden (til kronen i tabellene):
 
@@ -130,7 +193,7 @@ avstanden (til kronen i tabellene):
 3. **Enhetskostnad:** vår enhetskostnad minus referansens, med vår dekningsgrad – hver tjeneste koster mer eller
    mindre.
 
-En annen rekkefølge gir litt andre tall for delene (men samme avstand). Referansen er {c.reference_name}; for
+En annen rekkefølge gir litt andre tall for delene (men samme avstand). Referansen er {reference}; for
 KOSTRA-grupper og landet er tallene SSBs egne der tabellen har dem (12292, 12209), ellers summen av kommunene (11645,
 egen beregning). Mangler et tall, eller er det skjult av personvernhensyn («:»), vises delen som trenger det ikke –
 aldri som 0.

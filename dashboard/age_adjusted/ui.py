@@ -17,6 +17,7 @@ from dashboard.age_adjusted.selection import (
     GROUP,
     AgeAdjustedSelection,
 )
+from dashboard.core.text import markdown_text
 from dashboard.kostra import queries
 from dashboard.kostra import ui as kostra_ui
 from dashboard.kostra.selection import Selection
@@ -83,17 +84,26 @@ def demo_notice(c: aq.Comparison) -> None:
                 "sammenligningen er syntetiske, ikke SSBs. Se «Kilder og definisjoner».</div>")
 
 
+def later_missing(c: aq.Comparison) -> list[str]:
+    """Why the years after the chosen one cannot be split (the page opens on the latest year with a complete split,
+    so a newer year whose inputs SSB has not published yet is named, not silently skipped)."""
+    later = [y for y in aq.years() if y > c.year and not aq.has_complete_split(c, y)]
+    return [f"{year}: {text}" for year in later for text in sentences.missing_sentences(c, year=year)]
+
+
 def page(sel: AgeAdjustedSelection, *, draw) -> None:
     """The page under the title: what is missing, the five figures, and the method. `draw(figure_id, sel, key=…)`
     draws a registered figure (dashboard/views/page.figure: the registry sits above the domains)."""
     c = aq.compare(sel)
     demo_notice(c)
-    st.caption(aq.source_line(c) + "." + aq.member_sums_note(c) + " Se metoden under figurene.")
+    st.caption(markdown_text(aq.source_line(c) + "." + aq.member_sums_note(c) + " Se metoden under figurene."))
     st.info("Aldersjustert sammenligning av modellerte utgifter (brukere × kostnad per bruker) – ikke "
             "inntektssystemets kostnadsnøkkel og ikke regnskapet. Rekkefølgen er demografi, dekningsgrad, "
             "enhetskostnad; se metoden nederst.")
     for text in sentences.missing_sentences(c):
-        st.warning(text)
+        st.warning(markdown_text(text))
+    for text in later_missing(c):
+        st.info(markdown_text(text))
     service = st.segmented_control("Fossefall for", list(WATERFALLS), default="total", key="a_tjeneste",
                                    format_func=aq.SERVICE_LABELS.get, help="I alt, eller én av de to tjenestene.")
     draw(WATERFALLS[service or "total"], sel, key="aldersjustert-fossefall")

@@ -281,11 +281,13 @@ def screen_spec(spec: dict) -> dict:
         axis_title = layout[name].get("title") or {}
         if axis_title.get("text") and len(axis_title["text"]) > 26 and "<br>" not in axis_title["text"]:
             layout[name]["title"] = {**axis_title, "text": _wrap(axis_title["text"], 26)}
+    # every trace on a wrapped axis gets the same labels (the goal marks beside the bars too): a label wrapped on one
+    # trace and not on another is two categories to plotly, two rows for one unit
+    wrapped = {trace.get("yaxis", "y") for trace in data if trace.get("orientation") == "h"
+               and any(isinstance(v, str) and len(v) > 24 for v in trace.get("y") or ())}
     for trace in data:
-        if trace.get("orientation") == "h" and trace.get("y") is not None:
-            labels = list(trace["y"])
-            if any(isinstance(v, str) and len(v) > 24 for v in labels):
-                trace["y"] = [_wrap(v, 24) if isinstance(v, str) else v for v in labels]
+        if trace.get("yaxis", "y") in wrapped and trace.get("y") is not None:
+            trace["y"] = [_wrap(v, 24) if isinstance(v, str) else v for v in trace["y"]]
     return spec
 
 

@@ -76,9 +76,10 @@ def figure_foot_html(bundle: FigureBundle, legend: list[charts.LegendItem] | Non
 
 
 def alt_text(bundle: FigureBundle, where: str = "i tabellen «Tall bak figuren»") -> str:
-    """What a screen reader says for the chart; the full numbers are in the table under it."""
-    text = f"{bundle.title}. {bundle.takeaway or ''} Tallene står {where}.".replace(" .", ".").replace("..", ".")
-    return one_line(text)
+    """What a screen reader says for the chart; the full numbers are in the table under it. Each part ends with one
+    full stop, added only where it has none, so SSB's «..» and «.» in a title or takeaway are kept as they are."""
+    parts = [one_line(p) for p in (bundle.title, bundle.takeaway or "", f"Tallene står {where}") if one_line(p)]
+    return " ".join(p if p.endswith((".", "!", "?", ":")) else p + "." for p in parts)
 
 
 def table_html(table: pl.DataFrame, caption: str, *, css_class: str = "fig-table") -> str:

@@ -24,3 +24,18 @@ def shown(value: float, decimals: int = 0) -> float:
     """The value as a reader sees it printed with `decimals` decimals (fmt.number rounds the same way), so a
     difference a sentence prints is the difference of the numbers printed beside it, never of hidden decimals."""
     return float(f"{value:.{decimals}f}")
+
+
+def balanced(parts: dict[str, float], total: float, step: float) -> dict[str, float]:
+    """Each part rounded to `step` so that the rounded parts add up to the rounded total (largest remainder): a
+    sentence or a chart that prints parts beside their total shows them adding up. The total may be a printed
+    (already rounded) number, so a part may also be rounded down."""
+    units = {k: v / step for k, v in parts.items()}
+    out = {k: math.floor(u) for k, u in units.items()}
+    short = round(total / step) - sum(out.values())
+    order = sorted(units, key=lambda k: units[k] - out[k], reverse=True)
+    for k in order[:max(0, short)]:
+        out[k] += 1
+    for k in order[::-1][:max(0, -short)]:
+        out[k] -= 1
+    return {k: v * step for k, v in out.items()}

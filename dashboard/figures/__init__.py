@@ -4,10 +4,12 @@ Imported as `from dashboard import figures`: figures.build_figure, figures.FIGUR
 """
 from dashboard.core.figure import FigureBundle, FigureSpec
 from dashboard.figures.links import (
+           SLIDE_KEYS,
            embed_url,
            iframe_snippet,
            page_url,
            parse_slide,
+           parse_slide_choices,
            presentation_slides,
            presentation_url,
            selection_params,
@@ -21,6 +23,6 @@ from dashboard.figures.registry import (
            spec,
 )
 
-__all__ = ["DOMAINS", "FIGURES", "FigureBundle", "FigureSpec", "UnknownFigure", "build_figure", "embed_url",
-           "iframe_snippet", "page_url", "parse_slide", "presentation_slides", "presentation_url", "selection_params",
-           "slide_token", "spec"]
+__all__ = ["DOMAINS", "FIGURES", "SLIDE_KEYS", "FigureBundle", "FigureSpec", "UnknownFigure", "build_figure",
+           "embed_url", "iframe_snippet", "page_url", "parse_slide", "parse_slide_choices", "presentation_slides",
+           "presentation_url", "selection_params", "slide_token", "spec"]

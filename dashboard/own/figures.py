@@ -12,6 +12,7 @@ import polars as pl
 from dashboard.core import charts, fmt
 from dashboard.core.figure import FigureBundle, FigureSpec
 from dashboard.core.figure import bundle as _bundle
+from dashboard.core.sentences import shown
 from dashboard.own import charts as own_charts
 from dashboard.own import queries as oq
 from dashboard.own import sentences as takeaway
@@ -87,13 +88,28 @@ def _budget_frame(sel: OwnSelection, *, frame_name: str | None = None, frame_yea
                             source=oq.source_line("budget-frame"), is_demo=oq.is_demo("budget-frame"))
     steps = oq.frame_steps(frame_name, year)
     fig = own_charts.frame_waterfall(steps, text)
-    sentence = None
-    if len(steps) >= 2 and steps[-1][2] == "total":
-        start, end = steps[0][1], steps[-1][1]
-        sentence = (f"Rammen for {frame_name} går fra {fmt.number(start, 0)} til {fmt.number(end, 0)} "
-                    f"(1000 kr) i {year}.")
+    sentence = frame_sentence(frame_name, year, steps)
     return _bundle("budsjettramme", text, fig, oq.frame_table(frame_name, year), oq.frame_download(frame_name),
                    sentence)
+
+
+def frame_sentence(frame_name: str, year: int, steps: list[tuple[str, float, str]]) -> str | None:
+    """«Rammen for PO går fra 100 000 til 104 500 (1000 kr) i 2025: økninger på 6 000 og reduksjoner på 1 500.» The
+    increases and reductions are the sums of the changes as the table prints them (whole 1000 kr), so start plus
+    increases minus reductions is the printed end; a file whose end line is not that is told so."""
+    if len(steps) < 2 or steps[-1][2] != "total":
+        return None
+    start, end = shown(steps[0][1], 0), shown(steps[-1][1], 0)
+    changes = [shown(amount, 0) for _, amount, measure in steps[1:-1] if measure == "relative"]
+    up, down = sum(c for c in changes if c > 0), -sum(c for c in changes if c < 0)
+    text = f"Rammen for {frame_name} går fra {fmt.number(start, 0)} til {fmt.number(end, 0)} (1000 kr) i {year}"
+    parts = [f"økninger på {fmt.number(up, 0)}" if up else "", f"reduksjoner på {fmt.number(down, 0)}" if down else ""]
+    if any(parts):
+        text += ": " + " og ".join(p for p in parts if p)
+    if start + up - down != end:
+        text += (f"; endringene summerer seg til {fmt.number(start + up - down, 0)}, ikke {fmt.number(end, 0)} – "
+                 "sjekk linjene i filen")
+    return text + "."
 
 
 def _sick_units(sel: OwnSelection, **_) -> FigureBundle:

@@ -12,7 +12,7 @@ from functools import cached_property
 import polars as pl
 
 from dashboard.core import db, fmt
-from dashboard.core.sentences import shown
+from dashboard.core.sentences import balanced, shown
 from dashboard.kostra import queries
 from dashboard.projection.scenario import Scenario
 
@@ -193,6 +193,28 @@ def cost_change_text(diff: float, when: str) -> str:
     return f"{when} {millions(diff)} {'høyere' if diff > 0 else 'lavere'} per år enn i dag"
 
 
+COST_WORDS = {"home_care": "helsetjenester i hjemmet", "long_term": "langtidsplasser"}
+
+
+def _service_costs(p: Projection, scenarios: tuple[str, str], years: tuple[int, int], diff: float) -> str:
+    """«helsetjenester i hjemmet +80 mill. kr, langtidsplasser −14 mill. kr» when the two services' costs move
+    different ways, so «høyere» is never said of a service that gets cheaper (and a shift from places to home is
+    seen as one); '' when they move the same way. The two amounts add up to the printed total `diff`."""
+    (new_scenario, old_scenario), (new_year, old_year) = scenarios, years
+    moves = {}
+    for service in COST_WORDS:
+        new = _value(p, new_scenario, service, new_year, "cost")
+        old = _value(p, old_scenario, service, old_year, "cost")
+        if new is None or old is None:
+            return ""
+        moves[service] = cost_difference(new, old)
+    if not (min(moves.values()) < 0 < max(moves.values())):
+        return ""
+    printed = balanced(moves, shown(diff / 1e6, 0) * 1e6, 1e6)
+    return ", ".join(f"{COST_WORDS[s]} {'+' if v > 0 else '−' if v < 0 else ''}{millions(v)}"
+                     for s, v in printed.items())
+
+
 def _change_pct(then: float, now: float) -> float | None:
     """Per cent change between two counts as printed (whole persons); None from zero."""
     now, then = shown(now, 0), shown(then, 0)
@@ -223,8 +245,10 @@ def takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
     text = f"Med dagens dekningsgrad får {p.name} {_more(change, SERVICE_WORDS['home_care'])} i {year} enn i dag"
     cost_now, cost_then = _total_cost(p, "baseline", p.base_year), _total_cost(p, "baseline", year)
     if cost_now is not None and cost_then is not None:
-        text += (", og utgiftene til helsetjenester i hjemmet og langtidsplasser er "
-                 + cost_change_text(cost_difference(cost_then, cost_now), "da") + " (i dagens kroner)")
+        diff = cost_difference(cost_then, cost_now)
+        split = _service_costs(p, ("baseline", "baseline"), (year, p.base_year), diff)
+        text += (", og utgiftene til helsetjenester i hjemmet og langtidsplasser er " + cost_change_text(diff, "da")
+                 + f" (i dagens kroner{'; ' + split if split else ''})")
     return text + "."
 
 
@@ -243,8 +267,10 @@ def scenario_takeaway(p: Projection, year: int = TAKEAWAY_YEAR) -> str | None:
                      f"{fmt.number(abs(diff), 0)} {'flere' if diff > 0 else 'færre'} langtidsplasser")
     if base is not None and scen is not None:
         diff = cost_difference(scen, base)
-        parts.append("omtrent like store utgifter" if shown(abs(diff) / 1e6, 0) == 0 else
-                     f"utgifter {millions(diff)} {'høyere' if diff > 0 else 'lavere'} per år")
+        parts.append(("omtrent like store utgifter" if shown(abs(diff) / 1e6, 0) == 0 else
+                      f"utgifter {millions(diff)} {'høyere' if diff > 0 else 'lavere'} per år")
+                     + (f" ({split})" if (split := _service_costs(p, ("scenario", "baseline"), (year, year), diff))
+                        else ""))
     if not parts:
         return None
     return f"I scenarioet trenger {p.name} i {year} " + " og ".join(parts) + " enn med dagens dekningsgrad."

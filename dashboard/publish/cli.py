@@ -51,6 +51,12 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
                 False, "--self-contained",
                 help="Hver HTML-fil med plotly.js inni seg (én fil å sende på e-post, ca. 5 MB hver) i stedet for "
                      "én felles plotly.min.js ved siden av filene"),
+            sett: Optional[str] = typer.Option(
+                None, "--sett", help="Navn på settet (standard: figurenes id-er). Flere sett kan dele en mappe; hvert "
+                                     "har sitt manifest, og en publisering rører bare sitt eget setts filer"),
+            overwrite: bool = typer.Option(
+                False, "--overwrite", help="Erstatt filer i mappen med samme navn som ikke er skrevet av dette settet "
+                                           "(uten: publiseringen stopper og nevner filen)"),
             db: Optional[Path] = DbOption) -> None:
     """Lag filer som ikke trenger server: <id>.html, .png, .svg og .xlsx per figur, presentasjon.pdf, og
     presentasjon.html med flere figurer. HTML-filene laster plotly.min.js fra samme mappe (--self-contained: inni).
@@ -63,7 +69,7 @@ def publish(figur: list[str] = typer.Option(..., "--figur", help="Figur-id (kan 
         result = publish_figures(figur, out, kommune=kommune, sammenlign=sammenlign, fra=fra, til=til,
                                  enhet=enhet, periode=periode, dekning80=dekning80, hjemme=hjemme, gruppe=gruppe,
                                  kostvekst=kostvekst, referanse=referanse, aar=aar,
-                                 self_contained=self_contained)
+                                 self_contained=self_contained, set_name=sett, overwrite=overwrite)
     except PublishError as exc:
         _fail(str(exc))
     for notice in result.notices:

@@ -17,6 +17,7 @@ import tempfile
 import textwrap
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -29,6 +30,9 @@ from dashboard.core import downloads, html_parts
 CHROMIUM = os.environ.get("KOSTRA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# seconds one Chromium call (start, a figure's images, a PDF) may take before the renderer counts as hung: it is then
+# replaced and the call tried once more (a hung renderer used to hold the image lock for good)
+CALL_TIMEOUT_S = float(os.environ.get("KOSTRA_CHROMIUM_TIMEOUT", "90"))
 EXPORT_WIDTH = 1200          # px; PNG/SVG for meeting papers and web pages (16:9-ish at the computed height)
 EXPORT_PLOT_HEIGHT = 420     # px of plot area in an exported image (at least)
 DEMO_TEXT = "DEMODATA – syntetiske tall, ikke SSBs tall"
@@ -229,9 +233,13 @@ class ImageRenderer:
 
     All playwright calls run in that one thread: playwright's sync API is bound to the thread that started it and
     refuses to run in a thread with a running asyncio loop (a test session or a server that drives a browser).
+
+    Every call has a timeout (CALL_TIMEOUT_S; playwright's evaluate and pdf have none): a renderer that does not
+    answer in time is replaced — its playwright driver ended by its process id, so its Chromium goes with it, and a
+    new thread with a new Chromium started — and the call is tried once more; a second timeout is a PublishError.
     """
 
-    def __init__(self, width: int = EXPORT_WIDTH):
+    def __init__(self, width: int = EXPORT_WIDTH, *, timeout_s: float | None = None):
         if not os.path.exists(CHROMIUM):
             raise PublishError(f"Fant ikke Chromium på {CHROMIUM}. Installer Debians chromium-pakke "
                                "(eller sett KOSTRA_CHROMIUM til nettleserens sti).")
@@ -240,9 +248,49 @@ class ImageRenderer:
         except ImportError as exc:  # pragma: no cover - playwright is a main dependency
             raise PublishError("Python-pakken playwright mangler; installer prosjektet på nytt (pip install -e .).") from exc
         self.width = width
+        self.timeout_s = CALL_TIMEOUT_S if timeout_s is None else timeout_s
+        self.replaced = 0  # how many hung renderers were replaced (for tests)
+        self._begin()
+
+    def _begin(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kostra-bilder")
         self._state: dict = {}
         self._started = self._pool.submit(self._start)
+
+    def _call(self, work: Callable, *args):
+        """work(*args) in the renderer's thread, after the start, within the timeout; on a timeout the renderer is
+        replaced and the work tried once more."""
+        for attempt in (1, 2):
+            state = self._state
+            try:
+                self._started.result(timeout=self.timeout_s)
+                return self._pool.submit(work, *args).result(timeout=self.timeout_s)
+            except FutureTimeout:
+                self._abandon(state)
+                self.replaced += 1
+                self._begin()
+                if attempt == 2:
+                    raise PublishError(f"Chromium svarte ikke innen {self.timeout_s:g} s, heller ikke etter en "
+                                       "omstart; prøv igjen senere.") from None
+        raise AssertionError("unreachable")
+
+    def _abandon(self, state: dict) -> None:
+        """End a hung renderer without waiting for its thread (which waits on Chromium): its playwright driver by its
+        process id (Chromium exits when the driver's pipe closes), then its thread and temporary files."""
+        pool = self._pool
+        pw = state.get("pw")
+        try:
+            proc = pw._impl_obj._connection._transport._proc  # the driver process playwright started
+            proc.kill()
+        except Exception:  # noqa: BLE001 - a driver already gone, or another playwright layout: nothing to end
+            pass
+        pool.shutdown(wait=False, cancel_futures=True)
+        tmp = state.get("tmp")
+        if tmp is not None:
+            try:
+                tmp.cleanup()
+            except OSError:
+                pass
 
     def _start(self) -> None:
         from playwright.sync_api import sync_playwright
@@ -280,8 +328,7 @@ class ImageRenderer:
         for bundle in bundles:
             fig = image_figure(bundle, self.width)
             jobs.append((bundle.figure_id, fig.to_json(validate=False), int(fig.layout.width), int(fig.layout.height)))
-        self._started.result()
-        return self._pool.submit(self._render, jobs, formats).result()
+        return self._call(self._render, jobs, formats)
 
     def _render(self, jobs, formats) -> dict[tuple[str, str], bytes]:
         out: dict[tuple[str, str], bytes] = {}
@@ -295,8 +342,7 @@ class ImageRenderer:
     def pdf(self, bundles: Iterable) -> bytes:
         """presentasjon.pdf of the bundles (print_html printed by this Chromium): A4 landscape, one figure a page."""
         pages, figs = print_sections(list(bundles))
-        self._started.result()
-        return self._pool.submit(self._pdf, pages, figs).result()
+        return self._call(self._pdf, pages, figs)
 
     def preload_print(self) -> None:
         """Open the print page now (in the renderer's thread, after the start), so a PDF asked for later does not
@@ -339,7 +385,12 @@ class ImageRenderer:
                     pass
 
     def close(self) -> None:
-        self._pool.submit(self._stop).result()
+        state = self._state
+        try:
+            self._pool.submit(self._stop).result(timeout=self.timeout_s)
+        except FutureTimeout:  # hung: end it without waiting
+            self._abandon(state)
+            return
         self._pool.shutdown()
 
     def __enter__(self) -> "ImageRenderer":

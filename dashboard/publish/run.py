@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dashboard.publish import files as publish
 from dashboard.publish.files import PublishError
-from dashboard.publish.folder import FolderWriter, WriteResult
+from dashboard.publish.folder import FolderWriter, WriteResult, set_name_for
 
 OWN_KIND_BY_PAGE = {"budsjettavvik": "budget", "sykefravaer": "sick-leave", "enhetsrapport": "goals"}
 MAX_COMPARISONS = 5
@@ -32,17 +32,25 @@ class PublishResult:
 
 
 def _specs(figure_ids: list[str]):
+    """(specs in the order given, {figure id: (its own municipality or None, its own choices)}): `--figur` takes the
+    presentation's slide syntax, `aldersjustert-fossefall@3907~referanse=gruppe~aar=2019` (links.parse_slide_choices).
+    Files are named by figure id, so one figure twice with different choices is refused."""
     from dashboard import figures
     if not figure_ids:
         raise PublishError("Oppgi minst én figur med --figur (for eksempel --figur kostnad-hjemme).")
-    specs = []
-    for fid in [part.strip() for item in figure_ids for part in str(item).split(",") if part.strip()]:
+    specs, own = [], {}
+    for token in [part.strip() for item in figure_ids for part in str(item).split(",") if part.strip()]:
+        fid, municipality, choices = figures.parse_slide_choices(token)
         if fid not in figures.FIGURES:
             known = ", ".join(sorted(figures.FIGURES))
-            raise PublishError(f"Ukjent figur «{str(fid)[:40]}». Kjente figurer: {known}.")
-        if fid not in [s.id for s in specs]:
+            raise PublishError(f"Ukjent figur «{_clean(fid)}». Kjente figurer: {known}.")
+        if fid in own and own[fid] != (municipality, choices):
+            raise PublishError(f"Figuren {fid} står flere ganger med ulike valg; filene har figurens navn, så "
+                               "publiser dem i hver sin mappe (--out).")
+        if fid not in own:
+            own[fid] = (municipality, choices)
             specs.append(figures.FIGURES[fid])
-    return specs
+    return specs, own
 
 
 def kostra_selection(kommune: str | None, sammenlign: list[str] | None, fra: int | str | None,
@@ -87,7 +95,7 @@ def _year(value, option: str) -> int | None:
     if value is None or str(value).strip() == "":
         return None
     text = str(value).strip()
-    if not re.fullmatch(r"\d{4}", text):
+    if not re.fullmatch(r"[0-9]{4}", text):  # ASCII digits: `\d` also takes «٢٠٢٢»
         raise PublishError(f"«{_clean(text)}» er ikke et årstall ({option}); skriv fire siffer, f.eks. 2024.")
     return int(text)
 
@@ -155,7 +163,8 @@ def resolve(figure_ids: list[str], *, kommune=None, sammenlign=None, fra=None, t
     """(figure specs in the order given, the selection for each figure id, notices); PublishError when wrong."""
     from dashboard.age_adjusted.figures import DOMAIN as AGE_ADJUSTED
     from dashboard.projection.figures import DOMAIN as PROJECTION
-    specs = _specs(figure_ids)
+    specs, own_choices = _specs(figure_ids)
+    kommune = kommune or next((m for m, _ in own_choices.values() if m), None)
     notices: list[str] = []
     selections: dict[str, object] = {}
     kostra = None
@@ -172,17 +181,23 @@ def resolve(figure_ids: list[str], *, kommune=None, sammenlign=None, fra=None, t
     if (referanse is not None or aar is not None) and not any(s.domain == AGE_ADJUSTED for s in specs):
         notices.append("--referanse og --aar gjelder bare aldersjustert-figurene; de er ikke brukt her.")
     for s in specs:
+        municipality, choices = own_choices[s.id]
+        figure_kostra = kostra
+        if municipality and s.domain != "own":  # the figure's own municipality (`@3907`), as on a slide
+            figure_kostra = kostra_selection(municipality, sammenlign, fra, til)
         if s.domain == "own":
             kind = OWN_KIND_BY_PAGE.get(s.page, "budget")
             if kind not in own:
                 own[kind] = own_selection(kind, enhet, periode)
             selections[s.id] = own[kind]
         elif s.domain == PROJECTION:
-            selections[s.id] = projection_selection(kostra, scenario)
+            selections[s.id] = projection_selection(figure_kostra, {**scenario, **{
+                k: v for k, v in choices.items() if k in ("dekning80", "hjemme", "gruppe", "kostvekst")}})
         elif s.domain == AGE_ADJUSTED:
-            selections[s.id] = age_adjusted_selection(kostra, referanse, aar)
+            selections[s.id] = age_adjusted_selection(figure_kostra, choices.get("referanse", referanse),
+                                                      choices.get("aar", aar))
         else:
-            selections[s.id] = kostra
+            selections[s.id] = figure_kostra
     return specs, selections, notices
 
 
@@ -229,7 +244,7 @@ def write_files(bundles: list, out_dir: Path, *, images: tuple[str, ...] = ("png
 
 
 def publish_figures(figure_ids: list[str], out_dir: Path, *, self_contained: bool = False,
-                    **selection) -> PublishResult:
+                    set_name: str | None = None, overwrite: bool = False, **selection) -> PublishResult:
     """Build and write the files for `figure_ids`; raises PublishError with a Norwegian message.
 
     The folder is checked for writing first (before any rendering), then Chromium starts (in its own thread) once
@@ -240,7 +255,8 @@ def publish_figures(figure_ids: list[str], out_dir: Path, *, self_contained: boo
     t0 = time.perf_counter()
     try:
         specs, selections, notices = resolve(figure_ids, **selection)
-        with FolderWriter(out_dir) as writer, publish.ImageRenderer() as renderer:
+        name = set_name_for([s.id for s in specs], set_name)  # one manifest per set: sets can share a folder
+        with FolderWriter(out_dir, name, overwrite=overwrite) as writer, publish.ImageRenderer() as renderer:
             renderer.preload_print()  # opened while the figures are built: presentasjon.pdf is always made
             bundles = [figures.build_figure(s.id, selections[s.id]) for s in specs]
             result = write_files(bundles, out_dir, renderer=renderer, writer=writer, self_contained=self_contained)

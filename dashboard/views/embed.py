@@ -156,15 +156,16 @@ def escape_id(text: str | None) -> str:
     return re.sub(r"[^0-9A-Za-zæøåÆØÅ_-]", "", str(text or ""))[:40]
 
 
-def slides(params: dict) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """(known slides in order as (figure id, the slide's own municipality or None), unknown ids) from
-    `figurer=a,b@3907,c`: `@kommune` gives one slide a municipality of its own (links.presentation_slides)."""
+def slides(params: dict) -> tuple[list[tuple[str, str | None, dict]], list[str]]:
+    """(known slides in order as (figure id, the slide's own municipality or None, its own choices), unknown ids)
+    from `figurer=a,b@3907,c~aar=2019`: `@kommune` gives one slide a municipality of its own, `~key=value` choices of
+    its own (links.presentation_slides)."""
     raw = _first(params, "figurer") or ""
     known, unknown = [], []
     for part in [p.strip() for p in raw.split(",") if p.strip()][:30]:
-        figure_id, municipality = figures.parse_slide(part)
+        figure_id, municipality, choices = figures.parse_slide_choices(part)
         if figure_id in figures.FIGURES:
-            known.append((figure_id, municipality))
+            known.append((figure_id, municipality, choices))
         else:
             unknown.append(figure_id)
     return known, unknown
@@ -173,21 +174,24 @@ def slides(params: dict) -> tuple[list[tuple[str, str | None]], list[str]]:
 def slide_ids(params: dict) -> tuple[list[str], list[str]]:
     """(known figure ids in order, unknown ids) from `figurer=a,b,c` (a slide's `@kommune` left out)."""
     known, unknown = slides(params)
-    return [fid for fid, _ in known], unknown
+    return [fid for fid, _, _ in known], unknown
 
 
-def slide_params(params: dict, municipality: str | None) -> dict:
-    """The URL's parameters as one slide sees them: its own municipality, when it has one, over `kommune`."""
-    return {**params, "kommune": [municipality]} if municipality else params
+def slide_params(params: dict, municipality: str | None, choices: dict | None = None) -> dict:
+    """The URL's parameters as one slide sees them: its own municipality, when it has one, over `kommune`, and its
+    own choices over the shared ones (an old link's shared `aar` still applies to a slide without its own)."""
+    own = {key: [value] for key, value in (choices or {}).items()}
+    return {**params, **own, **({"kommune": [municipality]} if municipality else {})}
 
 
-def deck_pdf(params: dict, deck: list[tuple[str, str | None]]):
+def deck_pdf(params: dict, deck: list[tuple[str, str | None, dict]]):
     """The «Last ned» entry's maker for the whole presentation as a PDF, each slide with its own selection.
     Selections are read now (cheap, in the script run); the figures are built only when the PDF is not cached."""
     chosen = []
-    for figure_id, municipality in deck:
+    for figure_id, municipality, choices in deck:
         door.require_figure(figure_id)
-        chosen.append((figure_id, selection_for(figures.FIGURES[figure_id], slide_params(params, municipality))))
+        chosen.append((figure_id, selection_for(figures.FIGURES[figure_id],
+                                                slide_params(params, municipality, choices))))
     key = tuple(publish_ui.selection_key(fid, sel) for fid, sel in chosen)
     return publish_ui.deck_pdf_maker(key, lambda: [prepared(fid, sel, height=SLIDE_HEIGHT, font_size=SLIDE_FONT)
                                                    for fid, sel in chosen])
@@ -219,8 +223,8 @@ def presentation() -> None:
         deck, unknown = slides(params)
         notices = [f"Ukjent figur: «{escape_id(u)}»; den er hoppet over." for u in unknown]
         # the door, per figure id before any slide is read: a slide this visitor may not see is left out
-        refused = [fid for fid, _ in deck if not door.may_see_figure(fid)]
-        deck = [(fid, m) for fid, m in deck if fid not in refused]
+        refused = [fid for fid, *_ in deck if not door.may_see_figure(fid)]
+        deck = [slide for slide in deck if slide[0] not in refused]
         if refused and not deck:
             door.refuse("Denne presentasjonen", figure=True)
             return
@@ -234,9 +238,9 @@ def presentation() -> None:
             notices.append(notice)
         if _first(params, "side") != str(n):
             st.query_params["side"] = str(n)
-        figure_id, municipality = deck[n - 1]
+        figure_id, municipality, choices = deck[n - 1]
         spec = figures.FIGURES[figure_id]
-        sel = selection_for(spec, slide_params(params, municipality))
+        sel = selection_for(spec, slide_params(params, municipality, choices))
         ready = draw(figure_id, sel, level="slide", height=SLIDE_HEIGHT, key=f"slide-{n}",
                      notices=[*notices, *sel.notices], font_size=SLIDE_FONT)
         with st.container(key="slide-nav"):  # fixed to the bottom of the screen (BARE_CSS)

@@ -59,16 +59,17 @@ PRESENTATION_KEY = "_presentation"
 
 
 def _add_to_presentation(figure_id: str, params: dict[str, str]) -> None:
-    """One slide per figure and municipality: the same figure for Larvik and for Sandefjord is two slides, each with
-    its own selection (figures.presentation_slides writes them as `figurer=id,id@3907`)."""
+    """One slide per figure, municipality and choices: the same figure for Larvik and for Sandefjord, or for 2019 and
+    2024, is two slides, each with its own selection (figures.presentation_slides writes them as
+    `figurer=id,id@3907,id~aar=2019`)."""
     chosen = st.session_state.get(PRESENTATION_KEY)
     if not isinstance(chosen, dict) or "slides" not in chosen:
         chosen = st.session_state[PRESENTATION_KEY] = {"slides": []}
     for i, (fid, old) in enumerate(chosen["slides"]):
-        if fid == figure_id and old.get("kommune") == params.get("kommune"):
-            chosen["slides"][i] = (fid, dict(params))
+        if fid == figure_id and all(old.get(k) == params.get(k) for k in ("kommune", *figures.SLIDE_KEYS)):
+            chosen["slides"][i] = (fid, dict(params))  # the same slide again (its period may have changed)
             return
-    chosen["slides"].append((figure_id, dict(params)))
+    chosen["slides"].append((figure_id, dict(params)))  # another municipality or other choices: a slide of its own
 
 
 def share_box(bundle: figures.FigureBundle, sel, *, key: str) -> None:

@@ -19,7 +19,7 @@ def test_age_adjusted_page_renders_and_keeps_the_comparison(open_page, page, wai
     for i in range(3):
         assert charts.nth(i).get_by_text("DEMODATA").count() >= 1
     assert charts.nth(0).locator("g.waterfalllayer path").count() >= 5  # baseline, three parts, our spending
-    assert page.get_by_text("Larvik ville brukt ", exact=False).count() == 1
+    assert page.get_by_text("Larviks modellerte utgift i ", exact=False).count() == 1
     assert page.get_by_text("i denne rekkefølgen", exact=False).count() == 1
     params = parse_qs(urlparse(page.url).query)
     assert {k: params[k] for k in ("kommune", "referanse", "aar")} == {

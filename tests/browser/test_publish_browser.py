@@ -173,3 +173,20 @@ def test_presentation_pdf_is_a4_landscape_one_figure_a_page_with_its_texts(bundl
         assert " ".join(bundle.title.split()[:4]) in text
         assert " ".join(bundle.takeaway.split(",")[0].split()) in text  # numbers keep their (hard) spaces
         assert "Kilde: SSB" in text and "DEMODATA" in text
+
+
+def test_a_hung_renderer_is_replaced_and_the_request_retried_once(bundles):
+    """A renderer stuck in a busy loop (page.evaluate has no timeout) held the image lock for good: every Chromium
+    call now has a timeout, the hung Chromium is ended and a new one renders the same request."""
+    with publish.ImageRenderer(timeout_s=20) as renderer:
+        real, hung = renderer._render, []
+
+        def hangs_once(jobs, formats):
+            if not hung:
+                hung.append(True)
+                renderer._state["page"].evaluate("() => { while (true) {} }")
+            return real(jobs, formats)
+        renderer._render = hangs_once
+        out = renderer.render(bundles[:1], ("svg",))
+        assert renderer.replaced == 1 and out[(bundles[0].figure_id, "svg")].lstrip().startswith(b"<svg")
+        assert renderer.pdf(bundles[:1]).startswith(b"%PDF")  # the new renderer serves later calls too

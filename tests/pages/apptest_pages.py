@@ -43,7 +43,8 @@ def blocks(at: AppTest) -> list:
 
 
 def seen(markdown: str) -> str:
-    """What a reader sees of Markdown-escaped text (dashboard/core/text.markdown_text): without the backslash
-    escapes and the invisible word joiners."""
+    """What a reader sees of Markdown-escaped text (dashboard/core/text.markdown_text): backslash escapes and the
+    text's own word joiner (`&#8288;`) as their characters, the inserted (invisible) word joiners gone."""
     import re
-    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+    return re.sub(r"\\(.)|&#8288;|\u2060", lambda m: m.group(1) or ("\u2060" if m.group(0) == "&#8288;" else ""),
+                  markdown)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from apptest_pages import blocks, open_on_demand  # noqa: E402 (tests/pages/apptest_pages.py)
+from apptest_pages import blocks, open_on_demand, seen  # noqa: E402 (tests/pages/apptest_pages.py)
 from apptest_pages import open_page as open_app_page  # noqa: E402
 from streamlit.testing.v1 import AppTest
 
@@ -34,7 +34,7 @@ def parts(at: AppTest, testid: str) -> list[str]:
 def test_default_view(db_env):
     at = open_page()
     assert_clean(at)
-    assert [t.value for t in at.title] == [
+    assert [seen(t.value) for t in at.title] == [
         "Hvorfor bruker Larvik mer eller mindre? Aldersjustert sammenligning med landet uten Oslo, 2024"]
     assert len(at.get("plotly_chart")) == 3 and len(open_tables(at).dataframe) == 3
     assert parts(at, "chart-title") == [
@@ -42,7 +42,8 @@ def test_default_view(db_env):
         "Dekningsgrad etter alder: Larvik og landet uten Oslo, 2024",
         "Demografi, dekningsgrad og enhetskostnad i Larvik mot landet uten Oslo, 2016–2024"]
     takeaway = parts(at, "chart-takeaway")[0]
-    assert takeaway.startswith("Larvik ville brukt ") and "fordi" in takeaway and "enn landet uten Oslo" in takeaway
+    assert takeaway.startswith("Larviks modellerte utgift i 2024 er ") and "fordi" in takeaway \
+        and "enn det landet uten Oslo ville brukt på Larviks innbyggere" in takeaway
     md = "\n".join(m.value for m in blocks(at))
     assert "i denne rekkefølgen" in md and "ikke den offisielle kostnadsnøkkelen" in md
     assert "demo-label" in md
@@ -60,7 +61,7 @@ def test_url_comparison_is_reproduced(db_env):
     assert at.selectbox(key="a_kommune").value == "4203"
     assert at.selectbox(key="a_referanse").value == "group"
     assert at.selectbox(key="a_aar").value == 2021
-    assert "Arendal" in at.title[0].value and "KOSTRA-gruppe" in at.title[0].value and "2021" in at.title[0].value
+    assert "Arendal" in seen(at.title[0].value) and "KOSTRA-gruppe" in seen(at.title[0].value) and "2021" in seen(at.title[0].value)
     assert {k: v for k, v in dict(at.query_params).items() if k in ("kommune", "referanse", "aar")} == {
         "kommune": "4203", "referanse": "gruppe", "aar": "2021"}
 
@@ -83,7 +84,7 @@ def test_changing_reference_year_and_service_updates_url_and_figures(db_env):
 def test_a_year_before_the_municipality_existed_is_explained_not_drawn_as_zero(db_env):
     at = open_page({"kommune": "3909", "aar": "2016"})
     assert_clean(at)
-    warnings = [w.value for w in at.warning]
+    warnings = [seen(w.value) for w in at.warning]
     assert "Ingen av delene kan beregnes for 2016: innbyggere for Larvik «.» (ikke mulig å oppgi tall) mangler. " \
         "De vises ikke, heller ikke som 0." in warnings
     waterfall = open_tables(at).dataframe[0].value
@@ -93,7 +94,7 @@ def test_a_year_before_the_municipality_existed_is_explained_not_drawn_as_zero(d
 def test_a_suppressed_count_leaves_its_parts_missing_with_the_reason(db_env):
     at = open_page({"kommune": "1151", "aar": "2024"})  # Utsira: fewer than five home-service users 67+
     assert_clean(at)
-    warnings = [w.value for w in at.warning]
+    warnings = [seen(w.value) for w in at.warning]
     assert ("Delen for dekningsgrad og enhetskostnad kan ikke beregnes for 2024: mottakere av hjemmetjenester "
             "67–79 år og 80 år og over for Utsira «:» (vises ikke av personvernhensyn) mangler. Den vises ikke, "
             "heller ikke som 0.") in warnings
@@ -105,7 +106,7 @@ def test_a_suppressed_count_leaves_its_parts_missing_with_the_reason(db_env):
 def test_hostile_params_are_corrected_with_a_notice(db_env):
     at = open_page({"kommune": "3909", "referanse": "<script>alert(1)</script>", "aar": "1850"})
     assert_clean(at)
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(seen(w.value) for w in at.warning)
     assert "er ikke en referanse" in text and "ikke 1850" in text and "<script>" not in text
     assert dict(at.query_params)["referanse"] == "landet-uten-oslo" and dict(at.query_params)["aar"] == "2016"
 
@@ -117,8 +118,19 @@ def test_vis_and_presentation_draw_the_figures_with_reference_and_year(db_env):
     assert len(at.get("plotly_chart")) == 1
     assert parts(at, "chart-title") == [
         "Hvorfor Larviks utgift avviker fra KOSTRA-gruppe 14: langtidsopphold i institusjon, 2022"]
-    assert parts(at, "chart-takeaway")[0].startswith("Larvik ville brukt ")
+    assert parts(at, "chart-takeaway")[0].startswith("Larviks modellerte utgift")
     at = open_app_page("pages/presentasjon.py", {"figurer": "aldersjustert-fossefall,aldersjustert-over-tid",
                                                  "kommune": "3909", "referanse": "4003", "aar": "2023", "side": "2"})
     assert_clean(at)
     assert parts(at, "chart-title") == ["Demografi, dekningsgrad og enhetskostnad i Larvik mot Skien, 2016–2024"]
+
+
+def test_names_on_the_page_are_markdown_escaped(db_env):
+    """The title, caption, warnings and method text carry municipality and group names: each is escaped, so a name
+    with Markdown (from a table or a renamed municipality) shows as its characters."""
+    at = open_page({"kommune": "3909", "referanse": "gruppe", "aar": "2024"})
+    assert_clean(at)
+    assert at.title[0].value.endswith("KOSTRA\\-gruppe 14\\, 2024")
+    assert all("\\." in c.value for c in at.caption if "SSB" in c.value)
+    method = next(m.value for m in at.markdown if "Slik er tallene regnet ut" in m.value)
+    assert "Referansen er KOSTRA\\-gruppe 14" in method

@@ -70,3 +70,12 @@ def test_notices_include_the_kostra_selection_s():
     base = Selection("3909", (), 2017, 2024, notices=("Kommunenummer 0712 er i dag 3909",))
     sel = parse({"aar": "1990"}, selection=base, names=NAMES, resolve=resolve, years=YEARS)
     assert sel.notices[0].startswith("Kommunenummer 0712") and "1990" in sel.notices[1]
+
+
+@pytest.mark.parametrize("raw", ["٢٠٢٢", "２０２２", "20２2"])
+def test_only_ascii_digits_are_a_year_or_a_code(raw):
+    """`\\d` takes Arabic-Indic and full-width digits: never a year or a reference."""
+    sel = read({"aar": [raw], "referanse": [raw.replace("2022", "4003").replace("٢٠٢٢", "٤٠٠٣")]})
+    assert (sel.year, sel.reference) == (2024, COUNTRY) and len(sel.notices) == 2
+    with pytest.raises(AgeAdjustedError):
+        read({"aar": [raw]}, strict=True)

@@ -220,6 +220,16 @@ def test_screen_figure_wraps_axis_titles_and_long_category_labels():
     assert "<br>" in charts.for_screen(scatter).layout.xaxis.title.text
 
 
+def test_screen_figure_wraps_every_trace_on_the_axis_alike():
+    """sykefravaer-enheter: the bars' «Hjemmetjenesten sone<br>Nord» and the goal marks' unwrapped name were two
+    categories, seven rows for six units."""
+    names = ["Hjemmetjenesten sone Nord", "Dagsenteret"]
+    fig = charts.figure([{"type": "bar", "orientation": "h", "y": names, "x": [1, 2]},
+                         {"type": "scatter", "mode": "markers", "y": names, "x": [1.5, 2.5]}], {})
+    screen = charts.for_screen(fig)
+    assert list(screen.data[0].y) == list(screen.data[1].y) == ["Hjemmetjenesten sone<br>Nord", "Dagsenteret"]
+
+
 def test_legend_items_follow_the_traces_styles():
     fig = charts.line_chart(series_frame(), text(), unit="kr", decimals=0)
     items = {i.name: i for i in charts.legend_items(fig)}

@@ -38,3 +38,10 @@ def test_table_is_the_text_alternative_with_empty_cells_not_none():
     assert "<caption>Tall bak figuren</caption>" in table and "<th scope='col'>2024</th>" in table
     assert "<td>261 816</td>" in table and "None" not in table
     assert "Tallene står i tabellen" in html_parts.alt_text(bundle(), "i tabellen")
+
+
+def test_alt_text_keeps_ssbs_symbols():
+    """The screen-reader text used to turn «..» (tallgrunnlag mangler) into «.»."""
+    from dataclasses import replace
+    b = replace(bundle(), title="Kostnad per plass", takeaway="Larvik har «..» for 2024..")
+    assert "«..»" in html_parts.alt_text(b) and html_parts.alt_text(b).startswith("Kostnad per plass. Larvik")

@@ -47,3 +47,14 @@ def test_split_takeaway_compares_what_the_table_prints():
     # 2.004 and 2.001 both print as 2,00 %: neither part is larger
     text = plain(split([("A", 2.004, 2.001), ("B", 2.0, 2.0)]))
     assert text == "Egenmeldt fravær og legemeldt fravær var like store i alle 2 enhetene i 2025."
+
+
+def test_the_frame_sentence_sums_the_printed_changes_to_the_printed_end():
+    from dashboard.own.figures import frame_sentence
+    steps = [("Start", 100_000.4, "absolute"), ("Lønn", 6_000.4, "relative"), ("Kutt", -1_500.4, "relative"),
+             ("Tiltak", 0.4, "relative"), ("Slutt", 104_500.4, "total")]
+    assert frame_sentence("PO", 2025, steps) == ("Rammen for PO går fra 100\u00a0000 til 104\u00a0500 (1000 kr) i "
+                                                 "2025: økninger på 6\u00a0000 og reduksjoner på 1\u00a0500.")
+    wrong = [*steps[:-1], ("Slutt", 104_700, "total")]
+    assert "endringene summerer seg til 104\u00a0500, ikke 104\u00a0700" in frame_sentence("PO", 2025, wrong)
+    assert frame_sentence("PO", 2025, steps[:1]) is None

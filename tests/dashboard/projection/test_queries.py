@@ -115,8 +115,9 @@ def test_scenario_takeaway(tiny):
     p = projection.project("9001", Scenario(home_instead_pct=10))
     # 2035: places 39 → 35.1 (3.9 fewer); cost 64 → 60.88 million kr
     assert projection.scenario_takeaway(p) == (
-        "I scenarioet trenger Testby i 2035 4 færre langtidsplasser og utgifter 3\u00a0mill.\u00a0kr lavere per år enn med "
-        "dagens dekningsgrad.")
+        "I scenarioet trenger Testby i 2035 4 færre langtidsplasser og utgifter 3\u00a0mill.\u00a0kr lavere per år "
+        "(helsetjenester i hjemmet +1\u00a0mill.\u00a0kr, langtidsplasser \u22124\u00a0mill.\u00a0kr) enn med "
+        "dagens dekningsgrad.")  # the two services move different ways: each is named, and they add up to −3
 
 
 def test_suppressed_count_is_explained_not_drawn_as_zero(tiny):

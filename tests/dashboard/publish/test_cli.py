@@ -30,7 +30,8 @@ def test_publish_writes_every_file_and_the_presentation(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([f"{fid}.{ext}" for fid in ("kostnad-hjemme", "andel-f254")
                             for ext in ("html", "png", "svg", "xlsx")]
-                           + ["presentasjon.html", "presentasjon.pdf", "plotly.min.js", ".kostra-publish.json"])
+                           + ["presentasjon.html", "presentasjon.pdf", "plotly.min.js",
+                              ".kostra-publish-andel-f254+kostnad-hjemme.json"])  # the set, named by its figures
     html = (out / "kostnad-hjemme.html").read_text(encoding="utf-8")
     assert "Larvik" in html and "Sandefjord" in html and "2018" in html and "Tønsberg" not in html
     assert '<script src="plotly.min.js"></script>' in html
@@ -56,6 +57,8 @@ def _assert_clean_failure(result, message: str, out: Path) -> None:
     (["--figur", "kostnad-hjemme", "--kommune", "3909", "--fra", "2024", "--til", "2018"], "--fra (2024) er etter --til"),
     (["--figur", "kostnad-hjemme"], "Oppgi kommunen med --kommune"),
     (["--figur", "kostnad-hjemme", "--kommune", "3909", "--til", "tjue"], "«tjue» er ikke et årstall (--til)"),
+    (["--figur", "kostnad-hjemme", "--kommune", "3909", "--fra", "٢٠٢٢"], "«٢٠٢٢» er ikke et årstall (--fra)"),
+    (["--figur", "aldersjustert-fossefall", "--kommune", "3909", "--aar", "２０２２"], "er ikke et årstall"),
     (["--figur", "budsjettavvik-enheter", "--enhet", "finnes-ikke"], "Fant ingen enhet med kode «finnes-ikke»"),
 ])
 def test_bad_input_gives_a_norwegian_message_and_writes_nothing(tmp_path, args, message):
@@ -169,17 +172,20 @@ FIVE = ["kostnad-hjemme", "kostnad-institusjon", "andel-f254", "rangering-gruppe
 
 def test_five_figures_and_the_presentation_are_light_and_self_contained_replaces_the_set(tmp_path):
     out = tmp_path / "ut"
-    result = run(*[a for fid in FIVE for a in ("--figur", fid)], "--kommune", "3909", "--out", str(out))
+    result = run(*[a for fid in FIVE for a in ("--figur", fid)], "--kommune", "3909", "--sett", "komite",
+                 "--out", str(out))
     assert result.exit_code == 0, result.output
     total = sum(p.stat().st_size for p in out.iterdir())
     assert total <= 6_000_000, total  # issue 17: five figures and the presentation, every file, at most 6 MB
     assert (out / "plotly.min.js").stat().st_size < 1_500_000
-    # the same folder as one e-mailable file per figure: the shared plotly.js and the figures no longer made go
-    result = run("--figur", "kostnad-hjemme", "--kommune", "3909", "--self-contained", "--out", str(out))
+    # the same set (named by the user) as one e-mailable file per figure: the shared plotly.js and the figures no
+    # longer made go
+    result = run("--figur", "kostnad-hjemme", "--kommune", "3909", "--self-contained", "--sett", "komite",
+                 "--out", str(out))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(["kostnad-hjemme.html", "kostnad-hjemme.png", "kostnad-hjemme.svg", "kostnad-hjemme.xlsx",
-                            "presentasjon.pdf", ".kostra-publish.json"])
+                            "presentasjon.pdf", ".kostra-publish-komite.json"])
     html = (out / "kostnad-hjemme.html").read_text(encoding="utf-8")
     assert "<script src=" not in html and len(html) > 1_000_000
     assert "Fjernet" in result.output and "plotly.min.js" in " ".join(result.output.split())
@@ -233,3 +239,33 @@ def test_a_bad_reference_or_year_is_refused_and_nothing_written(tmp_path, args, 
 def test_reference_and_year_without_age_adjusted_figures_are_named_as_unused():
     _, _, notices = resolve(["kostnad-hjemme"], kommune="3909", referanse="gruppe")
     assert any("gjelder bare aldersjustert-figurene" in n for n in notices)
+
+
+def test_figur_takes_the_presentations_slide_syntax(db_env):
+    """`publish` takes each slide's own municipality, reference, year and scenario as /presentasjon does."""
+    from dashboard.publish import run as publish_run
+    specs, selections, _ = publish_run.resolve(
+        ["aldersjustert-fossefall@3907~referanse=gruppe~aar=2019", "fremskriving-kostnad~kostvekst=1.5",
+         "kostnad-hjemme"], kommune="3909", aar="2024")
+    assert [s.id for s in specs] == ["aldersjustert-fossefall", "fremskriving-kostnad", "kostnad-hjemme"]
+    age = selections["aldersjustert-fossefall"]
+    assert (age.municipality, age.reference, age.year) == ("3907", "group", 2019)
+    assert selections["fremskriving-kostnad"].scenario.cost_growth_pct == 1.5
+    assert selections["kostnad-hjemme"].municipality == "3909"
+    with pytest.raises(publish_run.PublishError, match="flere ganger med ulike valg"):
+        publish_run.resolve(["aldersjustert-fossefall~aar=2019", "aldersjustert-fossefall~aar=2020"], kommune="3909")
+    with pytest.raises(publish_run.PublishError, match="ikke et årstall"):
+        publish_run.resolve(["aldersjustert-fossefall~aar=٢٠١٩"], kommune="3909")
+
+
+def test_a_users_own_presentation_pdf_stops_the_run_with_its_name(tmp_path):
+    """The README promised other files are never touched; a presentasjon.pdf of the user's own was overwritten."""
+    out = tmp_path / "ut"
+    out.mkdir()
+    (out / "presentasjon.pdf").write_bytes(b"min egen")
+    result = run("--figur", "kostnad-hjemme", "--kommune", "3909", "--out", str(out))
+    assert result.exit_code == 1 and "«presentasjon.pdf» finnes allerede" in " ".join(result.output.split())
+    assert sorted(p.name for p in out.iterdir()) == ["presentasjon.pdf"]
+    assert (out / "presentasjon.pdf").read_bytes() == b"min egen"
+    assert run("--figur", "kostnad-hjemme", "--kommune", "3909", "--overwrite", "--out", str(out)).exit_code == 0
+    assert (out / "presentasjon.pdf").read_bytes().startswith(b"%PDF")

@@ -15,8 +15,8 @@ from dashboard.publish.files import PublishError
 from dashboard.publish.folder import MANIFEST, FolderWriter
 
 
-def write_set(out: Path, files: dict[str, bytes]) -> folder.WriteResult:
-    with FolderWriter(out) as writer:
+def write_set(out: Path, files: dict[str, bytes], set_name: str | None = None, **kw) -> folder.WriteResult:
+    with FolderWriter(out, set_name, **kw) as writer:
         for name, data in files.items():
             writer.put(name, data)
         return writer.commit()
@@ -152,3 +152,49 @@ def test_a_staging_folder_left_by_a_killed_run_is_removed(tmp_path):
     young.mkdir()
     write_set(out, {"a.html": b"A"})
     assert not old.exists() and young.exists()
+
+
+def test_a_users_own_file_with_one_of_our_names_is_a_refusal_naming_it_unless_overwrite(tmp_path):
+    """The user's own plotly.min.js or presentasjon.pdf was overwritten and deleted without a word."""
+    out = tmp_path / "ut"
+    out.mkdir()
+    (out / "presentasjon.pdf").write_bytes(b"brukerens egen pdf")
+    before = snapshot(out)
+    with pytest.raises(PublishError, match=r"«presentasjon\.pdf» finnes allerede i .*--overwrite"):
+        write_set(out, {"a.html": b"A", "presentasjon.pdf": b"%PDF"}, "a")
+    assert snapshot(out) == before  # nothing moved, nothing left behind
+    write_set(out, {"a.html": b"A", "presentasjon.pdf": b"%PDF"}, "a", overwrite=True)
+    assert (out / "presentasjon.pdf").read_bytes() == b"%PDF"
+    write_set(out, {"a.html": b"A2", "presentasjon.pdf": b"%PDF2"}, "a")  # ours now: replaced without a word
+    assert (out / "presentasjon.pdf").read_bytes() == b"%PDF2"
+
+
+def test_two_sets_share_a_folder_without_retiring_each_others_files(tmp_path):
+    out = tmp_path / "ut"
+    write_set(out, {"a.html": b"A", "plotly.min.js": b"JS"}, "a")
+    write_set(out, {"b.html": b"B", "plotly.min.js": b"JS"}, "b")  # the same bytes: shared, no conflict
+    result = write_set(out, {"a2.html": b"A2", "plotly.min.js": b"JS"}, "a")
+    assert result.removed == ["a.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".kostra-publish-a.json", ".kostra-publish-b.json", "a2.html",
+                                                     "b.html", "plotly.min.js"]
+    result = write_set(out, {"a2.html": b"A2"}, "a")  # a no longer needs plotly.min.js; b still does
+    assert result.removed == [] and (out / "plotly.min.js").exists()
+    with pytest.raises(PublishError, match=r"«b\.html» finnes allerede i .*, og den ble skrevet av et annet sett"):
+        write_set(out, {"b.html": b"ANNET"}, "a")
+    assert (out / "b.html").read_bytes() == b"B"
+
+
+def test_a_folder_from_before_named_sets_is_taken_over_by_the_set_that_wrote_it(tmp_path):
+    out = tmp_path / "ut"
+    write_set(out, {"a.html": b"A", "b.html": b"B"})  # the unnamed manifest of an earlier version
+    result = write_set(out, {"a.html": b"A2"}, "a+b")
+    assert result.removed == ["b.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".kostra-publish-a+b.json", "a.html"]
+
+
+def test_set_names_come_from_the_user_or_the_figures():
+    assert folder.set_name_for(["b", "a", "a"]) == "a+b"
+    assert len(folder.set_name_for([f"figur-nummer-{i}" for i in range(9)])) == 12
+    assert folder.set_name_for(["a"], " Komite ") == "komite"
+    with pytest.raises(PublishError, match="--sett"):
+        folder.set_name_for(["a"], "../x")
