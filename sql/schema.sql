@@ -108,7 +108,7 @@ CREATE TABLE indicator (
 
 -- derived_value: one row per (indicator_id, region_code, year) that we calculate ourselves:
 -- formula indicators, and sums of counts over members where SSB publishes no group/country figure.
--- method: 'formula' | 'sum_of_members'
+-- method: 'formula' | 'sum_of_members'; reason: why a value is missing (Norwegian; e.g. the members without a figure)
 CREATE TABLE derived_value (
     indicator_id  VARCHAR NOT NULL,
     region_code   VARCHAR NOT NULL,
@@ -116,7 +116,8 @@ CREATE TABLE derived_value (
     value         DOUBLE,
     status        VARCHAR,
     is_demo       BOOLEAN NOT NULL,
-    method        VARCHAR NOT NULL
+    method        VARCHAR NOT NULL,
+    reason        VARCHAR
 );
 
 -- build_info: key/value facts about this database file (built_at, raw_dir, is_demo, catalogue hash, ...).
