@@ -184,6 +184,7 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
             FROM observation ORDER BY table_id, contents_code, filter_key, region_code, year, value NULLS LAST;
             DELETE FROM observation; INSERT INTO observation SELECT * FROM obs_dedup; DROP TABLE obs_dedup;
         """)
+    _sum_over_codes(con, catalogue, origins)
     for ind in catalogue.sourced():
         if ind.id in stale:
             continue  # failed the latest fetch's check: its earlier rows (if any) are what there is, and it says so
@@ -198,6 +199,27 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
                 f"Indikator {ind.id}: fant ingen tall i tabell {ind.source.table} for statistikkvariabel "
                 f"{ind.source.contents_code} {('med ' + ind.source.filter_key) if ind.source.filter_key else ''}".strip())
     return con.execute("SELECT count(*) FROM observation").fetchone()[0], any_demo
+
+
+def _sum_over_codes(con, catalogue: cat_mod.Catalogue, origins: dict) -> None:
+    """Entries with `sum_over` (07459's one-year ages into age groups): their rows are the sums of the codes SSB sent
+    one by one. The one-by-one rows are dropped afterwards unless an entry uses them as they are (they would only
+    make the file bigger); the sums inherit their origins."""
+    sql = (SQL_DIR / "derive" / "sum_over_codes.sql").read_text(encoding="utf-8")
+    summed = [i for i in catalogue.sourced() if i.source.sum_over]
+    for ind in summed:
+        src = ind.source
+        con.execute(sql, {"table_id": src.table, "contents_code": src.contents_code, "filter_key": src.filter_key,
+                          "member_keys": src.raw_keys})
+        for key in src.raw_keys:
+            origins.setdefault((src.table, src.contents_code, src.filter_key), set()).update(
+                origins.get((src.table, src.contents_code, key), set()))
+    used = {(i.source.table, i.source.contents_code, i.source.filter_key) for i in catalogue.sourced()}
+    drop = {(i.source.table, i.source.contents_code, k) for i in summed for k in i.source.raw_keys} - used
+    for table_id, code in {(t, c) for t, c, _ in drop}:
+        keys = sorted(k for t, c, k in drop if (t, c) == (table_id, code))
+        con.execute("DELETE FROM observation WHERE table_id = ? AND contents_code = ? AND list_contains(?, filter_key)",
+                    [table_id, code, keys])
 
 
 def _load_origins(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue, origins: dict,

@@ -5,6 +5,7 @@ in pages, and `fetch` can check every entry against SSB's live metadata before w
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tomllib
@@ -17,8 +18,9 @@ CATALOGUE_ENV = "KOSTRA_CATALOGUE"  # another catalogue file (tests; a municipal
 KINDS = {"ratio", "count", "amount"}
 FORMULA_OPS = {"divide", "multiply", "subtract", "add"}
 # Where an entry's contents code comes from: "evidence" = seen in a real SSB response or definition page (still
-# third-party until a live check); "guess" = no public trace, only the label can find the real code.
-BASES = {"evidence", "guess"}
+# third-party until a live check); "guess" = no public trace, only the label can find the real code; "chosen" = a
+# person chose SSB's variable with `catalogue choose` (SSB renamed the figure: neither code nor label was found).
+BASES = {"evidence", "guess", "chosen"}
 
 
 class CatalogueError(ValueError):
@@ -44,14 +46,29 @@ class Source:
     contents_label: str
     filters: dict[str, str] = field(default_factory=dict)
     verified: bool = False
-    basis: str = "guess"  # "evidence" or "guess" (see BASES)
+    basis: str = "guess"  # "evidence", "guess" or "chosen" (see BASES)
     evidence: str = ""  # where the code was seen, for a reader deciding how far to trust it
     checked: str | None = None  # ISO date of the live check that confirmed code and label
+    # dimension -> codes SSB publishes one by one that the build adds up into this entry's figure (07459's one-year
+    # ages into an age group); the sum is missing when any of them is
+    sum_over: dict[str, list[str]] = field(default_factory=dict)
+    chosen_by: str | None = None  # basis = "chosen": who chose (the machine user running `catalogue choose`)
+    chosen_on: str | None = None  # and when (ISO timestamp)
 
     @property
     def filter_key(self) -> str:
-        """Canonical text for the extra dimension filters, as stored in `observation.filter_key`."""
-        return filter_key(self.filters)
+        """Canonical text for the extra dimension filters, as stored in `observation.filter_key` (a summed dimension
+        as `Alder=067..079`)."""
+        return filter_key({**self.filters, **{d: f"{c[0]}..{c[-1]}" for d, c in self.sum_over.items()}})
+
+    @property
+    def raw_keys(self) -> list[str]:
+        """The filter keys of the rows SSB sends for this entry (one per summed code; else `filter_key`)."""
+        if not self.sum_over:
+            return [self.filter_key]
+        dims = sorted(self.sum_over)
+        return [filter_key({**self.filters, **dict(zip(dims, combo))})
+                for combo in itertools.product(*(self.sum_over[d] for d in dims))]
 
 
 @dataclass(frozen=True)
@@ -181,8 +198,14 @@ def parse(text: str) -> Catalogue:
             raise CatalogueError(f"{where}: tabell {ind.source.table} er ikke i katalogen")
         if ind.formula and ind.formula.op not in FORMULA_OPS:
             raise CatalogueError(f"{where}: ukjent formel-operasjon {ind.formula.op!r}")
+        if ind.source and ind.source.sum_over and (
+                not all(isinstance(c, list) and c and all(isinstance(x, str) for x in c)
+                        for c in ind.source.sum_over.values())
+                or set(ind.source.sum_over) & set(ind.source.filters) or ind.kind == "ratio"):
+            raise CatalogueError(f"{where}: sum_over må gi hver dimensjon en ikke-tom liste med koder, ikke samme "
+                                 f"dimensjon som filters, og bare for antall og beløp (ikke kind = \"ratio\")")
         if ind.source and ind.source.basis not in BASES:
-            raise CatalogueError(f"{where}: basis må være «evidence» eller «guess», ikke {ind.source.basis!r}")
+            raise CatalogueError(f"{where}: basis må være «evidence», «guess» eller «chosen», ikke {ind.source.basis!r}")
         if ident in indicators:
             raise CatalogueError(f"{where}: står to ganger i katalogen")
         indicators[ident] = ind

@@ -80,8 +80,13 @@ def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Respons
         if dim not in meta["dimension"]:
             return problem(400, f"Non-existent variable {dim}")
     picks: list[list[str]] = []
+    eliminated = [d for d in doc["id"] if d not in query and meta["dimension"][d]["extension"]["elimination"]
+                  and len(doc["id"]) > 1]
     for dim in doc["id"]:
         codes = list(doc["dimension"][dim]["category"]["index"])
+        if dim in eliminated:  # SSB sums a dimension the query leaves out (07459's Alder for the total)
+            picks.append(codes)
+            continue
         if dim not in query:
             return problem(400, f"Selection on {dim} is missing and the fixture cannot eliminate it")
         live = list(meta["dimension"][dim]["category"]["index"])
@@ -90,8 +95,8 @@ def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Respons
             return chosen
         picks.append([c for c in chosen if c in codes] if len(chosen) else chosen)
     cells = 1
-    for p in picks:
-        cells *= len(p)
+    for d, p in zip(doc["id"], picks):
+        cells *= 1 if d in eliminated else len(p)  # SSB counts the cells it answers with
     if cells > max_cells:
         return problem(400, "Too many cells selected")
     sizes = doc["size"]
@@ -106,6 +111,11 @@ def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Respons
         if str(flat) in status_in:
             status[str(len(values))] = status_in[str(flat)]
         values.append(doc["value"][flat])
+    if eliminated:
+        values, status = _summed(doc["id"], picks, values, status, eliminated)
+        picks = [p for d, p in zip(doc["id"], picks) if d not in eliminated]
+        doc = {**doc, "id": [d for d in doc["id"] if d not in eliminated],
+               "dimension": {d: v for d, v in doc["dimension"].items() if d not in eliminated}}
     out = orjson.loads(orjson.dumps(doc))
     for dim, chosen in zip(doc["id"], picks):
         cat = out["dimension"][dim]["category"]
@@ -117,6 +127,27 @@ def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Respons
     out["size"] = [len(p) for p in picks]
     out["value"], out["status"] = values, status
     return as_json(out)
+
+
+def _summed(ids: list[str], picks: list[list[str]], values: list, status: dict, eliminated: list[str]):
+    """Values over `picks` (row-major) with the `eliminated` dimensions summed out: null with the first symbol
+    when any summed cell has one, as SSB's elimination never turns a symbol into zero."""
+    keep = [k for k, d in enumerate(ids) if d not in eliminated]
+    sums: dict[tuple, list] = {}
+    for n, combo in enumerate(itertools.product(*[range(len(p)) for p in picks])):
+        key = tuple(combo[k] for k in keep)
+        cell = sums.setdefault(key, [0.0, None])
+        if values[n] is None or cell[0] is None:
+            cell[0] = None
+            cell[1] = cell[1] or status.get(str(n), "..")
+        else:
+            cell[0] += values[n]
+    out_values, out_status = [], {}
+    for n, (value, symbol) in enumerate(sums.values()):
+        out_values.append(value)
+        if value is None:
+            out_status[str(n)] = symbol
+    return out_values, out_status
 
 
 class StandIn:

@@ -445,6 +445,78 @@ def _filtered_table(table: cat_mod.Table, indicators: list, regions: list[tuple[
     return orjson.dumps(doc), url
 
 
+def _age_weight(age: int) -> float:
+    """Relative size of one year of age within its group (flat to 66, then fewer each year): a Norway-like shape."""
+    return 1.0 if age < 67 else math.exp(-0.075 * (age - 67)) * (0.25 if age >= 100 else 1.0)
+
+
+def _one_year_ages(table: cat_mod.Table, indicators: list, regions: list[tuple[str, str]], values: dict,
+                   base: str) -> tuple[bytes, str]:
+    """07459 as SSB answers the age groups' query: Region × Alder (one-year ages 000…105+) × ContentsCode × Tid, Kjonn
+    left out (SSB sums both sexes). Each entry's group total is split over its ages in whole persons (largest
+    remainder, so the ages add up to the group exactly); '.' where the region did not exist that year."""
+    ages = list(dict.fromkeys(c for i in indicators for d, codes in i.source.sum_over.items() for c in codes))
+    contents = list(dict.fromkeys(i.source.contents_code for i in indicators))
+    per_age: dict[tuple[str, str, int], float] = {}
+    for ind in indicators:
+        codes = ind.source.sum_over["Alder"]
+        weights = [_age_weight(int(c.rstrip("+"))) for c in codes]
+        for rc, _ in regions:
+            for year in YEARS:
+                total = values.get((ind.id, rc, year))
+                if total is None:
+                    continue
+                whole = round(total)
+                exact = [whole * w / sum(weights) for w in weights]
+                floors = [math.floor(x) for x in exact]
+                rest = whole - sum(floors)
+                for k in sorted(range(len(codes)), key=lambda k: floors[k] - exact[k])[:rest]:
+                    floors[k] += 1
+                for code, n in zip(codes, floors):
+                    per_age[(rc, code, year)] = float(n)
+    region_codes = [c for c, _ in regions]
+    out: list[float | None] = []
+    status: dict[str, str] = {}
+    for rc, age, _cc, year in itertools.product(region_codes, ages, contents, YEARS):
+        v = per_age.get((rc, age, year))
+        if v is None:
+            status[str(len(out))] = "."
+        out.append(v)
+    age_label = {a: ("105 år eller eldre" if a == "105+" else f"{int(a)} år") for a in ages}
+    ind = indicators[0]
+    dimension = {
+        "Region": {"label": "region", "category": {"index": {c: k for k, c in enumerate(region_codes)},
+                                                   "label": dict(regions)},
+                   "extension": {"elimination": True, "eliminationValueCode": "0", "show": "value"}},
+        "Alder": {"label": "alder", "category": {"index": {a: k for k, a in enumerate(ages)}, "label": age_label},
+                  "extension": {"elimination": True, "show": "value"}},
+        "ContentsCode": {"label": "statistikkvariabel", "category": {
+            "index": {c: k for k, c in enumerate(contents)}, "label": {ind.source.contents_code: ind.source.contents_label},
+            "unit": {ind.source.contents_code: {"base": ind.unit, "decimals": ind.decimals}}},
+            "extension": {"elimination": False, "show": "value"}},
+        table.time_dim: {"label": "år", "category": {"index": {str(y): k for k, y in enumerate(YEARS)},
+                                                      "label": {str(y): str(y) for y in YEARS}},
+                         "extension": {"elimination": False, "show": "code"}},
+    }
+    ids = ["Region", "Alder", "ContentsCode", table.time_dim]
+    doc = {
+        "version": "2.0", "class": "dataset",
+        "label": f"DEMODATA – {table.id}: {table.title}",
+        "source": "Statistisk sentralbyrå", "updated": UPDATED[2024], "note": [DEMO_NOTE],
+        "role": {"time": [table.time_dim], "metric": ["ContentsCode"], "geo": ["Region"]},
+        "id": ids, "size": [len(dimension[d]["category"]["index"]) for d in ids], "dimension": dimension,
+        "extension": {"px": {"tableid": table.id, "language": "no", "contents": table.title, "decimals": 0,
+                             "official-statistics": False, "aggregallowed": True,
+                             "stub": ["Region", "Alder"], "heading": ["ContentsCode", table.time_dim]},
+                      "kostra_dashboard": DEMO_MARK},
+        "value": out, "status": status,
+    }
+    url = (f"{base}/tables/{table.id}/data?lang=no&outputFormat=json-stat2&valueCodes[Region]=*"
+           f"&valueCodes[Alder]={','.join(ages)}&valueCodes[ContentsCode]={','.join(contents)}"
+           f"&valueCodes[{table.time_dim}]=from({YEARS[0]})")
+    return orjson.dumps(doc), url
+
+
 def _klass_entries(raw_dir: Path) -> list[RawFile]:
     """Manifest entries for the recorded KLASS bodies, from data/raw/klass/index.json (URL and demo flag per file)."""
     index = orjson.loads((raw_dir / "klass" / "index.json").read_bytes())
@@ -490,6 +562,8 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
         if table.id == projection_demo.TABLE_ID:
             continue  # one more dimension (single years of age): written by projection_demo below
         inds = [i for i in catalogue.sourced() if i.source.table == table.id]
+        summed = [i for i in inds if i.source.sum_over]  # 07459's age groups: one-year ages, a query of their own
+        inds = [i for i in inds if not i.source.sum_over]
         if not table.region_dim.startswith("KOK"):  # population and 11645: municipalities only
             region_list = [(c, names.get(c, c)) for c in muni_codes]
         else:  # KOSTRA tables label a code that is no longer current with its years, «Larvik (2018-2019)»
@@ -517,6 +591,11 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
         writer.add(f"ssb/{table.id}/data-000.json", body, kind="ssb_data", url=url, is_demo=True,
                    table_id=table.id, updated=UPDATED[2024], fetched_at="2026-11-24T00:00:00+00:00",
                    compress=True)
+        if summed:
+            body, url = _one_year_ages(table, summed, region_list, all_values, base)
+            writer.add(f"ssb/{table.id}/data-001.json", body, kind="ssb_data", url=url, is_demo=True,
+                       table_id=table.id, updated=UPDATED[2024], fetched_at="2026-11-24T00:00:00+00:00",
+                       compress=True)
     projection_demo.add_projection(writer, catalogue, values, names, YEARS[-1], demo_mark=DEMO_MARK, demo_note=DEMO_NOTE,
                                    fetched_at="2026-11-24T00:00:00+00:00", seed=seed)
     return writer.write_manifest(snapshot="demo", generated_by="pipelines/demo/snapshot.py", seed=seed)

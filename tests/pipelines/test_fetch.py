@@ -125,19 +125,33 @@ def served_cells(table_id: str) -> pl.DataFrame:
     catalogue = cat_mod.load()
     table = catalogue.tables[table_id]
     frame = jsonstat.read((FIXTURES / f"data/{table_id}.json").read_bytes(), labels=False)
-    wanted = pl.lit(False)
-    for ind in catalogue.sourced():
-        if ind.source.table == table_id:
-            cond = pl.col("ContentsCode") == ind.source.contents_code
-            for dim, code in ind.source.filters.items():
-                cond = cond & (pl.col(dim) == code)
-            wanted = wanted | cond
+    frame = frame.filter(pl.col(table.time_dim).cast(pl.Int32) >= FROM_YEAR)
     extra = sorted(c for c in frame.columns if c not in (table.region_dim, "ContentsCode", table.time_dim, "value", "status"))
-    key = pl.concat_str([pl.lit(f"{d}=") + pl.col(d) for d in extra], separator="|") if extra else pl.lit("")
-    return (frame.filter(wanted & (pl.col(table.time_dim).cast(pl.Int32) >= FROM_YEAR))
+    parts, plain = [], pl.lit(False)
+    for ind in catalogue.sourced():
+        if ind.source.table != table_id:
+            continue
+        cond = pl.col("ContentsCode") == ind.source.contents_code
+        for dim, code in ind.source.filters.items():
+            cond = cond & (pl.col(dim) == code)
+        summed = [d for d in extra if d not in ind.source.filters and d not in table.fixed]  # left out (SSB's total) or added up (sum_over)
+        if not summed:
+            plain = plain | cond
+            continue
+        for dim, codes in ind.source.sum_over.items():
+            cond = cond & pl.col(dim).is_in(codes)
+        parts.append(frame.filter(cond).group_by(table.region_dim, "ContentsCode", table.time_dim).agg(
+            pl.when(pl.col("value").null_count() == 0).then(pl.col("value").sum()).alias("value"),
+            pl.col("status").drop_nulls().first().alias("status"))
             .select(pl.col(table.region_dim).alias("region_code"), pl.col("ContentsCode").alias("contents_code"),
-                    key.alias("filter_key"), pl.col(table.time_dim).cast(pl.Int32).alias("year"), "value", "status")
-            .sort("region_code", "contents_code", "filter_key", "year"))
+                    pl.lit(ind.source.filter_key).alias("filter_key"),
+                    pl.col(table.time_dim).cast(pl.Int32).alias("year"), "value", "status"))
+    key = pl.concat_str([pl.lit(f"{d}=") + pl.col(d) for d in extra], separator="|") if extra else pl.lit("")
+    parts.append(frame.filter(plain)
+                 .select(pl.col(table.region_dim).alias("region_code"), pl.col("ContentsCode").alias("contents_code"),
+                         key.alias("filter_key"), pl.col(table.time_dim).cast(pl.Int32).alias("year"), "value",
+                         "status"))
+    return pl.concat(parts).sort("region_code", "contents_code", "filter_key", "year")
 
 
 def test_full_fetch_saves_manifest_and_builds_the_served_values(fake, server, tmp_path):
@@ -197,7 +211,7 @@ def test_cli_fetch_uses_the_environment_urls(fake, server, tmp_path, monkeypatch
     outcome = CliRunner().invoke(app, ["fetch", "--from-year", "2023", "--raw", str(tmp_path / "raw")])
     assert outcome.exit_code == 0, outcome.output
     assert (tmp_path / "env.duckdb").exists()
-    assert len(data_requests(server)) == len(TABLES)
+    assert len(data_requests(server)) == len(TABLES) + 1  # 07459 twice: the total and the one-year ages
 
 
 def test_too_big_for_one_query_is_split_by_region_lists_from_the_metadata(fake, server, tmp_path):
@@ -289,7 +303,8 @@ def _origin(root: Path) -> dict:
      ["KOSandelf2540000", "andel av brutto driftsutgifter"]),
     (_remove_code, ["institution_long_term_residents"], "home_care_recipients",
      ["KOSlangtid0000", "finnes ikke i tabell 12292"]),
-    (_discontinue, ["population"], "home_care_recipients", ["Tabell 07459", "avsluttet"]),
+    (_discontinue, [i.id for i in cat_mod.load().sourced() if i.source.table == "07459"], "home_care_recipients",
+     ["Tabell 07459", "avsluttet"]),
     (_remove_table, [i.id for i in cat_mod.load().sourced() if i.source.table == "12209"], "home_care_recipients",
      ["Tabell 12209", "HTTP 404"]),
 ], ids=["label changed", "code removed", "table discontinued", "table gone"])
@@ -337,8 +352,9 @@ def test_verification_lists_every_mismatch_at_once(fake):
     assert len(problems) == 3
     assert [p.split(":")[0] for p in problems] == [
         "Indikator home_care_share_of_care_net_expenditure", "Indikator institution_long_term_residents",
-        "Tabell 07459 (Befolkning, etter region, statistikkvariabel og år) er avsluttet hos SSB (discontinued); "
-        "brukes av population"]
+        "Tabell 07459 (Befolkning, etter region, kjønn, alder, statistikkvariabel og år) er avsluttet hos SSB "
+        "(discontinued); brukes av population, population_age_0_66, population_age_67_79, population_age_80_89, "
+        "population_age_90_plus"]
 
 
 def test_labels_are_compared_without_case_and_spacing(fake):
@@ -362,8 +378,9 @@ def test_a_missing_dimension_and_an_unselectable_one_are_named(fake):
         art = check_table(client, catalogue, catalogue.tables["12292"]).problems
         tid = check_table(client, catalogue, catalogue.tables["07459"]).problems
     assert len(art) == 1 and "KOKart0000 må velges" in art[0] and "home_care_recipients" in art[0]
-    assert len(tid) == 2
+    assert len(tid) == 3  # the total and the age groups are two queries: each is named
     assert "mangler dimensjonen Tid (tid)" in tid[0] and "dimensjonen Tid2 må velges" in tid[1]
+    assert "population_age_0_66" in tid[2] and "dimensjonen Tid2 må velges" in tid[2]
 
 
 def test_ssb_unreachable_during_verification_changes_nothing(fake, server, existing):
@@ -530,7 +547,7 @@ def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server,
     outcome = _cli(["fetch", "--from-year", "2023", "--raw", str(existing / "raw")], existing / "kostra.duckdb",
                    monkeypatch)
     assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED, outcome.output
-    assert "Delvis oppdatert: 2 indikatorer" in outcome.output
+    assert "Delvis oppdatert: 6 indikatorer" in outcome.output  # f254 and 07459's five
     app = str(Path(__file__).resolve().parents[2] / "app.py")
     at = AppTest.from_file(app, default_timeout=60)
     at.switch_page("pages/kilder.py")
@@ -539,7 +556,8 @@ def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server,
     assert any("ikke oppdatert ved siste henting" in w.value for w in at.warning)
     stale = at.dataframe[0].value
     # a formula over a stale input is stale too
-    assert set(stale["Indikator"]) == {"Andel hjemmetjenester (f254)", "Innbyggere",
+    assert set(stale["Indikator"]) == {"Andel hjemmetjenester (f254)", "Innbyggere", "Innbyggere 0–66 år",
+                                       "Innbyggere 67–79 år", "Innbyggere 80–89 år", "Innbyggere 90 år og over",
                                        "Hjemmetjenestemottakere, andel av befolkningen"}
     sources = at.dataframe[1].value
     assert sources["Opphav"].str.contains("ikke oppdatert").sum() >= 2
@@ -678,7 +696,7 @@ def test_status_names_the_indicators_the_latest_fetch_could_not_update(fake, exi
     run_fetch(existing)
     outcome = _cli(["status", "--db", str(existing / "kostra.duckdb")], existing / "kostra.duckdb", monkeypatch)
     assert outcome.exit_code == 0, outcome.output
-    assert "Ikke oppdatert ved siste henting (2)" in " ".join(outcome.output.split())
+    assert "Ikke oppdatert ved siste henting (6)" in " ".join(outcome.output.split())  # 07459's five + a formula
     assert "population" in outcome.output
 
 
