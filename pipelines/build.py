@@ -222,8 +222,29 @@ def _sum_over_codes(con, catalogue: cat_mod.Catalogue, origins: dict) -> None:
                     [table_id, code, keys])
 
 
+def _leave_out_demo_of_failed(con, catalogue: cat_mod.Catalogue, files: list[RawFile], origins: dict,
+                             stale: frozenset[str]) -> set[str]:
+    """In a database with SSB's real figures, an entry that failed the latest check and has only demo rows shows
+    no figure at all («ikke funnet hos SSB», with the reason) rather than demo numbers posing as SSB's."""
+    if not any(f.kind == "ssb_data" and not f.is_demo for f in files):
+        return set()
+    hidden = set()
+    for ind in catalogue.sourced():
+        src = ind.source
+        key = (src.table, src.contents_code, src.filter_key)
+        got = origins.get(key, set())
+        if ind.id not in stale or (got and not all(demo for demo, _ in got)):
+            continue
+        con.execute("DELETE FROM observation WHERE table_id = ? AND contents_code = ? AND list_contains(?, filter_key)",
+                    [src.table, src.contents_code, [src.filter_key, *src.raw_keys]])
+        origins[key] = set()
+        hidden.add(ind.id)
+    return hidden
+
+
 def _load_origins(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue, origins: dict,
-                  failed_entries: list, resolutions: dict[str, dict] | None = None) -> None:
+                  failed_entries: list, resolutions: dict[str, dict] | None = None,
+                  hidden: set[str] | frozenset[str] = frozenset()) -> None:
     """indicator_origin: demo or the fetch date of each indicator's rows, whether the latest fetch failed it, and
     for entries found by label the catalogue's code and what SSB has (code, label, table, date)."""
     failed = {e.get("indicator"): e.get("reason") for e in failed_entries if isinstance(e, dict)}
@@ -236,14 +257,15 @@ def _load_origins(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue, 
         r = resolutions.get(ind.id) or {}
         rows[ind.id] = (is_demo, dates[0] if dates else None, ind.id in failed, failed.get(ind.id),
                         r.get("catalogue_table"), r.get("catalogue_code"), r.get("table"), r.get("contents_code"),
-                        r.get("contents_label"), r.get("resolved_on"))
+                        r.get("contents_label"), r.get("resolved_on"), ind.id in hidden)
     for ind in catalogue.formulas():
         inputs = [rows[i] for i in ind.formula.inputs if i in rows]
         dates = sorted(r[1] for r in inputs if r[1])
         reasons = [r[3] for r in inputs if r[3]]
         rows[ind.id] = (any(r[0] for r in inputs), dates[0] if dates else None, any(r[2] for r in inputs),
-                        "; ".join(dict.fromkeys(reasons)) or None, None, None, None, None, None, None)
-    con.executemany("INSERT INTO indicator_origin VALUES (" + ", ".join(["?"] * 11) + ")",
+                        "; ".join(dict.fromkeys(reasons)) or None, None, None, None, None, None, None,
+                        any(r[10] for r in inputs))
+    con.executemany("INSERT INTO indicator_origin VALUES (" + ", ".join(["?"] * 12) + ")",
                     [(k, *v) for k, v in rows.items()])
 
 
@@ -346,7 +368,8 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
             failed_entries = extra.get("failed_entries") or []
             stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
             n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue, origins, stale)
-            _load_origins(con, catalogue, origins, failed_entries, resolutions)
+            hidden = _leave_out_demo_of_failed(con, catalogue, files, origins, stale)
+            _load_origins(con, catalogue, origins, failed_entries, resolutions, hidden)
             create_views(con)
             n_derived = _derive(con, catalogue)
             run_sql_file(con, SQL_DIR / "derive" / "materialise_views.sql")

@@ -228,7 +228,7 @@ def unit_problems(ind: cat_mod.Indicator, dims: dict[str, Dimension], code: str)
     if base is not None and base != want:
         out.append(f"enheten i SSBs metadata er «{meta.get('base')}»")
     decimals = meta.get("decimals")
-    if isinstance(decimals, int) and decimals != ind.decimals and (base is None or base == want):
+    if isinstance(decimals, int) and decimals != ind.decimals and base is not None and base == want:
         out.append(f"SSB oppgir {decimals} desimaler, katalogen {ind.decimals}")
     return out
 
@@ -299,6 +299,22 @@ class Resolution:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A real SSB variable near an entry SSB no longer has under its code or label, for a person to choose from."""
+
+    table_id: str
+    code: str
+    label: str
+    unit: str
+    years: str
+    score: float
+    same_table: bool
+
+    def text(self) -> str:
+        return f"tabell {self.table_id} {self.code} «{self.label}» ({self.unit or 'enhet ikke oppgitt'}, {self.years})"
+
+
+@dataclass(frozen=True)
 class Finding:
     """One mismatch between a catalogue entry and SSB's live metadata.
 
@@ -312,6 +328,7 @@ class Finding:
     message: str
     suggestions: tuple[str, ...] = ()
     resolution: Resolution | None = None  # found by label: the entry is fetched from there, not failed
+    candidates: tuple[Candidate, ...] = ()  # neither code nor label found: SSB's nearest variables, for a person
 
 
 @dataclass
@@ -542,7 +559,7 @@ def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.
         for ind in indicators:
             src = ind.source
             if src.contents_code not in contents.codes:
-                check.findings.append(_missing_code_finding(lookups, catalogue, table, ind, dims))
+                check.findings.append(_missing_code_finding(lookups, catalogue, table, ind, dims, info))
                 continue
             live = contents.labels.get(src.contents_code, "")
             units = unit_problems(ind, dims, src.contents_code)
@@ -554,7 +571,8 @@ def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.
                     table.id, ind.id, "label_changed",
                     f"Indikator {ind.id}: statistikkvariabel {src.contents_code} i tabell {table.id} heter nå "
                     f"«{live}» hos SSB, men katalogen sier «{src.contents_label}»",
-                    tuple(c for c in closest_contents(dims, src.contents_label) if not c.startswith(src.contents_code))))
+                    tuple(c for c in closest_contents(dims, src.contents_label) if not c.startswith(src.contents_code)),
+                    candidates=candidates(lookups, catalogue, table, ind, dims, info)))
     for ind in indicators:
         wanted = [(d, [c]) for d, c in ind.source.filters.items()] + list(ind.source.sum_over.items())
         for dim, codes in wanted:
@@ -584,8 +602,69 @@ def _unit_finding(table_id: str, ind: cat_mod.Indicator, code: str, live: str, u
                    f"skala, så de hentes ikke; rett enheten i katalogen hvis SSB har endret den")
 
 
+def _years_of(dims: dict[str, Dimension], info: dict, time_dim: str = "Tid") -> str:
+    first, last = info.get("firstPeriod"), info.get("lastPeriod")
+    if not (first and last) and time_dim in dims and dims[time_dim].codes:
+        first, last = dims[time_dim].codes[0], dims[time_dim].codes[-1]
+    return f"{first}–{last}" if first and last else "år ukjent"
+
+
+def _unit_of(dims: dict[str, Dimension], code: str) -> str:
+    contents = dims.get(CONTENTS_DIM)
+    if contents is None:
+        return ""
+    base = (contents.units.get(code) or {}).get("base")
+    return str(base) if base else (label_unit(contents.labels.get(code, "")) or "")
+
+
+def _ranked(dims: dict[str, Dimension], label: str, taken: frozenset[str], n: int) -> list[tuple[float, str]]:
+    contents = dims.get(CONTENTS_DIM)
+    if contents is None:
+        return []
+    key = normalise_label(label)
+    words = set(key.split())
+    scored = []
+    for code in contents.codes:
+        if code in taken:
+            continue
+        other = normalise_label(contents.labels.get(code, ""))
+        ratio = difflib.SequenceMatcher(None, key, other).ratio()
+        overlap = len(words & set(other.split())) / max(1, len(words))
+        scored.append((round(0.5 * ratio + 0.5 * overlap, 3), code))
+    return sorted(scored, key=lambda t: (-t[0], t[1]))[:n]
+
+
+def candidates(lookups: Lookups, catalogue: cat_mod.Catalogue, table: cat_mod.Table, ind: cat_mod.Indicator,
+               dims: dict[str, Dimension] | None, info: dict | None = None, *, n: int = 5) -> tuple[Candidate, ...]:
+    """SSB's nearest real variables for an entry found neither by code nor by label, ranked: the entry's own table
+    first, then tables SSB's search (`/tables?query=`) finds with the label's words. Each with code, label, unit and
+    years, so a person can choose one (`catalogue choose`). Codes other entries use are left out."""
+    label = ind.source.contents_label
+    out: list[Candidate] = []
+    if dims:
+        for score, code in _ranked(dims, label, taken_codes(catalogue, table.id, ind), n):
+            out.append(Candidate(table.id, code, dims[CONTENTS_DIM].labels.get(code, ""), _unit_of(dims, code),
+                                 _years_of(dims, info or {}, table.time_dim), score, True))
+    words = _search_words(label)
+    items = lookups.search(words) or lookups.search(" ".join(sorted(words.split(), key=len, reverse=True)[:2]))
+    others: list[Candidate] = []
+    for item in items[:4]:
+        tid = str(item.get("id", ""))
+        if not tid or tid == table.id or item.get("discontinued") is True:
+            continue
+        got = lookups.table(tid)
+        if got is None:
+            continue
+        _, other_dims, _ = got
+        for score, code in _ranked(other_dims, label, taken_codes(catalogue, tid, ind), 3):
+            others.append(Candidate(tid, code, other_dims[CONTENTS_DIM].labels.get(code, ""),
+                                    _unit_of(other_dims, code), _years_of(other_dims, item), score, False))
+    others.sort(key=lambda c: (-c.score, c.table_id, c.code))
+    return tuple(out + others[:n])
+
+
 def _missing_code_finding(lookups: Lookups, catalogue: cat_mod.Catalogue, table: cat_mod.Table,
-                          ind: cat_mod.Indicator, dims: dict[str, Dimension]) -> Finding:
+                          ind: cat_mod.Indicator, dims: dict[str, Dimension], info: dict | None = None) -> Finding:
     """The code is not in the table: its label decides (one match here, else one match in another table)."""
     src = ind.source
     contents = dims[CONTENTS_DIM]
@@ -617,8 +696,11 @@ def _missing_code_finding(lookups: Lookups, catalogue: cat_mod.Catalogue, table:
     if res is not None:
         return _moved_finding(table, ind, res)
     return Finding(table.id, ind.id, "code_missing",
-                   f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell {table.id}",
-                   closest_contents(dims, src.contents_label) + proposals)
+                   f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell {table.id}, og "
+                   f"navnet «{src.contents_label}» finnes ikke hos SSB: ikke funnet hos SSB, en person må velge "
+                   f"variabel (`catalogue choose`)",
+                   closest_contents(dims, src.contents_label) + proposals,
+                   candidates=candidates(lookups, catalogue, table, ind, dims, info))
 
 
 def _code_problems(who: str, table_id: str, dims: dict[str, Dimension], dim: str, codes: list[str]) -> list[str]:

@@ -133,6 +133,8 @@ CREATE TABLE build_info (
 -- Found by label (the catalogue's code is not in SSB's metadata; the fetch used the code SSB has under the
 -- catalogue's label): catalogue_table, catalogue_code say what the catalogue says, resolved_table, resolved_code,
 -- resolved_label what SSB has, resolved_on the day the fetch found it. NULL for entries fetched as catalogued.
+-- not_found: the database holds SSB's real figures, this entry failed the check (not found by code or label, unit
+-- changed, table ended) and had nothing but demo rows: they are left out, and pages say «ikke funnet hos SSB».
 CREATE TABLE indicator_origin (
     indicator_id     VARCHAR NOT NULL PRIMARY KEY,
     is_demo          BOOLEAN NOT NULL,
@@ -144,5 +146,6 @@ CREATE TABLE indicator_origin (
     resolved_table   VARCHAR,
     resolved_code    VARCHAR,
     resolved_label   VARCHAR,
-    resolved_on      DATE
+    resolved_on      DATE,
+    not_found        BOOLEAN       -- a live database: failed the check and had only demo rows, which were left out
 );

@@ -244,6 +244,8 @@ def code_lineage(row: dict) -> str:
                 f"{row.get('catalogue_code')} i tabell {row.get('catalogue_table')})")
     if row.get("own_calculation"):
         return ""
+    if row.get("basis") == "chosen":
+        return f"Valgt av en person blant SSBs variabler: {(row.get('evidence') or '').rstrip('.')}"
     if row.get("checked_on"):
         how = row.get("evidence") or ""
         found = f" ({how.rstrip('.')})" if how.startswith("Funnet ved navnet") else ""
@@ -301,9 +303,20 @@ def stale_note(indicator_ids: list[str]) -> str:
     rows = src.filter(pl.col("id").is_in(indicator_ids) & pl.col("stale"))
     if rows.is_empty():
         return ""
-    parts = [f"{r['short_label']} ({origin_text(r['origin_is_demo'], r['origin_fetched_at'])})"
-             for r in rows.iter_rows(named=True)]
-    return "Ikke oppdatert ved siste henting (se Kilder): " + "; ".join(parts)
+    missing = rows.filter(pl.col("not_found")) if "not_found" in rows.columns else rows.clear()
+    kept = rows.filter(~pl.col("id").is_in(missing["id"]))
+    notes = []
+    if not missing.is_empty():
+        notes.append(NOT_FOUND + " (se Kilder): " + "; ".join(
+            f"{r['short_label']} – {r['stale_reason'] or 'ingen grunn oppgitt'}" for r in missing.iter_rows(named=True)))
+    if not kept.is_empty():
+        notes.append("Ikke oppdatert ved siste henting (se Kilder): " + "; ".join(
+            f"{r['short_label']} ({origin_text(r['origin_is_demo'], r['origin_fetched_at'])})"
+            for r in kept.iter_rows(named=True)))
+    return ". ".join(notes)
+
+
+NOT_FOUND = "Ikke funnet hos SSB"  # a live database's figure whose entry SSB has under neither code nor label
 
 
 def display_table(frame: pl.DataFrame, *, unit: str, decimals: int, index: str = "series",
@@ -535,8 +548,9 @@ def sources_table() -> pl.DataFrame:
         pl.col("edition").alias("Utgave"),
         pl.col("fetched_at").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Hentet"),
         pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("Ekte")).alias("Data"),
-        pl.struct("origin_is_demo", "origin_fetched_at", "stale", "stale_reason").map_elements(
-            lambda r: (origin_text(r["origin_is_demo"], r["origin_fetched_at"]).capitalize()
+        pl.struct("origin_is_demo", "origin_fetched_at", "stale", "stale_reason", "not_found").map_elements(
+            lambda r: (f"{NOT_FOUND}: {r['stale_reason']}" if r["not_found"] else
+                       origin_text(r["origin_is_demo"], r["origin_fetched_at"]).capitalize()
                        + (f" – ikke oppdatert ved siste henting: {r['stale_reason']}" if r["stale"] else "")),
             return_dtype=pl.Utf8).alias("Opphav"),
         pl.when(pl.col("verified")).then(pl.lit("ja")).otherwise(pl.lit("ikke verifisert mot SSB ennå"))
@@ -573,8 +587,9 @@ def stale_indicators() -> pl.DataFrame:
     frame = sources().filter(pl.col("stale"))
     return frame.select(
         pl.col("short_label").alias("Indikator"),
-        pl.struct("origin_is_demo", "origin_fetched_at").map_elements(
-            lambda r: origin_text(r["origin_is_demo"], r["origin_fetched_at"]), return_dtype=pl.Utf8).alias("Tallene er"),
+        pl.struct("origin_is_demo", "origin_fetched_at", "not_found").map_elements(
+            lambda r: (f"ingen tall ({NOT_FOUND.lower()})" if r["not_found"] else
+                       origin_text(r["origin_is_demo"], r["origin_fetched_at"])), return_dtype=pl.Utf8).alias("Tallene er"),
         pl.col("stale_reason").alias("Hvorfor"),
     )
 
