@@ -215,12 +215,15 @@ class StandIn:
     def move_contents(self, from_table: str, code: str, to_table: str) -> None:
         """SSB publishes `code` in `to_table` (same regions and years) and no longer in `from_table`."""
         label = _contents(self.metadata[from_table])[code]
+        unit = self.metadata[from_table]["dimension"]["ContentsCode"]["category"].get("unit", {}).get(code)
         moved = {k: v for k, v in _cells(self.data[from_table]).items() if _key_contents(self.data[from_table], k) == code}
         for doc in (self.metadata[from_table], self.data[from_table]):
             _set_contents(doc, {c: lab for c, lab in _contents(doc).items() if c != code},
                           {k: v for k, v in _cells(doc).items() if _key_contents(doc, k) != code})
         for doc in (self.metadata[to_table], self.data[to_table]):
             _set_contents(doc, {**_contents(doc), code: label}, {**_cells(doc), **moved})
+            if unit is not None:
+                doc["dimension"]["ContentsCode"]["category"].setdefault("unit", {})[code] = unit
 
     def remove_contents(self, table_id: str, code: str) -> None:
         """SSB no longer has `code` in `table_id` (a variable from an older KOSTRA wording)."""

@@ -304,7 +304,7 @@ def stale_note(indicator_ids: list[str]) -> str:
     if rows.is_empty():
         return ""
     missing = rows.filter(pl.col("not_found")) if "not_found" in rows.columns else rows.clear()
-    kept = rows.filter(~pl.col("id").is_in(missing["id"]))
+    kept = rows.filter(~pl.col("id").is_in(missing["id"].to_list()))
     notes = []
     if not missing.is_empty():
         notes.append(NOT_FOUND + " (se Kilder): " + "; ".join(
