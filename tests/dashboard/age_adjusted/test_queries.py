@@ -87,6 +87,6 @@ def test_changing_the_year_reads_the_cached_rows_without_a_query(db_env, monkeyp
 
 def test_source_line_names_the_tables_and_our_calculation(db_env):
     line = aq.source_line(aq.compare(sel()))
-    assert line.startswith("Kilde: SSB, tabell 11645 (oppdatert ")
-    assert "tabell 12209" in line and "tabell 12292" in line
+    assert line.startswith("Kilde: SSB, tabell 07459 (oppdatert ")  # inhabitants by one-year age (issue 23)
+    assert "tabell 11645" in line and "tabell 12209" in line and "tabell 12292" in line
     assert line.count("Egen beregning") == 1 and "demografi, dekningsgrad og enhetskostnad" in line
