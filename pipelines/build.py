@@ -369,6 +369,10 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
             stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
             n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue, origins, stale)
             hidden = _leave_out_demo_of_failed(con, catalogue, files, origins, stale)
+            if hidden:  # what is left decides whether a table (and the database) still holds demo rows
+                con.execute("UPDATE source_table SET is_demo = EXISTS (SELECT 1 FROM observation o "
+                            "WHERE o.table_id = source_table.table_id AND o.is_demo)")
+                ssb_demo = bool(con.execute("SELECT coalesce(bool_or(is_demo), false) FROM observation").fetchone()[0])
             _load_origins(con, catalogue, origins, failed_entries, resolutions, hidden)
             create_views(con)
             n_derived = _derive(con, catalogue)
