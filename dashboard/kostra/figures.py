@@ -36,7 +36,7 @@ def kostra_source(indicator_ids: list[str]) -> str:
     src = queries.sources()
     wanted = set(indicator_ids)
     from pipelines import catalogue
-    for ind in reversed(catalogue.load().formulas()):  # own calculations: the editions of the tables they use
+    for ind in reversed(catalogue.with_stand_ins(catalogue.load()).formulas()):  # own calculations: the editions of the tables they use
         if ind.id in wanted:
             wanted |= set(ind.formula.inputs)
     rows = src.filter(pl.col("id").is_in(list(wanted)) & pl.col("source_table").is_not_null())

@@ -207,7 +207,7 @@ def source_line(indicator_ids: list[str]) -> str:
     """'Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Egen beregning: …' for the foot of a chart."""
     from pipelines import catalogue
     infos = indicators()
-    formulas = {i.id: i.formula.inputs for i in catalogue.load().formulas()}
+    formulas = {i.id: i.formula.inputs for i in catalogue.with_stand_ins(catalogue.load()).formulas()}
     src = sources()
     tables = {}
     own = []
