@@ -307,8 +307,8 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
         # entries the fetch found by label: their rows are under SSB's code (and maybe another table)
         catalogue = cat_mod.resolved(written, extra.get("resolved_entries"), extra.get("extra_tables"))
         # SSB figures no live check has confirmed are shown as our own calculation where the catalogue has one
-        catalogue = cat_mod.with_stand_ins(catalogue)
         resolutions = cat_mod.applied_resolutions(written, extra.get("resolved_entries"))
+        catalogue = cat_mod.with_stand_ins(catalogue, found=set(resolutions))
         con = duckdb.connect(str(tmp))
         try:
             run_sql_file(con, SQL_DIR / "schema.sql")

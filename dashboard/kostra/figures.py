@@ -35,8 +35,8 @@ def kostra_source(indicator_ids: list[str]) -> str:
     line = queries.source_line(indicator_ids)
     src = queries.sources()
     wanted = set(indicator_ids)
-    from pipelines import catalogue
-    for ind in reversed(catalogue.with_stand_ins(catalogue.load()).formulas()):  # own calculations: the editions of the tables they use
+    # own calculations: the editions of the tables they use
+    for ind in reversed(queries.effective_catalogue().formulas()):
         if ind.id in wanted:
             wanted |= set(ind.formula.inputs)
     rows = src.filter(pl.col("id").is_in(list(wanted)) & pl.col("source_table").is_not_null())

@@ -207,7 +207,7 @@ def source_line(indicator_ids: list[str]) -> str:
     """'Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Egen beregning: …' for the foot of a chart."""
     from pipelines import catalogue
     infos = indicators()
-    formulas = {i.id: i.formula.inputs for i in catalogue.with_stand_ins(catalogue.load()).formulas()}
+    formulas = {i.id: i.formula.inputs for i in effective_catalogue().formulas()}
     standing_in = set(stand_ins().filter(~pl.col("ssb_figure"))["indicator_id"].to_list())
     src = sources()
     tables = {}
@@ -238,6 +238,18 @@ def source_line(indicator_ids: list[str]) -> str:
     return ". ".join([text, *notes])
 
 
+def found_by_label() -> frozenset[str]:
+    """Indicators the latest fetch found at SSB by their label (the database's record of it)."""
+    frame = sources()
+    return frozenset(frame.filter(pl.col("resolved_code").is_not_null())["id"].to_list())
+
+
+def effective_catalogue():
+    """The catalogue as the build applied it: SSB figures without a confirmed code replaced by our own calculation."""
+    from pipelines import catalogue
+    return catalogue.with_stand_ins(catalogue.load(), found_by_label())
+
+
 @db.per_database(maxsize=1)
 def stand_ins() -> pl.DataFrame:
     """SSB figures the catalogue has our own calculation for (`stands_in_for`), and which of the two the pages show:
@@ -250,10 +262,12 @@ def stand_ins() -> pl.DataFrame:
         if own.stands_in_for is None or own.stands_in_for not in cat.indicators:
             continue
         target = cat.indicators[own.stands_in_for]
-        confirmed = catalogue.ssb_figure_confirmed(cat, target.id)
+        found = target.id in found_by_label()
+        confirmed = catalogue.ssb_figure_confirmed(cat, target.id) or found
         rows.append({
             "indicator_id": target.id, "figure": target.short_label, "ssb_figure": confirmed,
-            "shown": "SSBs eget tall" if confirmed else "Egen beregning fra regnskapet",
+            "shown": ("SSBs eget tall" + (" (funnet ved navn ved siste henting)" if found else "")) if confirmed
+            else "Egen beregning fra regnskapet",
             "ssb_source": f"tabell {target.source.table}, {target.source.contents_code} "
                           f"«{target.source.contents_label}»" + ("" if confirmed else ": ikke bekreftet mot SSB"),
             "method": own.definition,

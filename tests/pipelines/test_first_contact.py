@@ -159,6 +159,16 @@ def _served(services: StandIn, table_id: str, code: str) -> dict:
     return out
 
 
+def _served_cells(services: StandIn, table_id: str):
+    """(cell as {dimension: code}, value) for every cell the stand-in serves in the table."""
+    import itertools
+    doc = services.data[table_id]
+    idx = [sorted(doc["dimension"][d]["category"]["index"], key=doc["dimension"][d]["category"]["index"].get)
+           for d in doc["id"]]
+    for n, combo in enumerate(itertools.product(*idx)):
+        yield dict(zip(doc["id"], combo)), doc["value"][n]
+
+
 def test_fetch_updates_everything_resolvable_and_keeps_the_renamed_entry(written):
     fetch = written["fetch"]
     assert fetch.exit_code == EXIT_PARTLY_UPDATED, fetch.output
@@ -171,15 +181,28 @@ def test_fetch_updates_everything_resolvable_and_keeps_the_renamed_entry(written
         got = _values(db, ind)
         served = {k: v for k, v in _served(services, table, code).items() if k in got}
         assert served and all(got[k][0] == v and got[k][1] is False for k, v in served.items()), ind
-    kept = _values(db, "activity_share_of_care_net_expenditure")
-    assert kept and all(demo for _, demo in kept.values()), "the renamed entry keeps its demo numbers"
+    # the renamed entry (SSB's f234 share, no longer found by code or label) is shown as our own calculation from
+    # the accounts just fetched (12367), never as demo numbers posing as current
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        shown = {(r, y): (v, demo) for r, y, v, demo in con.execute(
+            "SELECT region_code, year, value, is_demo FROM indicator_values "
+            "WHERE indicator_id = 'activity_share_of_care_net_expenditure' AND is_own_calculation").fetchall()}
+    finally:
+        con.close()
+    accounts = {(c["KOKkommuneregion0000"], int(c["Tid"]), c["KOKfunksjon0000"]): v
+                for c, v in _served_cells(services, "12367")
+                if c["KOKregnskapsomfa0000"] == "A" and c["KOKart0000"] == "AGD2"}
+    net = {f: accounts[("3909", 2024, f)] for f in ("234", "253", "254", "261")}
+    assert shown[("3909", 2024)] == (pytest.approx(100 * net["234"] / sum(net.values())), False)
+    assert all(demo is False for _, demo in shown.values())
     con = duckdb.connect(str(db), read_only=True)
     try:
         stale = con.execute("SELECT indicator_id FROM indicator_origin WHERE stale").fetchall()
         tables = {r[0] for r in con.execute("SELECT table_id FROM source_table").fetchall()}
     finally:
         con.close()
-    assert {s for (s,) in stale} == {"activity_share_of_care_net_expenditure"}
+    assert {s for (s,) in stale} == set(), "the renamed entry shows our calculation, fetched now: not stale"
     assert "12293" not in tables, "a table no entry uses any more is not carried along as demo"
 
 
@@ -198,7 +221,12 @@ def test_every_page_renders_from_the_new_database(written, page, monkeypatch):
         sources = next(d.value for d in at.dataframe if "Koden" in d.value.columns).set_index("Indikator")
         assert sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"].startswith("Bekreftet mot SSB ")
         assert "Funnet ved navnet i SSBs metadata" in sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"]
-        assert any("ikke oppdatert ved siste henting" in w.value for w in at.warning)
+        # the renamed f234 share is not left with old numbers: it shows our calculation from the accounts, fetched now
+        assert not any("ikke oppdatert ved siste henting" in w.value for w in at.warning)
+        stand_ins = next(d.value for d in at.dataframe if "Vises" in d.value.columns).set_index("Indikator")
+        assert stand_ins.loc["Andel aktivisering (f234)", "Vises"] == "Egen beregning fra regnskapet"
+        assert stand_ins.loc["Andel aktivisering (f234)", "SSBs eget tall"].endswith("ikke bekreftet mot SSB")
+        assert stand_ins.loc["Kostnad per mottaker, hjemmetjenester", "Vises"] == "SSBs eget tall"
 
 
 @pytest.fixture(scope="module")
@@ -277,7 +305,12 @@ def test_kilder_and_the_source_lines_tell_which_figures_were_found_by_label(by_l
     sources = next(f for f in frames if "Koden" in f.columns).set_index("Indikator")
     assert sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"].startswith(
         "Funnet ved navn ") and "KOSKBDUhjemmetj0000" in sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"]
-    assert sources.loc["Andel aktivisering (f234)", "Koden"] == "Gjettet kode, ikke bekreftet mot SSB"
+    # the renamed f234 share was not found: the pages show our calculation from the accounts instead
+    assert sources.loc["Andel aktivisering (f234)", "Kilde"].startswith("Egen beregning: divide(accounts_net_f234")
+    stand_ins = next(f for f in frames if "Vises" in f.columns).set_index("Indikator")
+    assert stand_ins.loc["Andel aktivisering (f234)", "Vises"] == "Egen beregning fra regnskapet"
+    assert stand_ins.loc["Kostnad per mottaker, hjemmetjenester", "Vises"] == \
+        "SSBs eget tall (funnet ved navn ved siste henting)"
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["kommune"] = "3909"
     at.switch_page("pages/kostnad-per-mottaker.py")
