@@ -306,8 +306,9 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
         written = cat_mod.load()
         # entries the fetch found by label: their rows are under SSB's code (and maybe another table)
         catalogue = cat_mod.resolved(written, extra.get("resolved_entries"), extra.get("extra_tables"))
-        # SSB figures no live check has confirmed are shown as our own calculation where the catalogue has one
         resolutions = cat_mod.applied_resolutions(written, extra.get("resolved_entries"))
+        # SSB figures neither confirmed by a check nor found by label in this fetch are shown as our own calculation
+        # where the catalogue has one (issue 23)
         catalogue = cat_mod.with_stand_ins(catalogue, found=set(resolutions))
         con = duckdb.connect(str(tmp))
         try:

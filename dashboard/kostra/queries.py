@@ -205,7 +205,6 @@ def sources() -> pl.DataFrame:
 @db.per_database(maxsize=128)
 def source_line(indicator_ids: list[str]) -> str:
     """'Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Egen beregning: …' for the foot of a chart."""
-    from pipelines import catalogue
     infos = indicators()
     formulas = {i.id: i.formula.inputs for i in effective_catalogue().formulas()}
     standing_in = set(stand_ins().filter(~pl.col("ssb_figure"))["indicator_id"].to_list())
