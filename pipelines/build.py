@@ -351,6 +351,10 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
         # entries the fetch found by label: their rows are under SSB's code (and maybe another table)
         catalogue = cat_mod.resolved(written, extra.get("resolved_entries"), extra.get("extra_tables"))
         resolutions = cat_mod.applied_resolutions(written, extra.get("resolved_entries"))
+        # SSB figures neither confirmed by a check nor found by label in this fetch are shown as our own calculation
+        # where the catalogue has one (issue 23)
+        as_written = catalogue
+        catalogue = cat_mod.with_stand_ins(catalogue, found=set(resolutions))
         con = duckdb.connect(str(tmp))
         try:
             run_sql_file(con, SQL_DIR / "schema.sql")
@@ -368,7 +372,10 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
             failed_entries = extra.get("failed_entries") or []
             stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
             n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue, origins, stale)
-            hidden = _leave_out_demo_of_failed(con, catalogue, files, origins, stale)
+            # also the demo rows of a failed SSB figure our calculation stands in for: nothing shows them, and they
+            # must not make a live database say «Demodata»; only entries still shown as SSB's say «ikke funnet»
+            hidden = _leave_out_demo_of_failed(con, as_written, files, origins, stale)
+            hidden = {i for i in hidden if catalogue.indicators[i].source is not None}
             if hidden:  # what is left decides whether a table (and the database) still holds demo rows
                 con.execute("UPDATE source_table SET is_demo = EXISTS (SELECT 1 FROM observation o "
                             "WHERE o.table_id = source_table.table_id AND o.is_demo)")

@@ -99,6 +99,8 @@ class Indicator:
     age_group: str | None = None
     source: Source | None = None
     formula: Formula | None = None
+    # an own calculation that takes the place of an SSB figure whose code no live check has confirmed
+    stands_in_for: str | None = None
 
     @property
     def aggregatable(self) -> bool:
@@ -215,9 +217,51 @@ def parse(text: str) -> Catalogue:
                 if dep not in indicators:
                     raise CatalogueError(f"Indikator {ind.id}{_line_of(text, ind.id)}: formelen bruker ukjent "
                                          f"indikator {dep!r}")
+    for ind in indicators.values():
+        if ind.stands_in_for is None:
+            continue
+        target = indicators.get(ind.stands_in_for)
+        where = f"Indikator {ind.id}{_line_of(text, ind.id)}"
+        if ind.formula is None or not ind.own_calculation:
+            raise CatalogueError(f"{where}: stands_in_for gjelder bare egne beregninger (formula, own_calculation)")
+        if target is None or target.source is None:
+            raise CatalogueError(f"{where}: stands_in_for må peke på en indikator med SSB-kilde, ikke "
+                                 f"{ind.stands_in_for!r}")
+        if (target.unit, target.kind) != (ind.unit, ind.kind):
+            raise CatalogueError(f"{where}: enhet og type må være som for {target.id} ({target.unit}, {target.kind})")
     cat = Catalogue(tables=tables, indicators=indicators)
     cat.formulas()  # raises on cycles
     return cat
+
+
+def ssb_figure_confirmed(catalogue: Catalogue, indicator_id: str) -> bool:
+    """Whether a live check has confirmed the entry's SSB code (or a person chose it): only then do the pages show
+    SSB's own figure where the catalogue also has our calculation standing in for it."""
+    src = catalogue.indicators[indicator_id].source
+    if src is None:
+        return False
+    table = catalogue.tables.get(src.table)
+    return bool(src.verified and table is not None and table.verified) or src.basis == "chosen"
+
+
+def with_stand_ins(catalogue: Catalogue, found: set[str] | frozenset[str] = frozenset()) -> Catalogue:
+    """The catalogue the build and the pages use: an SSB figure whose code no live check has confirmed is shown as our
+    own calculation (the entry with `stands_in_for` pointing at it), under the figure's own id, label and unit, so
+    every page, ranking and ratio built on that id reads our calculation. Its definition is the method (formula,
+    source tables, where ours differs from SSB's definition); `own_calculation` makes every source line say
+    «Egen beregning». Once `catalogue check --write` has verified SSB's code (or the latest fetch found SSB's
+    variable by its label: `found`, the ids in the manifest's resolved entries), SSB's own figure is used."""
+    indicators = dict(catalogue.indicators)
+    changed = False
+    for ind in catalogue.indicators.values():
+        if (ind.stands_in_for is None or ind.stands_in_for in found
+                or ssb_figure_confirmed(catalogue, ind.stands_in_for)):
+            continue
+        target = indicators[ind.stands_in_for]
+        indicators[target.id] = replace(target, source=None, formula=ind.formula, own_calculation=True,
+                                        definition=ind.definition)
+        changed = True
+    return Catalogue(tables=catalogue.tables, indicators=indicators) if changed else catalogue
 
 
 def _why(exc: TypeError) -> str:

@@ -205,9 +205,9 @@ def sources() -> pl.DataFrame:
 @db.per_database(maxsize=128)
 def source_line(indicator_ids: list[str]) -> str:
     """'Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Egen beregning: …' for the foot of a chart."""
-    from pipelines import catalogue
     infos = indicators()
-    formulas = {i.id: i.formula.inputs for i in catalogue.load().formulas()}
+    formulas = {i.id: i.formula.inputs for i in effective_catalogue().formulas()}
+    standing_in = set(stand_ins().filter(~pl.col("ssb_figure"))["indicator_id"].to_list())
     src = sources()
     tables = {}
     own = []
@@ -220,8 +220,10 @@ def source_line(indicator_ids: list[str]) -> str:
             row = src.filter(pl.col("id") == ind)
             updated = row["updated"][0] if not row.is_empty() else None
             tables[info.source_table] = fmt.norwegian_date(updated)
-        if info.own_calculation and info.short_label not in own:
-            own.append(info.short_label)
+        label = info.short_label + (" (fra regnskapet, i stedet for SSBs eget tall, som ikke er bekreftet mot SSB)"
+                                    if ind in standing_in else "")
+        if info.own_calculation and label not in own:
+            own.append(label)
         for input_id in formulas.get(ind, ()):  # an own calculation names the SSB tables it is made from
             add(input_id)
 
@@ -233,6 +235,52 @@ def source_line(indicator_ids: list[str]) -> str:
         text += ". Egen beregning: " + "; ".join(own)
     notes = [n for n in (stale_note(indicator_ids), resolved_note(indicator_ids)) if n]
     return ". ".join([text, *notes])
+
+
+def found_by_label() -> frozenset[str]:
+    """Indicators the latest fetch found at SSB by their label (the database's record of it)."""
+    frame = sources()
+    return frozenset(frame.filter(pl.col("resolved_code").is_not_null())["id"].to_list())
+
+
+def effective_catalogue():
+    """The catalogue as the build applied it: SSB figures without a confirmed code replaced by our own calculation."""
+    from pipelines import catalogue
+    return catalogue.with_stand_ins(catalogue.load(), found_by_label())
+
+
+@db.per_database(maxsize=1)
+def stand_ins() -> pl.DataFrame:
+    """SSB figures the catalogue has our own calculation for (`stands_in_for`), and which of the two the pages show:
+    SSB's once a live check has confirmed its code, ours until then (pipelines.catalogue.with_stand_ins, the rule
+    the build applied). columns: indicator_id, figure, ssb_figure (bool), shown, ssb_source, method"""
+    from pipelines import catalogue
+    cat = catalogue.load()
+    rows = []
+    for own in cat.indicators.values():
+        if own.stands_in_for is None or own.stands_in_for not in cat.indicators:
+            continue
+        target = cat.indicators[own.stands_in_for]
+        found = target.id in found_by_label()
+        confirmed = catalogue.ssb_figure_confirmed(cat, target.id) or found
+        rows.append({
+            "indicator_id": target.id, "figure": target.short_label, "ssb_figure": confirmed,
+            "shown": ("SSBs eget tall" + (" (funnet ved navn ved siste henting)" if found else "")) if confirmed
+            else "Egen beregning fra regnskapet",
+            "ssb_source": f"tabell {target.source.table}, {target.source.contents_code} "
+                          f"«{target.source.contents_label}»" + ("" if confirmed else ": ikke bekreftet mot SSB"),
+            "method": own.definition,
+        })
+    schema = {"indicator_id": pl.Utf8, "figure": pl.Utf8, "ssb_figure": pl.Boolean, "shown": pl.Utf8,
+              "ssb_source": pl.Utf8, "method": pl.Utf8}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def stand_ins_table() -> pl.DataFrame:
+    """/kilder: for each figure with an own calculation from the accounts, which one is shown and how ours is made."""
+    return stand_ins().select(pl.col("figure").alias("Indikator"), pl.col("shown").alias("Vises"),
+                              pl.col("ssb_source").alias("SSBs eget tall"),
+                              pl.col("method").alias("Egen beregning (metode)"))
 
 
 def code_lineage(row: dict) -> str:

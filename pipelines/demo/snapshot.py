@@ -381,9 +381,63 @@ def population_age_values(values: dict) -> dict:
     return out
 
 
+def accounts_and_staffing_values(values: dict) -> dict:
+    """Issue 23: the accounts our own calculation uses (12367, 1000 kr) and the IPLOS, staffing and place figures
+    analysts ask for (12209, 12292). The accounts are drawn so that our calculation lands near the demo's SSB figure
+    (cost per home-services recipient, the f25x shares) without equalling it, as the real two differ by rounding and
+    definition. Own random streams, so every other demo number stays as it was."""
+    out: dict = {}
+    for (ind, code, year), recipients in values.items():
+        if ind != "home_care_recipients" or recipients is None:
+            continue
+        get = lambda key: values.get((key, code, year))  # noqa: E731
+        rng = random.Random(f"accounts-{code}-{year}")
+        gross_f254 = get("home_care_cost_per_recipient") * recipients / 1000 * math.exp(rng.gauss(0, 0.02))
+        out[("accounts_corrected_gross_f254", code, year)] = gross_f254
+        share_home = get("home_care_share_of_care_net_expenditure")
+        # net is gross less income (user fees, refunds): about 87 % of the corrected gross on f254
+        total_net = gross_f254 * (0.87 + rng.gauss(0, 0.02)) / (share_home / 100)
+        for function, share_id in (("234", "activity_share_of_care_net_expenditure"),
+                                   ("253", "institution_share_of_care_net_expenditure"),
+                                   ("254", "home_care_share_of_care_net_expenditure"),
+                                   ("261", "premises_share_of_care_net_expenditure")):
+            out[(f"accounts_net_f{function}", code, year)] = (get(share_id) / 100 * total_net
+                                                              * math.exp(rng.gauss(0, 0.01)))
+        pop = get("population") or 1.0
+        level = random.Random(f"staffing-{code}")
+        noise = random.Random(f"staffing-{code}-{year}")
+        s = smallness(pop)
+        out[("institution_cost_per_day", code, year)] = (get("institution_cost_per_place") / (365 * 0.95)
+                                                         * math.exp(noise.gauss(0, 0.04)))
+        out[("home_health_hours_per_week", code, year)] = 4.6 * math.exp(0.12 * s + level.gauss(0, 0.18)
+                                                                         + noise.gauss(0, 0.05))
+        out[("home_care_users_80_plus_extensive_needs", code, year)] = (
+            (get("home_care_recipients_80_plus") or 0.0) * 0.16 * math.exp(level.gauss(0, 0.15) + noise.gauss(0, 0.05)))
+        out[("home_dwellers_high_intensity", code, year)] = recipients * 0.045 * math.exp(level.gauss(0, 0.2)
+                                                                                        + noise.gauss(0, 0.06))
+        out[("man_years_per_user", code, year)] = 0.55 * math.exp(0.1 * s + level.gauss(0, 0.12) + noise.gauss(0, 0.03))
+        out[("health_education_share", code, year)] = min(95.0, max(50.0, 76 + level.gauss(0, 5) + noise.gauss(0, 1.2)
+                                                                    + 0.3 * (year - 2015)))
+        private = 0.0 if level.random() < 0.7 else level.uniform(2, 30)
+        out[("private_institution_places_share", code, year)] = max(0.0, private + (noise.gauss(0, 1) if private else 0))
+    return out
+
+
 def _rounded_only(ind, code: str, year: int, value: float | None) -> tuple[float | None, str | None]:
     """11645 as SSB publishes it: whole persons, '.' where the code did not exist, no suppression."""
     return (None, ".") if value is None else (float(round(value)), None)
+
+
+# 12367's accounting dimensions, labelled as SSB labels them (KLASS 277 functions, KLASS 259 arts)
+ACCOUNTS_LABELS = {
+    "KOKregnskapsomfa0000": {"A": "Kommuner/fylkeskommuner",
+                             "B": "Kommuner/fylkeskommuner eksl. foretak, IKS, og samarbeid."},
+    "KOKfunksjon0000": {"234": "234 Aktiviserings- og servicetjenester overfor eldre og personer med "
+                               "funksjonsnedsettelser", "253": "253 Helse- og omsorgstjenester i institusjon",
+                        "254": "254 Helse- og omsorgstjenester til hjemmeboende", "261": "261 Institusjonslokaler"},
+    "KOKart0000": {"AGD4": "Korrigerte brutto driftsutgifter på funksjon/tjenesteområde",
+                   "AGD2": "Netto driftsutgifter på funksjon/tjenesteområde"},
+}
 
 
 def _filtered_table(table: cat_mod.Table, indicators: list, regions: list[tuple[str, str]], cells: dict,
@@ -406,7 +460,8 @@ def _filtered_table(table: cat_mod.Table, indicators: list, regions: list[tuple[
         values.append(v)
     labels = {"TenesteType": {"15": "Helsetenester i heimen", "21": "Langtidsopphald i institusjon"},
               "Alder": {"00-49": "0-49 år", "50-66": "50-66 år", "67-79": "67-79 år", "80-89": "80-89 år",
-                        "90+": "90 år eller eldre", "Ialt": "Alle aldrar"}}
+                        "90+": "90 år eller eldre", "Ialt": "Alle aldrar"},
+              **ACCOUNTS_LABELS}
     dimension = {
         table.region_dim: {"label": "region", "category": {
             "index": {c: k for k, c in enumerate(region_codes)}, "label": dict(regions)},
@@ -538,6 +593,7 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
     values, regions = municipality_values(klass_dir, seed)
     values.update(care_detail_values(values))
     values.update(population_age_values(values))
+    values.update(accounts_and_staffing_values(values))
     membership = klass.load_group_membership(klass_dir)
     groups = _group_values(values, membership, regions, catalogue)
     all_values = {**values, **groups}

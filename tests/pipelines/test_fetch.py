@@ -190,6 +190,11 @@ def test_full_fetch_saves_manifest_and_builds_the_served_values(fake, server, tm
                 "SELECT region_code, contents_code, filter_key, year, value, status FROM observation "
                 "WHERE table_id = ? ORDER BY region_code, contents_code, filter_key, year", [table_id]).arrow())
             expected = served_cells(table_id)
+            # several filter dimensions (12367: scope x function x art) are asked for as the cross product of the
+            # catalogue's codes: the cells no entry uses are stored too, and compared here only for what is used
+            wanted = expected.select("contents_code", "filter_key").unique()
+            stored = stored.join(wanted, on=["contents_code", "filter_key"], how="semi").sort(
+                "region_code", "contents_code", "filter_key", "year")
             assert stored.height == expected.height > 0
             assert stored.with_columns(pl.col("year").cast(pl.Int32)).equals(expected), table_id
         assert con.execute("SELECT count(*) FROM observation WHERE is_demo").fetchone()[0] == 0
@@ -215,7 +220,8 @@ def test_cli_fetch_uses_the_environment_urls(fake, server, tmp_path, monkeypatch
 
 
 def test_too_big_for_one_query_is_split_by_region_lists_from_the_metadata(fake, server, tmp_path):
-    fake.config["maxDataCells"] = 40  # 12209: 10 codes x 2 years = 20 cells per region -> 2 regions a query
+    codes = {i.source.contents_code for i in cat_mod.load().sourced() if i.source.table == "12209"}
+    fake.config["maxDataCells"] = len(codes) * 2 * 2  # 12209: codes x 2 years per region -> 2 regions a query
     run_fetch(tmp_path)
     entries = [e for e in read_manifest(tmp_path / "raw") if e.kind == "ssb_data" and e.table_id == "12209"]
     assert len(entries) == 5  # 9 regions in the metadata
@@ -257,6 +263,12 @@ def _rename_label(fake: FakeServices) -> None:
     labels["KOSandelf2540000"] = "Tjenester til hjemmeboende (f254) - andel av brutto driftsutgifter"
 
 
+def _rename_coverage_label(fake: FakeServices) -> None:
+    """A renamed SSB figure the pages show as SSB's (no own calculation stands in for it)."""
+    labels = fake.metadata["12209"]["dimension"]["ContentsCode"]["category"]["label"]
+    labels["KOSsykhjand80aar0000"] = "Andel innbyggere 80 år og eldre med korttidsopphold"
+
+
 def _remove_code(fake: FakeServices) -> None:
     category = fake.metadata["12292"]["dimension"]["ContentsCode"]["category"]
     del category["label"]["KOSlangtid0000"]
@@ -280,11 +292,17 @@ def _double_every_value(fake: FakeServices) -> None:
 
 
 def _values(root: Path, indicator_id: str) -> dict:
+    """The rows stored for the entry's SSB source: under the code the build used (SSB's, where the fetch found the
+    variable by its label), or the catalogue's for an entry the pages show as our own calculation."""
+    src = cat_mod.load().indicators[indicator_id].source
     con = duckdb.connect(str(root / "kostra.duckdb"), read_only=True)
     try:
+        used = con.execute("SELECT source_table, contents_code, filter_key FROM indicator WHERE id = ? "
+                           "AND source_table IS NOT NULL", [indicator_id]).fetchone()
         return dict(((r, y), v) for r, y, v in con.execute(
-            "SELECT region_code, year, value FROM indicator_values WHERE indicator_id = ? AND NOT is_own_calculation",
-            [indicator_id]).fetchall())
+            "SELECT o.region_code, o.year, o.value FROM observation o JOIN region r ON r.code = o.region_code "
+            "WHERE o.table_id = ? AND o.contents_code = ? AND o.filter_key = ?",
+            list(used or (src.table, src.contents_code, src.filter_key))).fetchall())
     finally:
         con.close()
 
@@ -299,8 +317,8 @@ def _origin(root: Path) -> dict:
 
 
 @pytest.mark.parametrize("change, failed, refreshed, expected", [
-    (_rename_label, ["home_care_share_of_care_net_expenditure"], "home_care_cost_per_recipient",
-     ["KOSandelf2540000", "andel av brutto driftsutgifter"]),
+    (_rename_coverage_label, ["institution_coverage_80_plus"], "home_care_cost_per_recipient",
+     ["KOSsykhjand80aar0000", "korttidsopphold"]),
     (_remove_code, ["institution_long_term_residents"], "home_care_recipients",
      ["KOSlangtid0000", "finnes ikke i tabell 12292"]),
     (_discontinue, [i.id for i in cat_mod.load().sourced() if i.source.table == "07459"], "home_care_recipients",
@@ -326,7 +344,10 @@ def test_catalogue_drift_updates_the_rest_and_keeps_earlier_rows_for_the_drifted
     now = _values(existing, refreshed)
     assert now and all(now[k] == (v * 2 if v is not None else None) for k, v in before[refreshed].items())
     origin = _origin(existing)
-    assert all(origin[i][2] is True and origin[i][3] for i in failed)
+    shown_as_ssb = cat_mod.with_stand_ins(cat_mod.load()).indicators
+    # an entry our calculation from the accounts stands in for shows that calculation, fetched now: not stale
+    assert all(origin[i][2] is True and origin[i][3] for i in failed if shown_as_ssb[i].source is not None)
+    assert all(origin[i][2] is False for i in failed if shown_as_ssb[i].source is None)
     assert origin[refreshed][2] is False
     assert all(origin[i][1] is not None and origin[i][0] is False for i in failed)  # the baseline fetch's date
     manifest = read_manifest(existing / "raw")
@@ -542,7 +563,8 @@ def test_catalogue_check_all_ok_exits_0(fake, tmp_path, monkeypatch):
 
 def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server, existing, monkeypatch):
     from streamlit.testing.v1 import AppTest
-    fake.change_label("12209", "KOSandelf2540000", "Tjenester til hjemmeboende (f254) - andel av brutto driftsutgifter")
+    # (a renamed figure our calculation from the accounts stands in for is shown as that calculation, not as stale)
+    fake.change_label("12209", "KOSsykhjand80aar0000", "Andel innbyggere 80 år og eldre med korttidsopphold")
     fake.end_table("07459")
     outcome = _cli(["fetch", "--from-year", "2023", "--raw", str(existing / "raw")], existing / "kostra.duckdb",
                    monkeypatch)
@@ -556,7 +578,7 @@ def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server,
     assert any("ikke oppdatert ved siste henting" in w.value for w in at.warning)
     stale = at.dataframe[0].value
     # a formula over a stale input is stale too
-    assert set(stale["Indikator"]) == {"Andel hjemmetjenester (f254)", "Innbyggere", "Innbyggere 0–66 år",
+    assert set(stale["Indikator"]) == {"Dekningsgrad institusjon 80+", "Innbyggere", "Innbyggere 0–66 år",
                                        "Innbyggere 67–79 år", "Innbyggere 80–89 år", "Innbyggere 90 år og over",
                                        "Hjemmetjenestemottakere, andel av befolkningen"}
     sources = at.dataframe[1].value
@@ -566,7 +588,7 @@ def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server,
     assert editions.loc["12292", "Data"] == "Ekte"
     at = AppTest.from_file(app, default_timeout=60)
     at.query_params["kommune"] = "3909"
-    at.switch_page("pages/institusjon-vs-hjemme.py")
+    at.switch_page("pages/brukere.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     # the source line is HTML under each chart (dashboard/core/html_parts.py), not inside the plotly figure

@@ -6,10 +6,12 @@ guessed code is found by its label; one entry lives in another table. From the e
 order is run through the command line: `catalogue check` (exit 3: each entry named, the six with SSB's nearest
 variables as candidates), `catalogue choose` (a person picks SSB's variable for cost per recipient), `catalogue check
 --write` (fixes what it can, shows the diff, leaves the unresolved alone), `fetch` (exit 3: everything resolved is
-updated; the unresolved show no figure, «ikke funnet hos SSB» with the reason, never demo numbers), and every page
-renders from the new database with real (stand-in) numbers or an honest «ikke funnet».
+updated; the four f25x shares, unresolved but with our own calculation, show it from the accounts just fetched
+(12367); the one entry with neither shows no figure, «ikke funnet hos SSB» with the reason; never demo numbers), and
+every page renders from the new database with real (stand-in) numbers, our calculation, or an honest «ikke funnet».
 A second run fetches without `--write`: the entries found by label are fetched under SSB's codes and the database
-records code, label and date for /kilder and the source lines.
+records code, label and date for /kilder and the source lines; cost per recipient, without a person's choice, is
+our calculation.
 """
 from __future__ import annotations
 
@@ -33,7 +35,11 @@ PAGES = ["oversikt", "kostnad-per-mottaker", "institusjon-vs-hjemme", "brukere",
 CHOSEN = "KOSBDU254mott0000"  # the stand-in's «Utgifter per mottaker av hjemmetjenester (kr)»
 NOT_FOUND = {"care_net_expenditure_per_inhabitant", "home_care_share_of_care_net_expenditure",
              "institution_share_of_care_net_expenditure", "premises_share_of_care_net_expenditure",
-             "activity_share_of_care_net_expenditure"}
+             "activity_share_of_care_net_expenditure"}  # found at SSB by neither code nor label
+# of those, the ones with our own calculation from the accounts (`stands_in_for`), and the function each share is of
+OWN = {"home_care_share_of_care_net_expenditure": "254", "institution_share_of_care_net_expenditure": "253",
+       "premises_share_of_care_net_expenditure": "261", "activity_share_of_care_net_expenditure": "234"}
+SHOWN_NOT_FOUND = NOT_FOUND - set(OWN)  # neither SSB's figure nor ours: «Ikke funnet hos SSB» with the reason
 
 
 def _start(server, tmp_path_factory, name: str):
@@ -187,7 +193,17 @@ def _served(services: StandIn, table_id: str, code: str) -> dict:
     return out
 
 
-def test_fetch_updates_everything_resolved_and_shows_nothing_for_what_ssb_does_not_have(written):
+def _served_cells(services: StandIn, table_id: str):
+    """(cell as {dimension: code}, value) for every cell the stand-in serves in the table."""
+    import itertools
+    doc = services.data[table_id]
+    idx = [sorted(doc["dimension"][d]["category"]["index"], key=doc["dimension"][d]["category"]["index"].get)
+           for d in doc["id"]]
+    for n, combo in enumerate(itertools.product(*idx)):
+        yield dict(zip(doc["id"], combo)), doc["value"][n]
+
+
+def test_fetch_shows_ssbs_figure_our_calculation_or_nothing_never_demo(written):
     fetch = written["fetch"]
     assert fetch.exit_code == EXIT_PARTLY_UPDATED, fetch.output
     assert "Delvis oppdatert: 5 indikatorer" in fetch.output
@@ -201,19 +217,41 @@ def test_fetch_updates_everything_resolved_and_shows_nothing_for_what_ssb_does_n
         assert served and all(got[k][0] == v and got[k][1] is False for k, v in served.items()), ind
     for ind in NOT_FOUND:
         assert _values(db, ind) == {}, f"{ind}: no demo numbers posing as SSB's in a live database"
+    # the four f25x shares (found by neither code nor label) are our own calculation from the accounts just
+    # fetched (12367), under the figures' own ids, never demo numbers posing as current
+    accounts = {(c["KOKkommuneregion0000"], int(c["Tid"]), c["KOKfunksjon0000"]): v
+                for c, v in _served_cells(services, "12367")
+                if c["KOKregnskapsomfa0000"] == "A" and c["KOKart0000"] == "AGD2"}
+    net = {f: accounts[("3909", 2024, f)] for f in ("234", "253", "254", "261")}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for ind, function in OWN.items():
+            shown = {(r, y): (v, demo) for r, y, v, demo in con.execute(
+                "SELECT region_code, year, value, is_demo FROM indicator_values "
+                "WHERE indicator_id = ? AND is_own_calculation", [ind]).fetchall()}
+            assert shown[("3909", 2024)] == (pytest.approx(100 * net[function] / sum(net.values())), False), ind
+            assert all(demo is False for _, demo in shown.values()), ind
+        # the person-chosen cost per recipient is SSB's figure, not our calculation
+        assert con.execute("SELECT count(*) FROM indicator_values WHERE indicator_id = "
+                           "'home_care_cost_per_recipient' AND is_own_calculation").fetchone()[0] == 0
+    finally:
+        con.close()
     con = duckdb.connect(str(db), read_only=True)
     try:
         origin = {r[0]: r[1:] for r in con.execute(
             "SELECT indicator_id, stale, not_found, reason FROM indicator_origin WHERE stale").fetchall()}
         tables = {r[0] for r in con.execute("SELECT table_id FROM source_table").fetchall()}
         demo_rows = con.execute("SELECT count(*) FROM indicator_values WHERE is_demo").fetchone()[0]
+        demo_obs = con.execute("SELECT count(*) FROM observation WHERE is_demo").fetchone()[0]
+        ssb_demo = con.execute("SELECT value FROM build_info WHERE key = 'ssb_is_demo'").fetchone()[0]
         ages = con.execute("SELECT count(value) FROM indicator_values WHERE indicator_id = 'population_age_80_89' "
                            "AND region_code IN ('3909', 'EKG13', 'EAK') AND year = 2024").fetchone()[0]
     finally:
         con.close()
-    assert set(origin) == NOT_FOUND
+    assert set(origin) == SHOWN_NOT_FOUND, "entries with our calculation are current, not stale"
     assert all(nf and "ikke funnet hos SSB" in reason for _, nf, reason in origin.values())
     assert demo_rows == 0, "a live first contact shows real (stand-in) numbers or nothing"
+    assert (demo_obs, ssb_demo) == (0, "false"), "nor keeps demo rows of the figures our calculation stands in for"
     assert ages == 3, "inhabitants by age from 07459's one-year ages, for the municipality, its group and the country"
     assert "12293" not in tables, "a table no entry uses any more is not carried along as demo"
 
@@ -233,11 +271,21 @@ def test_every_page_renders_from_the_new_database(written, page, monkeypatch):
         sources = next(d.value for d in at.dataframe if "Koden" in d.value.columns).set_index("Indikator")
         assert sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"].startswith("Valgt av en person")
         assert "Funnet ved navnet i SSBs metadata" in sources.loc["Kostnad per institusjonsplass", "Koden"]
-        assert sources.loc["Andel hjemmetjenester (f254)", "Opphav"].startswith("Ikke funnet hos SSB: ")
+        assert sources.loc["Netto driftsutgifter pleie og omsorg per innbygger", "Opphav"].startswith(
+            "Ikke funnet hos SSB: ")
+        assert sources.loc["Andel hjemmetjenester (f254)", "Kilde"].startswith("Egen beregning: divide(accounts_net_f254")
+        assert not sources.loc["Andel hjemmetjenester (f254)", "Opphav"].startswith("Ikke funnet")
         assert any("ikke oppdatert ved siste henting" in w.value for w in at.warning)
-    if page == "oversikt":  # the source lines say which figures SSB does not have, and why
-        lines = " ".join(el.value for el in [*at.markdown, *at.html, *at.caption] if "Ikke funnet hos SSB" in el.value)
-        assert "Andel hjemmetjenester (f254) – Indikator home_care_share_of_care_net_expenditure" in lines
+        stand_ins = next(d.value for d in at.dataframe if "Vises" in d.value.columns).set_index("Indikator")
+        assert stand_ins.loc["Andel aktivisering (f234)", "Vises"] == "Egen beregning fra regnskapet"
+        assert stand_ins.loc["Andel aktivisering (f234)", "SSBs eget tall"].endswith("ikke bekreftet mot SSB")
+        assert stand_ins.loc["Kostnad per mottaker, hjemmetjenester", "Vises"] == "SSBs eget tall"
+    if page == "oversikt":  # the source lines say which figures SSB does not have and why, and which are ours
+        lines = " ".join(el.value for el in [*at.markdown, *at.html, *at.caption] if "chart-source" in el.value
+                         or "Ikke funnet hos SSB" in el.value)
+        assert "Ikke funnet hos SSB (se Kilder): Netto driftsutgifter pleie og omsorg per innbygger – Indikator " \
+               "care_net_expenditure_per_inhabitant" in lines
+        assert "Ikke funnet hos SSB (se Kilder): Andel hjemmetjenester" not in lines
 
 
 @pytest.fixture(scope="module")
@@ -315,8 +363,16 @@ def test_kilder_and_the_source_lines_tell_which_figures_were_found_by_label(by_l
     sources = next(f for f in frames if "Koden" in f.columns).set_index("Indikator")
     assert sources.loc["Kommunale institusjonsplasser", "Koden"].startswith(
         "Funnet ved navn ") and "KOSinstkommdrift0000" in sources.loc["Kommunale institusjonsplasser", "Koden"]
-    assert sources.loc["Andel aktivisering (f234)", "Koden"] == "Gjettet kode, ikke bekreftet mot SSB"
-    assert sources.loc["Andel aktivisering (f234)", "Opphav"].startswith("Ikke funnet hos SSB: ")
+    # the renamed f234 share was not found: the pages show our calculation from the accounts instead
+    assert sources.loc["Andel aktivisering (f234)", "Kilde"].startswith("Egen beregning: divide(accounts_net_f234")
+    assert not sources.loc["Andel aktivisering (f234)", "Opphav"].startswith("Ikke funnet")
+    assert sources.loc["Netto driftsutgifter pleie og omsorg per innbygger", "Koden"] == \
+        "Gjettet kode, ikke bekreftet mot SSB"
+    assert sources.loc["Netto driftsutgifter pleie og omsorg per innbygger", "Opphav"].startswith(
+        "Ikke funnet hos SSB: ")
+    stand_ins = next(f for f in frames if "Vises" in f.columns).set_index("Indikator")
+    assert stand_ins.loc["Andel aktivisering (f234)", "Vises"] == "Egen beregning fra regnskapet"
+    assert stand_ins.loc["Kostnad per mottaker, hjemmetjenester", "Vises"] == "Egen beregning fra regnskapet"
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["kommune"] = "3909"
     at.switch_page("pages/kostnad-per-mottaker.py")
@@ -325,23 +381,29 @@ def test_kilder_and_the_source_lines_tell_which_figures_were_found_by_label(by_l
     lines = " ".join(el.value for el in [*at.markdown, *at.html] if "chart-source" in el.value)
     assert "Funnet ved navn ved siste henting (se Kilder): Kostnad per institusjonsplass (SSBs kode " \
            "KOSKBDUplass0000, tabell 12209)" in lines
-    assert "Ikke funnet hos SSB (se Kilder): Kostnad per mottaker, hjemmetjenester – Indikator " \
-           "home_care_cost_per_recipient" in lines  # without a person's choice it shows no figure, and says why
+    # without a person's choice SSB's cost per recipient is not confirmed: the page shows our calculation, and says so
+    assert "Egen beregning: Kostnad per mottaker, hjemmetjenester (fra regnskapet, i stedet for SSBs eget tall, " \
+           "som ikke er bekreftet mot SSB)" in lines
+    assert "tabell 12367" in lines and "Ikke funnet hos SSB" not in lines
 
 
-def test_vis_shows_no_demo_numbers_for_a_figure_ssb_does_not_have_and_says_why(written, monkeypatch):
-    """/vis?figur=andel-f254 after the first contact: no bars from demo data, and the source line says «Ikke funnet
-    hos SSB» with the check's reason."""
+def test_vis_shows_our_calculation_or_nothing_never_demo_numbers(written, monkeypatch):
+    """/vis after the first contact: andel-f254 shows our calculation from the accounts (no «ikke funnet», no demo),
+    profil-gruppe says «Ikke funnet hos SSB» with the check's reason for the figure that has neither."""
     from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("KOSTRA_DB", str(written["root"] / "kostra.duckdb"))
     monkeypatch.setenv(cat_mod.CATALOGUE_ENV, str(written["root"] / "catalogue.toml"))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["figur"] = "andel-f254"
-    at.query_params["kommune"] = "3909"
-    at.switch_page("pages/vis.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    text = " ".join(el.value for el in [*at.markdown, *at.html, *at.caption, *at.info, *at.warning])
-    assert "Ikke funnet hos SSB (se Kilder): Andel hjemmetjenester (f254) – Indikator " \
-           "home_care_share_of_care_net_expenditure" in text
-    assert "Demodata" not in text
+    texts = {}
+    for figure in ("andel-f254", "profil-gruppe"):
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.query_params["figur"] = figure
+        at.query_params["kommune"] = "3909"
+        at.switch_page("pages/vis.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        texts[figure] = " ".join(el.value for el in [*at.markdown, *at.html, *at.caption, *at.info, *at.warning])
+        assert "Demodata" not in texts[figure], figure
+    assert "Egen beregning: Andel hjemmetjenester (f254) (fra regnskapet" in texts["andel-f254"]
+    assert "tabell 12367" in texts["andel-f254"] and "Ikke funnet hos SSB" not in texts["andel-f254"]
+    assert "Ikke funnet hos SSB (se Kilder): Netto driftsutgifter pleie og omsorg per innbygger – Indikator " \
+           "care_net_expenditure_per_inhabitant" in texts["profil-gruppe"]
