@@ -351,10 +351,12 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
         # entries the fetch found by label: their rows are under SSB's code (and maybe another table)
         catalogue = cat_mod.resolved(written, extra.get("resolved_entries"), extra.get("extra_tables"))
         resolutions = cat_mod.applied_resolutions(written, extra.get("resolved_entries"))
-        # SSB figures neither confirmed by a check nor found by label in this fetch are shown as our own calculation
-        # where the catalogue has one (issue 23)
+        # SSB figures neither confirmed by a check nor found by label in this fetch, or failed by this fetch's check,
+        # are shown as our own calculation where the catalogue has one (issue 23)
         as_written = catalogue
-        catalogue = cat_mod.with_stand_ins(catalogue, found=set(resolutions))
+        failed_entries = extra.get("failed_entries") or []
+        stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
+        catalogue = cat_mod.with_stand_ins(catalogue, found=set(resolutions), failed=stale - set(resolutions))
         con = duckdb.connect(str(tmp))
         try:
             run_sql_file(con, SQL_DIR / "schema.sql")
@@ -369,8 +371,6 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
                 con.execute("INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             [f.path, f.kind, f.table_id, f.url, f.fetched_at, f.sha256, f.updated, f.is_demo])
             origins: dict = {}
-            failed_entries = extra.get("failed_entries") or []
-            stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
             n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue, origins, stale)
             # also the demo rows of a failed SSB figure our calculation stands in for: nothing shows them, and they
             # must not make a live database say «Demodata»; only entries still shown as SSB's say «ikke funnet»

@@ -244,18 +244,23 @@ def ssb_figure_confirmed(catalogue: Catalogue, indicator_id: str) -> bool:
     return bool(src.verified and table is not None and table.verified) or src.basis == "chosen"
 
 
-def with_stand_ins(catalogue: Catalogue, found: set[str] | frozenset[str] = frozenset()) -> Catalogue:
+def with_stand_ins(catalogue: Catalogue, found: set[str] | frozenset[str] = frozenset(),
+                   failed: set[str] | frozenset[str] = frozenset()) -> Catalogue:
     """The catalogue the build and the pages use: an SSB figure whose code no live check has confirmed is shown as our
     own calculation (the entry with `stands_in_for` pointing at it), under the figure's own id, label and unit, so
     every page, ranking and ratio built on that id reads our calculation. Its definition is the method (formula,
     source tables, where ours differs from SSB's definition); `own_calculation` makes every source line say
     «Egen beregning». Once `catalogue check --write` has verified SSB's code (or the latest fetch found SSB's
-    variable by its label: `found`, the ids in the manifest's resolved entries), SSB's own figure is used."""
+    variable by its label: `found`, the ids in the manifest's resolved entries), SSB's own figure is used — unless
+    the latest fetch's check failed it (`failed`: not found by code or label, unit changed): then ours is shown
+    rather than no figure («ikke funnet hos SSB» is for figures with no calculation of ours)."""
     indicators = dict(catalogue.indicators)
     changed = False
     for ind in catalogue.indicators.values():
-        if (ind.stands_in_for is None or ind.stands_in_for in found
-                or ssb_figure_confirmed(catalogue, ind.stands_in_for)):
+        if ind.stands_in_for is None:
+            continue
+        if ind.stands_in_for in found or (ind.stands_in_for not in failed
+                                          and ssb_figure_confirmed(catalogue, ind.stands_in_for)):
             continue
         target = indicators[ind.stands_in_for]
         indicators[target.id] = replace(target, source=None, formula=ind.formula, own_calculation=True,

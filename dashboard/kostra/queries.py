@@ -243,32 +243,46 @@ def found_by_label() -> frozenset[str]:
     return frozenset(frame.filter(pl.col("resolved_code").is_not_null())["id"].to_list())
 
 
+def shown_as_ours() -> frozenset[str]:
+    """SSB figures the build replaced by our own calculation (the database's `indicator` says own_calculation for an
+    entry the catalogue sources from SSB): unconfirmed codes, and confirmed ones the latest fetch's check failed."""
+    from pipelines import catalogue
+    cat = catalogue.load()
+    infos = indicators()
+    return frozenset(own.stands_in_for for own in cat.indicators.values()
+                     if own.stands_in_for in infos and infos[own.stands_in_for].own_calculation)
+
+
 def effective_catalogue():
     """The catalogue as the build applied it: SSB figures without a confirmed code replaced by our own calculation."""
     from pipelines import catalogue
-    return catalogue.with_stand_ins(catalogue.load(), found_by_label())
+    return catalogue.with_stand_ins(catalogue.load(), found_by_label(), failed=shown_as_ours())
 
 
 @db.per_database(maxsize=1)
 def stand_ins() -> pl.DataFrame:
     """SSB figures the catalogue has our own calculation for (`stands_in_for`), and which of the two the pages show:
-    SSB's once a live check has confirmed its code, ours until then (pipelines.catalogue.with_stand_ins, the rule
-    the build applied). columns: indicator_id, figure, ssb_figure (bool), shown, ssb_source, method"""
+    SSB's once a live check has confirmed its code, ours until then or when the latest fetch failed it (the choice the
+    build made, read from the database; the rule is pipelines.catalogue.with_stand_ins).
+    columns: indicator_id, figure, ssb_figure (bool), shown, ssb_source, method"""
     from pipelines import catalogue
     cat = catalogue.load()
+    ours = shown_as_ours()
     rows = []
     for own in cat.indicators.values():
         if own.stands_in_for is None or own.stands_in_for not in cat.indicators:
             continue
         target = cat.indicators[own.stands_in_for]
         found = target.id in found_by_label()
-        confirmed = catalogue.ssb_figure_confirmed(cat, target.id) or found
+        shown_ssb = target.id not in ours  # what the build applied
+        why = ("" if shown_ssb else ": ikke funnet hos SSB ved siste henting"
+               if catalogue.ssb_figure_confirmed(cat, target.id) else ": ikke bekreftet mot SSB")
         rows.append({
-            "indicator_id": target.id, "figure": target.short_label, "ssb_figure": confirmed,
-            "shown": ("SSBs eget tall" + (" (funnet ved navn ved siste henting)" if found else "")) if confirmed
+            "indicator_id": target.id, "figure": target.short_label, "ssb_figure": shown_ssb,
+            "shown": ("SSBs eget tall" + (" (funnet ved navn ved siste henting)" if found else "")) if shown_ssb
             else "Egen beregning fra regnskapet",
             "ssb_source": f"tabell {target.source.table}, {target.source.contents_code} "
-                          f"«{target.source.contents_label}»" + ("" if confirmed else ": ikke bekreftet mot SSB"),
+                          f"«{target.source.contents_label}»" + why,
             "method": own.definition,
         })
     schema = {"indicator_id": pl.Utf8, "figure": pl.Utf8, "ssb_figure": pl.Boolean, "shown": pl.Utf8,

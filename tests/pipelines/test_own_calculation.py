@@ -153,6 +153,30 @@ def test_ssbs_own_figure_is_used_once_a_check_has_confirmed_its_code():
     assert cat_mod.with_stand_ins(cat_mod.parse(half)).indicators["home_care_cost_per_recipient"].source is None
 
 
+def test_a_persons_choice_shows_ssbs_figure_and_a_failed_fetch_shows_ours_not_nothing():
+    """`catalogue choose` (basis = "chosen") confirms SSB's figure like a verified check; if the latest fetch's check
+    then fails it (SSB dropped or renamed the variable), our calculation is shown rather than «ikke funnet»."""
+    text = cat_mod.CATALOGUE_PATH.read_text(encoding="utf-8")
+    start = text.index('id = "home_care_cost_per_recipient"')
+    basis = text.index("basis = ", text.index("[indicator.source]", start))
+    end = text.index("\n", basis)
+    chosen = cat_mod.parse(text[:basis] + 'basis = "chosen"' + text[end:])
+    assert chosen.indicators["home_care_cost_per_recipient"].source.basis == "chosen"
+    assert cat_mod.ssb_figure_confirmed(chosen, "home_care_cost_per_recipient")
+    shown = cat_mod.with_stand_ins(chosen).indicators["home_care_cost_per_recipient"]
+    assert shown.source is not None and not shown.own_calculation
+    failed = cat_mod.with_stand_ins(chosen, failed={"home_care_cost_per_recipient"})
+    assert failed.indicators["home_care_cost_per_recipient"].source is None
+    assert failed.indicators["home_care_cost_per_recipient"].own_calculation
+    verified = cat_mod.parse(_confirmed(text, "home_care_cost_per_recipient", "12209"))
+    assert cat_mod.with_stand_ins(verified, failed={"home_care_cost_per_recipient"}).indicators[
+        "home_care_cost_per_recipient"].source is None
+    # found by label in that same fetch: SSB's figure after all
+    assert cat_mod.with_stand_ins(verified, found={"home_care_cost_per_recipient"},
+                                  failed={"home_care_cost_per_recipient"}).indicators[
+        "home_care_cost_per_recipient"].source is not None
+
+
 def test_every_stand_in_matches_its_ssb_figure_and_names_its_method():
     cat = cat_mod.load()
     stand_ins = {i.stands_in_for: i for i in cat.indicators.values() if i.stands_in_for}
