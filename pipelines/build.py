@@ -185,16 +185,20 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
             DELETE FROM observation; INSERT INTO observation SELECT * FROM obs_dedup; DROP TABLE obs_dedup;
         """)
     _sum_over_codes(con, catalogue, origins)
+    # one scan for every entry's row count (one query per entry scanned the whole table each time)
+    present = {(t, c, k) for t, c, k in con.execute(
+        "SELECT DISTINCT table_id, contents_code, filter_key FROM observation").fetchall()}
     for ind in catalogue.sourced():
         if ind.id in stale:
             continue  # failed the latest fetch's check: its earlier rows (if any) are what there is, and it says so
         # a table with `fixed` dimensions keeps every fixed code as its own cell (filter_key 'Alder=067'),
         # so any of them counts
-        n = con.execute(
-            "SELECT count(*) FROM observation WHERE table_id = ? AND contents_code = ? AND (filter_key = ? OR ?)",
-            [ind.source.table, ind.source.contents_code, ind.source.filter_key,
-             bool(catalogue.tables[ind.source.table].fixed)]).fetchone()[0]
-        if n == 0:
+        src = ind.source
+        if catalogue.tables[src.table].fixed:
+            found = any(t == src.table and c == src.contents_code for t, c, _ in present)
+        else:
+            found = (src.table, src.contents_code, src.filter_key) in present
+        if not found:
             raise BuildError(
                 f"Indikator {ind.id}: fant ingen tall i tabell {ind.source.table} for statistikkvariabel "
                 f"{ind.source.contents_code} {('med ' + ind.source.filter_key) if ind.source.filter_key else ''}".strip())
