@@ -39,3 +39,8 @@ with ui.friendly_errors():
             st.markdown(f"- {md(note)}")
     st.subheader("Symboler")
     st.dataframe(queries.symbol_table().to_pandas(), hide_index=True, key="symbols")
+    st.subheader("Egne beregninger fra regnskapet")
+    st.caption("Der SSBs eget tall ikke er bekreftet ved en sjekk mot SSB (`python -m pipelines catalogue check`), "
+               "viser sidene vår egen beregning fra regnskapet (tabell 12367) og brukertallene (tabell 12292), merket "
+               "«Egen beregning» i kildelinjen. Når SSBs kode er bekreftet, vises SSBs eget tall.")
+    st.dataframe(queries.stand_ins_table().to_pandas(), hide_index=True, key="stand_ins")

@@ -18,10 +18,13 @@ with ui.friendly_errors():
     names = queries.municipality_names()
     name = names.get(sel.municipality, sel.municipality)
     st.title("Kostnad per mottaker")
-    st.caption("Korrigerte brutto driftsutgifter per mottaker av hjemmetjenester og per kommunal institusjonsplass.")
+    st.caption("Korrigerte brutto driftsutgifter per mottaker av hjemmetjenester og per kommunal institusjonsplass, "
+               "utgifter per oppholdsdøgn i institusjon og andelen private institusjonsplasser.")
 
     ui.figure("kostnad-hjemme", sel, key="home")
     ui.figure("kostnad-institusjon", sel, key="inst")
+    ui.figure("kostnad-oppholdsdogn", sel, key="inst_day")
+    ui.figure("andel-private-plasser", sel, key="private_places")
 
     gap = queries.gap_in_kroner(sel.municipality, sel.to_year)
     if gap:

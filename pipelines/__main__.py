@@ -106,7 +106,9 @@ def status(db: Optional[Path] = DbOption) -> None:
 
 
 @app.command("catalogue")
-def catalogue_cmd(action: Optional[str] = typer.Argument(None, help="«check»: kontroller hver oppføring mot SSB"),
+def catalogue_cmd(action: Optional[str] = typer.Argument(None, help="«check»: kontroller hver oppføring mot SSB; "
+                                                                    "«choose» OPPFØRING TABELL KODE: velg SSBs variabel"),
+                  choice: Optional[list[str]] = typer.Argument(None, help="Med choose: oppføring, tabell og kode"),
                   as_json: bool = typer.Option(False, "--json", help="Skriv katalogen som JSON"),
                   write: bool = typer.Option(False, "--write",
                                              help="Med check: skriv det som ble funnet tilbake i katalogfilen"),
@@ -124,8 +126,14 @@ def catalogue_cmd(action: Optional[str] = typer.Argument(None, help="«check»: 
     if action == "check":
         _catalogue_check(cat, timeout, write)
         return
+    if action == "choose":
+        if not choice or len(choice) != 3:
+            _fail("Bruk: python -m pipelines catalogue choose OPPFØRING TABELL KODE "
+                  "(for eksempel home_care_cost_per_recipient 12209 KOSBDU…); se forslagene fra `catalogue check`.")
+        _catalogue_choose(cat, *choice, timeout=timeout)
+        return
     if action is not None:
-        _fail(f"Ukjent handling «{action}». Bruk `catalogue` eller `catalogue check`.")
+        _fail(f"Ukjent handling «{action}». Bruk `catalogue`, `catalogue check` eller `catalogue choose`.")
     if write:
         _fail("--write hører til `catalogue check --write`.")
     if as_json:
@@ -158,6 +166,15 @@ def _catalogue_check(cat: cat_mod.Catalogue, timeout: float, write: bool = False
         t.add_row(v.table_id, v.indicator_id, v.code, v.status_text, v.message,
                   "" if v.ok or v.resolution else ("\n".join(v.suggestions) or "–"))
     out.print(t)
+    for v in results:
+        if v.candidates:
+            out.print(f"[bold]{v.indicator_id}[/]: ikke funnet hos SSB under koden {v.code} eller navnet. "
+                      f"Nærmeste variabler hos SSB (samme tabell først, så SSBs tabellsøk):", highlight=False)
+            for n, c in enumerate(v.candidates, 1):
+                out.print(f"  {n}. {c.text()}", markup=False, highlight=False)
+            first = v.candidates[0]
+            out.print(f"  Velg med: python -m pipelines catalogue choose {v.indicator_id} {first.table_id} "
+                      f"{first.code}", markup=False, highlight=False)
     found = [v for v in results if v.resolution is not None]
     bad = [v for v in results if not v.ok and v.resolution is None]
     total = len(results)
@@ -167,10 +184,13 @@ def _catalogue_check(cat: cat_mod.Catalogue, timeout: float, write: bool = False
               + (f" {len(bad)} må rettes i katalogen; `fetch` beholder de tidligere tallene for dem." if bad else ""))
     if write:
         path = cat_mod.catalogue_path()
+        skipped: list[str] = []
         try:
-            old, new = write_back(path, cat, checks, results, dt.date.today())
+            old, new = write_back(path, cat, checks, results, dt.date.today(), skipped)
         except cat_mod.CatalogueError as exc:
             _fail(str(exc))
+        for line in skipped:
+            out.print(f"[yellow]Endret i filen under kontrollen:[/] {line}", highlight=False)
         if old == new:
             out.print(f"Ingenting å skrive i {path}.")
         else:
@@ -182,6 +202,38 @@ def _catalogue_check(cat: cat_mod.Catalogue, timeout: float, write: bool = False
         return
     if found or bad:
         raise typer.Exit(EXIT_PARTLY_UPDATED)
+
+
+def _catalogue_choose(cat: cat_mod.Catalogue, indicator_id: str, table_id: str, code: str, *, timeout: float) -> None:
+    """Write a person's choice of SSB's variable into the catalogue, after checking it against SSB's metadata."""
+    import datetime as dt
+    import getpass
+
+    from pipelines.catalogue_check import ChoiceError, choose, diff
+    from pipelines.fetch import EXIT_FAILED, _region_dim, parse_dimensions
+    from pipelines.http_client import FetchError, SsbClient
+    with SsbClient(total_timeout=timeout, notify=lambda text: console.print(text, markup=False)) as client:
+        try:
+            info = client.table(table_id)
+            meta = client.metadata_fetched(table_id).json()
+            dims = parse_dimensions(meta)
+        except FetchError as exc:
+            _fail(f"Kunne ikke lese tabell {table_id} hos SSB: {exc}", EXIT_FAILED)
+        except ValueError as exc:
+            _fail(f"Metadata for tabell {table_id} fra SSB kan ikke leses: {exc}", EXIT_FAILED)
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "ukjent bruker"
+    path = cat_mod.catalogue_path()
+    try:
+        old, new = choose(path, cat, indicator_id, table_id, code, dims, info, _region_dim(dims, meta), user,
+                          dt.datetime.now(dt.timezone.utc))
+    except (ChoiceError, cat_mod.CatalogueError) as exc:
+        _fail(str(exc))
+    sys.stdout.write(diff(old, new, path.name))
+    console.print(f"Skrev {path}: {indicator_id} henter nå {code} fra tabell {table_id} (valgt av {user}). "
+                  f"Kjør `python -m pipelines fetch` for å hente tallene.", markup=False, highlight=False)
 
 
 @app.command("make-demo")

@@ -184,24 +184,71 @@ def _load_ssb(con, raw_dir: Path, files: list[RawFile], catalogue: cat_mod.Catal
             FROM observation ORDER BY table_id, contents_code, filter_key, region_code, year, value NULLS LAST;
             DELETE FROM observation; INSERT INTO observation SELECT * FROM obs_dedup; DROP TABLE obs_dedup;
         """)
+    _sum_over_codes(con, catalogue, origins)
+    # one scan for every entry's row count (one query per entry scanned the whole table each time)
+    present = {(t, c, k) for t, c, k in con.execute(
+        "SELECT DISTINCT table_id, contents_code, filter_key FROM observation").fetchall()}
     for ind in catalogue.sourced():
         if ind.id in stale:
             continue  # failed the latest fetch's check: its earlier rows (if any) are what there is, and it says so
         # a table with `fixed` dimensions keeps every fixed code as its own cell (filter_key 'Alder=067'),
         # so any of them counts
-        n = con.execute(
-            "SELECT count(*) FROM observation WHERE table_id = ? AND contents_code = ? AND (filter_key = ? OR ?)",
-            [ind.source.table, ind.source.contents_code, ind.source.filter_key,
-             bool(catalogue.tables[ind.source.table].fixed)]).fetchone()[0]
-        if n == 0:
+        src = ind.source
+        if catalogue.tables[src.table].fixed:
+            found = any(t == src.table and c == src.contents_code for t, c, _ in present)
+        else:
+            found = (src.table, src.contents_code, src.filter_key) in present
+        if not found:
             raise BuildError(
                 f"Indikator {ind.id}: fant ingen tall i tabell {ind.source.table} for statistikkvariabel "
                 f"{ind.source.contents_code} {('med ' + ind.source.filter_key) if ind.source.filter_key else ''}".strip())
     return con.execute("SELECT count(*) FROM observation").fetchone()[0], any_demo
 
 
+def _sum_over_codes(con, catalogue: cat_mod.Catalogue, origins: dict) -> None:
+    """Entries with `sum_over` (07459's one-year ages into age groups): their rows are the sums of the codes SSB sent
+    one by one. The one-by-one rows are dropped afterwards unless an entry uses them as they are (they would only
+    make the file bigger); the sums inherit their origins."""
+    sql = (SQL_DIR / "derive" / "sum_over_codes.sql").read_text(encoding="utf-8")
+    summed = [i for i in catalogue.sourced() if i.source.sum_over]
+    for ind in summed:
+        src = ind.source
+        con.execute(sql, {"table_id": src.table, "contents_code": src.contents_code, "filter_key": src.filter_key,
+                          "member_keys": src.raw_keys})
+        for key in src.raw_keys:
+            origins.setdefault((src.table, src.contents_code, src.filter_key), set()).update(
+                origins.get((src.table, src.contents_code, key), set()))
+    used = {(i.source.table, i.source.contents_code, i.source.filter_key) for i in catalogue.sourced()}
+    drop = {(i.source.table, i.source.contents_code, k) for i in summed for k in i.source.raw_keys} - used
+    for table_id, code in {(t, c) for t, c, _ in drop}:
+        keys = sorted(k for t, c, k in drop if (t, c) == (table_id, code))
+        con.execute("DELETE FROM observation WHERE table_id = ? AND contents_code = ? AND list_contains(?, filter_key)",
+                    [table_id, code, keys])
+
+
+def _leave_out_demo_of_failed(con, catalogue: cat_mod.Catalogue, files: list[RawFile], origins: dict,
+                             stale: frozenset[str]) -> set[str]:
+    """In a database with SSB's real figures, an entry that failed the latest check and has only demo rows shows
+    no figure at all («ikke funnet hos SSB», with the reason) rather than demo numbers posing as SSB's."""
+    if not any(f.kind == "ssb_data" and not f.is_demo for f in files):
+        return set()
+    hidden = set()
+    for ind in catalogue.sourced():
+        src = ind.source
+        key = (src.table, src.contents_code, src.filter_key)
+        got = origins.get(key, set())
+        if ind.id not in stale or (got and not all(demo for demo, _ in got)):
+            continue
+        con.execute("DELETE FROM observation WHERE table_id = ? AND contents_code = ? AND list_contains(?, filter_key)",
+                    [src.table, src.contents_code, [src.filter_key, *src.raw_keys]])
+        origins[key] = set()
+        hidden.add(ind.id)
+    return hidden
+
+
 def _load_origins(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue, origins: dict,
-                  failed_entries: list, resolutions: dict[str, dict] | None = None) -> None:
+                  failed_entries: list, resolutions: dict[str, dict] | None = None,
+                  hidden: set[str] | frozenset[str] = frozenset()) -> None:
     """indicator_origin: demo or the fetch date of each indicator's rows, whether the latest fetch failed it, and
     for entries found by label the catalogue's code and what SSB has (code, label, table, date)."""
     failed = {e.get("indicator"): e.get("reason") for e in failed_entries if isinstance(e, dict)}
@@ -214,14 +261,15 @@ def _load_origins(con: duckdb.DuckDBPyConnection, catalogue: cat_mod.Catalogue, 
         r = resolutions.get(ind.id) or {}
         rows[ind.id] = (is_demo, dates[0] if dates else None, ind.id in failed, failed.get(ind.id),
                         r.get("catalogue_table"), r.get("catalogue_code"), r.get("table"), r.get("contents_code"),
-                        r.get("contents_label"), r.get("resolved_on"))
+                        r.get("contents_label"), r.get("resolved_on"), ind.id in hidden)
     for ind in catalogue.formulas():
         inputs = [rows[i] for i in ind.formula.inputs if i in rows]
         dates = sorted(r[1] for r in inputs if r[1])
         reasons = [r[3] for r in inputs if r[3]]
         rows[ind.id] = (any(r[0] for r in inputs), dates[0] if dates else None, any(r[2] for r in inputs),
-                        "; ".join(dict.fromkeys(reasons)) or None, None, None, None, None, None, None)
-    con.executemany("INSERT INTO indicator_origin VALUES (" + ", ".join(["?"] * 11) + ")",
+                        "; ".join(dict.fromkeys(reasons)) or None, None, None, None, None, None, None,
+                        any(r[10] for r in inputs))
+    con.executemany("INSERT INTO indicator_origin VALUES (" + ", ".join(["?"] * 12) + ")",
                     [(k, *v) for k, v in rows.items()])
 
 
@@ -307,6 +355,12 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
         # entries the fetch found by label: their rows are under SSB's code (and maybe another table)
         catalogue = cat_mod.resolved(written, extra.get("resolved_entries"), extra.get("extra_tables"))
         resolutions = cat_mod.applied_resolutions(written, extra.get("resolved_entries"))
+        # SSB figures neither confirmed by a check nor found by label in this fetch, or failed by this fetch's check,
+        # are shown as our own calculation where the catalogue has one (issue 23)
+        as_written = catalogue
+        failed_entries = extra.get("failed_entries") or []
+        stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
+        catalogue = cat_mod.with_stand_ins(catalogue, found=set(resolutions), failed=stale - set(resolutions))
         con = duckdb.connect(str(tmp))
         try:
             run_sql_file(con, SQL_DIR / "schema.sql")
@@ -321,10 +375,16 @@ def _build_locked(raw_dir: Path, db_path: Path, verify: bool, recorded_raw_dir: 
                 con.execute("INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             [f.path, f.kind, f.table_id, f.url, f.fetched_at, f.sha256, f.updated, f.is_demo])
             origins: dict = {}
-            failed_entries = extra.get("failed_entries") or []
-            stale = frozenset(e.get("indicator") for e in failed_entries if isinstance(e, dict))
             n_obs, ssb_demo = _load_ssb(con, raw_dir, files, catalogue, origins, stale)
-            _load_origins(con, catalogue, origins, failed_entries, resolutions)
+            # also the demo rows of a failed SSB figure our calculation stands in for: nothing shows them, and they
+            # must not make a live database say «Demodata»; only entries still shown as SSB's say «ikke funnet»
+            hidden = _leave_out_demo_of_failed(con, as_written, files, origins, stale)
+            hidden = {i for i in hidden if catalogue.indicators[i].source is not None}
+            if hidden:  # what is left decides whether a table (and the database) still holds demo rows
+                con.execute("UPDATE source_table SET is_demo = EXISTS (SELECT 1 FROM observation o "
+                            "WHERE o.table_id = source_table.table_id AND o.is_demo)")
+                ssb_demo = bool(con.execute("SELECT coalesce(bool_or(is_demo), false) FROM observation").fetchone()[0])
+            _load_origins(con, catalogue, origins, failed_entries, resolutions, hidden)
             create_views(con)
             n_derived = _derive(con, catalogue)
             run_sql_file(con, SQL_DIR / "derive" / "materialise_views.sql")

@@ -5,6 +5,7 @@ in pages, and `fetch` can check every entry against SSB's live metadata before w
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tomllib
@@ -17,8 +18,9 @@ CATALOGUE_ENV = "KOSTRA_CATALOGUE"  # another catalogue file (tests; a municipal
 KINDS = {"ratio", "count", "amount"}
 FORMULA_OPS = {"divide", "multiply", "subtract", "add"}
 # Where an entry's contents code comes from: "evidence" = seen in a real SSB response or definition page (still
-# third-party until a live check); "guess" = no public trace, only the label can find the real code.
-BASES = {"evidence", "guess"}
+# third-party until a live check); "guess" = no public trace, only the label can find the real code; "chosen" = a
+# person chose SSB's variable with `catalogue choose` (SSB renamed the figure: neither code nor label was found).
+BASES = {"evidence", "guess", "chosen"}
 
 
 class CatalogueError(ValueError):
@@ -44,14 +46,29 @@ class Source:
     contents_label: str
     filters: dict[str, str] = field(default_factory=dict)
     verified: bool = False
-    basis: str = "guess"  # "evidence" or "guess" (see BASES)
+    basis: str = "guess"  # "evidence", "guess" or "chosen" (see BASES)
     evidence: str = ""  # where the code was seen, for a reader deciding how far to trust it
     checked: str | None = None  # ISO date of the live check that confirmed code and label
+    # dimension -> codes SSB publishes one by one that the build adds up into this entry's figure (07459's one-year
+    # ages into an age group); the sum is missing when any of them is
+    sum_over: dict[str, list[str]] = field(default_factory=dict)
+    chosen_by: str | None = None  # basis = "chosen": who chose (the machine user running `catalogue choose`)
+    chosen_on: str | None = None  # and when (ISO timestamp)
 
     @property
     def filter_key(self) -> str:
-        """Canonical text for the extra dimension filters, as stored in `observation.filter_key`."""
-        return filter_key(self.filters)
+        """Canonical text for the extra dimension filters, as stored in `observation.filter_key` (a summed dimension
+        as `Alder=067..079`)."""
+        return filter_key({**self.filters, **{d: f"{c[0]}..{c[-1]}" for d, c in self.sum_over.items()}})
+
+    @property
+    def raw_keys(self) -> list[str]:
+        """The filter keys of the rows SSB sends for this entry (one per summed code; else `filter_key`)."""
+        if not self.sum_over:
+            return [self.filter_key]
+        dims = sorted(self.sum_over)
+        return [filter_key({**self.filters, **dict(zip(dims, combo))})
+                for combo in itertools.product(*(self.sum_over[d] for d in dims))]
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,8 @@ class Indicator:
     age_group: str | None = None
     source: Source | None = None
     formula: Formula | None = None
+    # an own calculation that takes the place of an SSB figure whose code no live check has confirmed
+    stands_in_for: str | None = None
 
     @property
     def aggregatable(self) -> bool:
@@ -181,8 +200,14 @@ def parse(text: str) -> Catalogue:
             raise CatalogueError(f"{where}: tabell {ind.source.table} er ikke i katalogen")
         if ind.formula and ind.formula.op not in FORMULA_OPS:
             raise CatalogueError(f"{where}: ukjent formel-operasjon {ind.formula.op!r}")
+        if ind.source and ind.source.sum_over and (
+                not all(isinstance(c, list) and c and all(isinstance(x, str) for x in c)
+                        for c in ind.source.sum_over.values())
+                or set(ind.source.sum_over) & set(ind.source.filters) or ind.kind == "ratio"):
+            raise CatalogueError(f"{where}: sum_over må gi hver dimensjon en ikke-tom liste med koder, ikke samme "
+                                 f"dimensjon som filters, og bare for antall og beløp (ikke kind = \"ratio\")")
         if ind.source and ind.source.basis not in BASES:
-            raise CatalogueError(f"{where}: basis må være «evidence» eller «guess», ikke {ind.source.basis!r}")
+            raise CatalogueError(f"{where}: basis må være «evidence», «guess» eller «chosen», ikke {ind.source.basis!r}")
         if ident in indicators:
             raise CatalogueError(f"{where}: står to ganger i katalogen")
         indicators[ident] = ind
@@ -192,9 +217,56 @@ def parse(text: str) -> Catalogue:
                 if dep not in indicators:
                     raise CatalogueError(f"Indikator {ind.id}{_line_of(text, ind.id)}: formelen bruker ukjent "
                                          f"indikator {dep!r}")
+    for ind in indicators.values():
+        if ind.stands_in_for is None:
+            continue
+        target = indicators.get(ind.stands_in_for)
+        where = f"Indikator {ind.id}{_line_of(text, ind.id)}"
+        if ind.formula is None or not ind.own_calculation:
+            raise CatalogueError(f"{where}: stands_in_for gjelder bare egne beregninger (formula, own_calculation)")
+        if target is None or target.source is None:
+            raise CatalogueError(f"{where}: stands_in_for må peke på en indikator med SSB-kilde, ikke "
+                                 f"{ind.stands_in_for!r}")
+        if (target.unit, target.kind) != (ind.unit, ind.kind):
+            raise CatalogueError(f"{where}: enhet og type må være som for {target.id} ({target.unit}, {target.kind})")
     cat = Catalogue(tables=tables, indicators=indicators)
     cat.formulas()  # raises on cycles
     return cat
+
+
+def ssb_figure_confirmed(catalogue: Catalogue, indicator_id: str) -> bool:
+    """Whether a live check has confirmed the entry's SSB code (or a person chose it): only then do the pages show
+    SSB's own figure where the catalogue also has our calculation standing in for it."""
+    src = catalogue.indicators[indicator_id].source
+    if src is None:
+        return False
+    table = catalogue.tables.get(src.table)
+    return bool(src.verified and table is not None and table.verified) or src.basis == "chosen"
+
+
+def with_stand_ins(catalogue: Catalogue, found: set[str] | frozenset[str] = frozenset(),
+                   failed: set[str] | frozenset[str] = frozenset()) -> Catalogue:
+    """The catalogue the build and the pages use: an SSB figure whose code no live check has confirmed is shown as our
+    own calculation (the entry with `stands_in_for` pointing at it), under the figure's own id, label and unit, so
+    every page, ranking and ratio built on that id reads our calculation. Its definition is the method (formula,
+    source tables, where ours differs from SSB's definition); `own_calculation` makes every source line say
+    «Egen beregning». Once `catalogue check --write` has verified SSB's code (or the latest fetch found SSB's
+    variable by its label: `found`, the ids in the manifest's resolved entries), SSB's own figure is used — unless
+    the latest fetch's check failed it (`failed`: not found by code or label, unit changed): then ours is shown
+    rather than no figure («ikke funnet hos SSB» is for figures with no calculation of ours)."""
+    indicators = dict(catalogue.indicators)
+    changed = False
+    for ind in catalogue.indicators.values():
+        if ind.stands_in_for is None:
+            continue
+        if ind.stands_in_for in found or (ind.stands_in_for not in failed
+                                          and ssb_figure_confirmed(catalogue, ind.stands_in_for)):
+            continue
+        target = indicators[ind.stands_in_for]
+        indicators[target.id] = replace(target, source=None, formula=ind.formula, own_calculation=True,
+                                        definition=ind.definition)
+        changed = True
+    return Catalogue(tables=catalogue.tables, indicators=indicators) if changed else catalogue
 
 
 def _why(exc: TypeError) -> str:

@@ -139,6 +139,7 @@ class Dimension:
     labels: dict[str, str]
     elimination: bool
     elimination_code: str | None
+    units: dict[str, dict] = field(default_factory=dict)  # ContentsCode: code -> {"base": "kr", "decimals": 0}
 
 
 def parse_dimensions(meta: Any) -> dict[str, Dimension]:
@@ -162,33 +163,94 @@ def parse_dimensions(meta: Any) -> dict[str, Dimension]:
             codes = tuple(labels)
         ext = obj.get("extension") if isinstance(obj.get("extension"), dict) else {}
         elim_code = ext.get("eliminationValueCode")
+        units = category.get("unit") if isinstance(category.get("unit"), dict) else {}
         dims[dim_id] = Dimension(
             id=dim_id, codes=codes, labels={str(k): str(v) for k, v in labels.items()},
             elimination=bool(ext.get("elimination", False)),
             elimination_code=str(elim_code) if elim_code else None,
+            units={str(k): v for k, v in units.items() if isinstance(v, dict)},
         )
     return dims
 
 
-# a unit at the end of a label, as SSB writes it in some tables and not in others: «… (i kroner)», «… (prosent)»
-_UNIT_SUFFIX = re.compile(r"\s*\((?:i\s+)?(?:kroner|kr|1000\s*kr|prosent|%|antall|personer|plasser|timer|promille)\)\s*$")
+# a unit at the end of a label, as SSB's API writes it: «… (antall)», «… (prosent)», «… (kr)», «… (i 1000 kr)»
+_UNIT_SUFFIX = re.compile(r"\s*\(\s*(?:i\s+)?(kroner|kr\.?|1\s?000\s*kr\.?|1\s?000\s*kroner|prosent|%|antall|personer|"
+                          r"plasser|timer|promille|årsverk)\s*\)\s*$", re.IGNORECASE)
+# Units as comparable quantities: a count is a count whatever it counts, but kr and 1000 kr, prosent and promille and
+# antall are different quantities (a figure in the wrong one is off by a factor, or means something else).
+_UNIT_KIND = {"kr": "kr", "kroner": "kr", "kr.": "kr", "1000 kr": "1000 kr", "1 000 kr": "1000 kr",
+              "1000 kroner": "1000 kr", "1 000 kroner": "1000 kr", "1000 kr.": "1000 kr",
+              "%": "prosent", "prosent": "prosent", "promille": "promille",
+              "antall": "antall", "personer": "antall", "plasser": "antall", "brukere": "antall", "årsverk": "antall",
+              "timer": "antall", "døgn": "antall", "oppholdsdøgn": "antall"}
+
+
+def unit_kind(text: str | None) -> str | None:
+    """«kr», «1000 kr», «prosent», «promille», «antall», or the text itself for a unit we do not know (compared as
+    written); None for no unit."""
+    if not text:
+        return None
+    key = " ".join(unicodedata.normalize("NFKC", str(text)).casefold().replace("\u00a0", " ").split())
+    key = re.sub(r"^i\s+", "", key)
+    return _UNIT_KIND.get(key, _UNIT_KIND.get(key.replace(" ", ""), key))
+
+
+def label_unit(label: str) -> str | None:
+    """The unit a label ends with («… (antall)» -> «antall»), or None."""
+    match = _UNIT_SUFFIX.search(unicodedata.normalize("NFKC", label or ""))
+    return unit_kind(match.group(1)) if match else None
 
 
 def normalise_label(text: str) -> str:
-    """Labels are compared ignoring case, spacing, punctuation, Unicode form and a trailing unit such as
-    «(i kroner)», «(prosent)» or «(antall)»; any other change (a word, a number) is a change."""
+    """Labels are compared ignoring case, spacing, punctuation, Unicode form and a trailing unit such as «(kr)» or
+    «(antall)» (the unit is compared on its own: `unit_problems`); words, digits and «+» are meaning («80+» is not
+    «80», «0-66» is not «066»), so any change in them is a change."""
     text = unicodedata.normalize("NFKC", text).casefold().strip()
     text = _UNIT_SUFFIX.sub("", text)
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+    text = re.sub(r"(?<=\d)\s*[-–]\s*(?=\d)", "_", text)  # a range keeps its dash: «0-66» ≠ «066» (_ is a word char)
+    text = re.sub(r"\+", " + ", text)
+    return " ".join(re.sub(r"[^\w+]+", " ", text).split())
 
 
-def labelled(dims: dict[str, Dimension], label: str) -> list[str]:
-    """Contents codes whose label is the catalogue's label (after normalise_label)."""
+def unit_problems(ind: cat_mod.Indicator, dims: dict[str, Dimension], code: str) -> list[str]:
+    """How SSB's unit for `code` (its label's suffix, the metadata's unit and decimals) differs from the entry's:
+    Norwegian, one sentence per difference; empty when they agree or SSB says nothing."""
+    contents = dims.get(CONTENTS_DIM)
+    if contents is None:
+        return []
+    want = unit_kind(ind.unit)
+    out = []
+    suffix = label_unit(contents.labels.get(code, ""))
+    if suffix is not None and suffix != want:
+        out.append(f"navnet hos SSB slutter med «({suffix})»")
+    meta = contents.units.get(code) or {}
+    base = unit_kind(meta.get("base"))
+    if base is not None and base != want:
+        out.append(f"enheten i SSBs metadata er «{meta.get('base')}»")
+    decimals = meta.get("decimals")
+    if isinstance(decimals, int) and decimals != ind.decimals and base is not None and base == want:
+        out.append(f"SSB oppgir {decimals} desimaler, katalogen {ind.decimals}")
+    return out
+
+
+def labelled(dims: dict[str, Dimension], label: str, ind: cat_mod.Indicator | None = None,
+             taken: frozenset[str] = frozenset()) -> list[str]:
+    """Contents codes whose label is the catalogue's label (after normalise_label); with `ind`, only those whose
+    unit agrees with the entry's and that no other entry uses (`taken`)."""
     contents = dims.get(CONTENTS_DIM)
     if contents is None:
         return []
     key = normalise_label(label)
-    return [code for code in contents.codes if normalise_label(contents.labels.get(code, "")) == key]
+    found = [code for code in contents.codes if normalise_label(contents.labels.get(code, "")) == key]
+    if ind is not None:
+        found = [c for c in found if c not in taken and not unit_problems(ind, dims, c)]
+    return found
+
+
+def taken_codes(catalogue: cat_mod.Catalogue, table_id: str, ind: cat_mod.Indicator) -> frozenset[str]:
+    """Codes of `table_id` other catalogue entries use with the same filters: a label match may never take them."""
+    return frozenset(i.source.contents_code for i in catalogue.sourced()
+                     if i.id != ind.id and i.source.table == table_id and i.source.filter_key == ind.source.filter_key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,6 +269,8 @@ STATUS_TEXT = {
     "resolved": "funnet ved navn",
     "moved": "funnet i annen tabell",
     "ambiguous": "navnet er tvetydig",
+    "unit_changed": "enhet endret",
+    "not_found": "ikke funnet hos SSB",
 }
 
 
@@ -235,6 +299,22 @@ class Resolution:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A real SSB variable near an entry SSB no longer has under its code or label, for a person to choose from."""
+
+    table_id: str
+    code: str
+    label: str
+    unit: str
+    years: str
+    score: float
+    same_table: bool
+
+    def text(self) -> str:
+        return f"tabell {self.table_id} {self.code} «{self.label}» ({self.unit or 'enhet ikke oppgitt'}, {self.years})"
+
+
+@dataclass(frozen=True)
 class Finding:
     """One mismatch between a catalogue entry and SSB's live metadata.
 
@@ -248,6 +328,7 @@ class Finding:
     message: str
     suggestions: tuple[str, ...] = ()
     resolution: Resolution | None = None  # found by label: the entry is fetched from there, not failed
+    candidates: tuple[Candidate, ...] = ()  # neither code nor label found: SSB's nearest variables, for a person
 
 
 @dataclass
@@ -382,7 +463,7 @@ def find_elsewhere(lookups: Lookups, catalogue: cat_mod.Catalogue, table: cat_mo
         if got is None:
             continue
         _, dims, meta = got
-        for code in labelled(dims, src.contents_label):
+        for code in labelled(dims, src.contents_label, ind, taken_codes(catalogue, tid, ind)):
             found.append((item, code, dims, meta))
     for item, code, _, _ in found:
         proposals.insert(0, f"tabell {item.get('id')} «{item.get('label', '')}» har navnet under {code}")
@@ -478,18 +559,24 @@ def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.
         for ind in indicators:
             src = ind.source
             if src.contents_code not in contents.codes:
-                check.findings.append(_missing_code_finding(lookups, catalogue, table, ind, dims))
+                check.findings.append(_missing_code_finding(lookups, catalogue, table, ind, dims, info))
                 continue
             live = contents.labels.get(src.contents_code, "")
+            units = unit_problems(ind, dims, src.contents_code)
+            if units:
+                check.findings.append(_unit_finding(table.id, ind, src.contents_code, live, units))
+                continue
             if normalise_label(live) != normalise_label(src.contents_label):
                 check.findings.append(Finding(
                     table.id, ind.id, "label_changed",
                     f"Indikator {ind.id}: statistikkvariabel {src.contents_code} i tabell {table.id} heter nå "
                     f"«{live}» hos SSB, men katalogen sier «{src.contents_label}»",
-                    tuple(c for c in closest_contents(dims, src.contents_label) if not c.startswith(src.contents_code))))
+                    tuple(c for c in closest_contents(dims, src.contents_label) if not c.startswith(src.contents_code)),
+                    candidates=candidates(lookups, catalogue, table, ind, dims, info)))
     for ind in indicators:
-        for dim, code in ind.source.filters.items():
-            for message in _code_problems(f"Indikator {ind.id}", table.id, dims, dim, [code]):
+        wanted = [(d, [c]) for d, c in ind.source.filters.items()] + list(ind.source.sum_over.items())
+        for dim, codes in wanted:
+            for message in _code_problems(f"Indikator {ind.id}", table.id, dims, dim, list(codes)):
                 check.findings.append(Finding(table.id, ind.id, "dimension", message))
     for dim, codes in table.fixed.items():
         for message in _code_problems(where, table.id, dims, dim, list(codes)):
@@ -508,12 +595,90 @@ def check_table(client: SsbClient, catalogue: cat_mod.Catalogue, table: cat_mod.
     return check
 
 
+def _unit_finding(table_id: str, ind: cat_mod.Indicator, code: str, live: str, units: list[str]) -> Finding:
+    return Finding(table_id, ind.id, "unit_changed",
+                   f"Indikator {ind.id}: statistikkvariabel {code} i tabell {table_id} («{live}») har en annen enhet "
+                   f"enn katalogens «{ind.unit}» ({'; '.join(units)}). Tallene ville blitt vist i feil enhet eller "
+                   f"skala, så de hentes ikke; rett enheten i katalogen hvis SSB har endret den")
+
+
+def _years_of(dims: dict[str, Dimension], info: dict, time_dim: str = "Tid") -> str:
+    first, last = info.get("firstPeriod"), info.get("lastPeriod")
+    if not (first and last) and time_dim in dims and dims[time_dim].codes:
+        first, last = dims[time_dim].codes[0], dims[time_dim].codes[-1]
+    return f"{first}–{last}" if first and last else "år ukjent"
+
+
+def _unit_of(dims: dict[str, Dimension], code: str) -> str:
+    contents = dims.get(CONTENTS_DIM)
+    if contents is None:
+        return ""
+    base = (contents.units.get(code) or {}).get("base")
+    return str(base) if base else (label_unit(contents.labels.get(code, "")) or "")
+
+
+def _ranked(dims: dict[str, Dimension], label: str, taken: frozenset[str], n: int) -> list[tuple[float, str]]:
+    contents = dims.get(CONTENTS_DIM)
+    if contents is None:
+        return []
+    key = normalise_label(label)
+    words = set(key.split())
+    scored = []
+    for code in contents.codes:
+        if code in taken:
+            continue
+        other = normalise_label(contents.labels.get(code, ""))
+        ratio = difflib.SequenceMatcher(None, key, other).ratio()
+        overlap = len(words & set(other.split())) / max(1, len(words))
+        scored.append((round(0.5 * ratio + 0.5 * overlap, 3), code))
+    return sorted(scored, key=lambda t: (-t[0], t[1]))[:n]
+
+
+def candidates(lookups: Lookups, catalogue: cat_mod.Catalogue, table: cat_mod.Table, ind: cat_mod.Indicator,
+               dims: dict[str, Dimension] | None, info: dict | None = None, *, n: int = 5) -> tuple[Candidate, ...]:
+    """SSB's nearest real variables for an entry found neither by code nor by label, ranked: the entry's own table
+    first, then tables SSB's search (`/tables?query=`) finds with the label's words. Each with code, label, unit and
+    years, so a person can choose one (`catalogue choose`). Codes other entries use are left out."""
+    label = ind.source.contents_label
+    out: list[Candidate] = []
+    if dims:
+        for score, code in _ranked(dims, label, taken_codes(catalogue, table.id, ind), n):
+            out.append(Candidate(table.id, code, dims[CONTENTS_DIM].labels.get(code, ""), _unit_of(dims, code),
+                                 _years_of(dims, info or {}, table.time_dim), score, True))
+    words = _search_words(label)
+    items = lookups.search(words) or lookups.search(" ".join(sorted(words.split(), key=len, reverse=True)[:2]))
+    others: list[Candidate] = []
+    for item in items[:4]:
+        tid = str(item.get("id", ""))
+        if not tid or tid == table.id or item.get("discontinued") is True:
+            continue
+        got = lookups.table(tid)
+        if got is None:
+            continue
+        _, other_dims, _ = got
+        for score, code in _ranked(other_dims, label, taken_codes(catalogue, tid, ind), 3):
+            others.append(Candidate(tid, code, other_dims[CONTENTS_DIM].labels.get(code, ""),
+                                    _unit_of(other_dims, code), _years_of(other_dims, item), score, False))
+    others.sort(key=lambda c: (-c.score, c.table_id, c.code))
+    return tuple(out + others[:n])
+
+
 def _missing_code_finding(lookups: Lookups, catalogue: cat_mod.Catalogue, table: cat_mod.Table,
-                          ind: cat_mod.Indicator, dims: dict[str, Dimension]) -> Finding:
+                          ind: cat_mod.Indicator, dims: dict[str, Dimension], info: dict | None = None) -> Finding:
     """The code is not in the table: its label decides (one match here, else one match in another table)."""
     src = ind.source
     contents = dims[CONTENTS_DIM]
-    matches = labelled(dims, src.contents_label)
+    same_label = labelled(dims, src.contents_label)
+    matches = labelled(dims, src.contents_label, ind, taken_codes(catalogue, table.id, ind))
+    if not matches and same_label:
+        taken = [c for c in same_label if c in taken_codes(catalogue, table.id, ind)]
+        if taken:
+            return Finding(table.id, ind.id, "code_missing",
+                           f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell "
+                           f"{table.id}; navnet «{src.contents_label}» har {', '.join(taken)}, som en annen "
+                           f"oppføring bruker: tas ikke", closest_contents(dims, src.contents_label))
+        code = same_label[0]
+        return _unit_finding(table.id, ind, code, contents.labels.get(code, ""), unit_problems(ind, dims, code))
     if len(matches) == 1:
         code = matches[0]
         res = Resolution(ind.id, table.id, code, contents.labels.get(code, src.contents_label), table.id,
@@ -531,8 +696,11 @@ def _missing_code_finding(lookups: Lookups, catalogue: cat_mod.Catalogue, table:
     if res is not None:
         return _moved_finding(table, ind, res)
     return Finding(table.id, ind.id, "code_missing",
-                   f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell {table.id}",
-                   closest_contents(dims, src.contents_label) + proposals)
+                   f"Indikator {ind.id}: statistikkvariabel {src.contents_code} finnes ikke i tabell {table.id}, og "
+                   f"navnet «{src.contents_label}» finnes ikke hos SSB: ikke funnet hos SSB, en person må velge "
+                   f"variabel (`catalogue choose`)",
+                   closest_contents(dims, src.contents_label) + proposals,
+                   candidates=candidates(lookups, catalogue, table, ind, dims, info))
 
 
 def _code_problems(who: str, table_id: str, dims: dict[str, Dimension], dim: str, codes: list[str]) -> list[str]:
@@ -551,13 +719,13 @@ def _filter_groups(indicators: list[cat_mod.Indicator]) -> list[dict]:
     """
     groups: dict[tuple[str, ...], dict] = {}
     for ind in indicators:
-        key = tuple(sorted(ind.source.filters))
+        key = tuple(sorted({*ind.source.filters, *ind.source.sum_over}))
         group = groups.setdefault(key, {None: []})
         group[None].append(ind)
-        for dim, code in ind.source.filters.items():
+        wanted = [(d, [c]) for d, c in ind.source.filters.items()] + list(ind.source.sum_over.items())
+        for dim, selected in wanted:
             codes = group.setdefault(dim, [])
-            if code not in codes:
-                codes.append(code)
+            codes.extend(c for c in selected if c not in codes)
     return list(groups.values())
 
 
@@ -614,9 +782,17 @@ def plan_queries(check: TableCheck, catalogue: cat_mod.Catalogue, from_year: int
         if per_region * len(regions) <= max_cells:
             queries.append(Query(table.id, {table.region_dim: "*", **rest}, {table.region_dim: len(regions)}))
             continue
+        parts = [rest]
+        if per_region > max_cells:  # one region alone is too big (07459's 106 one-year ages): split the longest list
+            dim = max((d for d in rest if d != table.time_dim), key=lambda d: len(rest[d]))
+            others = per_region // len(rest[dim])
+            step = max(1, max_cells // max(1, others))
+            parts = [{**rest, dim: rest[dim][k:k + step]} for k in range(0, len(rest[dim]), step)]
+            per_region = others * min(step, len(rest[dim]))
         chunk = max(1, min(MAX_REGION_CODES_PER_QUERY, max_cells // per_region))
-        for start in range(0, len(regions), chunk):
-            queries.append(Query(table.id, {table.region_dim: regions[start:start + chunk], **rest}, {}))
+        for part in parts:
+            for start in range(0, len(regions), chunk):
+                queries.append(Query(table.id, {table.region_dim: regions[start:start + chunk], **part}, {}))
     return queries
 
 
@@ -949,7 +1125,7 @@ def fetch_all(
             for ind_id in failed_ids:
                 src = effective.indicators[ind_id].source
                 if src.table in fetched_ids:
-                    keep_only.setdefault(src.table, []).append([src.contents_code, src.filter_key])
+                    keep_only.setdefault(src.table, []).extend([src.contents_code, k] for k in src.raw_keys)
             _carry_over(raw_dir, work, writer, whole, keep_only,
                         why="Noen tabeller hentes ikke nå" if not failed_ids else
                         f"{len(failed_ids)} oppføringer feilet kontrollen og skal beholde sine tidligere tall")

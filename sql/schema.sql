@@ -108,7 +108,7 @@ CREATE TABLE indicator (
 
 -- derived_value: one row per (indicator_id, region_code, year) that we calculate ourselves:
 -- formula indicators, and sums of counts over members where SSB publishes no group/country figure.
--- method: 'formula' | 'sum_of_members'
+-- method: 'formula' | 'sum_of_members'; reason: why a value is missing (Norwegian; e.g. the members without a figure)
 CREATE TABLE derived_value (
     indicator_id  VARCHAR NOT NULL,
     region_code   VARCHAR NOT NULL,
@@ -116,7 +116,8 @@ CREATE TABLE derived_value (
     value         DOUBLE,
     status        VARCHAR,
     is_demo       BOOLEAN NOT NULL,
-    method        VARCHAR NOT NULL
+    method        VARCHAR NOT NULL,
+    reason        VARCHAR
 );
 
 -- build_info: key/value facts about this database file (built_at, raw_dir, is_demo, catalogue hash, ...).
@@ -132,6 +133,8 @@ CREATE TABLE build_info (
 -- Found by label (the catalogue's code is not in SSB's metadata; the fetch used the code SSB has under the
 -- catalogue's label): catalogue_table, catalogue_code say what the catalogue says, resolved_table, resolved_code,
 -- resolved_label what SSB has, resolved_on the day the fetch found it. NULL for entries fetched as catalogued.
+-- not_found: the database holds SSB's real figures, this entry failed the check (not found by code or label, unit
+-- changed, table ended) and had nothing but demo rows: they are left out, and pages say «ikke funnet hos SSB».
 CREATE TABLE indicator_origin (
     indicator_id     VARCHAR NOT NULL PRIMARY KEY,
     is_demo          BOOLEAN NOT NULL,
@@ -143,5 +146,6 @@ CREATE TABLE indicator_origin (
     resolved_table   VARCHAR,
     resolved_code    VARCHAR,
     resolved_label   VARCHAR,
-    resolved_on      DATE
+    resolved_on      DATE,
+    not_found        BOOLEAN       -- a live database: failed the check and had only demo rows, which were left out
 );

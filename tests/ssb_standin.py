@@ -8,10 +8,11 @@ order, problem+json errors (400 "Non-existent value", "Missing selection for man
 from the recorded bodies valid on the requested date.
 
 Scenarios change the served metadata the way SSB's tables change: `rename_table`, `end_table`,
-`change_contents_code`, `change_label`, `move_contents` (a variable now in another table); `fail` injects any
-response (503, HTML, truncated body). `first_contact` is what a municipality's first live fetch meets: the
-catalogue's guessed codes are not SSB's (same labels, other codes), one label has changed, and one entry lives in
-another table than the catalogue says.
+`change_contents_code`, `change_label`, `change_unit` (kr -> 1000 kr), `move_contents` (a variable now in another
+table), `remove_contents`; `fail` injects any response (503, HTML, truncated body). `first_contact` is what a
+municipality's first live fetch meets (SSB as the second round of evidence shows it): 12209's cost figures are
+«Utgifter per …» (KOSBDU…) and the catalogue's 2011 wording is found neither by code nor by label, labels end with
+their unit, one guessed code is found by its label, and one entry lives in another table than the catalogue says.
 
 `/tables?query=` matches every word against a table's id, title and the labels of its variables and values (SSB's
 search indexes more than the title; a label's words find the table that has it).
@@ -80,8 +81,13 @@ def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Respons
         if dim not in meta["dimension"]:
             return problem(400, f"Non-existent variable {dim}")
     picks: list[list[str]] = []
+    eliminated = [d for d in doc["id"] if d not in query and meta["dimension"][d]["extension"]["elimination"]
+                  and len(doc["id"]) > 1]
     for dim in doc["id"]:
         codes = list(doc["dimension"][dim]["category"]["index"])
+        if dim in eliminated:  # SSB sums a dimension the query leaves out (07459's Alder for the total)
+            picks.append(codes)
+            continue
         if dim not in query:
             return problem(400, f"Selection on {dim} is missing and the fixture cannot eliminate it")
         live = list(meta["dimension"][dim]["category"]["index"])
@@ -90,8 +96,8 @@ def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Respons
             return chosen
         picks.append([c for c in chosen if c in codes] if len(chosen) else chosen)
     cells = 1
-    for p in picks:
-        cells *= len(p)
+    for d, p in zip(doc["id"], picks):
+        cells *= 1 if d in eliminated else len(p)  # SSB counts the cells it answers with
     if cells > max_cells:
         return problem(400, "Too many cells selected")
     sizes = doc["size"]
@@ -106,6 +112,11 @@ def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Respons
         if str(flat) in status_in:
             status[str(len(values))] = status_in[str(flat)]
         values.append(doc["value"][flat])
+    if eliminated:
+        values, status = _summed(doc["id"], picks, values, status, eliminated)
+        picks = [p for d, p in zip(doc["id"], picks) if d not in eliminated]
+        doc = {**doc, "id": [d for d in doc["id"] if d not in eliminated],
+               "dimension": {d: v for d, v in doc["dimension"].items() if d not in eliminated}}
     out = orjson.loads(orjson.dumps(doc))
     for dim, chosen in zip(doc["id"], picks):
         cat = out["dimension"][dim]["category"]
@@ -117,6 +128,27 @@ def cut(doc: dict, query: dict[str, str], meta: dict, max_cells: int) -> Respons
     out["size"] = [len(p) for p in picks]
     out["value"], out["status"] = values, status
     return as_json(out)
+
+
+def _summed(ids: list[str], picks: list[list[str]], values: list, status: dict, eliminated: list[str]):
+    """Values over `picks` (row-major) with the `eliminated` dimensions summed out: null with the first symbol
+    when any summed cell has one, as SSB's elimination never turns a symbol into zero."""
+    keep = [k for k, d in enumerate(ids) if d not in eliminated]
+    sums: dict[tuple, list] = {}
+    for n, combo in enumerate(itertools.product(*[range(len(p)) for p in picks])):
+        key = tuple(combo[k] for k in keep)
+        cell = sums.setdefault(key, [0.0, None])
+        if values[n] is None or cell[0] is None:
+            cell[0] = None
+            cell[1] = cell[1] or status.get(str(n), "..")
+        else:
+            cell[0] += values[n]
+    out_values, out_status = [], {}
+    for n, (value, symbol) in enumerate(sums.values()):
+        out_values.append(value)
+        if value is None:
+            out_status[str(n)] = symbol
+    return out_values, out_status
 
 
 class StandIn:
@@ -157,43 +189,89 @@ class StandIn:
     def change_label(self, table_id: str, code: str, label: str) -> None:
         self.metadata[table_id]["dimension"]["ContentsCode"]["category"]["label"][code] = label
 
-    def add_contents(self, table_id: str, code: str, label: str, like: str) -> None:
+    def change_unit(self, table_id: str, code: str, base: str, label: str, scale: float = 1.0) -> None:
+        """SSB publishes `code` in another unit from now on (kr -> 1000 kr): label suffix, metadata unit and the
+        values (divided by `scale`) change together, as in a new edition of the table."""
+        for doc in (self.metadata[table_id], self.data[table_id]):
+            cat = doc["dimension"]["ContentsCode"]["category"]
+            cat["label"][code] = label
+            cat.setdefault("unit", {})[code] = {**cat.get("unit", {}).get(code, {"decimals": 0}), "base": base}
+            if "value" in doc and scale != 1.0:
+                cells = _cells(doc)
+                _set_contents(doc, _contents(doc), {k: ((v / scale if v is not None else None), st) if
+                                                    _key_contents(doc, k) == code else (v, st)
+                                                    for k, (v, st) in cells.items()})
+
+    def add_contents(self, table_id: str, code: str, label: str, like: str, unit: dict | None = None) -> None:
         """A new variable with the values of `like` (e.g. a second code under the same label)."""
         for doc in (self.metadata[table_id], self.data[table_id]):
             cells = _cells(doc)
             i = doc["id"].index("ContentsCode")
             copies = {k[:i] + (code,) + k[i + 1:]: v for k, v in cells.items() if k[i] == like}
             _set_contents(doc, {**_contents(doc), code: label}, {**cells, **copies})
+            if unit is not None:
+                doc["dimension"]["ContentsCode"]["category"].setdefault("unit", {})[code] = unit
 
     def move_contents(self, from_table: str, code: str, to_table: str) -> None:
         """SSB publishes `code` in `to_table` (same regions and years) and no longer in `from_table`."""
         label = _contents(self.metadata[from_table])[code]
+        unit = self.metadata[from_table]["dimension"]["ContentsCode"]["category"].get("unit", {}).get(code)
         moved = {k: v for k, v in _cells(self.data[from_table]).items() if _key_contents(self.data[from_table], k) == code}
         for doc in (self.metadata[from_table], self.data[from_table]):
             _set_contents(doc, {c: lab for c, lab in _contents(doc).items() if c != code},
                           {k: v for k, v in _cells(doc).items() if _key_contents(doc, k) != code})
         for doc in (self.metadata[to_table], self.data[to_table]):
             _set_contents(doc, {**_contents(doc), code: label}, {**_cells(doc), **moved})
+            if unit is not None:
+                doc["dimension"]["ContentsCode"]["category"].setdefault("unit", {})[code] = unit
+
+    def remove_contents(self, table_id: str, code: str) -> None:
+        """SSB no longer has `code` in `table_id` (a variable from an older KOSTRA wording)."""
+        for doc in (self.metadata[table_id], self.data[table_id]):
+            _set_contents(doc, {c: lab for c, lab in _contents(doc).items() if c != code},
+                          {k: v for k, v in _cells(doc).items() if _key_contents(doc, k) != code})
 
     def first_contact(self) -> dict[str, str]:
-        """SSB as a municipality's first live fetch meets it (the catalogue's guesses are not SSB's codes).
+        """SSB as a municipality's first live fetch meets it (second round of evidence, December 2026).
 
-        Returns what each affected entry should come to: 'resolved' (same label, another code), 'moved' (the label
-        in another table) or 'label_changed' (SSB renamed the variable: never resolved by itself)."""
-        # three guessed codes: SSB has the same labels under its own codes (one without the unit suffix)
-        self.change_contents_code("12209", "KOSkorrbrmotthj0000", "KOSKBDUhjemmetj0000")
-        self.change_label("12209", "KOSKBDUhjemmetj0000", "Korrigerte brutto driftsutgifter pr. mottaker av "
-                                                          "hjemmetjenester")
-        self.change_contents_code("12209", "KOSandelf2540000", "KOSandel254netto0000")
+        - 12209 names its cost figures «Utgifter per …» with codes beginning KOSBDU; the catalogue's 2011 wording
+          («Korrigerte brutto driftsutgifter pr. mottaker …», «… andel av netto driftsutgifter til plo») and its
+          guessed codes are not there at all: found neither by code nor by label.
+        - every label ends with its unit, «(antall)», «(prosent)», «(kr)», as SSB's API sends them;
+        - municipal places sit under another code than the catalogue's guess, same label: found by label;
+        - cost per municipal place is in 12209, not 12293 where the catalogue's inference put it: found elsewhere.
+        12292 has no inhabitants by age and 07459 comes by one-year age (the fixtures as recorded).
+        The KOSBDU codes and labels besides KOSBDU253261oppd0000 are the stand-in's (SSB's are not public).
+
+        Returns what each affected entry should come to: 'resolved', 'moved' or 'not_found' (a person must choose)."""
+        self.add_contents("12209", "KOSBDU254mott0000", "Utgifter per mottaker av hjemmetjenester (kr)",
+                          like="KOSkorrbrmotthj0000", unit={"base": "kr", "decimals": 0})
+        self.add_contents("12209", "KOSBDUpleieinnb0000", "Utgifter til omsorgstjenester per innbygger (kr)",
+                          like="KOSnettoploinnb0000", unit={"base": "kr", "decimals": 0})
+        gone = {"home_care_cost_per_recipient": "KOSkorrbrmotthj0000",
+                "care_net_expenditure_per_inhabitant": "KOSnettoploinnb0000",
+                "home_care_share_of_care_net_expenditure": "KOSandelf2540000",
+                "institution_share_of_care_net_expenditure": "KOSandelf2530000",
+                "premises_share_of_care_net_expenditure": "KOSandelf2610000",
+                "activity_share_of_care_net_expenditure": "KOSandelf2340000"}
+        for code in gone.values():
+            self.remove_contents("12209", code)
         self.change_contents_code("11875", "KOSinstkommplass0000", "KOSinstkommdrift0000")
-        # one label changed under its code: SSB renamed the variable, the label no longer finds it
-        self.change_label("12209", "KOSandelf2340000",
-                          "Aktivisering og støttetjenester (f234) - andel av netto driftsutgifter til omsorg")
-        # cost per municipal place is in 12209, not in 12293 where the catalogue's inference put it
         self.move_contents("12293", "KOSKBDUplass0000", "12209")
-        return {"home_care_cost_per_recipient": "resolved", "home_care_share_of_care_net_expenditure": "resolved",
-                "municipal_institution_places": "resolved", "institution_cost_per_place": "moved",
-                "activity_share_of_care_net_expenditure": "label_changed"}
+        for table_id in ("12209", "12292", "12293", "11875"):
+            self.with_unit_suffixes(table_id)
+        return {**{ind: "not_found" for ind in gone}, "municipal_institution_places": "resolved",
+                "institution_cost_per_place": "moved"}
+
+    def with_unit_suffixes(self, table_id: str) -> None:
+        """Labels as SSB's API sends them: ending with the unit, «… (antall)», «… (prosent)», «… (kr)»."""
+        suffix = {"kr": "kr", "prosent": "prosent", "antall": "antall", "1000 kr": "1000 kr"}
+        for doc in (self.metadata[table_id], self.data[table_id]):
+            cat = doc["dimension"]["ContentsCode"]["category"]
+            for code, label in cat["label"].items():
+                base = (cat.get("unit", {}).get(code) or {}).get("base")
+                if base in suffix and not re.search(r"\([^()]*\)\s*$", label):
+                    cat["label"][code] = f"{label} ({suffix[base]})"
 
     def updated(self, table_id: str, when: str) -> None:
         """SSB published a new edition of the table."""

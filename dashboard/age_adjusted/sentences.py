@@ -174,7 +174,8 @@ def method_text(c: aq.Comparison) -> str:
 For hver tjeneste – hjemmetjenester og langtidsopphold i institusjon – og hver aldersgruppe er
 **modellert utgift = innbyggere × dekningsgrad × enhetskostnad**:
 
-- **Innbyggere** i aldersgruppene 0–66, 67–79, 80–89 og 90 år og over (SSB tabell 12292).
+- **Innbyggere** i aldersgruppene 0–66, 67–79, 80–89 og 90 år og over: SSB tabell 07459, ettårige aldre summert til
+  gruppene (egen sum; KOSTRA-grupper og landet er summen av kommunene).
 - **Dekningsgrad** = brukere i aldersgruppen delt på innbyggerne i den. Hjemmetjenester: mottakere i alt, 0–66 år og
   80 år og over fra SSB tabell 12292; 67–79 år er resten (i alt − 0–66 − 80+, egen beregning), og 80–89 og 90+ er
   slått sammen fordi tabellen ikke skiller dem. Langtidsopphold i institusjon: beboere etter alder fra SSB tabell
@@ -194,8 +195,9 @@ avstanden (til kronen i tabellene):
    mindre.
 
 En annen rekkefølge gir litt andre tall for delene (men samme avstand). Referansen er {reference}; for
-KOSTRA-grupper og landet er tallene SSBs egne der tabellen har dem (12292, 12209), ellers summen av kommunene (11645,
-egen beregning). Mangler et tall, eller er det skjult av personvernhensyn («:»), vises delen som trenger det ikke –
+KOSTRA-grupper og landet er tallene SSBs egne der tabellen har dem (12292, 12209), ellers summen av kommunene (07459,
+11645, egen beregning; mangler én kommune, mangler summen). Mangler et tall, eller er det skjult av personvernhensyn
+(«:»), vises delen som trenger det ikke –
 aldri som 0.
 
 **Dette er ikke den offisielle kostnadsnøkkelen.** Inntektssystemets kostnadsnøkkel (utgiftsutjevningen) veier

@@ -35,8 +35,8 @@ def kostra_source(indicator_ids: list[str]) -> str:
     line = queries.source_line(indicator_ids)
     src = queries.sources()
     wanted = set(indicator_ids)
-    from pipelines import catalogue
-    for ind in reversed(catalogue.load().formulas()):  # own calculations: the editions of the tables they use
+    # own calculations: the editions of the tables they use
+    for ind in reversed(queries.effective_catalogue().formulas()):
         if ind.id in wanted:
             wanted |= set(ind.formula.inputs)
     rows = src.filter(pl.col("id").is_in(list(wanted)) & pl.col("source_table").is_not_null())
@@ -283,6 +283,27 @@ FIGURES: list[tuple[FigureSpec, Callable[..., FigureBundle]]] = [
      _trend("dekning-80-pluss", "home_care_coverage_80_plus",
             "Andel innbyggere 80 år og over som mottar hjemmetjenester – {name}")),
     (FigureSpec("profil-gruppe", "Kommunen sammenlignet med KOSTRA-gruppen (indeks)", "", "kostra"), _profile),
+    # issue 23: figures analysts ask for, from codes with evidence
+    (FigureSpec("kostnad-oppholdsdogn", "Utgifter per oppholdsdøgn i institusjon over tid", "kostnad-per-mottaker",
+                "kostra"),
+     _trend("kostnad-oppholdsdogn", "institution_cost_per_day", "Utgifter per oppholdsdøgn i institusjon – {name}")),
+    (FigureSpec("timer-helsetjenester-hjemme", "Tildelte timer i uken, helsetjenester i hjemmet", "brukere", "kostra"),
+     _trend("timer-helsetjenester-hjemme", "home_health_hours_per_week",
+            "Gjennomsnittlig antall tildelte timer i uken, helsetjenester i hjemmet – {name}")),
+    (FigureSpec("omfattende-behov-80-pluss", "Hjemmetjenestebrukere 80 år og over med omfattende bistandsbehov",
+                "brukere", "kostra"),
+     _trend("omfattende-behov-80-pluss", "extensive_needs_share_80_plus",
+            "Andel hjemmetjenestebrukere 80 år og over med omfattende bistandsbehov – {name}")),
+    (FigureSpec("hoy-timeinnsats", "Hjemmeboende med høy timeinnsats", "brukere", "kostra"),
+     _trend("hoy-timeinnsats", "high_intensity_share",
+            "Hjemmeboende med høy timeinnsats, andel av hjemmetjenestemottakerne – {name}")),
+    (FigureSpec("arsverk-per-bruker", "Årsverk per bruker av omsorgstjenester", "brukere", "kostra"),
+     _trend("arsverk-per-bruker", "man_years_per_user", "Årsverk per bruker av omsorgstjenester – {name}")),
+    (FigureSpec("andel-helseutdanning", "Andel brukerrettede årsverk med helseutdanning", "brukere", "kostra"),
+     _trend("andel-helseutdanning", "health_education_share",
+            "Andel brukerrettede årsverk i omsorgstjenesten med helseutdanning – {name}")),
+    (FigureSpec("andel-private-plasser", "Andel private institusjonsplasser", "kostnad-per-mottaker", "kostra"),
+     _trend("andel-private-plasser", "private_institution_places_share", "Andel private institusjonsplasser – {name}")),
 ]
 
 # the pages' radio buttons choose an indicator; these say which figure draws it

@@ -200,9 +200,9 @@ def sources() -> pl.DataFrame:
 @db.per_database
 def source_line(indicator_ids: list[str]) -> str:
     """'Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Egen beregning: …' for the foot of a chart."""
-    from pipelines import catalogue
     infos = indicators()
-    formulas = {i.id: i.formula.inputs for i in catalogue.load().formulas()}
+    formulas = {i.id: i.formula.inputs for i in effective_catalogue().formulas()}
+    standing_in = set(stand_ins().filter(~pl.col("ssb_figure"))["indicator_id"].to_list())
     src = sources()
     tables = {}
     own = []
@@ -215,8 +215,10 @@ def source_line(indicator_ids: list[str]) -> str:
             row = src.filter(pl.col("id") == ind)
             updated = row["updated"][0] if not row.is_empty() else None
             tables[info.source_table] = fmt.norwegian_date(updated)
-        if info.own_calculation and info.short_label not in own:
-            own.append(info.short_label)
+        label = info.short_label + (" (fra regnskapet, i stedet for SSBs eget tall, som ikke er bekreftet mot SSB)"
+                                    if ind in standing_in else "")
+        if info.own_calculation and label not in own:
+            own.append(label)
         for input_id in formulas.get(ind, ()):  # an own calculation names the SSB tables it is made from
             add(input_id)
 
@@ -230,6 +232,66 @@ def source_line(indicator_ids: list[str]) -> str:
     return ". ".join([text, *notes])
 
 
+def found_by_label() -> frozenset[str]:
+    """Indicators the latest fetch found at SSB by their label (the database's record of it)."""
+    frame = sources()
+    return frozenset(frame.filter(pl.col("resolved_code").is_not_null())["id"].to_list())
+
+
+def shown_as_ours() -> frozenset[str]:
+    """SSB figures the build replaced by our own calculation (the database's `indicator` says own_calculation for an
+    entry the catalogue sources from SSB): unconfirmed codes, and confirmed ones the latest fetch's check failed."""
+    from pipelines import catalogue
+    cat = catalogue.load()
+    infos = indicators()
+    return frozenset(own.stands_in_for for own in cat.indicators.values()
+                     if own.stands_in_for in infos and infos[own.stands_in_for].own_calculation)
+
+
+def effective_catalogue():
+    """The catalogue as the build applied it: SSB figures without a confirmed code replaced by our own calculation."""
+    from pipelines import catalogue
+    return catalogue.with_stand_ins(catalogue.load(), found_by_label(), failed=shown_as_ours())
+
+
+@db.per_database(maxsize=1)
+def stand_ins() -> pl.DataFrame:
+    """SSB figures the catalogue has our own calculation for (`stands_in_for`), and which of the two the pages show:
+    SSB's once a live check has confirmed its code, ours until then or when the latest fetch failed it (the choice the
+    build made, read from the database; the rule is pipelines.catalogue.with_stand_ins).
+    columns: indicator_id, figure, ssb_figure (bool), shown, ssb_source, method"""
+    from pipelines import catalogue
+    cat = catalogue.load()
+    ours = shown_as_ours()
+    rows = []
+    for own in cat.indicators.values():
+        if own.stands_in_for is None or own.stands_in_for not in cat.indicators:
+            continue
+        target = cat.indicators[own.stands_in_for]
+        found = target.id in found_by_label()
+        shown_ssb = target.id not in ours  # what the build applied
+        why = ("" if shown_ssb else ": ikke funnet hos SSB ved siste henting"
+               if catalogue.ssb_figure_confirmed(cat, target.id) else ": ikke bekreftet mot SSB")
+        rows.append({
+            "indicator_id": target.id, "figure": target.short_label, "ssb_figure": shown_ssb,
+            "shown": ("SSBs eget tall" + (" (funnet ved navn ved siste henting)" if found else "")) if shown_ssb
+            else "Egen beregning fra regnskapet",
+            "ssb_source": f"tabell {target.source.table}, {target.source.contents_code} "
+                          f"«{target.source.contents_label}»" + why,
+            "method": own.definition,
+        })
+    schema = {"indicator_id": pl.Utf8, "figure": pl.Utf8, "ssb_figure": pl.Boolean, "shown": pl.Utf8,
+              "ssb_source": pl.Utf8, "method": pl.Utf8}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def stand_ins_table() -> pl.DataFrame:
+    """/kilder: for each figure with an own calculation from the accounts, which one is shown and how ours is made."""
+    return stand_ins().select(pl.col("figure").alias("Indikator"), pl.col("shown").alias("Vises"),
+                              pl.col("ssb_source").alias("SSBs eget tall"),
+                              pl.col("method").alias("Egen beregning (metode)"))
+
+
 def code_lineage(row: dict) -> str:
     """How the figure's SSB code was found: by label in the latest fetch (code, label, date; what the catalogue says),
     confirmed live, seen in public evidence, or still a guess."""
@@ -239,6 +301,8 @@ def code_lineage(row: dict) -> str:
                 f"{row.get('catalogue_code')} i tabell {row.get('catalogue_table')})")
     if row.get("own_calculation"):
         return ""
+    if row.get("basis") == "chosen":
+        return f"Valgt av en person blant SSBs variabler: {(row.get('evidence') or '').rstrip('.')}"
     if row.get("checked_on"):
         how = row.get("evidence") or ""
         found = f" ({how.rstrip('.')})" if how.startswith("Funnet ved navnet") else ""
@@ -296,9 +360,20 @@ def stale_note(indicator_ids: list[str]) -> str:
     rows = src.filter(pl.col("id").is_in(indicator_ids) & pl.col("stale"))
     if rows.is_empty():
         return ""
-    parts = [f"{r['short_label']} ({origin_text(r['origin_is_demo'], r['origin_fetched_at'])})"
-             for r in rows.iter_rows(named=True)]
-    return "Ikke oppdatert ved siste henting (se Kilder): " + "; ".join(parts)
+    missing = rows.filter(pl.col("not_found")) if "not_found" in rows.columns else rows.clear()
+    kept = rows.filter(~pl.col("id").is_in(missing["id"].to_list()))
+    notes = []
+    if not missing.is_empty():
+        notes.append(NOT_FOUND + " (se Kilder): " + "; ".join(
+            f"{r['short_label']} – {r['stale_reason'] or 'ingen grunn oppgitt'}" for r in missing.iter_rows(named=True)))
+    if not kept.is_empty():
+        notes.append("Ikke oppdatert ved siste henting (se Kilder): " + "; ".join(
+            f"{r['short_label']} ({origin_text(r['origin_is_demo'], r['origin_fetched_at'])})"
+            for r in kept.iter_rows(named=True)))
+    return ". ".join(notes)
+
+
+NOT_FOUND = "Ikke funnet hos SSB"  # a live database's figure whose entry SSB has under neither code nor label
 
 
 def display_table(frame: pl.DataFrame, *, unit: str, decimals: int, index: str = "series",
@@ -530,8 +605,9 @@ def sources_table() -> pl.DataFrame:
         pl.col("edition").alias("Utgave"),
         pl.col("fetched_at").map_elements(fmt.norwegian_date, return_dtype=pl.Utf8).alias("Hentet"),
         pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("Ekte")).alias("Data"),
-        pl.struct("origin_is_demo", "origin_fetched_at", "stale", "stale_reason").map_elements(
-            lambda r: (origin_text(r["origin_is_demo"], r["origin_fetched_at"]).capitalize()
+        pl.struct("origin_is_demo", "origin_fetched_at", "stale", "stale_reason", "not_found").map_elements(
+            lambda r: (f"{NOT_FOUND}: {r['stale_reason']}" if r["not_found"] else
+                       origin_text(r["origin_is_demo"], r["origin_fetched_at"]).capitalize()
                        + (f" – ikke oppdatert ved siste henting: {r['stale_reason']}" if r["stale"] else "")),
             return_dtype=pl.Utf8).alias("Opphav"),
         pl.when(pl.col("verified")).then(pl.lit("ja")).otherwise(pl.lit("ikke verifisert mot SSB ennå"))
@@ -568,8 +644,9 @@ def stale_indicators() -> pl.DataFrame:
     frame = sources().filter(pl.col("stale"))
     return frame.select(
         pl.col("short_label").alias("Indikator"),
-        pl.struct("origin_is_demo", "origin_fetched_at").map_elements(
-            lambda r: origin_text(r["origin_is_demo"], r["origin_fetched_at"]), return_dtype=pl.Utf8).alias("Tallene er"),
+        pl.struct("origin_is_demo", "origin_fetched_at", "not_found").map_elements(
+            lambda r: (f"ingen tall ({NOT_FOUND.lower()})" if r["not_found"] else
+                       origin_text(r["origin_is_demo"], r["origin_fetched_at"])), return_dtype=pl.Utf8).alias("Tallene er"),
         pl.col("stale_reason").alias("Hvorfor"),
     )
 

@@ -26,6 +26,17 @@ PHRASES = {
                                               "på aktivisering og støttetjenester (f234) i {year}",
     "home_care_recipients_share_of_population": "{value} av innbyggerne i {name} mottok hjemmetjenester i {year}",
     "home_care_coverage_80_plus": "{value} av innbyggerne 80 år og over i {name} mottok hjemmetjenester i {year}",
+    "institution_cost_per_day": "{name} brukte {value} per oppholdsdøgn i institusjon i {year}",
+    "home_health_hours_per_week": "Brukere av helsetjenester i hjemmet i {name} fikk i snitt tildelt {value} i "
+                                  "uken i {year}",
+    "extensive_needs_share_80_plus": "{value} av hjemmetjenestebrukerne 80 år og over i {name} hadde omfattende "
+                                     "bistandsbehov i {year}",
+    "high_intensity_share": "{value} av mottakerne av hjemmetjenester i {name} var hjemmeboende med høy "
+                            "timeinnsats i {year}",
+    "man_years_per_user": "{name} hadde {value} per bruker av omsorgstjenester i {year}",
+    "health_education_share": "{value} av de brukerrettede årsverkene i omsorgstjenesten i {name} var utført av "
+                              "personell med helseutdanning i {year}",
+    "private_institution_places_share": "{value} av institusjonsplassene i {name} var private i {year}",
 }
 
 

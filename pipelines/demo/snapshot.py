@@ -381,9 +381,63 @@ def population_age_values(values: dict) -> dict:
     return out
 
 
+def accounts_and_staffing_values(values: dict) -> dict:
+    """Issue 23: the accounts our own calculation uses (12367, 1000 kr) and the IPLOS, staffing and place figures
+    analysts ask for (12209, 12292). The accounts are drawn so that our calculation lands near the demo's SSB figure
+    (cost per home-services recipient, the f25x shares) without equalling it, as the real two differ by rounding and
+    definition. Own random streams, so every other demo number stays as it was."""
+    out: dict = {}
+    for (ind, code, year), recipients in values.items():
+        if ind != "home_care_recipients" or recipients is None:
+            continue
+        get = lambda key: values.get((key, code, year))  # noqa: E731
+        rng = random.Random(f"accounts-{code}-{year}")
+        gross_f254 = get("home_care_cost_per_recipient") * recipients / 1000 * math.exp(rng.gauss(0, 0.02))
+        out[("accounts_corrected_gross_f254", code, year)] = gross_f254
+        share_home = get("home_care_share_of_care_net_expenditure")
+        # net is gross less income (user fees, refunds): about 87 % of the corrected gross on f254
+        total_net = gross_f254 * (0.87 + rng.gauss(0, 0.02)) / (share_home / 100)
+        for function, share_id in (("234", "activity_share_of_care_net_expenditure"),
+                                   ("253", "institution_share_of_care_net_expenditure"),
+                                   ("254", "home_care_share_of_care_net_expenditure"),
+                                   ("261", "premises_share_of_care_net_expenditure")):
+            out[(f"accounts_net_f{function}", code, year)] = (get(share_id) / 100 * total_net
+                                                              * math.exp(rng.gauss(0, 0.01)))
+        pop = get("population") or 1.0
+        level = random.Random(f"staffing-{code}")
+        noise = random.Random(f"staffing-{code}-{year}")
+        s = smallness(pop)
+        out[("institution_cost_per_day", code, year)] = (get("institution_cost_per_place") / (365 * 0.95)
+                                                         * math.exp(noise.gauss(0, 0.04)))
+        out[("home_health_hours_per_week", code, year)] = 4.6 * math.exp(0.12 * s + level.gauss(0, 0.18)
+                                                                         + noise.gauss(0, 0.05))
+        out[("home_care_users_80_plus_extensive_needs", code, year)] = (
+            (get("home_care_recipients_80_plus") or 0.0) * 0.16 * math.exp(level.gauss(0, 0.15) + noise.gauss(0, 0.05)))
+        out[("home_dwellers_high_intensity", code, year)] = recipients * 0.045 * math.exp(level.gauss(0, 0.2)
+                                                                                        + noise.gauss(0, 0.06))
+        out[("man_years_per_user", code, year)] = 0.55 * math.exp(0.1 * s + level.gauss(0, 0.12) + noise.gauss(0, 0.03))
+        out[("health_education_share", code, year)] = min(95.0, max(50.0, 76 + level.gauss(0, 5) + noise.gauss(0, 1.2)
+                                                                    + 0.3 * (year - 2015)))
+        private = 0.0 if level.random() < 0.7 else level.uniform(2, 30)
+        out[("private_institution_places_share", code, year)] = max(0.0, private + (noise.gauss(0, 1) if private else 0))
+    return out
+
+
 def _rounded_only(ind, code: str, year: int, value: float | None) -> tuple[float | None, str | None]:
     """11645 as SSB publishes it: whole persons, '.' where the code did not exist, no suppression."""
     return (None, ".") if value is None else (float(round(value)), None)
+
+
+# 12367's accounting dimensions, labelled as SSB labels them (KLASS 277 functions, KLASS 259 arts)
+ACCOUNTS_LABELS = {
+    "KOKregnskapsomfa0000": {"A": "Kommuner/fylkeskommuner",
+                             "B": "Kommuner/fylkeskommuner eksl. foretak, IKS, og samarbeid."},
+    "KOKfunksjon0000": {"234": "234 Aktiviserings- og servicetjenester overfor eldre og personer med "
+                               "funksjonsnedsettelser", "253": "253 Helse- og omsorgstjenester i institusjon",
+                        "254": "254 Helse- og omsorgstjenester til hjemmeboende", "261": "261 Institusjonslokaler"},
+    "KOKart0000": {"AGD4": "Korrigerte brutto driftsutgifter på funksjon/tjenesteområde",
+                   "AGD2": "Netto driftsutgifter på funksjon/tjenesteområde"},
+}
 
 
 def _filtered_table(table: cat_mod.Table, indicators: list, regions: list[tuple[str, str]], cells: dict,
@@ -406,7 +460,8 @@ def _filtered_table(table: cat_mod.Table, indicators: list, regions: list[tuple[
         values.append(v)
     labels = {"TenesteType": {"15": "Helsetenester i heimen", "21": "Langtidsopphald i institusjon"},
               "Alder": {"00-49": "0-49 år", "50-66": "50-66 år", "67-79": "67-79 år", "80-89": "80-89 år",
-                        "90+": "90 år eller eldre", "Ialt": "Alle aldrar"}}
+                        "90+": "90 år eller eldre", "Ialt": "Alle aldrar"},
+              **ACCOUNTS_LABELS}
     dimension = {
         table.region_dim: {"label": "region", "category": {
             "index": {c: k for k, c in enumerate(region_codes)}, "label": dict(regions)},
@@ -445,6 +500,78 @@ def _filtered_table(table: cat_mod.Table, indicators: list, regions: list[tuple[
     return orjson.dumps(doc), url
 
 
+def _age_weight(age: int) -> float:
+    """Relative size of one year of age within its group (flat to 66, then fewer each year): a Norway-like shape."""
+    return 1.0 if age < 67 else math.exp(-0.075 * (age - 67)) * (0.25 if age >= 100 else 1.0)
+
+
+def _one_year_ages(table: cat_mod.Table, indicators: list, regions: list[tuple[str, str]], values: dict,
+                   base: str) -> tuple[bytes, str]:
+    """07459 as SSB answers the age groups' query: Region × Alder (one-year ages 000…105+) × ContentsCode × Tid, Kjonn
+    left out (SSB sums both sexes). Each entry's group total is split over its ages in whole persons (largest
+    remainder, so the ages add up to the group exactly); '.' where the region did not exist that year."""
+    ages = list(dict.fromkeys(c for i in indicators for d, codes in i.source.sum_over.items() for c in codes))
+    contents = list(dict.fromkeys(i.source.contents_code for i in indicators))
+    per_age: dict[tuple[str, str, int], float] = {}
+    for ind in indicators:
+        codes = ind.source.sum_over["Alder"]
+        weights = [_age_weight(int(c.rstrip("+"))) for c in codes]
+        for rc, _ in regions:
+            for year in YEARS:
+                total = values.get((ind.id, rc, year))
+                if total is None:
+                    continue
+                whole = round(total)
+                exact = [whole * w / sum(weights) for w in weights]
+                floors = [math.floor(x) for x in exact]
+                rest = whole - sum(floors)
+                for k in sorted(range(len(codes)), key=lambda k: floors[k] - exact[k])[:rest]:
+                    floors[k] += 1
+                for code, n in zip(codes, floors):
+                    per_age[(rc, code, year)] = float(n)
+    region_codes = [c for c, _ in regions]
+    out: list[float | None] = []
+    status: dict[str, str] = {}
+    for rc, age, _cc, year in itertools.product(region_codes, ages, contents, YEARS):
+        v = per_age.get((rc, age, year))
+        if v is None:
+            status[str(len(out))] = "."
+        out.append(v)
+    age_label = {a: ("105 år eller eldre" if a == "105+" else f"{int(a)} år") for a in ages}
+    ind = indicators[0]
+    dimension = {
+        "Region": {"label": "region", "category": {"index": {c: k for k, c in enumerate(region_codes)},
+                                                   "label": dict(regions)},
+                   "extension": {"elimination": True, "eliminationValueCode": "0", "show": "value"}},
+        "Alder": {"label": "alder", "category": {"index": {a: k for k, a in enumerate(ages)}, "label": age_label},
+                  "extension": {"elimination": True, "show": "value"}},
+        "ContentsCode": {"label": "statistikkvariabel", "category": {
+            "index": {c: k for k, c in enumerate(contents)}, "label": {ind.source.contents_code: ind.source.contents_label},
+            "unit": {ind.source.contents_code: {"base": ind.unit, "decimals": ind.decimals}}},
+            "extension": {"elimination": False, "show": "value"}},
+        table.time_dim: {"label": "år", "category": {"index": {str(y): k for k, y in enumerate(YEARS)},
+                                                      "label": {str(y): str(y) for y in YEARS}},
+                         "extension": {"elimination": False, "show": "code"}},
+    }
+    ids = ["Region", "Alder", "ContentsCode", table.time_dim]
+    doc = {
+        "version": "2.0", "class": "dataset",
+        "label": f"DEMODATA – {table.id}: {table.title}",
+        "source": "Statistisk sentralbyrå", "updated": UPDATED[2024], "note": [DEMO_NOTE],
+        "role": {"time": [table.time_dim], "metric": ["ContentsCode"], "geo": ["Region"]},
+        "id": ids, "size": [len(dimension[d]["category"]["index"]) for d in ids], "dimension": dimension,
+        "extension": {"px": {"tableid": table.id, "language": "no", "contents": table.title, "decimals": 0,
+                             "official-statistics": False, "aggregallowed": True,
+                             "stub": ["Region", "Alder"], "heading": ["ContentsCode", table.time_dim]},
+                      "kostra_dashboard": DEMO_MARK},
+        "value": out, "status": status,
+    }
+    url = (f"{base}/tables/{table.id}/data?lang=no&outputFormat=json-stat2&valueCodes[Region]=*"
+           f"&valueCodes[Alder]={','.join(ages)}&valueCodes[ContentsCode]={','.join(contents)}"
+           f"&valueCodes[{table.time_dim}]=from({YEARS[0]})")
+    return orjson.dumps(doc), url
+
+
 def _klass_entries(raw_dir: Path) -> list[RawFile]:
     """Manifest entries for the recorded KLASS bodies, from data/raw/klass/index.json (URL and demo flag per file)."""
     index = orjson.loads((raw_dir / "klass" / "index.json").read_bytes())
@@ -466,6 +593,7 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
     values, regions = municipality_values(klass_dir, seed)
     values.update(care_detail_values(values))
     values.update(population_age_values(values))
+    values.update(accounts_and_staffing_values(values))
     membership = klass.load_group_membership(klass_dir)
     groups = _group_values(values, membership, regions, catalogue)
     all_values = {**values, **groups}
@@ -490,6 +618,8 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
         if table.id == projection_demo.TABLE_ID:
             continue  # one more dimension (single years of age): written by projection_demo below
         inds = [i for i in catalogue.sourced() if i.source.table == table.id]
+        summed = [i for i in inds if i.source.sum_over]  # 07459's age groups: one-year ages, a query of their own
+        inds = [i for i in inds if not i.source.sum_over]
         if not table.region_dim.startswith("KOK"):  # population and 11645: municipalities only
             region_list = [(c, names.get(c, c)) for c in muni_codes]
         else:  # KOSTRA tables label a code that is no longer current with its years, «Larvik (2018-2019)»
@@ -517,6 +647,11 @@ def generate(raw_dir: Path, seed: int = 20261124) -> Path:
         writer.add(f"ssb/{table.id}/data-000.json", body, kind="ssb_data", url=url, is_demo=True,
                    table_id=table.id, updated=UPDATED[2024], fetched_at="2026-11-24T00:00:00+00:00",
                    compress=True)
+        if summed:
+            body, url = _one_year_ages(table, summed, region_list, all_values, base)
+            writer.add(f"ssb/{table.id}/data-001.json", body, kind="ssb_data", url=url, is_demo=True,
+                       table_id=table.id, updated=UPDATED[2024], fetched_at="2026-11-24T00:00:00+00:00",
+                       compress=True)
     projection_demo.add_projection(writer, catalogue, values, names, YEARS[-1], demo_mark=DEMO_MARK, demo_note=DEMO_NOTE,
                                    fetched_at="2026-11-24T00:00:00+00:00", seed=seed)
     return writer.write_manifest(snapshot="demo", generated_by="pipelines/demo/snapshot.py", seed=seed)

@@ -3,7 +3,7 @@
 -- Where an input is missing the result is NULL and carries the input's SSB status ('..', '.', ':'), never 0.
 -- {op} is one of + - * / chosen by the build from the catalogue's closed set; values come in as parameters.
 -- params: $indicator_id, $numerator, $denominator, $scale
-INSERT INTO derived_value
+INSERT INTO derived_value (indicator_id, region_code, year, value, status, is_demo, method)
 WITH num AS (
     SELECT region_code, year, value, status, is_demo FROM indicator_values WHERE indicator_id = $numerator
 ),

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-PAGES = [("/", 1), ("/kostnad-per-mottaker", 3), ("/institusjon-vs-hjemme", 4), ("/brukere", 4), ("/kilder", 0)]
+PAGES = [("/", 1), ("/kostnad-per-mottaker", 5), ("/institusjon-vs-hjemme", 4), ("/brukere", 9), ("/kilder", 0)]
 
 
 def page_not_found(page) -> bool:

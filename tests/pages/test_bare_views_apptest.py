@@ -27,7 +27,9 @@ def test_vis_shows_one_figure_with_title_takeaway_and_source_and_no_widgets(db_e
     takeaway = html_parts(at, "chart-takeaway")[0]
     assert takeaway.startswith("Larvik brukte ") and "KOSTRA-gruppe" in takeaway and "2024" in takeaway
     source = [m.value for m in blocks(at) if "chart-source" in m.value][0]
-    assert "Kilde: SSB, tabell 12209" in source and "chart-demo" in source and "Demodata" in source
+    # our calculation from the accounts stands in for SSB's unconfirmed cost per recipient, and says so
+    assert "Kilde: SSB, tabell 12292" in source and "tabell 12367" in source and "Egen beregning" in source
+    assert "chart-demo" in source and "Demodata" in source
     assert not at.sidebar.children
     assert not at.selectbox and not at.multiselect and not at.slider and not at.button
     assert not at.title and not at.warning

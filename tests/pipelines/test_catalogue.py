@@ -107,9 +107,9 @@ def test_the_evidence_based_entries_are_in_the_catalogue():
     assert src["nursing_home_residents"].contents_code == "KOSbeboersykehje0000"
     # "kommunal plass": the municipal-places variable (found by its label), not all places available
     assert (src["municipal_institution_places"].table, src["municipal_institution_places"].contents_label) == (
-        "11875", "Institusjon - kommunale plasser")
+        "11875", "Institusjon - kommunale plasser (antall)")
     assert (src["institution_places_all"].contents_code, src["institution_places_all"].contents_label) == (
-        "KOSinstdispplass0000", "Institusjon - alle disponible plasser")
+        "KOSinstdispplass0000", "Institusjon - alle disponible plasser (antall)")
     assert (src["institution_cost_per_place"].table, src["institution_cost_per_place"].contents_code) == (
         "12293", "KOSKBDUplass0000")
     assert "home_care_recipients_67_79" not in cat.indicators  # 12292 has no 67-79 code for home-service users
@@ -150,10 +150,7 @@ def test_every_entry_says_whether_its_code_is_evidence_or_a_guess():
     assert guesses == {"home_care_cost_per_recipient", "care_net_expenditure_per_inhabitant",
                        "home_care_share_of_care_net_expenditure", "institution_share_of_care_net_expenditure",
                        "premises_share_of_care_net_expenditure", "activity_share_of_care_net_expenditure",
-                       "municipal_institution_places",
-                       # inhabitants by age group in 12292 (issue 18): no public trace, found by label
-                       "population_age_0_66", "population_age_67_79", "population_age_80_89",
-                       "population_age_90_plus"}
+                       "municipal_institution_places"}
 
 
 @pytest.mark.parametrize("text, message", [
@@ -201,3 +198,45 @@ def test_resolutions_apply_only_while_the_catalogue_says_what_was_resolved():
         "KOSkorrbrmotthj0000"
     assert set(cat_mod.applied_resolutions(cat, [entry, stale, moved])) == {
         "home_care_cost_per_recipient", "institution_cost_per_place"}
+
+
+def test_the_second_round_of_evidence_is_applied():
+    """SSB's own labels (with the unit suffix the API sends) for every proven code; inhabitants by age from 07459's
+    one-year ages; no `KOSinnbygg…` guess left; 07459 titled as SSB's API titles it."""
+    cat = cat_mod.load()
+    src = {i.id: i.source for i in cat.sourced()}
+    assert {i: src[i].contents_label for i in (
+        "home_care_recipients", "home_care_recipients_80_plus", "institution_long_term_residents",
+        "institution_short_term_residents", "nursing_home_residents", "nursing_home_places",
+        "institution_places_all", "housing_24h_residents")} == {
+        "home_care_recipients": "Hjemmetjenester - brukere i alt (antall)",
+        "home_care_recipients_80_plus": "Hjemmetjenester - brukere 80 år og over (antall)",
+        "institution_long_term_residents": "Institusjon - beboere på langtidsopphold (antall)",
+        "institution_short_term_residents": "Institusjon - beboere på tidsbegrenset opphold (antall)",
+        "nursing_home_residents": "Institusjon - sykehjemsbeboere (antall)",
+        "nursing_home_places": "Sykehjem - disponible plasser (antall)",
+        "institution_places_all": "Institusjon - alle disponible plasser (antall)",
+        "housing_24h_residents": "Beboere i bolig m/ fast tilknyttet bemanning hele døgnet"}
+    assert not any(s.contents_code.startswith("KOSinnbygg") for s in src.values())
+    assert cat.tables["07459"].title == "Befolkning, etter region, kjønn, alder, statistikkvariabel og år"
+    ages = {"population_age_0_66": (0, 66), "population_age_67_79": (67, 79), "population_age_80_89": (80, 89),
+            "population_age_90_plus": (90, 105)}
+    covered = []
+    for ident, (first, last) in ages.items():
+        s = src[ident]
+        assert (s.table, s.contents_code, s.basis, s.filters) == ("07459", "Personer1", "evidence", {})
+        codes = s.sum_over["Alder"]
+        assert codes[0] == f"{first:03d}" and codes[-1] == ("105+" if last == 105 else f"{last:03d}")
+        covered += codes
+        assert cat.indicators[ident].kind == "count"  # summed again for groups and the country
+    assert covered == [f"{a:03d}" for a in range(105)] + ["105+"]  # every age once, no gaps or overlaps
+    assert src["population_age_67_79"].filter_key == "Alder=067..079"
+    assert src["population_age_67_79"].raw_keys[:2] == ["Alder=067", "Alder=068"]
+
+
+def test_sum_over_is_only_for_counts_and_never_on_a_filtered_dimension():
+    summed = BASE.replace('contents_label = "x" }', 'contents_label = "x", sum_over = { Alder = ["001", "002"] } }')
+    with pytest.raises(cat_mod.CatalogueError, match="sum_over"):
+        cat_mod.parse(summed)  # kind = "ratio": a ratio is never summed
+    assert cat_mod.parse(summed.replace('kind = "ratio"', 'kind = "count"')).indicators["a"].source.raw_keys == [
+        "Alder=001", "Alder=002"]

@@ -132,3 +132,117 @@ def test_all_ok_check_write_confirms_every_entry_with_the_date(fake, tmp_path):
 def _app():
     from pipelines.__main__ import app
     return app
+
+
+# ---------------------------------------------------------------------------------------------- units (issue 23)
+
+
+def test_words_digits_and_plus_are_meaning_and_the_unit_is_read_on_its_own():
+    from pipelines.fetch import label_unit
+    assert normalise_label("Hjemmetjenester - brukere 80+") != normalise_label("Hjemmetjenester - brukere 80")
+    assert normalise_label("Innbyggere 0-66 år") != normalise_label("Innbyggere 066 år")
+    assert normalise_label("Innbyggere 0–66 år") == normalise_label("innbyggere 0-66 år")
+    # the suffix is not part of the label's meaning, but it is the unit: compared separately
+    assert normalise_label("Utgifter (i kroner)") == normalise_label("Utgifter (i 1000 kr)")
+    assert (label_unit("Utgifter (i kroner)"), label_unit("Utgifter (i 1000 kr)"), label_unit("Andel (prosent)"),
+            label_unit("Brukere (antall)"), label_unit("Brukere")) == ("kr", "1000 kr", "prosent", "antall", None)
+
+
+def _fetch_cli(root, *args):
+    from typer.testing import CliRunner
+    return CliRunner().invoke(_app(), ["fetch", "--from-year", "2023", "--raw", str(root / "raw"), "--db",
+                                       str(root / "k.duckdb"), *args])
+
+
+def test_kr_to_1000_kr_between_two_fetches_fails_in_norwegian_and_keeps_the_earlier_figures(fake, tmp_path):
+    """SSB switches a variable from kroner to 1000 kr: never «ok», never verified, never fetched 1 000× off."""
+    first = _fetch_cli(tmp_path)
+    assert first.exit_code == 0, first.output
+    fake.change_unit("12293", "KOSKBDUplass0000", "1000 kr",
+                     "Korrigerte brutto driftsutgifter, institusjon, pr. kommunal plass (1000 kr)", scale=1000)
+    catalogue, checks, results = _check()
+    v = results["institution_cost_per_place"]
+    assert not v.ok and v.resolution is None and v.status == "unit_changed" and v.status_text == "enhet endret"
+    assert "annen enhet enn katalogens «kr»" in v.message and "«(1000 kr)»" in v.message
+    assert "enheten i SSBs metadata er «1000 kr»" in v.message
+    path = tmp_path / "catalogue.toml"
+    write_back(path, catalogue, checks, list(results.values()), DAY)
+    written = cat_mod.load(path).indicators["institution_cost_per_place"].source
+    assert not written.verified and written.checked is None
+    second = _fetch_cli(tmp_path)
+    assert second.exit_code == EXIT_PARTLY_UPDATED, second.output
+    import duckdb
+    con = duckdb.connect(str(tmp_path / "k.duckdb"), read_only=True)
+    try:
+        stale = con.execute("SELECT stale, reason FROM indicator_origin "
+                            "WHERE indicator_id = 'institution_cost_per_place'").fetchone()
+        biggest = con.execute("SELECT max(value) FROM indicator_values WHERE indicator_id = "
+                              "'institution_cost_per_place' AND NOT is_own_calculation").fetchone()[0]
+    finally:
+        con.close()
+    assert stale[0] is True and "annen enhet" in stale[1]
+    assert biggest > 100_000, "the kroner figures of the first fetch, not thousands posing as kroner"
+
+
+def test_prosent_to_antall_is_a_unit_change_too(fake):
+    fake.change_label("12209", "KOShjtj80aarover0001",
+                      "Andel innbyggere 80 år og over som bruker hjemmetjenester (antall)")
+    _, _, results = _check()
+    v = results["home_care_coverage_80_plus"]
+    assert v.status == "unit_changed" and "«(antall)»" in v.message and "«%»" in v.message
+
+
+def test_a_label_match_never_takes_a_code_another_entry_uses(fake):
+    """nursing_home_places' code is gone, and its label now stands on the code institution_places_all uses."""
+    fake.change_contents_code("11875", "KOSsykehjdisppla0000", "KOSgone0000")
+    labels = fake.metadata["11875"]["dimension"]["ContentsCode"]["category"]["label"]
+    labels.pop("KOSgone0000")
+    fake.metadata["11875"]["dimension"]["ContentsCode"]["category"]["index"].pop("KOSgone0000")
+    labels["KOSinstdispplass0000"] = "Sykehjem - disponible plasser (antall)"
+    _, _, results = _check()
+    v = results["nursing_home_places"]
+    assert v.resolution is None and not v.ok
+    assert "KOSinstdispplass0000, som en annen oppføring bruker: tas ikke" in v.message
+
+
+def test_a_label_match_in_another_unit_is_not_taken(fake):
+    fake.change_contents_code("12209", "KOShjtj80aarover0001", "KOShjtj80new0000")
+    fake.change_unit("12209", "KOShjtj80new0000", "antall",
+                     "Andel innbyggere 80 år og over som bruker hjemmetjenester (antall)")
+    _, _, results = _check()
+    v = results["home_care_coverage_80_plus"]
+    assert v.resolution is None and v.status == "unit_changed" and "KOShjtj80new0000" in v.message
+
+
+def test_write_rereads_each_entry_and_leaves_one_changed_meanwhile(fake, tmp_path):
+    fake.first_contact()
+    catalogue, checks, results = _check()
+    path = tmp_path / "catalogue.toml"
+    text = path.read_text(encoding="utf-8")
+    # someone edits the file while the check talks to SSB
+    path.write_text(text.replace('contents_code = "KOSinstkommplass0000"', 'contents_code = "KOSedited0000"'),
+                    encoding="utf-8")
+    skipped: list[str] = []
+    write_back(path, catalogue, checks, list(results.values()), DAY, skipped)
+    after = cat_mod.load(path).indicators
+    assert after["municipal_institution_places"].source.contents_code == "KOSedited0000"
+    assert not after["municipal_institution_places"].source.verified
+    assert any(s.startswith("municipal_institution_places: katalogen har nå KOSedited0000") for s in skipped)
+    assert after["institution_cost_per_place"].source.table == "12209"  # the others: written
+
+
+def test_write_keeps_a_symlinked_catalogue_a_symlink_with_its_permissions(fake, tmp_path, monkeypatch):
+    import os
+    import stat
+    real = tmp_path / "shared" / "catalogue.toml"
+    real.parent.mkdir()
+    shutil.copy(cat_mod.CATALOGUE_PATH, real)
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.toml"
+    link.symlink_to(real)
+    monkeypatch.setenv(cat_mod.CATALOGUE_ENV, str(link))
+    result = CliRunner().invoke(_app(), ["catalogue", "check", "--write"])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == real
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert cat_mod.load(link).indicators["population"].source.checked == dt.date.today().isoformat()

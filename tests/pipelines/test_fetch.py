@@ -125,19 +125,33 @@ def served_cells(table_id: str) -> pl.DataFrame:
     catalogue = cat_mod.load()
     table = catalogue.tables[table_id]
     frame = jsonstat.read((FIXTURES / f"data/{table_id}.json").read_bytes(), labels=False)
-    wanted = pl.lit(False)
-    for ind in catalogue.sourced():
-        if ind.source.table == table_id:
-            cond = pl.col("ContentsCode") == ind.source.contents_code
-            for dim, code in ind.source.filters.items():
-                cond = cond & (pl.col(dim) == code)
-            wanted = wanted | cond
+    frame = frame.filter(pl.col(table.time_dim).cast(pl.Int32) >= FROM_YEAR)
     extra = sorted(c for c in frame.columns if c not in (table.region_dim, "ContentsCode", table.time_dim, "value", "status"))
-    key = pl.concat_str([pl.lit(f"{d}=") + pl.col(d) for d in extra], separator="|") if extra else pl.lit("")
-    return (frame.filter(wanted & (pl.col(table.time_dim).cast(pl.Int32) >= FROM_YEAR))
+    parts, plain = [], pl.lit(False)
+    for ind in catalogue.sourced():
+        if ind.source.table != table_id:
+            continue
+        cond = pl.col("ContentsCode") == ind.source.contents_code
+        for dim, code in ind.source.filters.items():
+            cond = cond & (pl.col(dim) == code)
+        summed = [d for d in extra if d not in ind.source.filters and d not in table.fixed]  # left out (SSB's total) or added up (sum_over)
+        if not summed:
+            plain = plain | cond
+            continue
+        for dim, codes in ind.source.sum_over.items():
+            cond = cond & pl.col(dim).is_in(codes)
+        parts.append(frame.filter(cond).group_by(table.region_dim, "ContentsCode", table.time_dim).agg(
+            pl.when(pl.col("value").null_count() == 0).then(pl.col("value").sum()).alias("value"),
+            pl.col("status").drop_nulls().first().alias("status"))
             .select(pl.col(table.region_dim).alias("region_code"), pl.col("ContentsCode").alias("contents_code"),
-                    key.alias("filter_key"), pl.col(table.time_dim).cast(pl.Int32).alias("year"), "value", "status")
-            .sort("region_code", "contents_code", "filter_key", "year"))
+                    pl.lit(ind.source.filter_key).alias("filter_key"),
+                    pl.col(table.time_dim).cast(pl.Int32).alias("year"), "value", "status"))
+    key = pl.concat_str([pl.lit(f"{d}=") + pl.col(d) for d in extra], separator="|") if extra else pl.lit("")
+    parts.append(frame.filter(plain)
+                 .select(pl.col(table.region_dim).alias("region_code"), pl.col("ContentsCode").alias("contents_code"),
+                         key.alias("filter_key"), pl.col(table.time_dim).cast(pl.Int32).alias("year"), "value",
+                         "status"))
+    return pl.concat(parts).sort("region_code", "contents_code", "filter_key", "year")
 
 
 def test_full_fetch_saves_manifest_and_builds_the_served_values(fake, server, tmp_path):
@@ -176,6 +190,11 @@ def test_full_fetch_saves_manifest_and_builds_the_served_values(fake, server, tm
                 "SELECT region_code, contents_code, filter_key, year, value, status FROM observation "
                 "WHERE table_id = ? ORDER BY region_code, contents_code, filter_key, year", [table_id]).arrow())
             expected = served_cells(table_id)
+            # several filter dimensions (12367: scope x function x art) are asked for as the cross product of the
+            # catalogue's codes: the cells no entry uses are stored too, and compared here only for what is used
+            wanted = expected.select("contents_code", "filter_key").unique()
+            stored = stored.join(wanted, on=["contents_code", "filter_key"], how="semi").sort(
+                "region_code", "contents_code", "filter_key", "year")
             assert stored.height == expected.height > 0
             assert stored.with_columns(pl.col("year").cast(pl.Int32)).equals(expected), table_id
         assert con.execute("SELECT count(*) FROM observation WHERE is_demo").fetchone()[0] == 0
@@ -197,11 +216,12 @@ def test_cli_fetch_uses_the_environment_urls(fake, server, tmp_path, monkeypatch
     outcome = CliRunner().invoke(app, ["fetch", "--from-year", "2023", "--raw", str(tmp_path / "raw")])
     assert outcome.exit_code == 0, outcome.output
     assert (tmp_path / "env.duckdb").exists()
-    assert len(data_requests(server)) == len(TABLES)
+    assert len(data_requests(server)) == len(TABLES) + 1  # 07459 twice: the total and the one-year ages
 
 
 def test_too_big_for_one_query_is_split_by_region_lists_from_the_metadata(fake, server, tmp_path):
-    fake.config["maxDataCells"] = 40  # 12209: 10 codes x 2 years = 20 cells per region -> 2 regions a query
+    codes = {i.source.contents_code for i in cat_mod.load().sourced() if i.source.table == "12209"}
+    fake.config["maxDataCells"] = len(codes) * 2 * 2  # 12209: codes x 2 years per region -> 2 regions a query
     run_fetch(tmp_path)
     entries = [e for e in read_manifest(tmp_path / "raw") if e.kind == "ssb_data" and e.table_id == "12209"]
     assert len(entries) == 5  # 9 regions in the metadata
@@ -243,6 +263,12 @@ def _rename_label(fake: FakeServices) -> None:
     labels["KOSandelf2540000"] = "Tjenester til hjemmeboende (f254) - andel av brutto driftsutgifter"
 
 
+def _rename_coverage_label(fake: FakeServices) -> None:
+    """A renamed SSB figure the pages show as SSB's (no own calculation stands in for it)."""
+    labels = fake.metadata["12209"]["dimension"]["ContentsCode"]["category"]["label"]
+    labels["KOSsykhjand80aar0000"] = "Andel innbyggere 80 år og eldre med korttidsopphold"
+
+
 def _remove_code(fake: FakeServices) -> None:
     category = fake.metadata["12292"]["dimension"]["ContentsCode"]["category"]
     del category["label"]["KOSlangtid0000"]
@@ -266,11 +292,17 @@ def _double_every_value(fake: FakeServices) -> None:
 
 
 def _values(root: Path, indicator_id: str) -> dict:
+    """The rows stored for the entry's SSB source: under the code the build used (SSB's, where the fetch found the
+    variable by its label), or the catalogue's for an entry the pages show as our own calculation."""
+    src = cat_mod.load().indicators[indicator_id].source
     con = duckdb.connect(str(root / "kostra.duckdb"), read_only=True)
     try:
+        used = con.execute("SELECT source_table, contents_code, filter_key FROM indicator WHERE id = ? "
+                           "AND source_table IS NOT NULL", [indicator_id]).fetchone()
         return dict(((r, y), v) for r, y, v in con.execute(
-            "SELECT region_code, year, value FROM indicator_values WHERE indicator_id = ? AND NOT is_own_calculation",
-            [indicator_id]).fetchall())
+            "SELECT o.region_code, o.year, o.value FROM observation o JOIN region r ON r.code = o.region_code "
+            "WHERE o.table_id = ? AND o.contents_code = ? AND o.filter_key = ?",
+            list(used or (src.table, src.contents_code, src.filter_key))).fetchall())
     finally:
         con.close()
 
@@ -285,11 +317,12 @@ def _origin(root: Path) -> dict:
 
 
 @pytest.mark.parametrize("change, failed, refreshed, expected", [
-    (_rename_label, ["home_care_share_of_care_net_expenditure"], "home_care_cost_per_recipient",
-     ["KOSandelf2540000", "andel av brutto driftsutgifter"]),
+    (_rename_coverage_label, ["institution_coverage_80_plus"], "home_care_cost_per_recipient",
+     ["KOSsykhjand80aar0000", "korttidsopphold"]),
     (_remove_code, ["institution_long_term_residents"], "home_care_recipients",
      ["KOSlangtid0000", "finnes ikke i tabell 12292"]),
-    (_discontinue, ["population"], "home_care_recipients", ["Tabell 07459", "avsluttet"]),
+    (_discontinue, [i.id for i in cat_mod.load().sourced() if i.source.table == "07459"], "home_care_recipients",
+     ["Tabell 07459", "avsluttet"]),
     (_remove_table, [i.id for i in cat_mod.load().sourced() if i.source.table == "12209"], "home_care_recipients",
      ["Tabell 12209", "HTTP 404"]),
 ], ids=["label changed", "code removed", "table discontinued", "table gone"])
@@ -311,7 +344,10 @@ def test_catalogue_drift_updates_the_rest_and_keeps_earlier_rows_for_the_drifted
     now = _values(existing, refreshed)
     assert now and all(now[k] == (v * 2 if v is not None else None) for k, v in before[refreshed].items())
     origin = _origin(existing)
-    assert all(origin[i][2] is True and origin[i][3] for i in failed)
+    shown_as_ssb = cat_mod.with_stand_ins(cat_mod.load()).indicators
+    # an entry our calculation from the accounts stands in for shows that calculation, fetched now: not stale
+    assert all(origin[i][2] is True and origin[i][3] for i in failed if shown_as_ssb[i].source is not None)
+    assert all(origin[i][2] is False for i in failed if shown_as_ssb[i].source is None)
     assert origin[refreshed][2] is False
     assert all(origin[i][1] is not None and origin[i][0] is False for i in failed)  # the baseline fetch's date
     manifest = read_manifest(existing / "raw")
@@ -337,8 +373,9 @@ def test_verification_lists_every_mismatch_at_once(fake):
     assert len(problems) == 3
     assert [p.split(":")[0] for p in problems] == [
         "Indikator home_care_share_of_care_net_expenditure", "Indikator institution_long_term_residents",
-        "Tabell 07459 (Befolkning, etter region, statistikkvariabel og år) er avsluttet hos SSB (discontinued); "
-        "brukes av population"]
+        "Tabell 07459 (Befolkning, etter region, kjønn, alder, statistikkvariabel og år) er avsluttet hos SSB "
+        "(discontinued); brukes av population, population_age_0_66, population_age_67_79, population_age_80_89, "
+        "population_age_90_plus"]
 
 
 def test_labels_are_compared_without_case_and_spacing(fake):
@@ -362,8 +399,9 @@ def test_a_missing_dimension_and_an_unselectable_one_are_named(fake):
         art = check_table(client, catalogue, catalogue.tables["12292"]).problems
         tid = check_table(client, catalogue, catalogue.tables["07459"]).problems
     assert len(art) == 1 and "KOKart0000 må velges" in art[0] and "home_care_recipients" in art[0]
-    assert len(tid) == 2
+    assert len(tid) == 3  # the total and the age groups are two queries: each is named
     assert "mangler dimensjonen Tid (tid)" in tid[0] and "dimensjonen Tid2 må velges" in tid[1]
+    assert "population_age_0_66" in tid[2] and "dimensjonen Tid2 må velges" in tid[2]
 
 
 def test_ssb_unreachable_during_verification_changes_nothing(fake, server, existing):
@@ -525,12 +563,13 @@ def test_catalogue_check_all_ok_exits_0(fake, tmp_path, monkeypatch):
 
 def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server, existing, monkeypatch):
     from streamlit.testing.v1 import AppTest
-    fake.change_label("12209", "KOSandelf2540000", "Tjenester til hjemmeboende (f254) - andel av brutto driftsutgifter")
+    # (a renamed figure our calculation from the accounts stands in for is shown as that calculation, not as stale)
+    fake.change_label("12209", "KOSsykhjand80aar0000", "Andel innbyggere 80 år og eldre med korttidsopphold")
     fake.end_table("07459")
     outcome = _cli(["fetch", "--from-year", "2023", "--raw", str(existing / "raw")], existing / "kostra.duckdb",
                    monkeypatch)
     assert outcome.exit_code == fetch_mod.EXIT_PARTLY_UPDATED, outcome.output
-    assert "Delvis oppdatert: 2 indikatorer" in outcome.output
+    assert "Delvis oppdatert: 6 indikatorer" in outcome.output  # f254 and 07459's five
     app = str(Path(__file__).resolve().parents[2] / "app.py")
     at = AppTest.from_file(app, default_timeout=60)
     at.switch_page("pages/kilder.py")
@@ -539,7 +578,8 @@ def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server,
     assert any("ikke oppdatert ved siste henting" in w.value for w in at.warning)
     stale = at.dataframe[0].value
     # a formula over a stale input is stale too
-    assert set(stale["Indikator"]) == {"Andel hjemmetjenester (f254)", "Innbyggere",
+    assert set(stale["Indikator"]) == {"Dekningsgrad institusjon 80+", "Innbyggere", "Innbyggere 0–66 år",
+                                       "Innbyggere 67–79 år", "Innbyggere 80–89 år", "Innbyggere 90 år og over",
                                        "Hjemmetjenestemottakere, andel av befolkningen"}
     sources = at.dataframe[1].value
     assert sources["Opphav"].str.contains("ikke oppdatert").sum() >= 2
@@ -548,7 +588,7 @@ def test_partly_updated_fetch_then_pages_say_which_figures_are_old(fake, server,
     assert editions.loc["12292", "Data"] == "Ekte"
     at = AppTest.from_file(app, default_timeout=60)
     at.query_params["kommune"] = "3909"
-    at.switch_page("pages/institusjon-vs-hjemme.py")
+    at.switch_page("pages/brukere.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     # the source line is HTML under each chart (dashboard/core/html_parts.py), not inside the plotly figure
@@ -678,7 +718,7 @@ def test_status_names_the_indicators_the_latest_fetch_could_not_update(fake, exi
     run_fetch(existing)
     outcome = _cli(["status", "--db", str(existing / "kostra.duckdb")], existing / "kostra.duckdb", monkeypatch)
     assert outcome.exit_code == 0, outcome.output
-    assert "Ikke oppdatert ved siste henting (2)" in " ".join(outcome.output.split())
+    assert "Ikke oppdatert ved siste henting (6)" in " ".join(outcome.output.split())  # 07459's five + a formula
     assert "population" in outcome.output
 
 

@@ -1,12 +1,17 @@
-"""A municipality's first contact with the real SSB, against the stand-in: the catalogue's guessed codes are not SSB's.
+"""A municipality's first contact with the real SSB, against the stand-in as SSB really is (second round of evidence).
 
-The stand-in's `first_contact` scenario gives three entries other codes under the same labels, changes one label,
-and moves one entry to another table. From the embedded demo snapshot, the README's order is run through the
-command line: `catalogue check` (exit 3, each entry named with its resolution), `catalogue check --write` (fixes
-what it can, shows the diff, leaves the renamed entry alone), `fetch` (exit 3: everything resolvable is updated,
-the renamed entry keeps its demo numbers and says so), and every page renders from the new database.
+The stand-in's `first_contact` scenario: 12209 names its cost figures «Utgifter per …» (KOSBDU…) and has none of the
+catalogue's 2011 wording, so six entries are found neither by code nor by label; labels end with their unit; one
+guessed code is found by its label; one entry lives in another table. From the embedded demo snapshot, the README's
+order is run through the command line: `catalogue check` (exit 3: each entry named, the six with SSB's nearest
+variables as candidates), `catalogue choose` (a person picks SSB's variable for cost per recipient), `catalogue check
+--write` (fixes what it can, shows the diff, leaves the unresolved alone), `fetch` (exit 3: everything resolved is
+updated; the four f25x shares, unresolved but with our own calculation, show it from the accounts just fetched
+(12367); the one entry with neither shows no figure, «ikke funnet hos SSB» with the reason; never demo numbers), and
+every page renders from the new database with real (stand-in) numbers, our calculation, or an honest «ikke funnet».
 A second run fetches without `--write`: the entries found by label are fetched under SSB's codes and the database
-records code, label and date for /kilder and the source lines.
+records code, label and date for /kilder and the source lines; cost per recipient, without a person's choice, is
+our calculation.
 """
 from __future__ import annotations
 
@@ -25,7 +30,16 @@ from ssb_standin import FIXTURES, KLASS, SSB, StandIn  # noqa: E402  (tests/ssb_
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = ["oversikt", "kostnad-per-mottaker", "institusjon-vs-hjemme", "brukere", "fremskriving", "kilder"]
+PAGES = ["oversikt", "kostnad-per-mottaker", "institusjon-vs-hjemme", "brukere", "fremskriving", "aldersjustert",
+         "kilder"]
+CHOSEN = "KOSBDU254mott0000"  # the stand-in's «Utgifter per mottaker av hjemmetjenester (kr)»
+NOT_FOUND = {"care_net_expenditure_per_inhabitant", "home_care_share_of_care_net_expenditure",
+             "institution_share_of_care_net_expenditure", "premises_share_of_care_net_expenditure",
+             "activity_share_of_care_net_expenditure"}  # found at SSB by neither code nor label
+# of those, the ones with our own calculation from the accounts (`stands_in_for`), and the function each share is of
+OWN = {"home_care_share_of_care_net_expenditure": "254", "institution_share_of_care_net_expenditure": "253",
+       "premises_share_of_care_net_expenditure": "261", "activity_share_of_care_net_expenditure": "234"}
+SHOWN_NOT_FOUND = NOT_FOUND - set(OWN)  # neither SSB's figure nor ours: «Ikke funnet hos SSB» with the reason
 
 
 def _start(server, tmp_path_factory, name: str):
@@ -76,60 +90,80 @@ def written(server, tmp_path_factory):
     try:
         check = _cli("catalogue", "check")
         unchanged = (root / "catalogue.toml").read_text(encoding="utf-8")
+        choose = _cli("catalogue", "choose", "home_care_cost_per_recipient", "12209", CHOSEN)
+        chosen = (root / "catalogue.toml").read_text(encoding="utf-8")
         write = _cli("catalogue", "check", "--write")
         catalogue_after = (root / "catalogue.toml").read_text(encoding="utf-8")
         fetch = _cli("fetch", "--from-year", "2023", "--raw", str(root / "raw"))
         yield {"root": root, "services": services, "expected": expected, "check": check, "write": write,
-               "fetch": fetch, "before": catalogue_before, "unchanged": unchanged, "after": catalogue_after, "mp": mp}
+               "fetch": fetch, "before": catalogue_before, "unchanged": unchanged, "after": catalogue_after, "mp": mp,
+               "choose": choose, "chosen": chosen}
     finally:
         mp.undo()
 
 
-def test_check_exits_3_and_names_each_entry_with_its_resolution(written):
+def test_check_exits_3_names_each_entry_and_lists_candidates_for_what_ssb_renamed(written):
     check = written["check"]
     assert check.exit_code == EXIT_PARTLY_UPDATED, check.output
     rows = _rows(check.output)
-    assert "KOSkorrbrmotthj0000 finnes ikke; samme navn har KOSKBDUhjemmetj0000: brukes" in rows[
-        "home_care_cost_per_recipient"]
-    assert "KOSandelf2540000 finnes ikke; samme navn har KOSandel254netto0000: brukes" in rows[
-        "home_care_share_of_care_net_expenditure"]
     assert "KOSinstkommplass0000 finnes ikke; samme navn har KOSinstkommdrift0000: brukes" in rows[
         "municipal_institution_places"]
     assert "funnet i annen tabell" in rows["institution_cost_per_place"]
     assert "samme navn har KOSKBDUplass0000 i tabell 12209: brukes" in rows["institution_cost_per_place"]
-    assert "navn endret" in rows["activity_share_of_care_net_expenditure"]
-    status = {"resolved": "funnet ved navn", "moved": "funnet i annen tabell", "label_changed": "navn endret"}
     for ind, what in written["expected"].items():
-        assert status[what] in rows[ind], ind
+        if what == "not_found":
+            assert "ikke funnet hos SSB" in rows[ind], ind
     untouched = [i for i in rows if i not in written["expected"]]
     assert untouched and all(" ok " in f" {rows[i]} " for i in untouched)
+    out = " ".join(check.output.split())
     n = len(rows)
-    assert f"{n - 5} av {n} oppføringer stemmer med SSB. 4 funnet ved navn" in " ".join(check.output.split())
+    assert f"{n - 8} av {n} oppføringer stemmer med SSB. 2 funnet ved navn" in out
+    # the nearest real variables, each with table, code, label, unit and years, and the command to choose one
+    block = out[out.index("home_care_cost_per_recipient: ikke funnet hos SSB"):]
+    assert f"tabell 12209 {CHOSEN} «Utgifter per mottaker av hjemmetjenester (kr)» (kr, 2022–2024)" in block
+    assert "Velg med: python -m pipelines catalogue choose home_care_cost_per_recipient 12209" in block
     assert written["unchanged"] == written["before"], "without --write the catalogue file is not touched"
 
 
-def test_write_fixes_what_was_resolved_keeps_comments_and_leaves_the_renamed_entry_alone(written):
+def test_choose_writes_ssbs_variable_with_who_and_when(written):
+    choose = written["choose"]
+    assert choose.exit_code == 0, choose.output
+    assert f'+contents_code = "{CHOSEN}"' in choose.output and '+basis = "chosen"' in choose.output
+    src = cat_mod.parse(written["chosen"]).indicators["home_care_cost_per_recipient"].source
+    assert (src.table, src.contents_code, src.contents_label, src.basis) == (
+        "12209", CHOSEN, "Utgifter per mottaker av hjemmetjenester (kr)", "chosen")
+    import getpass
+    assert src.chosen_by == getpass.getuser() and src.chosen_on and src.verified
+    assert "katalogen hadde KOSkorrbrmotthj0000 i tabell 12209" in src.evidence
+
+
+def test_choose_refuses_a_code_ssb_does_not_have_or_another_entry_uses(written):
+    before = (written["root"] / "catalogue.toml").read_text(encoding="utf-8")
+    unknown = _cli("catalogue", "choose", "care_net_expenditure_per_inhabitant", "12209", "KOSfinnesikke0000")
+    assert unknown.exit_code == 1 and "har ingen statistikkvariabel KOSfinnesikke0000" in " ".join(
+        unknown.output.split())
+    used = _cli("catalogue", "choose", "care_net_expenditure_per_inhabitant", "12209", "KOShjtj80aarover0001")
+    assert used.exit_code == 1
+    assert (written["root"] / "catalogue.toml").read_text(encoding="utf-8") == before
+
+
+def test_write_fixes_what_was_resolved_keeps_comments_and_leaves_the_unresolved_alone(written):
     write = written["write"]
-    assert write.exit_code == EXIT_PARTLY_UPDATED, write.output  # the renamed entry still needs a person
+    assert write.exit_code == EXIT_PARTLY_UPDATED, write.output  # five entries still need a person
     after = written["after"]
-    assert "+contents_code = \"KOSKBDUhjemmetj0000\"" in write.output and "-table = \"12293\"" in write.output
+    assert "-table = \"12293\"" in write.output
     cat = cat_mod.parse(after)
     src = {i.id: i.source for i in cat.sourced()}
-    assert src["home_care_cost_per_recipient"].contents_code == "KOSKBDUhjemmetj0000"
-    assert src["home_care_cost_per_recipient"].contents_label == (
-        "Korrigerte brutto driftsutgifter pr. mottaker av hjemmetjenester")  # SSB's label, without «(i kroner)»
-    assert src["home_care_share_of_care_net_expenditure"].contents_code == "KOSandel254netto0000"
     assert src["municipal_institution_places"].contents_code == "KOSinstkommdrift0000"
     assert (src["institution_cost_per_place"].table, src["institution_cost_per_place"].contents_code) == (
         "12209", "KOSKBDUplass0000")
-    for ind in ("home_care_cost_per_recipient", "institution_cost_per_place", "population"):
+    for ind in ("home_care_cost_per_recipient", "institution_cost_per_place", "population", "population_age_90_plus"):
         assert src[ind].verified and src[ind].checked
-    assert "Funnet ved navnet i SSBs metadata" in src["home_care_cost_per_recipient"].evidence
-    # the unresolved entry: byte for byte as it was
+    assert src["home_care_cost_per_recipient"].basis == "chosen"
+    # the unresolved entries: as they were
     before_cat = cat_mod.parse(written["before"])
-    assert src["activity_share_of_care_net_expenditure"] == before_cat.indicators[
-        "activity_share_of_care_net_expenditure"].source
-    # every comment survives, in order
+    for ind in NOT_FOUND:
+        assert src[ind] == before_cat.indicators[ind].source
     comments = [line for line in written["before"].splitlines() if line.startswith("#")]
     assert [line for line in after.splitlines() if line.startswith("#")] == comments
     assert after.index('id = "12209"') < after.index('id = "home_care_cost_per_recipient"')
@@ -159,27 +193,66 @@ def _served(services: StandIn, table_id: str, code: str) -> dict:
     return out
 
 
-def test_fetch_updates_everything_resolvable_and_keeps_the_renamed_entry(written):
+def _served_cells(services: StandIn, table_id: str):
+    """(cell as {dimension: code}, value) for every cell the stand-in serves in the table."""
+    import itertools
+    doc = services.data[table_id]
+    idx = [sorted(doc["dimension"][d]["category"]["index"], key=doc["dimension"][d]["category"]["index"].get)
+           for d in doc["id"]]
+    for n, combo in enumerate(itertools.product(*idx)):
+        yield dict(zip(doc["id"], combo)), doc["value"][n]
+
+
+def test_fetch_shows_ssbs_figure_our_calculation_or_nothing_never_demo(written):
     fetch = written["fetch"]
     assert fetch.exit_code == EXIT_PARTLY_UPDATED, fetch.output
-    assert "Delvis oppdatert: 1 indikatorer" in fetch.output
+    assert "Delvis oppdatert: 5 indikatorer" in fetch.output
     db = written["root"] / "kostra.duckdb"
     services = written["services"]
-    for ind, table, code in (("home_care_cost_per_recipient", "12209", "KOSKBDUhjemmetj0000"),
+    for ind, table, code in (("home_care_cost_per_recipient", "12209", CHOSEN),
                              ("institution_cost_per_place", "12209", "KOSKBDUplass0000"),
                              ("municipal_institution_places", "11875", "KOSinstkommdrift0000")):
         got = _values(db, ind)
         served = {k: v for k, v in _served(services, table, code).items() if k in got}
         assert served and all(got[k][0] == v and got[k][1] is False for k, v in served.items()), ind
-    kept = _values(db, "activity_share_of_care_net_expenditure")
-    assert kept and all(demo for _, demo in kept.values()), "the renamed entry keeps its demo numbers"
+    for ind in NOT_FOUND:
+        assert _values(db, ind) == {}, f"{ind}: no demo numbers posing as SSB's in a live database"
+    # the four f25x shares (found by neither code nor label) are our own calculation from the accounts just
+    # fetched (12367), under the figures' own ids, never demo numbers posing as current
+    accounts = {(c["KOKkommuneregion0000"], int(c["Tid"]), c["KOKfunksjon0000"]): v
+                for c, v in _served_cells(services, "12367")
+                if c["KOKregnskapsomfa0000"] == "A" and c["KOKart0000"] == "AGD2"}
+    net = {f: accounts[("3909", 2024, f)] for f in ("234", "253", "254", "261")}
     con = duckdb.connect(str(db), read_only=True)
     try:
-        stale = con.execute("SELECT indicator_id FROM indicator_origin WHERE stale").fetchall()
-        tables = {r[0] for r in con.execute("SELECT table_id FROM source_table").fetchall()}
+        for ind, function in OWN.items():
+            shown = {(r, y): (v, demo) for r, y, v, demo in con.execute(
+                "SELECT region_code, year, value, is_demo FROM indicator_values "
+                "WHERE indicator_id = ? AND is_own_calculation", [ind]).fetchall()}
+            assert shown[("3909", 2024)] == (pytest.approx(100 * net[function] / sum(net.values())), False), ind
+            assert all(demo is False for _, demo in shown.values()), ind
+        # the person-chosen cost per recipient is SSB's figure, not our calculation
+        assert con.execute("SELECT count(*) FROM indicator_values WHERE indicator_id = "
+                           "'home_care_cost_per_recipient' AND is_own_calculation").fetchone()[0] == 0
     finally:
         con.close()
-    assert {s for (s,) in stale} == {"activity_share_of_care_net_expenditure"}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        origin = {r[0]: r[1:] for r in con.execute(
+            "SELECT indicator_id, stale, not_found, reason FROM indicator_origin WHERE stale").fetchall()}
+        tables = {r[0] for r in con.execute("SELECT table_id FROM source_table").fetchall()}
+        demo_rows = con.execute("SELECT count(*) FROM indicator_values WHERE is_demo").fetchone()[0]
+        demo_obs = con.execute("SELECT count(*) FROM observation WHERE is_demo").fetchone()[0]
+        ssb_demo = con.execute("SELECT value FROM build_info WHERE key = 'ssb_is_demo'").fetchone()[0]
+        ages = con.execute("SELECT count(value) FROM indicator_values WHERE indicator_id = 'population_age_80_89' "
+                           "AND region_code IN ('3909', 'EKG13', 'EAK') AND year = 2024").fetchone()[0]
+    finally:
+        con.close()
+    assert set(origin) == SHOWN_NOT_FOUND, "entries with our calculation are current, not stale"
+    assert all(nf and "ikke funnet hos SSB" in reason for _, nf, reason in origin.values())
+    assert demo_rows == 0, "a live first contact shows real (stand-in) numbers or nothing"
+    assert (demo_obs, ssb_demo) == (0, "false"), "nor keeps demo rows of the figures our calculation stands in for"
+    assert ages == 3, "inhabitants by age from 07459's one-year ages, for the municipality, its group and the country"
     assert "12293" not in tables, "a table no entry uses any more is not carried along as demo"
 
 
@@ -194,11 +267,25 @@ def test_every_page_renders_from_the_new_database(written, page, monkeypatch):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not [e for e in at.error], [e.value for e in at.error]
-    if page == "kilder":  # after --write the catalogue itself records that the code was found by its label
+    if page == "kilder":  # the catalogue records who chose the code; the unresolved say «ikke funnet hos SSB»
         sources = next(d.value for d in at.dataframe if "Koden" in d.value.columns).set_index("Indikator")
-        assert sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"].startswith("Bekreftet mot SSB ")
-        assert "Funnet ved navnet i SSBs metadata" in sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"]
+        assert sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"].startswith("Valgt av en person")
+        assert "Funnet ved navnet i SSBs metadata" in sources.loc["Kostnad per institusjonsplass", "Koden"]
+        assert sources.loc["Netto driftsutgifter pleie og omsorg per innbygger", "Opphav"].startswith(
+            "Ikke funnet hos SSB: ")
+        assert sources.loc["Andel hjemmetjenester (f254)", "Kilde"].startswith("Egen beregning: divide(accounts_net_f254")
+        assert not sources.loc["Andel hjemmetjenester (f254)", "Opphav"].startswith("Ikke funnet")
         assert any("ikke oppdatert ved siste henting" in w.value for w in at.warning)
+        stand_ins = next(d.value for d in at.dataframe if "Vises" in d.value.columns).set_index("Indikator")
+        assert stand_ins.loc["Andel aktivisering (f234)", "Vises"] == "Egen beregning fra regnskapet"
+        assert stand_ins.loc["Andel aktivisering (f234)", "SSBs eget tall"].endswith("ikke bekreftet mot SSB")
+        assert stand_ins.loc["Kostnad per mottaker, hjemmetjenester", "Vises"] == "SSBs eget tall"
+    if page == "oversikt":  # the source lines say which figures SSB does not have and why, and which are ours
+        lines = " ".join(el.value for el in [*at.markdown, *at.html, *at.caption] if "chart-source" in el.value
+                         or "Ikke funnet hos SSB" in el.value)
+        assert "Ikke funnet hos SSB (se Kilder): Netto driftsutgifter pleie og omsorg per innbygger – Indikator " \
+               "care_net_expenditure_per_inhabitant" in lines
+        assert "Ikke funnet hos SSB (se Kilder): Andel hjemmetjenester" not in lines
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +303,7 @@ def test_fetch_without_write_uses_the_resolved_codes_and_records_the_lineage(by_
     fetch = by_label["fetch"]
     assert fetch.exit_code == EXIT_PARTLY_UPDATED, fetch.output
     out = " ".join(fetch.output.split())
-    assert "Funnet ved navn: home_care_cost_per_recipient hentes som KOSKBDUhjemmetj0000 fra tabell 12209" in out
+    assert "Funnet ved navn: municipal_institution_places hentes som KOSinstkommdrift0000 fra tabell 11875" in out
     assert "catalogue check --write" in out
     assert by_label["catalogue"] == (ROOT / "pipelines" / "catalogue.toml").read_text(encoding="utf-8")
     con = duckdb.connect(str(by_label["root"] / "kostra.duckdb"), read_only=True)
@@ -228,15 +315,14 @@ def test_fetch_without_write_uses_the_resolved_codes_and_records_the_lineage(by_
         demo = con.execute("SELECT value FROM build_info WHERE key = 'ssb_is_demo'").fetchone()[0]
     finally:
         con.close()
-    assert set(lineage) == {"home_care_cost_per_recipient", "home_care_share_of_care_net_expenditure",
-                            "municipal_institution_places", "institution_cost_per_place"}
+    assert set(lineage) == {"municipal_institution_places", "institution_cost_per_place"}
     assert lineage["institution_cost_per_place"][:5] == (
         "12293", "KOSKBDUplass0000", "12209", "KOSKBDUplass0000",
-        "Korrigerte brutto driftsutgifter, institusjon, pr. kommunal plass")
-    assert lineage["home_care_cost_per_recipient"][3] == "KOSKBDUhjemmetj0000" and lineage[
-        "home_care_cost_per_recipient"][5]
-    assert codes["home_care_cost_per_recipient"] == "KOSKBDUhjemmetj0000"
-    assert demo == "true", "the renamed entry's kept demo rows keep the database marked as holding demo data"
+        "Korrigerte brutto driftsutgifter, institusjon, pr. kommunal plass (kr)")
+    assert lineage["municipal_institution_places"][3] == "KOSinstkommdrift0000" and lineage[
+        "municipal_institution_places"][4] == "Institusjon - kommunale plasser (antall)"
+    assert codes["municipal_institution_places"] == "KOSinstkommdrift0000"
+    assert demo == "false", "the unresolved entries' demo rows are left out, not kept"
 
 
 def test_the_fixtures_take_ssbs_real_shapes():
@@ -269,20 +355,55 @@ def test_kilder_and_the_source_lines_tell_which_figures_were_found_by_label(by_l
     at.switch_page("pages/kilder.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("4 indikatorer ble funnet ved navn" in i.value for i in at.info)
+    assert any("2 indikatorer ble funnet ved navn" in i.value for i in at.info)
     frames = [d.value for d in at.dataframe]
     resolved = next(f for f in frames if "SSB har" in f.columns)
     row = resolved.set_index("Indikator").loc["Kostnad per institusjonsplass"]
     assert (row["Katalogen sier"], row["SSB har"]) == ("KOSKBDUplass0000", "KOSKBDUplass0000 i tabell 12209")
     sources = next(f for f in frames if "Koden" in f.columns).set_index("Indikator")
-    assert sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"].startswith(
-        "Funnet ved navn ") and "KOSKBDUhjemmetj0000" in sources.loc["Kostnad per mottaker, hjemmetjenester", "Koden"]
-    assert sources.loc["Andel aktivisering (f234)", "Koden"] == "Gjettet kode, ikke bekreftet mot SSB"
+    assert sources.loc["Kommunale institusjonsplasser", "Koden"].startswith(
+        "Funnet ved navn ") and "KOSinstkommdrift0000" in sources.loc["Kommunale institusjonsplasser", "Koden"]
+    # the renamed f234 share was not found: the pages show our calculation from the accounts instead
+    assert sources.loc["Andel aktivisering (f234)", "Kilde"].startswith("Egen beregning: divide(accounts_net_f234")
+    assert not sources.loc["Andel aktivisering (f234)", "Opphav"].startswith("Ikke funnet")
+    assert sources.loc["Netto driftsutgifter pleie og omsorg per innbygger", "Koden"] == \
+        "Gjettet kode, ikke bekreftet mot SSB"
+    assert sources.loc["Netto driftsutgifter pleie og omsorg per innbygger", "Opphav"].startswith(
+        "Ikke funnet hos SSB: ")
+    stand_ins = next(f for f in frames if "Vises" in f.columns).set_index("Indikator")
+    assert stand_ins.loc["Andel aktivisering (f234)", "Vises"] == "Egen beregning fra regnskapet"
+    assert stand_ins.loc["Kostnad per mottaker, hjemmetjenester", "Vises"] == "Egen beregning fra regnskapet"
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["kommune"] = "3909"
     at.switch_page("pages/kostnad-per-mottaker.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     lines = " ".join(el.value for el in [*at.markdown, *at.html] if "chart-source" in el.value)
-    assert "Funnet ved navn ved siste henting (se Kilder): Kostnad per mottaker, hjemmetjenester (SSBs kode " \
-           "KOSKBDUhjemmetj0000, tabell 12209)" in lines
+    assert "Funnet ved navn ved siste henting (se Kilder): Kostnad per institusjonsplass (SSBs kode " \
+           "KOSKBDUplass0000, tabell 12209)" in lines
+    # without a person's choice SSB's cost per recipient is not confirmed: the page shows our calculation, and says so
+    assert "Egen beregning: Kostnad per mottaker, hjemmetjenester (fra regnskapet, i stedet for SSBs eget tall, " \
+           "som ikke er bekreftet mot SSB)" in lines
+    assert "tabell 12367" in lines and "Ikke funnet hos SSB" not in lines
+
+
+def test_vis_shows_our_calculation_or_nothing_never_demo_numbers(written, monkeypatch):
+    """/vis after the first contact: andel-f254 shows our calculation from the accounts (no «ikke funnet», no demo),
+    profil-gruppe says «Ikke funnet hos SSB» with the check's reason for the figure that has neither."""
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("KOSTRA_DB", str(written["root"] / "kostra.duckdb"))
+    monkeypatch.setenv(cat_mod.CATALOGUE_ENV, str(written["root"] / "catalogue.toml"))
+    texts = {}
+    for figure in ("andel-f254", "profil-gruppe"):
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.query_params["figur"] = figure
+        at.query_params["kommune"] = "3909"
+        at.switch_page("pages/vis.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        texts[figure] = " ".join(el.value for el in [*at.markdown, *at.html, *at.caption, *at.info, *at.warning])
+        assert "Demodata" not in texts[figure], figure
+    assert "Egen beregning: Andel hjemmetjenester (f254) (fra regnskapet" in texts["andel-f254"]
+    assert "tabell 12367" in texts["andel-f254"] and "Ikke funnet hos SSB" not in texts["andel-f254"]
+    assert "Ikke funnet hos SSB (se Kilder): Netto driftsutgifter pleie og omsorg per innbygger – Indikator " \
+           "care_net_expenditure_per_inhabitant" in texts["profil-gruppe"]

@@ -29,7 +29,8 @@ def test_registered_and_built_for_the_selection(asel, figure_id):
     assert spec.page == "aldersjustert" and spec.domain == "age_adjusted"
     bundle = figures.build_figure(figure_id, asel)
     assert bundle.figure_id == figure_id and bundle.is_demo
-    assert bundle.source.startswith("Kilde: SSB, tabell 11645") and "Egen beregning" in bundle.source
+    assert bundle.source.startswith("Kilde: SSB, tabell 07459") and "tabell 11645" in bundle.source
+    assert "Egen beregning" in bundle.source
     assert bundle.takeaway and bundle.table.height > 0 and bundle.download.height > 0
     assert "DEMODATA" in " ".join(a.text for a in bundle.fig.layout.annotations)
     if figure_id != "aldersjustert-over-tid":

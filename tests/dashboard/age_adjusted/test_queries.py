@@ -87,8 +87,10 @@ def test_changing_the_year_reads_the_cached_rows_without_a_query(db_env, monkeyp
 
 def test_source_line_names_the_tables_and_our_calculation(db_env):
     line = aq.source_line(aq.compare(sel()))
-    assert line.startswith("Kilde: SSB, tabell 11645 (oppdatert ")
-    assert "tabell 12209" in line and "tabell 12292" in line
+    assert line.startswith("Kilde: SSB, tabell 07459 (oppdatert ")  # inhabitants by one-year age (issue 23)
+    assert "tabell 11645" in line and "tabell 12292" in line
+    # cost per recipient: our calculation from the accounts (12367) while SSB's own code (12209) is unconfirmed
+    assert "tabell 12367" in line and "tabell 12209" not in line
     assert line.count("Egen beregning") == 1 and "demografi, dekningsgrad og enhetskostnad" in line
 
 

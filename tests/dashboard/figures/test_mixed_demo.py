@@ -4,7 +4,7 @@ it is made from is demo, and its download says so.
 Two mixed databases are built from the embedded snapshot with some tables turned "real" (the demo marker taken off
 the recorded responses, as a live fetch of those tables would leave them while the others keep their demo rows):
 - a real population projection (14746) with demo coverage and unit costs (everything else demo);
-- every SSB table real except 12209 (real 12292, 12293, 11645, 07459 and 14746; demo 12209).
+- every SSB table real except 12209 (real 12292, 12293, 11645, 07459, 14746 and 12367; demo 12209).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from pipelines.build import build
 from pipelines.raw_store import read_manifest, sha256
 
 ROOT = Path(__file__).resolve().parents[3]
-ALL_SSB = {"12209", "12292", "12293", "11875", "11645", "07459", "14746"}
+ALL_SSB = {"12209", "12292", "12293", "11875", "11645", "07459", "14746", "12367"}
 
 
 def _mixed(tmp: Path, real: set[str]) -> Path:
@@ -64,6 +64,15 @@ def demo_12209(tmp_path_factory) -> Path:
     return _mixed(tmp_path_factory.mktemp("demo-12209"), ALL_SSB - {"12209"})
 
 
+def _tables_of(indicator_id: str) -> set[str]:
+    """The SSB tables an indicator is made from, as the build applied the catalogue (our calculation from the
+    accounts stands in for SSB's unconfirmed cost per recipient)."""
+    ind = cat_mod.with_stand_ins(cat_mod.load()).indicators[indicator_id]
+    if ind.source:
+        return {ind.source.table}
+    return {t for i in ind.formula.inputs for t in _tables_of(i)}
+
+
 def _inputs(figure_id: str, source: str) -> set[str]:
     """The SSB tables a figure is made from: the ones its source line names; the projection's population figure is
     made from the projection alone, its users figure from the projection and the user counts (11645)."""
@@ -72,9 +81,7 @@ def _inputs(figure_id: str, source: str) -> set[str]:
     if figure_id == "fremskriving-brukere":
         return {"14746", "11645"}
     if figure_id == "fremskriving-kostnad":
-        cat = cat_mod.load()
-        return {"14746", "11645", cat.indicators["home_care_cost_per_recipient"].source.table,
-                cat.indicators["institution_cost_per_place"].source.table}
+        return {"14746", "11645", *_tables_of("home_care_cost_per_recipient"), *_tables_of("institution_cost_per_place")}
     return set(re.findall(r"tabell (\d{5})", source))
 
 
@@ -111,7 +118,9 @@ def test_real_projection_with_demo_coverage_and_costs(real_projection, monkeypat
 def test_real_12292_with_demo_12209(demo_12209, monkeypatch):
     seen = _check_every_figure(demo_12209, {"12209"}, monkeypatch)
     assert seen["mottakere-andel-befolkning"] is False and seen["brukere-tjeneste"] is False
-    assert seen["kostnad-hjemme"] is True and seen["forhold-institusjon-hjemme"] is True
+    # cost per recipient is our calculation from the accounts (12367) and users (12292), both real here
+    assert seen["kostnad-hjemme"] is False and seen["forhold-institusjon-hjemme"] is False
     assert seen["kostnad-institusjon"] is False  # 12293: real
-    assert seen["fremskriving-brukere"] is False and seen["fremskriving-kostnad"] is True  # cost per recipient: 12209
+    assert seen["fremskriving-brukere"] is False and seen["fremskriving-kostnad"] is False
+    assert seen["dekning-80-pluss"] is True and seen["kostnad-oppholdsdogn"] is True  # SSB's 12209: demo
     assert seen["profil-gruppe"] is True

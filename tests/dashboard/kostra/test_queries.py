@@ -25,13 +25,27 @@ def one(con, sql, params=None):
     return row
 
 
-def test_cost_per_recipient_equals_the_observation(raw):
-    frame = queries.comparison_series(["home_care_cost_per_recipient"], "3909", [], 2024, 2024)
+def test_an_ssb_figure_equals_the_observation(raw):
+    # SSB's own figure is shown where its code is confirmed: cost per municipal place (12293) stands for the rule
+    frame = queries.comparison_series(["institution_cost_per_place"], "3909", [], 2024, 2024)
     got = frame.filter((pl.col("role") == "selected") & (pl.col("year") == 2024))
-    (expected,) = one(raw, "SELECT value FROM observation WHERE table_id = '12209' AND contents_code = "
-                           "'KOSkorrbrmotthj0000' AND region_code = '3909' AND year = 2024")
+    (expected,) = one(raw, "SELECT value FROM observation WHERE table_id = '12293' AND contents_code = "
+                           "'KOSKBDUplass0000' AND region_code = '3909' AND year = 2024")
     assert expected is not None
     assert got["value"].to_list() == [expected]
+    assert got["series"].to_list() == ["Larvik"]
+
+
+def test_cost_per_recipient_is_our_calculation_from_the_accounts_while_ssbs_code_is_unconfirmed(raw):
+    frame = queries.comparison_series(["home_care_cost_per_recipient"], "3909", [], 2024, 2024)
+    got = frame.filter((pl.col("role") == "selected") & (pl.col("year") == 2024))
+    (gross,) = one(raw, "SELECT value FROM observation WHERE table_id = '12367' AND contents_code = 'KOSbelop0000' "
+                        "AND filter_key = 'KOKart0000=AGD4|KOKfunksjon0000=254|KOKregnskapsomfa0000=A' "
+                        "AND region_code = '3909' AND year = 2024")
+    (users,) = one(raw, "SELECT value FROM observation WHERE table_id = '12292' AND contents_code = "
+                        "'KOSkjernetotalt0000' AND region_code = '3909' AND year = 2024")
+    assert got["value"].to_list() == [pytest.approx(gross * 1000 / users)]
+    assert got["is_own_calculation"].to_list() == [True]
     assert got["series"].to_list() == ["Larvik"]
 
 
@@ -214,8 +228,10 @@ def test_all_municipalities_has_one_row_per_published_municipality(raw):
 
 def test_source_line_names_the_table_and_own_calculations():
     line = queries.source_line(["home_care_cost_per_recipient", "institution_to_home_cost_ratio"])
-    assert line.startswith("Kilde: SSB, tabell 12209 (oppdatert ")
-    assert "Egen beregning" in line
+    # our calculation from the accounts stands in for SSB's unconfirmed cost per recipient (12209)
+    assert line.startswith("Kilde: SSB, tabell 12292 (oppdatert ")
+    assert "tabell 12293" in line and "tabell 12367" in line and "tabell 12209" not in line
+    assert "Egen beregning" in line and "i stedet for SSBs eget tall" in line
 
 
 def test_shares_and_age_distribution_are_percentages():

@@ -93,3 +93,39 @@ def test_largest_part_names_the_largest_known_part(parts):
         return
     printed = numbers(text.split(":")[1])[0]
     assert printed == float(f"{max(known.values()):.1f}")
+
+
+# issue 23: the figures analysts ask for, each with its own phrase and unit
+NEW_PHRASES = {"institution_cost_per_day": ("kr", 0), "home_health_hours_per_week": ("timer", 1),
+               "extensive_needs_share_80_plus": ("%", 1), "high_intensity_share": ("%", 1),
+               "man_years_per_user": ("årsverk", 2), "health_education_share": ("%", 1),
+               "private_institution_places_share": ("%", 1)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(NEW_PHRASES)), shares, shares)
+def test_the_new_figures_sentences_print_the_value_with_its_unit_and_agree_with_the_group(indicator_id, value,
+                                                                                          group_value):
+    from dashboard.core import fmt
+    unit, dec = NEW_PHRASES[indicator_id]
+    text = takeaway.compare_to_group(name="Larvik", year=2024, value=value, status=None, unit=unit, decimals=dec,
+                                     group_name="KOSTRA-gruppe 14", group_value=group_value, label="Tallet",
+                                     indicator_id=indicator_id)
+    assert indicator_id in takeaway.PHRASES
+    assert fmt.with_unit(value, unit, dec) in text and "Larvik" in text and "2024" in text
+    assert "Tallet" not in text, "every new figure has its own phrase, not the generic sentence"
+    if "(" not in text:
+        return
+    printed_value = numbers(fmt.with_unit(value, unit, dec))[0]
+    printed_group = number_in_parentheses(text)
+    assert printed_group == float(f"{group_value:.{dec}f}")
+    if unit == "%":
+        diff = round(printed_value - printed_group, dec)
+        assert ("det samme som" in text) == (diff == 0)
+        if diff:
+            assert number_before(text, "\u00a0prosentpoeng") == abs(diff)
+    else:
+        pct = round((printed_value / printed_group - 1) * 100)
+        assert ("på nivå med" in text) == (pct == 0)
+        if pct:
+            assert number_before(text, "\u00a0% ") == abs(pct)

@@ -30,7 +30,7 @@ def tables():
     for entry in read_manifest(RAW):
         if entry.kind == "ssb_data":
             body = read_body(RAW, entry)
-            out[entry.table_id] = jsonstat.decode(body, labels=False)
+            out.setdefault(entry.table_id, jsonstat.decode(body, labels=False))  # 07459: the first file (totals)
     return out
 
 
@@ -94,3 +94,29 @@ def test_kostra_tables_label_old_codes_with_their_years_as_ssb_does():
     import orjson
     labels = orjson.loads(body)["dimension"]["KOKkommuneregion0000"]["category"]["label"]
     assert labels["3805"] == "Larvik (2020-2023)" and labels["3909"] == "Larvik"
+
+
+def test_07459_is_recorded_by_one_year_age_in_ssbs_format_and_adds_up_to_the_age_groups(tmp_path):
+    """The age groups of /aldersjustert come from 07459's one-year ages (Region × Alder × ContentsCode × Tid, Kjonn
+    left out), summed by the build: the recorded file has every age once, and the built figure is that sum."""
+    import duckdb
+
+    from pipelines.build import build
+    files = [e for e in read_manifest(RAW) if e.kind == "ssb_data" and e.table_id == "07459"]
+    by_age = [e for e in files if "valueCodes[Alder]=" in e.url]
+    assert len(by_age) == 1 and len(files) == 2
+    frame, meta = jsonstat.decode(read_body(RAW, by_age[0]), labels=False)
+    assert frame.columns[:4] == ["Region", "Alder", "ContentsCode", "Tid"]
+    assert frame["Alder"].unique(maintain_order=True).to_list() == [f"{a:03d}" for a in range(105)] + ["105+"]
+    assert set(frame["ContentsCode"].unique()) == {"Personer1"} and meta.is_demo
+    own = frame.filter((pl.col("Region") == "3805") & (pl.col("Tid") == "2021"))
+    expected = own.filter(pl.col("Alder").is_in([f"{a:03d}" for a in range(67, 80)]))["value"].sum()
+    db = tmp_path / "k.duckdb"
+    build(RAW, db)
+    con = duckdb.connect(str(db), read_only=True)
+    got = con.execute("SELECT value FROM indicator_values WHERE indicator_id = 'population_age_67_79' "
+                      "AND region_code = '3805' AND year = 2021").fetchone()[0]
+    assert got == expected > 0
+    group = con.execute("SELECT source FROM indicator_values WHERE indicator_id = 'population_age_67_79' "
+                        "AND region_code = 'EKG13' AND year = 2021").fetchone()[0]
+    assert group == "Egen beregning på tall fra SSB"  # 07459 has no KOSTRA groups: our sum of the members
