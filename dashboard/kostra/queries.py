@@ -254,7 +254,7 @@ def effective_catalogue():
     return catalogue.with_stand_ins(catalogue.load(), found_by_label(), failed=shown_as_ours())
 
 
-@db.per_database(maxsize=1)
+@db.per_database
 def stand_ins() -> pl.DataFrame:
     """SSB figures the catalogue has our own calculation for (`stands_in_for`), and which of the two the pages show:
     SSB's once a live check has confirmed its code, ours until then or when the latest fetch failed it (the choice the
