@@ -37,6 +37,12 @@ with ui.friendly_errors():
         st.markdown(f"**Tabell {table_id}**")
         for note in notes:
             st.markdown(f"- {md(note)}")
+    missing = queries.missing_sums_table()
+    if not missing.is_empty():
+        st.subheader("Summer som mangler")
+        st.caption("Der SSB ikke publiserer tall for KOSTRA-gruppen eller landet, summerer vi kommunene. Mangler én "
+                   "kommune tall, vises summen som «..» (mangler), aldri som en delsum. Her står hvilke kommuner.")
+        st.dataframe(missing.to_pandas(), hide_index=True, key="missing_sums")
     st.subheader("Symboler")
     st.dataframe(queries.symbol_table().to_pandas(), hide_index=True, key="symbols")
     st.subheader("Egne beregninger fra regnskapet")

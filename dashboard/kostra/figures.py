@@ -60,15 +60,16 @@ def _trend(figure_id: str, indicator_id: str, title: str | None = None) -> Calla
     """The standard comparison line chart for one indicator: municipality, comparisons, group and country."""
     def build(sel: Selection, **_) -> FigureBundle:
         info = queries.indicators()[indicator_id]
-        frame = queries.comparison_series([indicator_id], sel.municipality, list(sel.comparisons), sel.from_year,
-                                          sel.to_year, aggregates=("group", "EAKUO"))
+        frame = queries.with_missing_reasons(queries.comparison_series(
+            [indicator_id], sel.municipality, list(sel.comparisons), sel.from_year, sel.to_year,
+            aggregates=("group", "EAKUO")))
         name = _name(sel.municipality)
         full_title = (title or "{label}, {name} og sammenligning").format(name=name, label=info.short_label)
         unit_text = {"kr": "kroner", "%": "prosent", "ganger": "antall ganger"}.get(info.unit, info.unit)
         subtitle = (f"{info.label} ({unit_text}), {sel.from_year}–{sel.to_year}. "
                     f"{queries.group_labels(sel.municipality, sel.from_year, sel.to_year)}")
-        text = charts.ChartText(title=full_title, subtitle=subtitle, source=kostra_source([indicator_id]),
-                                is_demo=_is_demo(frame))
+        source = ". ".join(n for n in (kostra_source([indicator_id]), queries.missing_sum_note(frame)) if n)
+        text = charts.ChartText(title=full_title, subtitle=subtitle, source=source, is_demo=_is_demo(frame))
         fig = charts.line_chart(frame, text, unit=info.unit, decimals=info.decimals,
                                 break_year=queries.KOSTRA_BREAK_YEAR, break_label=queries.KOSTRA_BREAK_LABEL,
                                 merger_years=queries.merger_years(frame))

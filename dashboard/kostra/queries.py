@@ -393,6 +393,51 @@ def display_table(frame: pl.DataFrame, *, unit: str, decimals: int, index: str =
     return wide.rename({index: "Serie"})
 
 
+@db.per_database
+def missing_sums(indicator_ids: list[str] | None = None, region_codes: list[str] | None = None) -> pl.DataFrame:
+    """Group and country sums the build stored as missing because a member has no figure, with the build's reason
+    (sql/queries/missing_sums.sql); empty lists mean all. columns: indicator_id, short_label, region_code,
+    region_name, year, status, reason"""
+    return db.query("missing_sums", {"indicator_ids": list(indicator_ids or []),
+                                     "region_codes": list(region_codes or [])})
+
+
+def with_missing_reasons(frame: pl.DataFrame) -> pl.DataFrame:
+    """The comparison frame with a `reason` column: why a group's or the country's sum is missing (else null)."""
+    if frame.is_empty() or "region_code" not in frame.columns:
+        return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("reason"))
+    gaps = frame.filter(pl.col("value").is_null() & pl.col("role").is_in(["group", "country"]))
+    if gaps.is_empty():
+        return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("reason"))
+    reasons = missing_sums(sorted(set(gaps["indicator_id"].to_list())),
+                           sorted(set(gaps["region_code"].to_list())))
+    reasons = reasons.select("indicator_id", "region_code", "year", "reason")
+    return frame.join(reasons, on=["indicator_id", "region_code", "year"], how="left")
+
+
+def missing_sum_note(frame: pl.DataFrame) -> str:
+    """'Vises som «..» (se Kilder): KOSTRA-gruppe 13 2024 – Summen mangler: 1 av 2 kommuner …' for the source line
+    of a figure whose group or country value is a missing sum; '' when none."""
+    if "reason" not in frame.columns:
+        return ""
+    rows = frame.filter(pl.col("reason").is_not_null()).unique(["series", "year", "reason"], maintain_order=True)
+    if rows.is_empty():
+        return ""
+    return "Vises som «..» (se Kilder): " + "; ".join(
+        f"{r['series']} {r['year']} – {r['reason']}" for r in rows.sort("series", "year").iter_rows(named=True))
+
+
+def missing_sums_table(region_codes: list[str] | None = None) -> pl.DataFrame:
+    """For /kilder: sums shown as «..» and why. columns: Indikator, Område, År, Hvorfor"""
+    frame = missing_sums([], list(region_codes or []))
+    return frame.select(
+        pl.col("short_label").alias("Indikator"),
+        pl.col("region_name").alias("Område"),
+        pl.col("year").alias("År"),
+        pl.col("reason").alias("Hvorfor"),
+    )
+
+
 def long_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame:
     """Long, numeric table for downloads (Norwegian headers, symbol kept in its own column)."""
     if frame.is_empty():
@@ -402,7 +447,9 @@ def long_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame
         pl.col("year").alias("År"),
         pl.col("value").round(decimals).alias(f"Verdi ({unit})" if unit else "Verdi"),
         pl.col("status").alias("Symbol"),
-        pl.col("status").map_elements(fmt.status_meaning, return_dtype=pl.Utf8).alias("Forklaring"),
+        (pl.coalesce(pl.col("reason"), pl.col("status").map_elements(fmt.status_meaning, return_dtype=pl.Utf8))
+         if "reason" in frame.columns else
+         pl.col("status").map_elements(fmt.status_meaning, return_dtype=pl.Utf8)).alias("Forklaring"),
         pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("SSB")).alias("Datagrunnlag"),
     )
 
