@@ -293,25 +293,68 @@ def screen_spec(spec: dict) -> dict:
 
 def fit_height(fig: go.Figure, height: int, *, font_size: int | None = None) -> go.Figure:
     """A screen figure (see for_screen) at a fixed total height, for the embed view and the presentation: the
-    legend stays a fixed distance below the tick labels, and a long list of category labels that cannot be read at
-    this height is left out (the takeaway and the data table name them)."""
-    layout = fig.layout
-    top, bottom = layout.margin.t or 0, layout.margin.b or 0
-    plot = max(height - top - bottom, 80)
-    update = {"height": top + bottom + plot}
-    if font_size:
-        update["font"] = {"size": font_size}
-    fig.update_layout(**update)
-    for trace in fig.data:
-        if getattr(trace, "orientation", None) == "h" and trace.y is not None and len(trace.y) * 11 > plot:
-            fig.update_yaxes(showticklabels=False)
-            break
-    return fig
+    legend stays a fixed distance below the tick labels, long category labels under the bars are wrapped and kept
+    level, and a long list of category labels that cannot be read at this height is left out (the takeaway and the
+    data table name them). The same as fit_height_spec, on a figure object."""
+    return figure(**_parts(fit_height_spec(fig.to_dict(), height, font_size=font_size)))
+
+
+FIT_WIDTH = 800  # the width /vis and the presentation are drawn for (an 800×450 frame)
+
+
+def _tick_font(layout: dict, axis: dict) -> float:
+    return (axis.get("tickfont") or {}).get("size") or (layout.get("font") or {}).get("size") or 13
+
+
+def _level_categories(spec: dict, width: int = FIT_WIDTH) -> None:
+    """Category labels under vertical bars wrapped onto lines that fit one category's share of the width and kept
+    level: plotly turns labels that overlap (or a chart slants them, as the budget frame does), and turned labels
+    take the plot's height at 800×450. The margin below is what the wrapped lines need (about 0.6 em a character,
+    plotly's 1.3 em a line). Changes `spec`."""
+    layout = spec["layout"]
+    for ref in sorted({t.get("xaxis", "x") for t in spec.get("data") or [] if t.get("orientation") != "h"}):
+        name = "xaxis" + ref[1:]
+        axis = layout.get(name) or {}
+        if axis.get("type") == "date" or axis.get("tickmode") == "array" or axis.get("showticklabels") is False:
+            continue
+        categories: list[str] = []
+        for trace in spec["data"]:
+            if trace.get("xaxis", "x") == ref and trace.get("orientation") != "h":
+                for value in trace.get("x") or ():
+                    if isinstance(value, str) and value not in categories:
+                        categories.append(value)
+        if not categories:
+            continue
+        margin = layout.get("margin") or {}
+        font = _tick_font(layout, axis)
+        share = (width - (margin.get("l") or 0) - (margin.get("r") or 0)) / len(categories)
+        chars = max(8, int(share / (0.6 * font)) - 1)
+        slanted = axis.get("tickangle") not in (None, "auto", 0)
+        if not slanted and all(len(c) <= chars for c in categories):
+            continue
+        ticks = [_level_wrap(c, chars) for c in categories]
+        lines = max(t.count("<br>") + 1 for t in ticks)
+        layout[name] = {**axis, "tickangle": 0, "tickmode": "array", "tickvals": categories, "ticktext": ticks}
+        needed = 12 + math.ceil(1.3 * font * lines) + (28 if (axis.get("title") or {}).get("text") else 0)
+        # slanted labels had a margin for their slant: the level lines need only their own
+        layout["margin"] = {**margin, "b": needed if slanted else max(margin.get("b") or 0, needed)}
+
+
+def _level_wrap(label: str, width: int) -> str:
+    """A category label on lines of at most `width` characters, broken at spaces only (the label is already escaped
+    plotly text: an entity is never split)."""
+    import textwrap
+    # an ellipsis stays on the line of the word before it (textwrap breaks at ASCII spaces only)
+    glued = label.replace(" …", f"{fmt.NBSP}…")
+    lines = textwrap.wrap(glued, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(line.replace(f"{fmt.NBSP}…", " …") for line in lines) or label
 
 
 def fit_height_spec(spec: dict, height: int, *, font_size: int | None = None) -> dict:
     """fit_height on a screen figure's dict (see screen_spec), without a figure object. Changes and returns `spec`."""
     layout = spec.setdefault("layout", {})
+    spec.setdefault("data", [])
+    _level_categories(spec)
     margin = layout.get("margin") or {}
     top, bottom = margin.get("t") or 0, margin.get("b") or 0
     plot = max(height - top - bottom, 80)

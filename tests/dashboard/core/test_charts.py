@@ -235,3 +235,18 @@ def test_legend_items_follow_the_traces_styles():
     items = {i.name: i for i in charts.legend_items(fig)}
     assert items["Larvik"].colour == charts.SELECTED and items["Larvik"].kind == "line"
     assert items["KOSTRA-gruppen"].dash == "dash" and items["Landet uten Oslo"].dash == "dot"
+
+
+def test_fitting_wraps_long_category_labels_level_and_leaves_short_ones_as_they_are():
+    """At 800×450 a slanted axis is levelled with its labels wrapped (an ellipsis stays with the word before it);
+    an axis whose labels fit their share is left exactly as it was."""
+    long = {"data": [{"type": "waterfall", "x": ["Opprinnelig vedtatt … budsjettramme 2016", "B", "C"]}],
+            "layout": {"height": 600, "margin": {"l": 90, "r": 16, "t": 36, "b": 230}, "xaxis": {"tickangle": -35}}}
+    fitted = charts.fit_height_spec(long, 450)
+    axis = fitted["layout"]["xaxis"]
+    assert axis["tickangle"] == 0 and axis["tickvals"][0] == "Opprinnelig vedtatt … budsjettramme 2016"
+    assert axis["ticktext"][0] == "Opprinnelig vedtatt …<br>budsjettramme 2016"
+    assert fitted["layout"]["margin"]["b"] < 230 and fitted["layout"]["height"] == 450
+    short = {"data": [{"type": "bar", "x": ["Larvik", "Asker"]}],
+             "layout": {"height": 600, "margin": {"l": 90, "r": 16, "t": 36, "b": 52}, "xaxis": {"showgrid": False}}}
+    assert charts.fit_height_spec(short, 450)["layout"]["xaxis"] == {"showgrid": False}
