@@ -16,7 +16,9 @@ import os
 import tempfile
 import textwrap
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import lru_cache
 from pathlib import Path
@@ -227,6 +229,47 @@ def _check_formats(formats: tuple[str, ...]) -> None:
         raise PublishError(f"Ukjent bildeformat: {', '.join(sorted(unknown))} (bruk png eller svg).")
 
 
+class _RendererThread:
+    """One daemon thread that runs the renderer's calls in order (playwright's sync API must stay on the thread that
+    started it). Not a ThreadPoolExecutor: its workers are joined when the interpreter exits, so a renderer thread
+    stuck in a hung Chromium call would keep a server or a test run from ever exiting."""
+
+    def __init__(self, name: str):
+        self._calls: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (call := self._calls.get()) is not None:
+            future, fn, args = call
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+                future.set_exception(exc)
+
+    def submit(self, fn: Callable, *args) -> Future:
+        future: Future = Future()
+        self._calls.put((future, fn, args))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        if cancel_futures:  # calls still queued are cancelled, not run on a renderer being abandoned
+            pending = []
+            while True:
+                try:
+                    pending.append(self._calls.get_nowait())
+                except queue.Empty:
+                    break
+            for call in pending:
+                if call is not None:
+                    call[0].cancel()
+        self._calls.put(None)
+        if wait:
+            self._thread.join()
+
+
 class ImageRenderer:
     """The system Chromium with plotly.js loaded, started in a thread of its own as soon as this is made, so a caller
     can build figures and write HTML while the browser starts (plotly.js takes a second or two to parse).
@@ -253,7 +296,7 @@ class ImageRenderer:
         self._begin()
 
     def _begin(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kostra-bilder")
+        self._pool = _RendererThread("kostra-bilder")
         self._state: dict = {}
         self._started = self._pool.submit(self._start)
 

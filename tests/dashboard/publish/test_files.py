@@ -186,3 +186,18 @@ def test_print_page_has_one_a4_page_per_figure_with_text_and_demo_label():
     first, second = doc.split("<section")[1:3]
     assert TITLE in first and TAKEAWAY in first and SOURCE in first and "DEMODATA" in first
     assert "Andel &lt;f254&gt;" in second and "DEMODATA" not in second and "2 / 2" in second
+
+
+def test_a_hung_renderer_thread_never_keeps_the_process_from_exiting():
+    """A renderer call stuck for good (a hung Chromium) must not keep a server or a test run alive at exit: the
+    renderer's thread is a daemon, not a ThreadPoolExecutor worker that the interpreter joins when it exits."""
+    import subprocess
+    import sys
+    code = ("import threading\n"
+            "from dashboard.publish.files import _RendererThread\n"
+            "worker = _RendererThread('kostra-bilder')\n"
+            "worker.submit(threading.Event().wait)\n"
+            "worker.shutdown(wait=False, cancel_futures=True)\n"
+            "print('ute')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ute", done.stderr
