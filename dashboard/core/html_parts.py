@@ -29,7 +29,7 @@ p.fig-source { font-size: 0.82rem; line-height: 1.35; color: #4d4d4d; }
 .fig-legend { display: flex; flex-wrap: wrap; gap: 0.15rem 1rem; font-size: 0.88rem; color: #1a1a1a;
               margin-bottom: 0.35rem; }
 .fig-legend-item { display: inline-flex; align-items: center; gap: 0.35rem; overflow-wrap: anywhere; }
-.fig-legend-item svg { flex: none; }
+.fig-swatch { display: inline-block; flex: none; }
 .fig-demo { background: #FFE8D6; border: 1px solid #D55E00; color: #8A1C00; font-weight: 700; padding: 0 4px;
             border-radius: 3px; white-space: nowrap; }
 </style>"""
@@ -45,7 +45,26 @@ def figure_head_html(bundle: FigureBundle, *, level: str = "page") -> str:
     return f"<div class='fig-head fig-{level}'>{''.join(parts)}</div>"
 
 
-DASHES = {"dash": "7,4", "dot": "2,3", "longdash": "12,4", "dashdot": "7,3,2,3", "longdashdot": "12,3,2,3"}
+# plotly's dash names as (dash, gap) lengths in px at a 2 px line, drawn as a repeating gradient below
+DASHES = {"dash": ((7, 4),), "dot": ((2, 3),), "longdash": ((12, 4),), "dashdot": ((7, 3), (2, 3)),
+          "longdashdot": ((12, 3), (2, 3))}
+
+
+def _line_swatch(colour: str, dash: str, width: float) -> str:
+    """A short line in the trace's colour and dash as a styled span. Not SVG: Streamlit's st.html sanitiser removes
+    <svg>, which left the app's legend as bare names with nothing to tell the lines apart."""
+    pattern = DASHES.get(dash)
+    if pattern:
+        stops, at = [], 0
+        for on, off in pattern:
+            stops.append(f"{colour} {at}px {at + on}px, transparent {at + on}px {at + on + off}px")
+            at += on + off
+        paint = f"repeating-linear-gradient(to right, {', '.join(stops)})"
+    else:
+        paint = colour
+    height = max(2, min(round(width), 4))
+    return (f"<span class='fig-swatch' aria-hidden='true' style='width: 28px; height: {height}px; "
+            f"background: {paint};'></span>")
 
 
 def legend_html(items: list[charts.LegendItem]) -> str:
@@ -56,14 +75,11 @@ def legend_html(items: list[charts.LegendItem]) -> str:
     for item in items:
         colour = escape(item.colour)
         if item.kind == "line":
-            dash = DASHES.get(item.dash, "")
-            swatch = (f"<svg width='28' height='10' aria-hidden='true'><line x1='1' y1='5' x2='27' y2='5' "
-                      f"stroke='{colour}' stroke-width='{min(item.width, 4)}'"
-                      + (f" stroke-dasharray='{dash}'" if dash else "") + "/></svg>")
-        elif item.kind == "marker":
-            swatch = f"<svg width='12' height='12' aria-hidden='true'><circle cx='6' cy='6' r='5' fill='{colour}'/></svg>"
+            swatch = _line_swatch(colour, item.dash, item.width)
         else:
-            swatch = f"<svg width='12' height='12' aria-hidden='true'><rect width='12' height='12' fill='{colour}'/></svg>"
+            radius = "50%" if item.kind == "marker" else "0"
+            swatch = (f"<span class='fig-swatch' aria-hidden='true' style='width: 12px; height: 12px; "
+                      f"border-radius: {radius}; background: {colour};'></span>")
         parts.append(f"<span class='fig-legend-item'>{swatch}{html_text(item.name)}</span>")
     return f"<div class='fig-legend' data-testid='chart-legend'>{''.join(parts)}</div>"
 

@@ -37,6 +37,25 @@ def test_page_renders_charts_without_errors(open_page, wait_for_charts, page, pa
         expect(page.locator('[data-testid="stPlotlyChart"]').first.get_by_text("DEMODATA")).not_to_have_count(0)
 
 
+def test_legend_shows_each_lines_colour(open_page, wait_for_charts, page):
+    """Every legend entry under a line chart has a visible swatch in its line's colour (Streamlit's sanitiser
+    removed the SVG swatches once, leaving names only)."""
+    open_page(page, "/kostnad-per-mottaker?kommune=4001")
+    wait_for_charts(page, 1)
+    legend = page.locator('[data-testid="chart-legend"]').first
+    expect(legend).to_contain_text("Porsgrunn")
+    swatches = legend.locator(".fig-swatch")
+    entries = legend.locator(".fig-legend-item")
+    assert swatches.count() == entries.count() >= 3
+    looks = swatches.evaluate_all("els => els.map(e => { const s = getComputedStyle(e); "
+                                  "return [e.getBoundingClientRect().width, e.getBoundingClientRect().height, "
+                                  "s.backgroundColor + ' ' + s.backgroundImage]; })")
+    assert all(w >= 12 and h >= 2 for w, h, _ in looks)
+    paints = [paint for _, _, paint in looks]
+    assert len(set(paints)) == len(paints), "each line has its own colour or dash"
+    assert all(p != "rgba(0, 0, 0, 0) none" for p in paints)
+
+
 def test_url_selection_is_written_and_reproduced_in_a_new_page(open_page, settled, page, browser):
     open_page(page, "/kostnad-per-mottaker?kommune=3805&fra=2016&til=2023")
     assert query(page.url)["kommune"] == ["3909"], "the historical code is replaced by today's in the address"

@@ -27,7 +27,9 @@ def test_foot_has_legend_source_and_demo_badge_only_for_demo():
     items = [charts.LegendItem("Lardal (0728, før sammenslåing)", "line", "#0072B2", "dot", 2),
              charts.LegendItem("Gruppe", "box", "#4D4D4D")]
     foot = html_parts.figure_foot_html(bundle(), items)
-    assert "Lardal (0728, før sammenslåing)" in foot and "stroke-dasharray='2,3'" in foot
+    assert "Lardal (0728, før sammenslåing)" in foot
+    assert "#0072B2 0px 2px, transparent 2px 5px" in foot  # plotly's «dot»: 2 px on, 3 px off
+    assert "border-radius: 0; background: #4D4D4D" in foot
     assert "chart-demo" in foot and "Kilde: SSB, tabell 12209" in foot
     assert "chart-demo" not in html_parts.figure_foot_html(bundle(is_demo=False))
     assert "chart-legend" not in html_parts.figure_foot_html(bundle(), [])
@@ -45,3 +47,15 @@ def test_alt_text_keeps_ssbs_symbols():
     from dataclasses import replace
     b = replace(bundle(), title="Kostnad per plass", takeaway="Larvik har «..» for 2024..")
     assert "«..»" in html_parts.alt_text(b) and html_parts.alt_text(b).startswith("Kostnad per plass. Larvik")
+
+
+def test_legend_swatches_are_styled_spans_not_svg():
+    """Streamlit's st.html removes <svg>: the app's legend was bare names, no way to tell the lines apart."""
+    items = [charts.LegendItem("Larvik", "line", "#D55E00", "solid", 4),
+             charts.LegendItem("Gruppe", "line", "#4D4D4D", "dashdot", 2),
+             charts.LegendItem("Punkt", "marker", "#0072B2")]
+    legend = html_parts.legend_html(items)
+    assert "<svg" not in legend and legend.count("class='fig-swatch'") == 3
+    assert "height: 4px; background: #D55E00;" in legend
+    assert ("#4D4D4D 0px 7px, transparent 7px 10px, #4D4D4D 10px 12px, transparent 12px 15px" in legend)
+    assert "border-radius: 50%; background: #0072B2" in legend
