@@ -75,11 +75,12 @@ def _trend(figure_id: str, indicator_id: str, title: str | None = None) -> Calla
                                 merger_years=queries.merger_years(frame))
         value, status = _value_at(frame, "selected", sel.to_year)
         group_value, group_status = _value_at(frame, "group", sel.to_year)
-        group_name = queries.group_of(sel.municipality, sel.to_year)[1]
+        group_code, group_name = queries.group_of(sel.municipality, sel.to_year)
         sentence = takeaway.compare_to_group(
             name=name, year=sel.to_year, value=value, status=status, unit=info.unit, decimals=info.decimals,
             group_name=group_name, group_value=group_value, group_status=group_status, label=info.short_label,
-            indicator_id=indicator_id)
+            indicator_id=indicator_id,
+            group_reason=queries.sum_reason(indicator_id, group_code, sel.to_year) if group_value is None else None)
         return _bundle(figure_id, text, fig, queries.display_table(frame, unit=info.unit, decimals=info.decimals),
                        queries.long_table(frame, unit=info.unit, decimals=info.decimals), sentence)
     return build
@@ -105,10 +106,16 @@ def _ranking(figure_id: str, indicator_id: str) -> Callable[[Selection], FigureB
                                                   label=info.short_label, group_name=None))
         frame = queries.group_ranking(indicator_id, group_code, sel.to_year)
         ov = queries.overview(sel.municipality, sel.to_year, [indicator_id])
-        reference = (group_name, ov["group_value"][0]) if not ov.is_empty() else None
+        group_value = ov["group_value"][0] if not ov.is_empty() else None
+        reference = (group_name, group_value) if group_value is not None else None
         title = f"{info.short_label} i {group_name}, {sel.to_year}"
-        text = charts.ChartText(title=title, subtitle=f"{info.label}. {name} er uthevet; stiplet linje er "
-                                "gruppens tall.", source=source, is_demo=_is_demo(frame))
+        if reference:
+            subtitle = f"{info.label}. {name} er uthevet; stiplet linje er gruppens tall."
+        else:  # no dashed line to point at: say why the group's figure is missing
+            reason = queries.sum_reason(indicator_id, group_code, sel.to_year)
+            subtitle = (f"{info.label}. {name} er uthevet. Gruppens tall mangler («..»)"
+                        + (f": {reason.rstrip('.')}." if reason else "."))
+        text = charts.ChartText(title=title, subtitle=subtitle, source=source, is_demo=_is_demo(frame))
         fig = charts.ranking_bar(frame, text, unit=info.unit, decimals=info.decimals, highlight={sel.municipality},
                                  comparisons=set(sel.comparisons), reference=reference)
         table = queries.ranking_table(frame, unit=info.unit, decimals=info.decimals)

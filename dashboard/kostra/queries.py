@@ -415,6 +415,14 @@ def with_missing_reasons(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.join(reasons, on=["indicator_id", "region_code", "year"], how="left")
 
 
+def sum_reason(indicator_id: str, region_code: str | None, year: int) -> str | None:
+    """Why a group's or the country's figure is missing, as the build stored it; None when it is not a missing sum."""
+    if not region_code:
+        return None
+    rows = missing_sums([indicator_id], [region_code]).filter(pl.col("year") == year)
+    return rows["reason"][0] if not rows.is_empty() else None
+
+
 def missing_sum_note(frame: pl.DataFrame) -> str:
     """'Vises som «..» (se Kilder): KOSTRA-gruppe 13 2024 – Summen mangler: 1 av 2 kommuner …' for the source line
     of a figure whose group or country value is a missing sum; '' when none."""
@@ -495,13 +503,20 @@ def overview_cards(municipality: str, year: int, indicator_ids: list[str]) -> pl
         help_text = info.definition + (" (Egen beregning.)" if info.own_calculation else "")
         if r["value"] is None:
             help_text += f" Symbol {r['status']}: {fmt.status_meaning(r['status'])}."
+        group_text = (fmt.with_unit(r["group_value"], info.unit, info.decimals, status=r["group_status"])
+                      if r["group_code"] else "ingen KOSTRA-gruppe")
+        country_text = fmt.with_unit(r["country_value"], info.unit, info.decimals, status=r["country_status"])
+        # a sum with a member missing says why next to its «..» (the card's caption and the table)
+        if r["group_code"] and r["group_value"] is None:
+            group_text = _with_reason(group_text, sum_reason(r["indicator_id"], r["group_code"], year))
+        if r["country_value"] is None:
+            country_text = _with_reason(country_text, sum_reason(r["indicator_id"], COUNTRY_CODE, year))
         rows.append({
             "Indikator": info.short_label,
             "Verdi": fmt.with_unit(r["value"], info.unit, info.decimals, status=r["status"]),
             "Endring": change,
-            "Gruppeverdi": (fmt.with_unit(r["group_value"], info.unit, info.decimals, status=r["group_status"])
-                            if r["group_code"] else "ingen KOSTRA-gruppe"),
-            "Landsverdi": fmt.with_unit(r["country_value"], info.unit, info.decimals, status=r["country_status"]),
+            "Gruppeverdi": group_text,
+            "Landsverdi": country_text,
             "Rang": rank,
             "Gruppe": r["group_name"],
             "Retning": info.higher_is_better,
@@ -510,6 +525,13 @@ def overview_cards(municipality: str, year: int, indicator_ids: list[str]) -> pl
     return pl.DataFrame(rows, schema={"Indikator": pl.Utf8, "Verdi": pl.Utf8, "Endring": pl.Utf8,
                                       "Gruppeverdi": pl.Utf8, "Landsverdi": pl.Utf8, "Rang": pl.Utf8,
                                       "Gruppe": pl.Utf8, "Retning": pl.Boolean, "Hjelp": pl.Utf8})
+
+
+COUNTRY_CODE = "EAKUO"  # the overview's country column: landet uten Oslo (sql/views/40_municipality_overview.sql)
+
+
+def _with_reason(text: str, reason: str | None) -> str:
+    return f"{text} ({reason})" if reason else text
 
 
 def ranking_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame:

@@ -42,10 +42,12 @@ PHRASES = {
 
 def compare_to_group(*, name: str, year: int, value: float | None, status: str | None, unit: str, decimals: int,
                      group_name: str | None, group_value: float | None, group_status: str | None = None,
-                     label: str = "Tallet", indicator_id: str | None = None) -> str:
+                     label: str = "Tallet", indicator_id: str | None = None, group_reason: str | None = None) -> str:
     """«Larvik brukte 261 816 kr per mottaker av hjemmetjenester i 2024, 19 % under KOSTRA-gruppe 14 (324 329 kr).»
 
     Shares (unit %) are compared in percentage points; other figures as a relative difference in per cent.
+    `group_reason` is the build's reason when the group's figure is a sum with a member missing («Summen mangler:
+    1 av 49 kommuner har ikke tall (4001 «:»)»): the reader learns why there is nothing to compare with.
     """
     if missing(value):
         return (f"{label} for {name} i {year} er ikke publisert: SSB viser {status_text(status)}. "
@@ -57,8 +59,9 @@ def compare_to_group(*, name: str, year: int, value: float | None, status: str |
     if not group_name:
         return f"{head}. {name} er ikke med i noen KOSTRA-gruppe i {year}, så det er ingen gruppe å sammenligne med."
     if missing(group_value):
+        why = f" {group_reason.rstrip('.')}." if group_reason else ""
         return (f"{head}. Tallet for {group_name} mangler ({status_text(group_status)}), så det kan ikke "
-                "sammenlignes med gruppen.")
+                f"sammenlignes med gruppen.{why}")
     group_text = fmt.with_unit(group_value, unit, decimals)
     # from the printed values: «0,1 prosentpoeng over … (44,7 %)» beside «44,7 %» would not add up
     value, group_value = shown(value, decimals), shown(group_value, decimals)

@@ -23,7 +23,7 @@ MUNICIPALITY = "3909"
 @pytest.fixture(scope="module")
 def suppressed(tmp_path_factory) -> tuple[Path, str, str]:
     """The embedded snapshot built with one other member of Larvik's KOSTRA group suppressed («:») for the
-    population in YEAR, just before the build derives its sums. Returns (path, group code, member code)."""
+    population and home-care recipients in YEAR (and no group figure of SSB's for the recipients), just before the build derives its sums. Returns (path, group code, member code)."""
     path = tmp_path_factory.mktemp("missing") / "kostra.duckdb"
     chosen: dict[str, str] = {}
     original = build_mod._derive
@@ -34,9 +34,14 @@ def suppressed(tmp_path_factory) -> tuple[Path, str, str]:
             "FROM kostra_group_membership WHERE year = $y AND group_code = (SELECT group_code FROM "
             "kostra_group_membership WHERE year = $y AND municipality_code = $m) GROUP BY group_code",
             {"m": MUNICIPALITY, "y": YEAR}).fetchone()
-        con.execute("UPDATE observation SET value = NULL, status = ':' WHERE region_code = $r AND year = $y AND "
-                    "(table_id, contents_code, filter_key) = (SELECT (source_table, contents_code, filter_key) "
-                    "FROM indicator WHERE id = 'population')", {"r": member, "y": YEAR})
+        for indicator_id in ("population", "home_care_recipients"):  # the second: cost per recipient's divisor
+            con.execute("UPDATE observation SET value = NULL, status = ':' WHERE region_code = $r AND year = $y "
+                        "AND (table_id, contents_code, filter_key) = (SELECT (source_table, contents_code, "
+                        "filter_key) FROM indicator WHERE id = $i)", {"r": member, "y": YEAR, "i": indicator_id})
+        # as if SSB published no group figure for the recipients: the build sums the members, one of which is «:»
+        con.execute("DELETE FROM observation WHERE region_code = $g AND year = $y AND (table_id, contents_code, "
+                    "filter_key) = (SELECT (source_table, contents_code, filter_key) FROM indicator WHERE id = "
+                    "'home_care_recipients')", {"g": group, "y": YEAR})
         chosen.update(group=group, member=member)
         return original(con, catalogue)
 
@@ -81,6 +86,34 @@ def test_the_figure_shows_dotdot_and_says_why_in_source_line_and_download(env):
     # a year with every member's figure has a value and no such note
     earlier = bundle.download.filter((pl.col("Serie") == "KOSTRA-gruppen") & (pl.col("År") == YEAR - 1))
     assert earlier[value_column][0] is not None and "Summen mangler" not in (earlier["Forklaring"][0] or "")
+
+
+def test_the_takeaway_says_why_the_group_cannot_be_compared(env):
+    _, group, member = env
+    bundle = registry.build_figure("mottakere-andel-befolkning", Selection(MUNICIPALITY, (), 2020, YEAR))
+    assert "så det kan ikke sammenlignes med gruppen. Summen mangler: 1 av" in bundle.takeaway
+    assert f"{member} «:»" in bundle.takeaway
+
+
+def test_the_ranking_says_why_there_is_no_group_line(env):
+    _, group, member = env
+    bundle = registry.build_figure("rangering-gruppe", Selection(MUNICIPALITY, (), 2020, YEAR))
+    assert "stiplet linje" not in bundle.subtitle
+    assert "Gruppens tall mangler («..»): Summen mangler: 1 av" in bundle.subtitle
+    assert f"{member} «:»" in bundle.subtitle
+    assert not (bundle.fig.to_dict()["layout"].get("shapes") or ())  # no line at a made-up group value
+    complete = registry.build_figure("rangering-gruppe", Selection(MUNICIPALITY, (), 2020, YEAR - 1))
+    assert "stiplet linje er gruppens tall" in complete.subtitle and "Summen mangler" not in complete.subtitle
+
+
+def test_the_overview_card_says_why_next_to_the_groups_dotdot(env):
+    _, group, member = env
+    cards = queries.overview_cards(MUNICIPALITY, YEAR, ["home_care_recipients_share_of_population",
+                                                        "home_care_cost_per_recipient"])
+    for text in cards["Gruppeverdi"].to_list():
+        assert text.startswith(".. (Summen mangler: 1 av") and f"{member} «:»" in text
+    earlier = queries.overview_cards(MUNICIPALITY, YEAR - 1, ["home_care_recipients_share_of_population"])
+    assert "Summen mangler" not in earlier["Gruppeverdi"][0] and earlier["Gruppeverdi"][0] != ".."
 
 
 def test_kilder_lists_the_missing_sum_and_why(env):
