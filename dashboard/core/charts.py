@@ -363,9 +363,33 @@ def fit_height_spec(spec: dict, height: int, *, font_size: int | None = None) ->
         layout["font"] = _merge(layout.get("font") or {}, {"size": font_size})
     for trace in spec.get("data") or []:
         if trace.get("orientation") == "h" and trace.get("y") is not None and len(trace["y"]) * 11 > plot:
-            _update_axes(layout, "yaxis", {"showticklabels": False})
+            _update_axes(layout, "yaxis", _dense_ticks(trace, plot))
             break
     return spec
+
+
+TICK_ROOM = 13  # px a tick label of 11 px needs from the next one
+
+
+def _dense_ticks(trace: dict, plot: float) -> dict:
+    """The y axis of a ranking whose bars are too many for every name at this height: the highlighted bars (the
+    chosen municipality first, then the comparisons) keep their names where these don't run into each other, so an
+    embedded ranking still says which bar is whose; every other name is left out (the table names them). A bar
+    chart without greyed-out bars (OTHER) says nothing by colour: all names are left out."""
+    names, colours = list(trace["y"]), (trace.get("marker") or {}).get("color")
+    if not isinstance(colours, list) or OTHER not in colours or len(colours) != len(names):
+        return {"showticklabels": False}
+    row = plot / len(names)
+    order = ([i for i, c in enumerate(colours) if c == SELECTED]
+             + [i for i, c in enumerate(colours) if c not in (SELECTED, OTHER)])
+    kept: list[int] = []
+    for i in order:
+        if all(abs(i - j) * row >= TICK_ROOM for j in kept):
+            kept.append(i)
+    if not kept:
+        return {"showticklabels": False}
+    shown = [names[i] for i in sorted(kept)]
+    return {"tickmode": "array", "tickvals": shown, "ticktext": shown}
 
 
 def _wrap(line: str, width: int = 120) -> str:

@@ -250,3 +250,23 @@ def test_fitting_wraps_long_category_labels_level_and_leaves_short_ones_as_they_
     short = {"data": [{"type": "bar", "x": ["Larvik", "Asker"]}],
              "layout": {"height": 600, "margin": {"l": 90, "r": 16, "t": 36, "b": 52}, "xaxis": {"showgrid": False}}}
     assert charts.fit_height_spec(short, 450)["layout"]["xaxis"] == {"showgrid": False}
+
+
+def test_a_dense_ranking_keeps_the_highlighted_names_that_do_not_collide():
+    """49 bars in a 236 px chart: no room for every name, but the chosen municipality's (and the comparisons' where
+    they don't run into it or each other) are kept, so the embedded ranking still says which bar is whose."""
+    names = [f"Kommune {i}" for i in range(49)]
+    colours = [charts.OTHER] * 49
+    colours[40] = charts.SELECTED
+    colours[41] = colours[10] = colours[25] = charts.COMPARISON[0]
+    spec = {"data": [{"type": "bar", "orientation": "h", "y": names, "x": list(range(49)),
+                      "marker": {"color": colours}}],
+            "layout": {"height": 1238, "margin": {"l": 120, "r": 16, "t": 36, "b": 60}, "yaxis": {}}}
+    axis = charts.fit_height_spec(spec, 236)["layout"]["yaxis"]
+    # plot 140 px / 49 rows ≈ 2.9 px a row: Kommune 41 is one row from the chosen one and is left out
+    assert axis["tickmode"] == "array" and axis["tickvals"] == ["Kommune 10", "Kommune 25", "Kommune 40"]
+    assert axis["ticktext"] == axis["tickvals"]
+    plain = {"data": [{"type": "bar", "orientation": "h", "y": names, "x": list(range(49)),
+                       "marker": {"color": charts.COMPARISON[0]}}],
+             "layout": {"height": 1238, "margin": {"l": 120, "r": 16, "t": 36, "b": 60}, "yaxis": {}}}
+    assert charts.fit_height_spec(plain, 236)["layout"]["yaxis"] == {"showticklabels": False}

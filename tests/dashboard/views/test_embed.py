@@ -24,3 +24,6 @@ def test_the_screen_figure_leaves_the_bundle_for_publishing(db_env, figure_id):
     assert bundle.fig.layout.yaxis.showticklabels == fresh.fig.layout.yaxis.showticklabels
     assert publish.source_line(bundle) == publish.source_line(fresh)
     assert len(bundle.fig.layout.annotations) == len(fresh.fig.layout.annotations)
+    if figure_id == "rangering-gruppe":  # too many bars for every name at this height: Larvik's is kept
+        assert "Larvik" in screen["layout"]["yaxis"]["tickvals"]
+        assert len(screen["layout"]["yaxis"]["tickvals"]) < len(bundle.fig.data[0].y)
