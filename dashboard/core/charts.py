@@ -333,11 +333,50 @@ def _level_categories(spec: dict, width: int = FIT_WIDTH) -> None:
         if not slanted and all(len(c) <= chars for c in categories):
             continue
         ticks = [_level_wrap(c, chars) for c in categories]
+        extra = {}
+        if max(len(line) for t in ticks for line in t.split("<br>")) * 0.6 * font > share:
+            # a word wider than its category's share (or 8 characters that are): a smaller font, and at the least
+            # font long words broken with a hyphen and at most DENSE_LINES lines, so no label runs into the next
+            # (the hover and the table have it whole)
+            for size in range(int(font) - 1, DENSE_FONT - 1, -1):
+                chars = int(share / (0.6 * size))
+                if all(len(word) <= chars for c in categories for word in c.split()):
+                    ticks = [_level_wrap(c, chars) for c in categories]
+                    break
+            else:
+                size, chars = DENSE_FONT, max(4, int(share / (0.6 * DENSE_FONT)))
+                ticks = [_dense_wrap(c, chars) for c in categories]
+            font = size
+            extra = {"tickfont": {**(axis.get("tickfont") or {}), "size": font}}
         lines = max(t.count("<br>") + 1 for t in ticks)
-        layout[name] = {**axis, "tickangle": 0, "tickmode": "array", "tickvals": categories, "ticktext": ticks}
+        layout[name] = {**axis, **extra, "tickangle": 0, "tickmode": "array", "tickvals": categories,
+                        "ticktext": ticks}
         needed = 12 + math.ceil(1.3 * font * lines) + (28 if (axis.get("title") or {}).get("text") else 0)
         # slanted labels had a margin for their slant: the level lines need only their own
         layout["margin"] = {**margin, "b": needed if slanted else max(margin.get("b") or 0, needed)}
+
+
+DENSE_FONT = 9   # px: the least tick font at 800 px wide
+DENSE_LINES = 4
+
+
+def _dense_wrap(label: str, width: int) -> str:
+    """A category label for a share narrower than 8 characters: words longer than `width` broken with a hyphen
+    (not inside an entity of the escaped plotly text), at most DENSE_LINES lines, the last ending in «…» when the
+    label goes on."""
+    import textwrap
+    pieces = []
+    for word in label.split():
+        while len(word) > width and "&" not in word:
+            pieces.append(word[:width - 1] + "-")
+            word = word[width - 1:]
+        pieces.append(word)
+    lines = textwrap.wrap(" ".join(pieces), width, break_long_words=False, break_on_hyphens=False) or [label]
+    if len(lines) > DENSE_LINES:
+        lines = lines[:DENSE_LINES]
+        if not lines[-1].endswith("…"):
+            lines[-1] = lines[-1][:max(width - 1, 1)].rstrip("-") + "…"
+    return "<br>".join(lines)
 
 
 def _level_wrap(label: str, width: int) -> str:

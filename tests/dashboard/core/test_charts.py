@@ -270,3 +270,23 @@ def test_a_dense_ranking_keeps_the_highlighted_names_that_do_not_collide():
                        "marker": {"color": charts.COMPARISON[0]}}],
              "layout": {"height": 1238, "margin": {"l": 120, "r": 16, "t": 36, "b": 60}, "yaxis": {}}}
     assert charts.fit_height_spec(plain, 236)["layout"]["yaxis"] == {"showticklabels": False}
+
+
+def test_fitting_a_dense_axis_keeps_every_label_line_within_its_share():
+    """Twelve budget lines at 800 px: «Hjemmebaserte» is wider than its 58 px, so it ran into its neighbours. Now
+    the font steps down (to 9 px at the least) and a word still too wide is broken with a hyphen, at most four
+    lines a label."""
+    names = ["Opprinnelig vedtatt … budsjettramme 2016", "129 … Hjemmebaserte tjenester", "PUH, 15 brukere"]
+    names += [f"Tiltak {i}" for i in range(9)]
+    spec = {"data": [{"type": "waterfall", "x": names}],
+            "layout": {"height": 640, "margin": {"l": 90, "r": 16, "t": 36, "b": 250}, "xaxis": {"tickangle": -35}}}
+    axis = charts.fit_height_spec(spec, 450)["layout"]["xaxis"]
+    size = axis["tickfont"]["size"]
+    share = (800 - 90 - 16) / len(names)
+    assert charts.DENSE_FONT <= size < 13 and axis["tickangle"] == 0
+    for tick in axis["ticktext"]:
+        lines = tick.split("<br>")
+        assert len(lines) <= charts.DENSE_LINES
+        assert all(len(line) * 0.6 * size <= share for line in lines), tick
+    assert axis["ticktext"][1].startswith("129 …<br>Hjemmebas-<br>erte")
+    assert axis["ticktext"][0].endswith("…") and axis["tickvals"] == names
