@@ -78,11 +78,16 @@ def fit_problems(figure_id: str, fig: dict, height: int, width: int = charts.FIT
         if angle not in (None, "auto", 0):
             problems.append(f"{figure_id} at {height}: category labels on {ref} turned {angle}°")
             continue
-        if angle == 0:
-            continue
         shown = axis.get("ticktext") if axis.get("tickmode") == "array" else sorted(set(names))
         font = (axis.get("tickfont") or {}).get("size") or (layout.get("font") or {}).get("size") or 13
         share = (width - (margin.get("l") or 0) - (margin.get("r") or 0)) / max(len(set(names)), 1)
+        if angle == 0:  # level labels fitted by us: every line within its category's share, or it runs into the next
+            wide = [line for label in shown or () for line in re.split(r"<br\s*/?>", str(label))
+                    if len(line) * 0.6 * font > share]
+            if wide:
+                problems.append(f"{figure_id} at {height}: level label line «{wide[0]}» is wider than its "
+                                f"{share:.0f} px on {ref}")
+            continue
         longest = max((len(line) for label in shown or () for line in re.split(r"<br\s*/?>", str(label))),
                       default=0)
         if longest * 0.6 * font > share:
