@@ -209,3 +209,23 @@ def test_rebuild_carries_over_own_data(tmp_path, built_db):
     after = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     con.close()
     assert after == counts
+
+
+def test_a_predecessor_renumbered_before_its_merger_is_one_line_under_its_last_code(con):
+    """1662 Klæbu became 5030 Klæbu in 2018 and was merged into 5001 Trondheim in 2020: one line «Klæbu (5030)» from
+    2015 to 2019 with a merger in 2020, not a second line ending 2017 that marks a merger in 2018."""
+    changes = dict(con.execute("SELECT old_code, kind FROM region_change WHERE old_code IN ('1662', '5030')")
+                   .fetchall())
+    assert changes == {"1662": "renumber", "5030": "merge"}
+    rows = con.execute("""
+        SELECT predecessor_code, predecessor_name, change_kind, min(year), max(year), count(*), count(DISTINCT year)
+        FROM predecessor_series WHERE current_code = '5001' AND indicator_id = 'population' GROUP BY ALL
+    """).fetchall()
+    assert len(rows) == 1
+    code, name, kind, first, last, n, years = rows[0]
+    assert (code, name, kind, last) == ("5030", "Klæbu", "merge", 2019) and first < 2018 and n == years
+    (old,) = con.execute("SELECT value FROM indicator_values WHERE indicator_id = 'population' AND region_code = "
+                         "'1662' AND year = 2017").fetchone()
+    (shown,) = con.execute("SELECT value FROM predecessor_series WHERE current_code = '5001' AND indicator_id = "
+                           "'population' AND year = 2017").fetchone()
+    assert shown == old is not None
