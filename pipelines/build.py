@@ -18,7 +18,6 @@ import polars as pl
 
 from pipelines import catalogue as cat_mod
 from pipelines import jsonstat, klass
-from pipelines.fingerprint import code_fingerprint
 from pipelines.db_lock import DEFAULT_TIMEOUT, DatabaseBusy, write_lock
 from pipelines.paths import RAW_DIR, SQL_DIR, default_db_path
 from pipelines.raw_store import RawFile, RawStoreError, read_body, read_manifest, read_manifest_extra
@@ -37,6 +36,19 @@ class BuildResult:
     derived: int
     seconds: float
     is_demo: bool
+
+
+def code_fingerprint() -> str:
+    """A hash of everything that decides what a database built from the same raw files contains (the SQL, the
+    catalogue and the build code). The app rebuilds a database whose fingerprint differs, so pulling new code
+    never leaves users on a database without the views the pages now read."""
+    digest = hashlib.sha256()
+    files = sorted(SQL_DIR.rglob("*.sql")) + [cat_mod.catalogue_path(), Path(__file__), Path(klass.__file__)]
+    for path in files:
+        name = path.relative_to(SQL_DIR.parent).as_posix() if path.is_relative_to(SQL_DIR.parent) else path.name
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -52,7 +52,7 @@ def _rebuild_if_outdated(path: Path) -> None:
 
     The raw files it was built from are reused, so a live fetch stays live; if that fails, the old file is kept
     and the reason goes to the server log."""
-    from pipelines.fingerprint import code_fingerprint  # not pipelines.build: it loads pyarrow (issue 27)
+    from pipelines.build import BuildError, build, code_fingerprint
     from pipelines.paths import RAW_DIR
     try:
         with duckdb.connect(str(path), read_only=True) as con:
@@ -66,7 +66,6 @@ def _rebuild_if_outdated(path: Path) -> None:
         return
     if info.get("code_fingerprint") == code_fingerprint():
         return
-    from pipelines.build import BuildError, build
     raw = Path(info.get("raw_dir") or RAW_DIR)
     if not (raw / "manifest.json").exists():
         raw = RAW_DIR
