@@ -1,19 +1,10 @@
 """Entry point: `streamlit run app.py`. Declares the pages; each page file stays thin."""
 from __future__ import annotations
 
-import os
-
-# Before polars is first imported (issue 27, README «Minne og CPU»): polars' allocator (jemalloc) kept a cache per
-# thread and per arena of memory freed by cold figure builds, and its thread pool ran a thread per core for frames
-# of a few thousand rows. One arena without thread caches and one polars thread hold the server 20–40 MB lower
-# under the soak at no measurable cost in CPU. The operator may set either variable otherwise.
-os.environ.setdefault("POLARS_MAX_THREADS", "1")
-os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1,tcache:false,dirty_decay_ms:1000,muzzy_decay_ms:0")
-
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 from urllib.parse import urlsplit
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
 from dashboard.core.html_parts import FIGURE_CSS
 from dashboard.views import door
