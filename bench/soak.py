@@ -198,6 +198,8 @@ def main() -> int:
                     help="draw from only the first N municipalities (1: nearly every session from the cache)")
     ap.add_argument("--every", type=int, default=50, help="read the server's memory every N sessions")
     ap.add_argument("--db", type=Path, default=ROOT / "data" / "kostra.duckdb")
+    ap.add_argument("--profile", type=Path, metavar="DIR",
+                    help="run the server under bench/profile_server.py: one cProfile file per script run in DIR")
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                     help="an environment variable for the server (e.g. KOSTRA_CACHE_MB=50); may be repeated")
     args = ap.parse_args()
@@ -209,7 +211,11 @@ def main() -> int:
     if args.municipalities:
         codes = codes[:args.municipalities]
     env = {"KOSTRA_DB": str(db_path), **dict(e.split("=", 1) for e in args.env)}
-    proc, base = start_streamlit("app.py", env)
+    if args.profile:
+        env["PROFILE_DIR"] = str(args.profile)
+        proc, base = start_streamlit("app.py", env, launcher=(str(ROOT / "bench" / "profile_server.py"),))
+    else:
+        proc, base = start_streamlit("app.py", env)
     try:
         result = asyncio.run(soak(base, proc.pid, codes, args.sessions, args.concurrency, args.max_minutes * 60,
                                   args.seed, args.every))

@@ -5,8 +5,10 @@ each), with no cache and no limit, so a handful of clicks saturated a small serv
 server process goes through one `ImageService`:
 - one renderer (dashboard/publish/files.ImageRenderer: one Chromium) renders at a time; it stays up between
   requests and is closed after `idle_s` seconds without work, so an idle server holds no browser;
-- rendered bytes are cached per key (the caller's figure, selection, database version and format), up to
-  `cache_bytes` in total, so the same figure asked for by many readers is rendered once;
+- rendered bytes are cached per key (the caller's figure, selection, database version and format) in the server's
+  one byte-bounded store of cached results (dashboard.core.cache, KOSTRA_CACHE_MB), least recently used going first
+  across figures, query results and images alike, so the same figure asked for by many readers is rendered once
+  and images add nothing to the server's memory beyond that one budget;
 - a request for what is being rendered right now waits for that render (20 readers of one figure: one render);
 - at most `max_waiting` requests for other files wait for the renderer, each at most `wait_s` seconds; any more, or a longer
   wait, is `RendererBusy` with a Norwegian message, rather than a pile of blocked threads (Streamlit runs download
@@ -14,11 +16,12 @@ server process goes through one `ImageService`:
 """
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from collections import OrderedDict
 from typing import Callable, Hashable
 
+from dashboard.core import cache
 from dashboard.publish.files import ImageRenderer, PublishError
 
 BUSY_MESSAGE = ("Serveren lager bilder for andre akkurat nå. Prøv igjen om et halvt minutt – "
@@ -29,18 +32,23 @@ class RendererBusy(PublishError):
     """Too many image requests at once: the caller says so instead of waiting on."""
 
 
+_SPACES = itertools.count()
+
+
 class ImageService:
     def __init__(self, *, wait_s: float = 20.0, max_waiting: int = 3, idle_s: float = 30.0,
-                 cache_bytes: int = 64 * 1024 * 1024,
+                 cache_bytes: int | None = None,
                  make_renderer: Callable[[], ImageRenderer] = ImageRenderer):
-        self.wait_s, self.max_waiting, self.idle_s, self.cache_bytes = wait_s, max_waiting, idle_s, cache_bytes
+        """`cache_bytes`: a store of its own of that size (for tests); by default the server's one store."""
+        self.wait_s, self.max_waiting, self.idle_s = wait_s, max_waiting, idle_s
+        self._store_of = (lambda: cache.results) if cache_bytes is None else (
+            lambda own=cache.ByteBudgetCache(cache_bytes): own)
         self._make_renderer = make_renderer
         self._render_lock = threading.Lock()      # held while the renderer works: one render at a time
-        self._state_lock = threading.Lock()       # guards the counters and the cache
+        self._state_lock = threading.Lock()       # guards the counters
+        self._space = next(_SPACES)
         self._waiting = 0
-        self._cache: OrderedDict[Hashable, bytes] = OrderedDict()
         self._inflight: dict[Hashable, threading.Event] = {}   # key -> set when its render has finished
-        self._cached_bytes = 0
         self._renderer: ImageRenderer | None = None
         self._last_used = 0.0
         self._timer: threading.Timer | None = None
@@ -48,12 +56,14 @@ class ImageService:
         self.starts = 0                           # how many times a Chromium was started
         self.most_waiting = 0                     # the most requests that waited at once
 
+    def _key(self, key: Hashable) -> tuple:
+        # the store's keys are (kind, database version, key); an image's key has its version inside, so the store's
+        # slot for it is None: images go with the rest when the database file is replaced. Each service has its own
+        # part of the store (a server has one service; tests make several)
+        return ("publish.image", None, (self._space, key))
+
     def cached(self, key: Hashable) -> bytes | None:
-        with self._state_lock:
-            data = self._cache.get(key)
-            if data is not None:
-                self._cache.move_to_end(key)
-            return data
+        return self._store_of().get(self._key(key))
 
     def get(self, key: Hashable, make: Callable[[ImageRenderer], bytes]) -> bytes:
         """The bytes for key: from the cache, or made by `make(renderer)` while holding the one renderer. The first
@@ -115,14 +125,7 @@ class ImageService:
             self._render_lock.release()
 
     def _store(self, key: Hashable, data: bytes) -> None:
-        if len(data) > self.cache_bytes:
-            return
-        with self._state_lock:
-            self._cache[key] = data
-            self._cached_bytes += len(data)
-            while self._cached_bytes > self.cache_bytes:
-                _, old = self._cache.popitem(last=False)
-                self._cached_bytes -= len(old)
+        self._store_of().put(self._key(key), data, size=len(data))
 
     def _schedule_idle_close(self) -> None:
         if self._timer is not None:

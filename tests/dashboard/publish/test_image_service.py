@@ -147,3 +147,20 @@ def test_the_real_renderer_makes_a_png_once_for_many_readers(db_env):
     finally:
         service.close()
     assert not service.renderer_alive
+
+
+def test_images_are_kept_on_the_servers_one_byte_budget(renderers, monkeypatch):
+    """Issue 27: a server's images count against KOSTRA_CACHE_MB with every other cached result, least recently used
+    going first across them, not in a cache of their own beside it."""
+    from dashboard.core import cache
+    store = cache.ByteBudgetCache(20)
+    monkeypatch.setattr(cache, "results", store)
+    _, factory = renderers
+    service = ImageService(make_renderer=factory(0.0))
+    service.get("a", lambda r: r.make("a"))  # 7 bytes
+    store.put(("other", None, "query result"), b"x" * 7, size=7)
+    assert store.bytes == 14
+    service.get("b", lambda r: r.make("b"))  # 7 more: the least recently used entry, image a, goes
+    assert service.cached("a") is None and service.cached("b") == b"bilde b"
+    assert store.get(("other", None, "query result")) is not None and store.bytes == 14
+    service.close()
