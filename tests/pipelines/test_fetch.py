@@ -31,7 +31,9 @@ from pipelines.fetch import (
 from pipelines.http_client import KlassClient, SsbClient
 from pipelines.raw_store import read_body, read_manifest
 
-from ssb_standin import FIXTURES, SSB, TABLES, VirtualTime, answer_on, problem  # noqa: E402  (tests/ssb_standin.py)
+from ssb_standin import (  # noqa: E402  (tests/ssb_standin.py)
+    FIXTURES, SSB, TABLES, VirtualTime, answer_on, limit_in_virtual_time, problem,
+)
 from ssb_standin import StandIn as FakeServices  # noqa: E402
 
 TODAY = dt.date(2024, 6, 1)
@@ -482,6 +484,7 @@ def _cli(args: list[str], env_db: Path, monkeypatch):
 
     from pipelines.__main__ import app
     monkeypatch.setenv("KOSTRA_DB", str(env_db))
+    limit_in_virtual_time(monkeypatch)  # the CLI's own SSB client: a second check in one test waited a real minute
     return CliRunner().invoke(app, args)
 
 
