@@ -24,8 +24,10 @@ db: $(DB)
 run: setup db
 	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
+# two workers, each taking whole test files (--dist loadfile keeps a file's module fixtures, such as a shared server
+# or fetched database, in one process); `.venv/bin/python -m pytest …` alone runs in one process
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: setup db
 	$(BIN)/python bench/run_all.py

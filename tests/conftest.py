@@ -5,6 +5,8 @@ own database (with imported files) is never changed by running the tests.
 """
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -39,10 +41,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
-    """A database built from data/raw (the embedded snapshot), shared read-only by the session."""
+    """A database built from data/raw (the embedded snapshot), shared read-only by the session.
+
+    Under pytest-xdist (`make test` runs two workers) it is built once per run, by the first worker to get there,
+    and each worker reads its own copy: a test that opens it read-write (DuckDB's default) would otherwise lock the
+    other worker out of the file."""
     from pipelines.build import build
     path = tmp_path_factory.mktemp("db") / "kostra.duckdb"
-    build(ROOT / "data" / "raw", path)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        build(ROOT / "data" / "raw", path)
+        return path
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own
+    with open(shared / "built_db.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker waits here while the first one builds
+        if not (shared / "kostra.duckdb").exists():  # build swaps a finished file into place: it exists only whole
+            build(ROOT / "data" / "raw", shared / "kostra.duckdb")
+    shutil.copy(shared / "kostra.duckdb", path)
     return path
 
 
