@@ -24,7 +24,43 @@ def pytest_addoption(parser):
                      help="run every property test with this many examples (overrides the tests' own settings)")
 
 
+# The files that take longest in a full run, longest first (pytest --durations, December 2026). `make test`'s two
+# workers take whole files in collection order (-n 2 --dist loadfile --no-loadscope-reorder): these go first, so a
+# run does not end with one worker on a long file while the other has nothing left. Every other file follows in
+# pytest's own order; a file missing here is only scheduled later, never left out.
+SLOWEST_FILES = (
+    "tests/audit/test_figure_audit.py",
+    "tests/pipelines/test_db_lock.py",
+    "tests/dashboard/figures/test_mixed_demo.py",
+    "tests/browser/test_accessibility_browser.py",
+    "tests/browser/test_hostile_names_browser.py",
+    "tests/dashboard/core/test_db.py",
+    "tests/browser/test_committee_browser.py",
+    "tests/pipelines/test_fetch.py",
+    "tests/browser/test_login_browser.py",
+    "tests/browser/test_own_pages_browser.py",
+    "tests/dashboard/kostra/test_missing_sums.py",
+    "tests/pipelines/demo/test_snapshot.py",
+    "tests/browser/test_publish_browser.py",
+    "tests/pipelines/test_build.py",
+    "tests/pipelines/test_offline.py",
+    "tests/dashboard/publish/test_cli.py",
+    "tests/browser/test_slides_fit_browser.py",
+    "tests/dashboard/own/test_secondary_suppression.py",
+    "tests/browser/test_cold_server.py",
+    "tests/audit/test_sentence_audit.py",
+    "tests/browser/test_analyst_pages_browser.py",
+    "tests/sql/test_age_adjusted_split.py",
+)
+
+
+def _slowest_files_first(items) -> None:
+    rank = {path: n for n, path in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: a file's tests keep order
+
+
 def pytest_collection_modifyitems(config, items):
+    _slowest_files_first(items)
     examples = config.getoption("--hypothesis-examples")
     if examples is None and config.getoption("--hypothesis-profile", None) == "thorough":
         examples = 10_000
