@@ -24,8 +24,11 @@ db: $(DB)
 run: setup db
 	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
+# two workers, each taking whole test files (--dist loadfile keeps a file's module fixtures, such as a shared server
+# or fetched database, in one process), the slowest files first (tests/conftest.py, SLOWEST_FILES);
+# `.venv/bin/python -m pytest …` alone runs in one process
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: setup db
 	$(BIN)/python bench/run_all.py

@@ -354,6 +354,51 @@ class StandIn:
 # ---------------------------------------------------------------- cells of a JSON-stat document, by code
 
 
+class VirtualTime:
+    """A clock that moves only when the client sleeps. With a no-op sleep on the real clock, the client's rate limiter
+    (SSB's 30 calls a minute) would spin until the window really passed: a fetch split into many queries took minutes
+    of busy waiting. Here it waits the window out at once, and the limiter's arithmetic is still what runs."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def limit_in_virtual_time(monkeypatch) -> None:
+    """SSB's call limit (the stand-in's /config: 30 calls a minute) kept in VirtualTime by every SSB client made
+    without a clock of its own, as the command line makes them: a `catalogue check` or `fetch` of more than 30 calls
+    waited a real minute for the window, in a test where the limit is not what is tested. The limiter still counts
+    every call and waits out the window; only its wait takes no time. The tests of the limit itself
+    (test_http_client.py, test_fetch.py's call-limit test) give a clock, or do not use this."""
+    from pipelines import http_client
+    real = http_client.SlidingWindowLimiter
+
+    def limiter(max_calls, window, *, clock=time.monotonic, sleep=time.sleep):
+        if clock is time.monotonic and sleep is time.sleep:
+            virtual = VirtualTime()
+            clock, sleep = virtual.clock, virtual.sleep
+        return real(max_calls, window, clock=clock, sleep=sleep)
+
+    monkeypatch.setattr(http_client, "SlidingWindowLimiter", limiter)
+
+
+def answer_on(server, monkeypatch, services: StandIn | None = None) -> StandIn:
+    """The stand-in answering every request on the loopback `server` (tests/pipelines/conftest.py), and the clients'
+    SSB_API_URL and KLASS_API_URL pointing at it through `monkeypatch` (a test's own, or a module fixture's
+    pytest.MonkeyPatch()); returns the stand-in so a test can change or fail what it serves."""
+    services = services or StandIn()
+    server.clear()
+    server.expect_request(re.compile(".*")).respond_with_handler(services)
+    monkeypatch.setenv("SSB_API_URL", server.url_for(SSB))
+    monkeypatch.setenv("KLASS_API_URL", server.url_for(KLASS))
+    return services
+
+
 def _contents(doc: dict) -> dict[str, str]:
     cat = doc["dimension"]["ContentsCode"]["category"]
     return {c: cat["label"].get(c, c) for c in sorted(cat["index"], key=cat["index"].get)}

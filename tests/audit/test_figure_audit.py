@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 
-import duckdb
 import plotly.graph_objects as go
-import pytest
 
 from dashboard import figures
 from dashboard.core import charts
@@ -133,19 +130,6 @@ def figure_problems(figure_id: str, fig: dict, *, validate: bool = True) -> list
     if validate and go.Figure(fig).to_dict() != fig:
         problems.append(f"{figure_id}: plotly's validation changes the figure")
     return problems
-
-
-@pytest.fixture(scope="module")
-def audit_db(built_db, tmp_path_factory):
-    """A copy with age_adjusted_inputs stored as a table (same rows): the figures' own queries, without the view
-    recomputed for each of the ~1 800 age-adjusted and other queries."""
-    path = tmp_path_factory.mktemp("figure-audit") / "kostra.duckdb"
-    shutil.copy(built_db, path)
-    with duckdb.connect(str(path)) as con:
-        con.execute("CREATE TABLE age_adjusted_inputs_stored AS SELECT * FROM age_adjusted_inputs")
-        con.execute("DROP VIEW age_adjusted_inputs")
-        con.execute("ALTER TABLE age_adjusted_inputs_stored RENAME TO age_adjusted_inputs")
-    return path
 
 
 def _check(problems: list[str], figure_id: str, selection) -> None:

@@ -18,14 +18,11 @@ The counts it checked are printed (pytest -s) and asserted to cover every munici
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-import duckdb
 import polars as pl
-import pytest
 
 from dashboard.age_adjusted import figures as aa_figures
 from dashboard.age_adjusted import queries as aq
@@ -62,17 +59,6 @@ def direction(words: str) -> int | None:
     if "like" in found or words.startswith("fra "):
         return 0
     return None
-
-
-@pytest.fixture(scope="module")
-def audit_db(built_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("audit") / "kostra.duckdb"
-    shutil.copy(built_db, path)
-    with duckdb.connect(str(path)) as con:
-        con.execute("CREATE TABLE age_adjusted_inputs_stored AS SELECT * FROM age_adjusted_inputs")
-        con.execute("DROP VIEW age_adjusted_inputs")
-        con.execute("ALTER TABLE age_adjusted_inputs_stored RENAME TO age_adjusted_inputs")
-    return path
 
 
 class Audit:

@@ -12,6 +12,7 @@ import secrets
 import socket
 
 import pytest
+from access_roles import write_access  # noqa: E402 (tests/access_roles.py)
 from playwright.sync_api import expect
 
 CHART = '[data-testid="stPlotlyChart"]'
@@ -21,14 +22,6 @@ DRAWN_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot svg.ma
 
 pytestmark = pytest.mark.browser
 
-ACCESS = """
-[anonymous]
-kostra = true
-[roles.leder]
-roles = ["leder"]
-[roles.import]
-roles = ["import"]
-"""
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +50,9 @@ client_id = "kostra-dashbord"
 client_secret = "{secrets.token_hex(16)}"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 """, encoding="utf-8")
-    (folder / "access.toml").write_text(ACCESS, encoding="utf-8")
+    access = write_access(folder)
     with serve_app(built_db, folder / "server.log", port=port, args=("--secrets.files", str(folder / "secrets.toml")),
-               env={"KOSTRA_ACCESS_FILE": str(folder / "access.toml")}) as base_url:
+               env={"KOSTRA_ACCESS_FILE": str(access)}) as base_url:
         yield base_url
 
 

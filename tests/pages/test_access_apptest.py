@@ -6,6 +6,7 @@ import inspect
 from pathlib import Path
 
 import pytest
+from access_roles import ACCESS, write_access  # noqa: E402 (tests/access_roles.py)
 from apptest_pages import APP, blocks  # noqa: E402 (tests/pages/apptest_pages.py)
 from streamlit.testing.v1 import AppTest
 
@@ -14,14 +15,6 @@ from dashboard.own import queries as own_queries
 
 AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "dashbord",
         "client_secret": "hemmelig", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
-ACCESS = """
-[anonymous]
-kostra = true
-[roles.leder]
-roles = ["leder"]
-[roles.import]
-roles = ["import"]
-"""
 ANONYMOUS = {}
 NO_ROLE = {"is_logged_in": True, "sub": "s-ola", "email": "ola@larvik.kommune.no", "name": "Ola"}
 LEDER = {**NO_ROLE, "sub": "s-kari", "email": "kari@larvik.kommune.no", "name": "Kari", "roles": ["leder"]}
@@ -31,8 +24,7 @@ VISITORS = {"anonymous": ANONYMOUS, "no role": NO_ROLE, "leder": LEDER, "import"
 
 @pytest.fixture
 def shared(tmp_path, monkeypatch, db_env):
-    path = tmp_path / "access.toml"
-    path.write_text(ACCESS, encoding="utf-8")
+    path = write_access(tmp_path)
     monkeypatch.setenv("KOSTRA_ACCESS_FILE", str(path))
     return path
 
@@ -190,9 +182,7 @@ SEED_BUDGET = Path(__file__).resolve().parents[1] / "fixtures" / "dashboard" / "
 
 
 def test_an_import_records_its_author_from_the_login_and_importer_lists_it(db_copy, tmp_path, monkeypatch):
-    path = tmp_path / "access.toml"
-    path.write_text(ACCESS, encoding="utf-8")
-    monkeypatch.setenv("KOSTRA_ACCESS_FILE", str(path))
+    monkeypatch.setenv("KOSTRA_ACCESS_FILE", str(write_access(tmp_path)))
     at = open_as(IMPORT, "pages/importer.py")
     at.file_uploader(key="imp_file").set_value(("budsjett-2016-seed.csv", SEED_BUDGET.read_bytes(), "text/csv")).run()
     at.button(key="imp_go").click().run()

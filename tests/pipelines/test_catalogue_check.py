@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 
 import pytest
@@ -14,18 +13,15 @@ from pipelines.catalogue_check import verdicts, write_back
 from pipelines.fetch import EXIT_PARTLY_UPDATED, check_catalogue, labelled, normalise_label, parse_dimensions
 from pipelines.http_client import SsbClient
 
-from ssb_standin import KLASS, SSB, StandIn  # noqa: E402  (tests/ssb_standin.py)
+from ssb_standin import StandIn, answer_on, limit_in_virtual_time  # noqa: E402  (tests/ssb_standin.py)
 
 DAY = dt.date(2026, 12, 4)
 
 
 @pytest.fixture
 def fake(server, monkeypatch, tmp_path) -> StandIn:
-    services = StandIn()
-    server.clear()
-    server.expect_request(re.compile(".*")).respond_with_handler(services)
-    monkeypatch.setenv("SSB_API_URL", server.url_for(SSB))
-    monkeypatch.setenv("KLASS_API_URL", server.url_for(KLASS))
+    services = answer_on(server, monkeypatch)
+    limit_in_virtual_time(monkeypatch)
     shutil.copy(cat_mod.CATALOGUE_PATH, tmp_path / "catalogue.toml")
     monkeypatch.setenv(cat_mod.CATALOGUE_ENV, str(tmp_path / "catalogue.toml"))
     monkeypatch.setenv("COLUMNS", "250")

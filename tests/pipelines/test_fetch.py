@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import io
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -32,7 +31,9 @@ from pipelines.fetch import (
 from pipelines.http_client import KlassClient, SsbClient
 from pipelines.raw_store import read_body, read_manifest
 
-from ssb_standin import FIXTURES, KLASS, SSB, TABLES, problem  # noqa: E402  (tests/ssb_standin.py)
+from ssb_standin import (  # noqa: E402  (tests/ssb_standin.py)
+    FIXTURES, SSB, TABLES, VirtualTime, answer_on, limit_in_virtual_time, problem,
+)
 from ssb_standin import StandIn as FakeServices  # noqa: E402
 
 TODAY = dt.date(2024, 6, 1)
@@ -41,32 +42,12 @@ FROM_YEAR = 2023
 
 @pytest.fixture
 def fake(server, monkeypatch) -> FakeServices:
-    services = FakeServices()
-    server.clear()
-    server.expect_request(re.compile(".*")).respond_with_handler(services)
-    monkeypatch.setenv("SSB_API_URL", server.url_for(SSB))
-    monkeypatch.setenv("KLASS_API_URL", server.url_for(KLASS))
-    return services
-
-
-class FakeTime:
-    """A clock that moves only when the client sleeps. With a no-op sleep on the real clock, the client's rate limiter
-    (SSB's 30 calls a minute) would spin until the window really passed: a fetch split into many queries took minutes
-    of busy waiting. Here it waits the window out at once, and the limiter's arithmetic is still what runs."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+    return answer_on(server, monkeypatch)
 
 
 def clients() -> dict:
     """Clients from the environment (as the CLI gets them), with no real waiting between retries or for the limit."""
-    ssb_time = FakeTime()  # KLASS has no call limit: its client has no limiter
+    ssb_time = VirtualTime()  # KLASS has no call limit: its client has no limiter
     return {
         "ssb": SsbClient(retries=2, backoff_factor=0, body_retries=0, sleep=ssb_time.sleep, clock=ssb_time.clock,
                          timeout=(2, 5)),
@@ -97,12 +78,8 @@ def data_requests(server) -> list[Request]:
 def baseline(server, tmp_path_factory):
     """A raw directory and database from one successful fetch, copied into each failure test."""
     root = tmp_path_factory.mktemp("baseline")
-    services = FakeServices()
-    server.clear()
-    server.expect_request(re.compile(".*")).respond_with_handler(services)
     mp = pytest.MonkeyPatch()
-    mp.setenv("SSB_API_URL", server.url_for(SSB))
-    mp.setenv("KLASS_API_URL", server.url_for(KLASS))
+    answer_on(server, mp)
     try:
         run_fetch(root)
     finally:
@@ -507,6 +484,7 @@ def _cli(args: list[str], env_db: Path, monkeypatch):
 
     from pipelines.__main__ import app
     monkeypatch.setenv("KOSTRA_DB", str(env_db))
+    limit_in_virtual_time(monkeypatch)  # the CLI's own SSB client: a second check in one test waited a real minute
     return CliRunner().invoke(app, args)
 
 

@@ -15,7 +15,6 @@ our calculation.
 """
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from typer.testing import CliRunner
 from pipelines import catalogue as cat_mod
 from pipelines.fetch import EXIT_PARTLY_UPDATED
 
-from ssb_standin import FIXTURES, KLASS, SSB, StandIn  # noqa: E402  (tests/ssb_standin.py)
+from ssb_standin import FIXTURES, StandIn, answer_on, limit_in_virtual_time  # noqa: E402  (tests/ssb_standin.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -42,23 +41,22 @@ OWN = {"home_care_share_of_care_net_expenditure": "254", "institution_share_of_c
 SHOWN_NOT_FOUND = NOT_FOUND - set(OWN)  # neither SSB's figure nor ours: «Ikke funnet hos SSB» with the reason
 
 
-def _start(server, tmp_path_factory, name: str):
-    """A demo-snapshot raw dir and database, a private copy of the catalogue, and the stand-in in first contact."""
+def _start(server, tmp_path_factory, built_db, name: str):
+    """A demo-snapshot raw dir and database, a private copy of the catalogue, and the stand-in in first contact.
+    The database is a copy of the session's, built from the same snapshot (the fetch rebuilds it from root/raw and
+    records that raw dir)."""
     root = tmp_path_factory.mktemp(name)
     shutil.copytree(ROOT / "data" / "raw", root / "raw")
+    shutil.copy(built_db, root / "kostra.duckdb")
     shutil.copy(cat_mod.CATALOGUE_PATH, root / "catalogue.toml")
     services = StandIn()
     expected = services.first_contact()
-    server.clear()
-    server.expect_request(re.compile(".*")).respond_with_handler(services)
     mp = pytest.MonkeyPatch()
-    mp.setenv("SSB_API_URL", server.url_for(SSB))
-    mp.setenv("KLASS_API_URL", server.url_for(KLASS))
+    answer_on(server, mp, services)
+    limit_in_virtual_time(mp)
     mp.setenv("KOSTRA_DB", str(root / "kostra.duckdb"))
     mp.setenv(cat_mod.CATALOGUE_ENV, str(root / "catalogue.toml"))
     mp.setenv("COLUMNS", "250")
-    from pipelines.build import build
-    build(root / "raw", root / "kostra.duckdb")
     return root, services, expected, mp
 
 
@@ -83,9 +81,9 @@ def _rows(output: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def written(server, tmp_path_factory):
+def written(server, tmp_path_factory, built_db):
     """check, check --write, fetch: the README's order, with every command's result kept."""
-    root, services, expected, mp = _start(server, tmp_path_factory, "first-contact")
+    root, services, expected, mp = _start(server, tmp_path_factory, built_db, "first-contact")
     catalogue_before = (root / "catalogue.toml").read_text(encoding="utf-8")
     try:
         check = _cli("catalogue", "check")
@@ -289,9 +287,9 @@ def test_every_page_renders_from_the_new_database(written, page, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def by_label(server, tmp_path_factory):
+def by_label(server, tmp_path_factory, built_db):
     """check, then fetch without --write: SSB's codes are used for this fetch and recorded as such."""
-    root, services, expected, mp = _start(server, tmp_path_factory, "by-label")
+    root, services, expected, mp = _start(server, tmp_path_factory, built_db, "by-label")
     try:
         fetch = _cli("fetch", "--from-year", "2023", "--raw", str(root / "raw"))
         yield {"root": root, "fetch": fetch, "catalogue": (root / "catalogue.toml").read_text(encoding="utf-8")}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import re
 from pathlib import Path
 
 import duckdb
@@ -23,7 +22,7 @@ from pipelines import catalogue as cat_mod
 from pipelines.fetch import fetch_all
 from pipelines.http_client import KlassClient, SsbClient
 
-from ssb_standin import FIXTURES, KLASS, SSB, StandIn  # noqa: E402  (tests/ssb_standin.py)
+from ssb_standin import FIXTURES, VirtualTime, answer_on  # noqa: E402  (tests/ssb_standin.py)
 
 SHARES = {"234": "activity_share_of_care_net_expenditure", "253": "institution_share_of_care_net_expenditure",
           "254": "home_care_share_of_care_net_expenditure", "261": "premises_share_of_care_net_expenditure"}
@@ -49,16 +48,14 @@ def _users(region: str, year: int) -> float | None:
 def fetched(server, tmp_path_factory) -> Path:
     """A fetch from the stand-in with the catalogue as committed (SSB's cost and share codes not confirmed)."""
     root = tmp_path_factory.mktemp("own-calculation")
-    services = StandIn()
-    server.clear()
-    server.expect_request(re.compile(".*")).respond_with_handler(services)
     mp = pytest.MonkeyPatch()
-    mp.setenv("SSB_API_URL", server.url_for(SSB))
-    mp.setenv("KLASS_API_URL", server.url_for(KLASS))
+    answer_on(server, mp)
+    limit = VirtualTime()  # SSB's 30 calls a minute, waited out at once (ssb_standin.VirtualTime)
     try:
         fetch_all(raw_dir=root / "raw", db_path=root / "kostra.duckdb", from_year=2023, today=dt.date(2024, 6, 1),
                   console=Console(file=io.StringIO(), width=120),
-                  ssb=SsbClient(retries=0, backoff_factor=0, body_retries=0, timeout=(2, 5)),
+                  ssb=SsbClient(retries=0, backoff_factor=0, body_retries=0, timeout=(2, 5), clock=limit.clock,
+                                sleep=limit.sleep),
                   klass=KlassClient(retries=0, backoff_factor=0, body_retries=0, timeout=(2, 5)))
     finally:
         mp.undo()
