@@ -47,6 +47,12 @@ def kostra_source(indicator_ids: list[str]) -> str:
 
 
 
+def _reason_at(frame: pl.DataFrame, role: str, year: int) -> str | None:
+    """Why the role's sum is missing that year (queries.with_missing_reasons's column), else None."""
+    rows = frame.filter((pl.col("role") == role) & (pl.col("year") == year))
+    return rows["reason"][0] if "reason" in rows.columns and not rows.is_empty() else None
+
+
 def _value_at(frame: pl.DataFrame, role: str, year: int) -> tuple[float | None, str | None]:
     rows = frame.filter((pl.col("role") == role) & (pl.col("year") == year))
     if rows.is_empty():
@@ -75,12 +81,12 @@ def _trend(figure_id: str, indicator_id: str, title: str | None = None) -> Calla
                                 merger_years=queries.merger_years(frame))
         value, status = _value_at(frame, "selected", sel.to_year)
         group_value, group_status = _value_at(frame, "group", sel.to_year)
-        group_code, group_name = queries.group_of(sel.municipality, sel.to_year)
+        group_name = queries.group_of(sel.municipality, sel.to_year)[1]
         sentence = takeaway.compare_to_group(
             name=name, year=sel.to_year, value=value, status=status, unit=info.unit, decimals=info.decimals,
             group_name=group_name, group_value=group_value, group_status=group_status, label=info.short_label,
             indicator_id=indicator_id,
-            group_reason=queries.sum_reason(indicator_id, group_code, sel.to_year) if group_value is None else None)
+            group_reason=_reason_at(frame, "group", sel.to_year))
         return _bundle(figure_id, text, fig, queries.display_table(frame, unit=info.unit, decimals=info.decimals),
                        queries.long_table(frame, unit=info.unit, decimals=info.decimals), sentence)
     return build
