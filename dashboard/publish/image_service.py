@@ -41,8 +41,7 @@ class ImageService:
                  make_renderer: Callable[[], ImageRenderer] = ImageRenderer):
         """`cache_bytes`: a store of its own of that size (for tests); by default the server's one store."""
         self.wait_s, self.max_waiting, self.idle_s = wait_s, max_waiting, idle_s
-        self._store_of = (lambda: cache.results) if cache_bytes is None else (
-            lambda own=cache.ByteBudgetCache(cache_bytes): own)
+        self._results = cache.results if cache_bytes is None else cache.ByteBudgetCache(cache_bytes)
         self._make_renderer = make_renderer
         self._render_lock = threading.Lock()      # held while the renderer works: one render at a time
         self._state_lock = threading.Lock()       # guards the counters
@@ -63,7 +62,7 @@ class ImageService:
         return ("publish.image", None, (self._space, key))
 
     def cached(self, key: Hashable) -> bytes | None:
-        return self._store_of().get(self._key(key))
+        return self._results.get(self._key(key))
 
     def get(self, key: Hashable, make: Callable[[ImageRenderer], bytes]) -> bytes:
         """The bytes for key: from the cache, or made by `make(renderer)` while holding the one renderer. The first
@@ -125,7 +124,7 @@ class ImageService:
             self._render_lock.release()
 
     def _store(self, key: Hashable, data: bytes) -> None:
-        self._store_of().put(self._key(key), data, size=len(data))
+        self._results.put(self._key(key), data, size=len(data))
 
     def _schedule_idle_close(self) -> None:
         if self._timer is not None:
