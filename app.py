@@ -4,11 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import streamlit as st
+from dashboard.core import settings
 
-from dashboard.core.html_parts import FIGURE_CSS
-from dashboard.views import door
-from dashboard.views.warm import freeze_imported_modules
+settings.limit_polars_threads()  # before anything imports polars (it sizes its thread pool once, at import)
+
+import streamlit as st  # noqa: E402
+
+from dashboard.core.html_parts import FIGURE_CSS  # noqa: E402
+from dashboard.views import door  # noqa: E402
+from dashboard.views.warm import freeze_imported_modules  # noqa: E402
 
 freeze_imported_modules()  # once per process: the collector Streamlit runs after each session skips the modules
 st.set_page_config(page_title="Pleie og omsorg – KOSTRA-dashbord", page_icon="📊", layout="wide")

@@ -318,9 +318,11 @@ def has_complete_split(c: Comparison, year: int) -> bool:
     return row is not None and row["gap"] is not None and all(row[p] is not None for p in PARTS)
 
 
+@db.per_database
 def latest_complete_year(municipality: str, reference: str) -> int | None:
     """The latest year whose split is complete for this municipality and reference: the page opens there, since the
-    newest year with inhabitants can lack SSB's users (11645, 12293) for a while and would show no split at all."""
+    newest year with inhabitants can lack SSB's users (11645, 12293) for a while and would show no split at all.
+    Cached: every run of the page and of /vis reads it before anything else."""
     rows = split(municipality, reference).filter((pl.col("level") != "age_group") & (pl.col("service") == "total"))
     complete = [r["year"] for r in rows.iter_rows(named=True)
                 if r["gap"] is not None and all(r[p] is not None for p in PARTS)]

@@ -1,8 +1,10 @@
 """The server's limits, set by the operator in the environment (README, «Minne og CPU»).
 
 Defaults fit a 2 GB virtual machine with two cores: 32 MB of cached results (with the imports, Streamlit and memory
-freed but not given back to the system, the server then stays under 500 MB), and DuckDB told to use at most 256 MB
-and two threads (left alone it takes up to 80 % of the machine's memory and a thread per core).
+freed but not given back to the system, the server then stays under 500 MB), DuckDB told to use at most 256 MB
+and two threads (left alone it takes up to 80 % of the machine's memory and a thread per core), and polars one
+thread: a figure's frames are a few hundred rows, so handing each of its ~80 small operations to a pool of threads
+costs more CPU than the work (sessions already run side by side, one thread each).
 """
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ import os
 CACHE_MB_ENV = "KOSTRA_CACHE_MB"
 DUCKDB_MEMORY_ENV = "KOSTRA_DUCKDB_MEMORY"
 DUCKDB_THREADS_ENV = "KOSTRA_DUCKDB_THREADS"
+POLARS_THREADS_ENV = "KOSTRA_POLARS_THREADS"
 
 DEFAULT_CACHE_MB = 32
 DEFAULT_DUCKDB_MEMORY = "256MB"
 DEFAULT_DUCKDB_THREADS = 2
+DEFAULT_POLARS_THREADS = 1
 
 
 def _positive_int(env: str, default: int) -> int:
@@ -42,3 +46,13 @@ def duckdb_memory_limit() -> str:
 
 def duckdb_threads() -> int:
     return _positive_int(DUCKDB_THREADS_ENV, DEFAULT_DUCKDB_THREADS)
+
+
+def polars_threads() -> int:
+    return _positive_int(POLARS_THREADS_ENV, DEFAULT_POLARS_THREADS)
+
+
+def limit_polars_threads() -> None:
+    """Size polars' thread pool from the configuration. Polars reads POLARS_MAX_THREADS once, when it is first
+    imported, so app.py calls this before anything imports it; an operator's own POLARS_MAX_THREADS wins."""
+    os.environ.setdefault("POLARS_MAX_THREADS", str(polars_threads()))

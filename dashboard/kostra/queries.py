@@ -139,11 +139,21 @@ def _membership(municipality: str, from_year: int, to_year: int) -> pl.DataFrame
 
 
 def group_of(code: str, year: int) -> tuple[str | None, str | None]:
-    """The KOSTRA group the municipality belonged to that year (a slice of every municipality's membership)."""
-    frame = _membership(code, year, year)
-    if frame.is_empty():
-        return None, None
-    return frame["group_code"][0], frame["group_name"][0]
+    """The KOSTRA group the municipality belonged to that year (a look-up in every municipality's membership)."""
+    return _groups_by_year().get((code, year), (None, None))
+
+
+@db.per_database
+def _groups_by_year() -> Mapping[tuple[str, int], tuple[str | None, str | None]]:
+    """(today's code, year) -> (group code, group name), made once per database file: every KOSTRA figure asks for
+    the chosen municipality's group, and a filter of the membership frame per question cost more than the answer.
+    The first row of a (code, year) wins, as the frame's first row did."""
+    groups: dict[tuple[str, int], tuple[str | None, str | None]] = {}
+    frame = _group_membership().sort("year", maintain_order=True)
+    for code, year, group_code, group_name in frame.select(
+            "current_code", "year", "group_code", "group_name").iter_rows():
+        groups.setdefault((code, int(year)), (group_code, group_name))
+    return MappingProxyType(groups)
 
 
 @db.per_database

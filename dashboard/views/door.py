@@ -7,6 +7,7 @@ Shared mode: login through the municipality's OIDC provider with st.login; roles
 """
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import os
@@ -57,14 +58,29 @@ def policy() -> access.Policy:
 
 
 def shared_mode() -> bool:
-    """Shared mode is `[auth]` in .streamlit/secrets.toml (or the test's secrets): configuration alone decides."""
+    """Shared mode is `[auth]` in .streamlit/secrets.toml (or the test's secrets): configuration alone decides.
+
+    Without a secrets file Streamlit looks for one, fails and builds its error on every call (five a page run): a
+    look at whether any of its secrets files exists answers that case first. Streamlit's own Secrets object only
+    (AppTest puts another in its place, with the test's secrets)."""
+    from streamlit.runtime.secrets import secrets_singleton
     try:
+        if st.secrets is secrets_singleton and not _secrets_file_exists():
+            return False
         return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
     except Exception:  # noqa: BLE001 - an unreadable secrets file is no login configuration
         return False
 
 
+def _secrets_file_exists() -> bool:
+    from streamlit import config
+    return any(os.path.exists(path) for path in config.get_option("secrets.files") or ())
+
+
+@functools.cache
 def machine_user() -> str | None:
+    """The account the server runs as (it does not change while the process lives; looking it up reads the
+    password database)."""
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in this environment

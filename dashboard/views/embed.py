@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import figures
 from dashboard.figures import prepared as prepared_figures
-from dashboard.core import html_parts
+from dashboard.core import db, html_parts
 from dashboard.core.db import DatabaseUnavailable
 from dashboard.core.text import html_text
 from dashboard.kostra import ui as kostra_ui
@@ -112,10 +112,18 @@ def draw(figure_id: str, sel, *, level: str, height: int, key: str, notices=(), 
     st.html(notices_html(notices) + html_parts.figure_head_html(bundle, level=level))
     st.plotly_chart(ready.sendable(), key=f"chart-{key}", config=ui.plotly_config(bundle.title), theme=None,
                     alt=html_parts.alt_text(bundle, "i tabellen etter figuren"))
-    # the data table for screen readers (the chart's text alternative), out of sight so the figure fits its frame
-    table = html_parts.table_html(bundle.table, f"Tall bak figuren: {bundle.title}")
-    st.html(html_parts.figure_foot_html(bundle, list(ready.legend)) + f"<div class='sr-only'>{table}</div>")
+    st.html(_foot(figure_id, sel, height=height, font_size=font_size))
     return ready
+
+
+@db.per_database
+def _foot(figure_id: str, sel, *, height: int, font_size: int | None) -> str:
+    """The source line, legend and the data table for screen readers (the chart's text alternative, out of sight so
+    the figure fits its frame), kept as the HTML that is sent: a table of every municipality is a few thousand
+    escaped cells, the same for every reader of the link."""
+    ready = prepared(figure_id, sel, height=height, font_size=font_size)
+    table = html_parts.table_html(ready.bundle.table, f"Tall bak figuren: {ready.bundle.title}")
+    return html_parts.figure_foot_html(ready.bundle, list(ready.legend)) + f"<div class='sr-only'>{table}</div>"
 
 
 def _guarded(render) -> None:
