@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import textwrap
 
-import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.core import charts, fmt
@@ -26,13 +25,13 @@ def _axes(decimals: int) -> tuple[dict, dict]:
             {"gridcolor": "#E5E5E5", "zeroline": True, "zerolinecolor": "#888", "tickformat": f",.{decimals}f"})
 
 
-def _empty(text: ChartText, message: str) -> go.Figure:
+def _empty(text: ChartText, message: str) -> dict:
     return charts._finished([{"type": "bar", "x": [], "y": [], "name": message, "showlegend": False}],
                             {"annotations": [{"text": message, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
                                               "showarrow": False, "font": {"size": 15}}]}, text)
 
 
-def split_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.Figure:
+def split_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> dict:
     """From the reference's spending with our inhabitants through demography, coverage and unit cost to our modelled
     spending; million kroner (the unit is in the subtitle, so the labels stay short). Colours as
     core.charts.waterfall: increases in the strong colour, decreases blue, the two totals grey."""
@@ -64,7 +63,7 @@ def _wrapped(label: str, width: int = 16) -> str:
     return "<br>".join(plotly_text(line) for line in textwrap.wrap(label, width)) or plotly_text(label)
 
 
-def parts_over_time(frame: pl.DataFrame, text: ChartText, marks: dict[int, str] | None = None) -> go.Figure:
+def parts_over_time(frame: pl.DataFrame, text: ChartText, marks: dict[int, str] | None = None) -> dict:
     """The three parts as bars stacked above and below zero for each year, and the gap they add up to as a line.
 
     frame columns: series (part labels and «Avstand i alt»), year, value (million kroner), status. `marks`: the

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
-import plotly.graph_objects as go
+import orjson
 
 from dashboard.age_adjusted import charts as aa_charts
 from dashboard.age_adjusted import queries as aq
@@ -48,17 +48,17 @@ def _comparison(sel: AgeAdjustedSelection | Selection) -> aq.Comparison:
 
 
 def _cached(key: tuple, build: Callable[[], FigureBundle]) -> FigureBundle:
-    """A bundle built once per figure, selection and database file, kept with its figure as a plain dict in the
-    shared cache (db.remember): every call gets a fresh plotly Figure made from it without re-validation, so the
-    screen helpers that change a figure in place never touch the stored one. Changing the year redraws the
+    """A bundle built once per figure, selection and database file, kept with its figure as its JSON in the
+    shared cache (db.remember): every call gets a fresh dict of it, so the screen helpers that change a figure in
+    place never touch the stored one. Changing the year redraws the
     waterfall and the coverage chart, but not the parts over time; going back to an earlier choice redraws nothing.
     One look-up in the cache's lock: another session clearing the cache cannot make this one fail."""
-    def made() -> tuple[dict, FigureBundle]:
+    def made() -> tuple[bytes, FigureBundle]:
         bundle = build()
-        return bundle.fig.to_dict(), replace(bundle, fig=None)
+        return orjson.dumps(bundle.fig), replace(bundle, fig=None)
 
     stored, bundle = db.remember("age_adjusted.figures", key, made)
-    return replace(bundle, fig=go.Figure(stored, _validate=False))
+    return replace(bundle, fig=orjson.loads(stored))
 
 
 def _text(c: aq.Comparison, title: str, subtitle: str) -> charts.ChartText:

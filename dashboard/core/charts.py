@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+import orjson
 import plotly.graph_objects as go
 import polars as pl
 
@@ -44,12 +46,46 @@ def _value_text(value, status, unit: str, decimals: int) -> str:
 LEGEND_PER_ROW = 3  # legend entries per row at a laptop-width chart; more rows get more room below the plot
 
 
-def figure(data: list[dict], layout: dict | None = None) -> go.Figure:
-    """A figure from plain trace and layout dicts, without plotly's validation: every value the builders here put in
-    is ours and of a known type, and validating a chart's traces and each layout update cost 20–30 ms per chart
-    (more than the queries behind it) on every new selection. tests/dashboard/figures/test_registry.py checks that
-    every registered figure comes out exactly as validation would make it."""
-    return go.Figure({"data": data, "layout": layout or {}}, _validate=False)
+def figure(data: list[dict], layout: dict | None = None) -> dict:
+    """A figure as the dict plotly's Figure(...).to_dict() would give, made without a figure object: every value
+    the builders here put in is ours and of a known type. Validating a chart cost 20–30 ms, and even an unvalidated
+    plotly Figure (its trace objects, a deep copy of every list, the typed-array scan) cost more than the dict it
+    turns back into (issue 27); the figure is kept and sent as this dict. Like plotly: a trace's `type` defaults to
+    scatter, None at the top of a trace or the layout means unset, and the layout carries plotly's default
+    template. tests/dashboard/figures/test_registry.py checks that every registered figure is the one plotly's
+    validation would make."""
+    traces = []
+    for trace in data:
+        plain = {k: v for k, v in trace.items() if v is not None and k != "type"}
+        plain["type"] = trace.get("type") or "scatter"
+        traces.append(plain)
+    plain_layout = {k: v for k, v in (layout or {}).items() if v is not None}
+    plain_layout.setdefault("template", default_template())
+    return {"data": traces, "layout": plain_layout}
+
+
+@lru_cache(maxsize=1)
+def _template_json() -> bytes:
+    return orjson.dumps(go.Figure(_validate=False).to_dict()["layout"]["template"])
+
+
+def default_template() -> dict:
+    """plotly's default template (what a Figure puts in its layout), a fresh copy for each figure."""
+    return orjson.loads(_template_json())
+
+
+def spec_of(fig) -> dict:
+    """A figure's dict, as a copy the caller may change: from a dict (what the builders return) or a plotly
+    Figure (made with plotly's API, or by a test)."""
+    if isinstance(fig, dict):
+        return orjson.loads(orjson.dumps(fig, option=orjson.OPT_SERIALIZE_NUMPY))
+    return fig.to_dict()
+
+
+def plotly_figure(fig) -> dict:
+    """A plotly Figure of a figure's dict, for the code that draws with plotly's object API (the published files,
+    the own-data charts' finishing touches); never on the path of a page view."""
+    return fig if isinstance(fig, go.Figure) else go.Figure(spec_of(fig), _validate=False)
 
 
 def _merge(base: dict, update: dict) -> dict:
@@ -74,7 +110,13 @@ def _update_axes(layout: dict, prefix: str, update: dict) -> None:
         layout[name] = _merge(layout.get(name) or {}, update)
 
 
-def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int = 150) -> go.Figure:
+def update_axes(fig: dict, prefix: str, **update) -> dict:
+    """plotly's update_xaxes / update_yaxes (prefix «xaxis» or «yaxis») on a figure's dict; changes and returns it."""
+    _update_axes(fig["layout"], prefix, update)
+    return fig
+
+
+def _finish(fig: go.Figure, text: ChartText, *, height: int = 500, bottom: int = 150) -> dict:
     """Title, subtitle, legend, source line and Demodata label on a figure made with plotly's own API (the own-data
     charts, which use make_subplots); builders with plain dicts call _finished directly."""
     spec = fig.to_dict()
@@ -92,7 +134,7 @@ def _category_room(labels: list) -> int:
 
 
 def _finished(data: list[dict], layout: dict, text: ChartText, *, height: int = 500, bottom: int = 150,
-              left: int = LEFT) -> go.Figure:
+              left: int = LEFT) -> dict:
     """Title, subtitle, legend, source line and Demodata label. The space below the plot grows with the number of
     legend rows and source lines, so the source line never lands on the legend. Changes `data` and `layout`.
 
@@ -190,10 +232,10 @@ class LegendItem:
     width: float = 2
 
 
-def legend_items(fig: go.Figure) -> list[LegendItem]:
+def legend_items(fig) -> list[LegendItem]:
     """The entries plotly would show in the legend, for an HTML legend that wraps at any width (plotly's
     horizontal legend scrolls or cuts long entries such as «Lardal (0728, før sammenslåing)» on a phone)."""
-    return legend_of(fig.to_dict())
+    return legend_of(fig if isinstance(fig, dict) else fig.to_dict())
 
 
 def legend_of(spec: dict) -> list[LegendItem]:
@@ -229,14 +271,14 @@ def _right_room(data: list[dict]) -> int:
     return 28 if outside else 16
 
 
-def for_screen(fig: go.Figure) -> go.Figure:
+def for_screen(fig) -> dict:
     """The figure for a web view whose width the browser decides: title, subtitle, source line and Demodata label
     are shown as HTML around the chart (HTML wraps at any width; plotly titles and annotations do not, and the
     tool bar would cover an in-plot title), and the legend wraps onto as many rows as the width needs. The short
     DEMODATA label stays in the plot, so a PNG saved with the camera button still says the numbers are synthetic. The plot
     area keeps its height, so the legend's distance below the tick labels stays as _finish placed it.
-    A new figure (from the figure's dict: `fig` is not changed)."""
-    return figure(**_parts(screen_spec(fig.to_dict())))
+    A new figure's dict (`fig`, a dict or a plotly Figure, is not changed)."""
+    return figure(**_parts(screen_spec(spec_of(fig))))
 
 
 def _parts(spec: dict) -> dict:
@@ -291,12 +333,12 @@ def screen_spec(spec: dict) -> dict:
     return spec
 
 
-def fit_height(fig: go.Figure, height: int, *, font_size: int | None = None) -> go.Figure:
+def fit_height(fig, height: int, *, font_size: int | None = None) -> dict:
     """A screen figure (see for_screen) at a fixed total height, for the embed view and the presentation: the
     legend stays a fixed distance below the tick labels, long category labels under the bars are wrapped and kept
     level, and a long list of category labels that cannot be read at this height is left out (the takeaway and the
-    data table name them). The same as fit_height_spec, on a figure object."""
-    return figure(**_parts(fit_height_spec(fig.to_dict(), height, font_size=font_size)))
+    data table name them). The same as fit_height_spec, on a copy of a figure's dict or a plotly Figure."""
+    return figure(**_parts(fit_height_spec(spec_of(fig), height, font_size=font_size)))
 
 
 FIT_WIDTH = 800  # the width /vis and the presentation are drawn for (an 800×450 frame)
@@ -466,7 +508,7 @@ def style_for(role: str, index: int) -> dict:
 
 def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int,
                break_year: int | None = None, break_label: str | None = None,
-               merger_years: tuple[tuple[int, str], ...] = ()) -> go.Figure:
+               merger_years: tuple[tuple[int, str], ...] = ()) -> dict:
     """One line per series; gaps where SSB has a symbol, and the symbol shown at the foot of the chart.
 
     frame columns: series (label shown in legend), role, year, value, status.
@@ -546,7 +588,7 @@ def _vline(x: float) -> dict:
 
 
 def ranking_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int, highlight: set[str],
-                comparisons: set[str] = frozenset(), reference: tuple[str, float] | None = None) -> go.Figure:
+                comparisons: set[str] = frozenset(), reference: tuple[str, float] | None = None) -> dict:
     """Horizontal bars, one per municipality in the group; the selected municipality in the strong colour.
 
     frame columns: region_name, current_code, value, status.
@@ -585,7 +627,7 @@ def ranking_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: in
 
 def scatter(frame: pl.DataFrame, text: ChartText, *, x_label: str, y_label: str, x_unit: str, y_unit: str,
             highlight: set[str], comparisons: set[str] = frozenset(), group_members: set[str] = frozenset(),
-            x_decimals: int = 1, y_decimals: int = 0) -> go.Figure:
+            x_decimals: int = 1, y_decimals: int = 0) -> dict:
     """All municipalities as points; the selection and its group drawn on top in fixed colours.
 
     frame columns: region_name, current_code, region_code, x_value, y_value.
@@ -623,7 +665,7 @@ def scatter(frame: pl.DataFrame, text: ChartText, *, x_label: str, y_label: str,
 
 
 def grouped_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int, x: str, colour_by: str,
-                colours: dict[str, str] | None = None, stacked: bool = False) -> go.Figure:
+                colours: dict[str, str] | None = None, stacked: bool = False) -> dict:
     """Bars for categories (x) per series (colour_by); used for shares and users by age group.
 
     frame columns: <x>, <colour_by>, value, status.
@@ -645,7 +687,7 @@ def grouped_bar(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: in
     return _finished(traces, layout, text)
 
 
-def waterfall(steps: list[tuple[str, float, str]], text: ChartText, *, unit: str, decimals: int = 0) -> go.Figure:
+def waterfall(steps: list[tuple[str, float, str]], text: ChartText, *, unit: str, decimals: int = 0) -> dict:
     """Budget frame from last year's budget through each change to the corrected frame.
 
     steps: (label, amount, measure) with measure 'absolute' | 'relative' | 'total'.
@@ -663,7 +705,7 @@ def waterfall(steps: list[tuple[str, float, str]], text: ChartText, *, unit: str
     return _finished([trace], layout, text, height=560, bottom=190)
 
 
-def index_bar(frame: pl.DataFrame, text: ChartText) -> go.Figure:
+def index_bar(frame: pl.DataFrame, text: ChartText) -> dict:
     """Each indicator as an index of the KOSTRA group (= 100): one glance at where the municipality stands.
 
     frame columns: indicator, value (index), status, own_text, group_text.

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.core import charts
@@ -18,7 +17,7 @@ class FigureBundle:
     figure_id: str
     title: str                 # large plain-language Norwegian title
     subtitle: str              # what is measured, unit, years
-    fig: go.Figure             # the titled figure from the pages' chart functions
+    fig: dict                  # the titled figure from the chart functions, as plotly's dict (charts.figure)
     takeaway: str | None       # one sentence computed from the data
     source: str                # "Kilde: SSB, tabell … (oppdatert …). Tall for 2024 er reviderte …"
     is_demo: bool
@@ -49,7 +48,7 @@ class FigureSpec:
 
 
 
-def bundle(figure_id: str, text: charts.ChartText, fig: go.Figure, table: pl.DataFrame, download: pl.DataFrame,
+def bundle(figure_id: str, text: charts.ChartText, fig: dict, table: pl.DataFrame, download: pl.DataFrame,
            sentence: str | None) -> FigureBundle:
     """A bundle from a chart's text block (title, subtitle, source line, demo flag) and its tables."""
     return FigureBundle(figure_id=figure_id, title=text.title, subtitle=text.subtitle or "", fig=fig,

@@ -1,7 +1,8 @@
 """A figure as the server keeps and sends it: JSON, not plotly figure objects.
 
 Why: a plotly Figure object holds 300 KB to 1.1 MB of memory for a figure whose JSON is 6–53 KB, and a screen variant
-made as a second Figure costs its validation again (issue 27). A PreparedFigure keeps the figure sent to the browser
+made as a second Figure costs its validation again (issue 27). The builders return the figure as a dict
+(dashboard.core.charts.figure), and it is kept as its JSON. A PreparedFigure keeps the figure sent to the browser
 as its JSON, the titled figure (for files and images) as compressed JSON, its HTML legend and the bundle's texts and
 tables; it is cached in the one byte-bounded store (dashboard.core.cache) under the database version it was read
 from. The screen variant is derived from the finished figure's dict (charts.screen_spec), never from a second Figure.
@@ -44,19 +45,6 @@ def _json(spec: dict) -> bytes:
     return pio.to_json(spec, validate=False).encode("utf-8")
 
 
-def _figure_json(fig: go.Figure) -> bytes:
-    """The JSON of fig.to_dict() without its deep copy of every trace and the layout (a quarter of a figure's build
-    time): the figure's own dicts are written as they are. Only for a figure that is dropped after this (the typed
-    arrays plotly writes as base64 are converted in place, as to_dict does to its copy)."""
-    from _plotly_utils.utils import convert_to_base64
-    spec = {"data": fig._data, "layout": fig._layout}
-    frames = [frame._props for frame in fig._frame_objs]
-    if frames:
-        spec["frames"] = frames
-    convert_to_base64(spec)
-    return _json(spec)
-
-
 @dataclass(frozen=True)
 class PreparedFigure:
     bundle: FigureBundle              # titles, takeaway, source, tables; its `fig` is None (kept as JSON below)
@@ -73,9 +61,8 @@ class PreparedFigure:
         return SentFigure(self.screen_dict())
 
     def full_bundle(self) -> FigureBundle:
-        """The bundle with its titled figure as a plotly Figure, for the files and images made from it (on click)."""
-        spec = orjson.loads(zlib.decompress(self.titled))
-        return replace(self.bundle, fig=go.Figure(spec, _validate=False))
+        """The bundle with its titled figure (a fresh dict), for the files and images made from it (on click)."""
+        return replace(self.bundle, fig=orjson.loads(zlib.decompress(self.titled)))
 
 
 @db.per_database
@@ -90,10 +77,9 @@ def prepare(figure_id: str, sel, *, height: int | None = None, font_size: int | 
         screen = charts.fit_height_spec(base.screen_dict(), height, font_size=font_size)
         return replace(base, screen=_json(screen))
     bundle = build_figure(figure_id, sel, **options)
-    titled_json = _figure_json(bundle.fig)
-    spec = orjson.loads(titled_json)
-    legend = tuple(charts.legend_of(spec))
-    screen = _json(charts.screen_spec(spec))
+    titled_json = _json(bundle.fig)
+    legend = tuple(charts.legend_of(bundle.fig))
+    screen = _json(charts.screen_spec(bundle.fig))  # the bundle's own dict, dropped after this
     titled = zlib.compress(titled_json, 1)
     return PreparedFigure(bundle=replace(bundle, fig=None), screen=screen, titled=titled, legend=legend,
                           version=db.database_version())

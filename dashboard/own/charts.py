@@ -19,19 +19,20 @@ WITHIN = COMPARISON[0]    # mindreforbruk, within goal
 NBSP = fmt.NBSP
 
 
-def _empty(fig: go.Figure, text: ChartText, message: str = "Ingen tall for dette utvalget") -> go.Figure:
+def _empty(fig: go.Figure, text: ChartText, message: str = "Ingen tall for dette utvalget") -> dict:
     fig.add_annotation(text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font={"size": 16})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return charts._finish(fig, text)
 
 
-def _legend_below(fig: go.Figure, gap_px: int = 48) -> go.Figure:
+def _legend_below(fig: dict, gap_px: int = 48) -> dict:
     """Put the legend below the tick labels: dashboard.core.charts places it for year axes, but month names and
     percent ticks on the short plots here would be hidden under it."""
-    layout = fig.layout
-    plot_height = (layout.height or 500) - (layout.margin.t or 0) - (layout.margin.b or 0)
-    fig.update_layout(legend={"y": -gap_px / max(plot_height, 100)})
+    layout = fig["layout"]
+    margin = layout.get("margin") or {}
+    plot_height = (layout.get("height") or 500) - (margin.get("t") or 0) - (margin.get("b") or 0)
+    layout["legend"] = {**(layout.get("legend") or {}), "y": -gap_px / max(plot_height, 100)}
     return fig
 
 
@@ -42,7 +43,7 @@ def _money(value: float | None, scale: int) -> str:
     return fmt.number(value / 1000, 0) if scale == 1000 else fmt.kroner(value)
 
 
-def deviation_bar(frame: pl.DataFrame, text: ChartText, *, scale: int = 1, name_col: str = "unit_name") -> go.Figure:
+def deviation_bar(frame: pl.DataFrame, text: ChartText, *, scale: int = 1, name_col: str = "unit_name") -> dict:
     """Avvik (revidert budsjett − regnskap) per unit as horizontal bars, largest merforbruk at the top.
 
     frame columns: <name_col>, deviation, deviation_label, attainment_pct (as from own_queries.budget_units).
@@ -70,7 +71,7 @@ def deviation_bar(frame: pl.DataFrame, text: ChartText, *, scale: int = 1, name_
     return charts._finish(fig, text, height=max(360, 46 * data.height + 200))
 
 
-def budget_trend(frame: pl.DataFrame, text: ChartText, *, scale: int = 1) -> go.Figure:
+def budget_trend(frame: pl.DataFrame, text: ChartText, *, scale: int = 1) -> dict:
     """Month by month: revised budget and accounts (bars, top) and the year-to-date accumulated lines (bottom).
 
     frame columns: month, revised_budget, accounts, ytd_budget, ytd_accounts.
@@ -107,22 +108,22 @@ def budget_trend(frame: pl.DataFrame, text: ChartText, *, scale: int = 1) -> go.
     return _legend_below(charts._finish(fig, text, height=620, bottom=150), gap_px=36)
 
 
-def frame_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> go.Figure:
+def frame_waterfall(steps: list[tuple[str, float, str]], text: ChartText) -> dict:
     """The budget frame walk with dashboard.core.charts.waterfall; amounts in 1000 kr (the unit is in the title, so
     the bar labels stay short)."""
     if not steps:
         return _empty(go.Figure(), text, "Ingen budsjettramme for dette året")
-    fig = charts.waterfall(steps, text, unit="", decimals=0)
+    fig = charts.plotly_figure(charts.waterfall(steps, text, unit="", decimals=0))
     fig.update_layout(showlegend=False, height=640, margin={"b": 250})
     fig.update_traces(textfont={"size": 11}, cliponaxis=False)
     fig.update_xaxes(tickangle=-35, tickfont={"size": 11})
     for ann in fig.layout.annotations:  # keep the source line below the slanted labels
         if ann.name == "source":
             ann.update(yshift=-246)
-    return fig
+    return fig.to_dict()
 
 
-def sick_leave_bar(frame: pl.DataFrame, text: ChartText) -> go.Figure:
+def sick_leave_bar(frame: pl.DataFrame, text: ChartText) -> dict:
     """Sick leave per unit for the period against each unit's goal; units over goal in the strong colour and
     suppressed units shown as ':' (never a bar or 0).
 
@@ -162,7 +163,7 @@ def sick_leave_bar(frame: pl.DataFrame, text: ChartText) -> go.Figure:
 
 
 def sick_leave_trend(frame: pl.DataFrame, text: ChartText, *, measure: str = "sick_leave_pct",
-                     single_unit: bool = False) -> go.Figure:
+                     single_unit: bool = False) -> dict:
     """Sick leave per month (or rolling 12 months) per unit; one unit also gets its goal as a dashed line.
 
     frame columns: unit_name, month, sick_leave_pct, rolling_12_pct, goal_pct, status.
@@ -211,7 +212,7 @@ def sick_leave_trend(frame: pl.DataFrame, text: ChartText, *, measure: str = "si
     return _legend_below(charts._finish(fig, text, height=500))
 
 
-def sick_leave_split(frame: pl.DataFrame, text: ChartText, *, split: str = "certification") -> go.Figure:
+def sick_leave_split(frame: pl.DataFrame, text: ChartText, *, split: str = "certification") -> dict:
     """Stacked bars per unit: egenmeldt vs legemeldt, or short vs long term (percent of agreed working days).
 
     frame columns: unit_name, status, self_certified_pct, doctor_certified_pct, short_term_pct, long_term_pct.

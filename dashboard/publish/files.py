@@ -64,8 +64,9 @@ def _plain(text: str) -> str:
 
 def source_line(bundle) -> str:
     """The bundle's source line, plus the chart's explanation of SSB's symbols when the chart added one."""
+    from dashboard.core import charts
     line = bundle.source
-    for ann in bundle.fig.layout.annotations or ():
+    for ann in charts.plotly_figure(bundle.fig).layout.annotations or ():
         if _is_source_annotation(ann):
             text = _plain(ann.text)
             if "Symboler:" in text and "Symboler:" not in line:
@@ -73,17 +74,19 @@ def source_line(bundle) -> str:
     return line
 
 
-def bare_figure(fig: go.Figure) -> go.Figure:
+def bare_figure(fig) -> go.Figure:
     """The chart for a page whose width the browser decides, as the app's screen views draw it
     (charts.for_screen: no in-figure title or source line, long axis titles and category labels wrapped), with
     plotly's legend kept (the offline files lay it out for their width, see _RENDER_JS) and without the in-plot
-    Demodata badge (the page shows its own). Other annotations (SSB symbols, breaks) stay."""
+    Demodata badge (the page shows its own). Other annotations (SSB symbols, breaks) stay. `fig`: the figure's
+    dict (a bundle's) or a plotly Figure; a new Figure is returned."""
     from dashboard.core import charts
+    fig = charts.plotly_figure(fig)
     show_legend = fig.layout.showlegend
     # horizontal bars keep the plot height their chart function gave them (one readable row per category)
     horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data)
     min_plot = int((fig.layout.height or 0) - (fig.layout.margin.t or 0) - (fig.layout.margin.b or 0)) if horizontal else 0
-    out = charts.for_screen(fig)
+    out = charts.plotly_figure(charts.for_screen(fig))
     out.layout.annotations = [a for a in (out.layout.annotations or ())
                               if not (_is_source_annotation(a) or _is_demo_annotation(a))]
     if horizontal:  # each category at least as tall as its (wrapped) label
@@ -132,10 +135,11 @@ def image_figure(bundle, width: int = EXPORT_WIDTH) -> go.Figure:
     """The figure laid out for a fixed-width image: the title and subtitle wrapped for that width, the takeaway,
     source line and Demodata label inside the image, the legend wrapped below the plot. Height follows the text."""
     fig = bare_figure(bundle.fig)
-    source_margin = bundle.fig.layout.margin
+    titled = bundle.fig["layout"] if isinstance(bundle.fig, dict) else bundle.fig.to_dict()["layout"]
+    source_margin = titled.get("margin") or {}
     # the plot keeps at least the height the chart function gave it (a ranking of 48 municipalities needs ~1000 px)
-    plot_height = max(EXPORT_PLOT_HEIGHT,
-                      int((bundle.fig.layout.height or 500) - (source_margin.t or 0) - (source_margin.b or 0)))
+    plot_height = max(EXPORT_PLOT_HEIGHT, int((titled.get("height") or 500) - (source_margin.get("t") or 0)
+                                              - (source_margin.get("b") or 0)))
     demo = 32 if bundle.is_demo else 0
     title_lines = _wrap(bundle.title, int((width - 100) / 14))
     subtitle_lines = _wrap(bundle.subtitle, int((width - 100) / 8.6)) if bundle.subtitle else []

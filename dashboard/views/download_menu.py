@@ -13,10 +13,11 @@ import html
 import io
 from typing import Callable, Hashable
 
+import orjson
 import streamlit as st
 
 from dashboard import figures
-from dashboard.core import db
+from dashboard.core import charts, db
 from dashboard.publish import files as publish
 from dashboard.publish import image_service
 from dashboard.views import door
@@ -49,7 +50,7 @@ def selection_key(figure_id: str, selection) -> tuple:
 
 def _bundle_key(bundle) -> tuple:
     """Without a selection: the bundle's own content (the figure and its texts) identifies the image."""
-    digest = hashlib.sha256(bundle.fig.to_json(validate=False).encode("utf-8"))
+    digest = hashlib.sha256(orjson.dumps(charts.spec_of(bundle.fig)))
     for text in (bundle.title, bundle.subtitle, bundle.takeaway or "", bundle.source, str(bundle.is_demo)):
         digest.update(b"\0" + text.encode("utf-8"))
     return (bundle.figure_id, digest.hexdigest())

@@ -43,7 +43,7 @@ def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = Tr
     st.html(figure_head_html(bundle))
     if screen is None:
         legend = charts.legend_items(bundle.fig)
-        screen = charts.for_screen(bundle.fig)
+        screen = prepared.SentFigure(charts.for_screen(bundle.fig))
     st.plotly_chart(screen, key=f"chart-{key}", config=plotly_config(bundle.title), theme=None, alt=alt_text(bundle))
     st.html(figure_foot_html(bundle, legend))
     table = expander_on_demand("Tall bak figuren", key=f"open-table-{key}")

@@ -136,15 +136,15 @@ def _check(problems: list[str], figure_id: str, selection) -> None:
     """The figure as built, as the pages and published files show it (charts.for_screen, which wraps long category
     labels) and as /vis and the presentation show it at 800×450 (charts.fit_height)."""
     bundle = figures.build_figure(figure_id, selection)
-    screen = charts.for_screen(bundle.fig)
-    problems += figure_problems(figure_id, bundle.fig.to_dict())
+    screen = go.Figure(charts.for_screen(bundle.fig))
+    problems += figure_problems(figure_id, bundle.fig)
     problems += figure_problems(figure_id + " (skjerm)", screen.to_dict())
     # fit_height changes the figure through plotly's validated update_layout: its rows and labels are checked
-    fitted = charts.fit_height(screen, 450).to_dict()
+    fitted = charts.fit_height(screen, 450)
     problems += figure_problems(figure_id + " (800×450)", fitted, validate=False)
     problems += fit_problems(figure_id, fitted, 450)
     # /vis and the presentation's cached path: the screen dict fitted to the chart's share of the 800×450 frame
-    vis = charts.fit_height_spec(charts.screen_spec(bundle.fig.to_dict()), embed.EMBED_HEIGHT)
+    vis = charts.fit_height_spec(charts.screen_spec(bundle.fig), embed.EMBED_HEIGHT)
     problems += fit_problems(figure_id, vis, embed.EMBED_HEIGHT)
 
 

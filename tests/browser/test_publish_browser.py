@@ -6,6 +6,7 @@ from __future__ import annotations
 import struct
 import xml.etree.ElementTree as ET
 
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures
@@ -62,7 +63,7 @@ def test_published_html_renders_offline_and_nothing_is_cut(browser, bundles, tmp
         context, page, attempted = open_offline(browser, path.as_uri(), width)
         try:
             page.wait_for_selector(".kp-chart[data-rendered='true']", timeout=20_000)
-            assert page.locator(".kp-chart .scatterlayer .trace").count() == len(bundle.fig.data)
+            assert page.locator(".kp-chart .scatterlayer .trace").count() == len(go.Figure(bundle.fig).data)
             assert page.get_by_role("heading", name=bundle.title).is_visible()
             assert page.get_by_text(bundle.takeaway).is_visible()
             assert page.locator(".kp-demo").is_visible()
@@ -143,7 +144,7 @@ def test_a_published_folder_works_offline_with_its_one_shared_plotly(browser, bu
         try:
             page.wait_for_selector(".kp-chart[data-rendered='true']", timeout=20_000)
             drawn = page.locator(".kp-chart .trace").count()
-            assert drawn >= len(bundle.fig.data), bundle.figure_id
+            assert drawn >= len(go.Figure(bundle.fig).data), bundle.figure_id
             assert page.evaluate("typeof Plotly.version") == "string" and attempted == []
         finally:
             context.close()

@@ -2,6 +2,8 @@
 plain one, their links carrying `referanse` and `aar`, their downloads to the krone."""
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -32,7 +34,7 @@ def test_registered_and_built_for_the_selection(asel, figure_id):
     assert bundle.source.startswith("Kilde: SSB, tabell 07459") and "tabell 11645" in bundle.source
     assert "Egen beregning" in bundle.source
     assert bundle.takeaway and bundle.table.height > 0 and bundle.download.height > 0
-    assert "DEMODATA" in " ".join(a.text for a in bundle.fig.layout.annotations)
+    assert "DEMODATA" in " ".join(a.text for a in go.Figure(bundle.fig).layout.annotations)
     if figure_id != "aldersjustert-over-tid":
         assert "2022" in bundle.title and "KOSTRA-gruppe 14" in bundle.title
 
@@ -46,7 +48,7 @@ def test_a_plain_selection_means_the_country_without_oslo_and_the_latest_year(db
 
 def test_the_waterfall_draws_the_split_the_sql_returned(asel):
     bundle = figures.build_figure("aldersjustert-fossefall-hjemme", asel)
-    trace = bundle.fig.data[0]
+    trace = go.Figure(bundle.fig).data[0]
     assert list(trace.measure) == ["absolute", "relative", "relative", "relative", "total"]
     row = aq.compare(asel).row("home_care")
     assert list(trace.y[1:4]) == pytest.approx([row[p] / 1e6 for p in aq.PARTS], abs=0.1)  # one step of 0,1 mill. kr
@@ -58,9 +60,9 @@ def test_the_waterfall_draws_the_split_the_sql_returned(asel):
 
 def test_parts_over_time_stack_above_and_below_zero_with_the_gap_as_a_line(asel):
     bundle = figures.build_figure("aldersjustert-over-tid", asel)
-    assert bundle.fig.layout.barmode == "relative"
-    assert [t.name for t in bundle.fig.data] == ["Demografi", "Dekningsgrad", "Enhetskostnad", "Avstand i alt"]
-    gap = bundle.fig.data[3]
+    assert go.Figure(bundle.fig).layout.barmode == "relative"
+    assert [t.name for t in go.Figure(bundle.fig).data] == ["Demografi", "Dekningsgrad", "Enhetskostnad", "Avstand i alt"]
+    gap = go.Figure(bundle.fig).data[3]
     assert list(gap.x) == list(range(2016, 2025)) and gap.y[0] is None  # 2016: Larvik did not exist yet, not 0
     assert list(bundle.table.columns) == ["Serie", *[str(y) for y in range(2016, 2025)]]
     assert bundle.table.row(0)[1] == "."
@@ -69,9 +71,9 @@ def test_parts_over_time_stack_above_and_below_zero_with_the_gap_as_a_line(asel)
 def test_a_cached_figure_is_never_changed_by_the_screen_helpers(asel):
     from dashboard.core import charts
     first = figures.build_figure("aldersjustert-dekning", asel)
-    charts.for_screen(first.fig)
+    charts.screen_spec(first.fig)  # changes the dict it is given
     again = figures.build_figure("aldersjustert-dekning", asel)
-    assert again.fig is not first.fig and again.title in again.fig.layout.title.text
+    assert again.fig is not first.fig and again.title in go.Figure(again.fig).layout.title.text
 
 
 def test_links_carry_reference_and_year_and_read_back_the_same(asel):
@@ -125,7 +127,7 @@ def test_a_group_over_time_names_each_years_group_and_marks_the_change(db_env):
     assert "til KOSTRA-gruppe 13 " in bundles[0].takeaway and "til KOSTRA-gruppe 14 " in bundles[0].takeaway
     assert "Gruppen byttet i 2020 (KOSTRA-gruppe 13 → KOSTRA-gruppe 14)" in bundles[0].takeaway
     assert "fra 2020 KOSTRA-gruppe 14 (før KOSTRA-gruppe 13)" in bundles[0].subtitle
-    shapes = bundles[0].fig.to_dict()["layout"]["shapes"]
+    shapes = bundles[0].fig["layout"]["shapes"]
     assert [s["x0"] for s in shapes] == [2019.5]
 
 
@@ -143,7 +145,7 @@ def test_the_coverage_sentence_subtracts_the_shown_percentages(db_env):
 
 def test_the_waterfalls_step_names_wrap_level_instead_of_turning(asel):
     """At 800×450 (/vis) the long step names turned 30° and left the bars about 40 px: they wrap onto lines."""
-    fig = figures.build_figure("aldersjustert-fossefall", asel).fig
+    fig = go.Figure(figures.build_figure("aldersjustert-fossefall", asel).fig)
     xaxis = fig.layout.xaxis
     assert xaxis.tickangle == 0 and list(xaxis.tickvals) == list(fig.data[0].x)
     assert all(len(line) <= 16 for tick in xaxis.ticktext for line in tick.split("<br>"))

@@ -1,6 +1,7 @@
 """Chart builders: title, source line, demo label, gaps for SSB symbols, fixed colours, Norwegian separators."""
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import polars as pl
 import pytest
 
@@ -36,7 +37,7 @@ def trace(fig, name):
 
 
 def test_line_chart_has_title_source_and_demo_label():
-    fig = charts.line_chart(series_frame(), text(), unit="kr", decimals=0)
+    fig = go.Figure(charts.line_chart(series_frame(), text(), unit="kr", decimals=0))
     assert "Kostnad per mottaker – Larvik" in fig.layout.title.text
     # the source line, followed by what the symbols drawn in this chart mean
     assert any(t.startswith("Kilde: SSB, tabell 12209 (oppdatert 15.06.2025). Symboler: ") for t in annotation_texts(fig))
@@ -44,12 +45,12 @@ def test_line_chart_has_title_source_and_demo_label():
 
 
 def test_real_data_carries_no_demo_label():
-    fig = charts.line_chart(series_frame(), text(is_demo=False), unit="kr", decimals=0)
+    fig = go.Figure(charts.line_chart(series_frame(), text(is_demo=False), unit="kr", decimals=0))
     assert not any("DEMODATA" in (t or "") for t in annotation_texts(fig))
 
 
 def test_status_cells_are_gaps_with_symbol_in_hover_never_zero():
-    fig = charts.line_chart(series_frame(), text(), unit="kr", decimals=0)
+    fig = go.Figure(charts.line_chart(series_frame(), text(), unit="kr", decimals=0))
     larvik = trace(fig, "Larvik")
     assert list(larvik.y) == [200_000.0, None, 240_000.0]
     assert larvik.connectgaps is False
@@ -63,7 +64,7 @@ def test_status_cells_are_gaps_with_symbol_in_hover_never_zero():
 
 
 def test_selected_municipality_uses_the_strong_colour_and_group_country_the_neutrals():
-    fig = charts.line_chart(series_frame(), text(), unit="kr", decimals=0)
+    fig = go.Figure(charts.line_chart(series_frame(), text(), unit="kr", decimals=0))
     assert trace(fig, "Larvik").line.color == charts.SELECTED
     assert trace(fig, "KOSTRA-gruppen").line.color == charts.GROUP
     assert trace(fig, "Landet uten Oslo").line.color == charts.COUNTRY
@@ -72,22 +73,22 @@ def test_selected_municipality_uses_the_strong_colour_and_group_country_the_neut
 
 
 def test_hover_and_axes_use_norwegian_formats():
-    fig = charts.line_chart(series_frame(), text(), unit="kr", decimals=0)
+    fig = go.Figure(charts.line_chart(series_frame(), text(), unit="kr", decimals=0))
     assert fig.layout.separators == "," + NB
     assert trace(fig, "Larvik").customdata[0] == f"200{NB}000{NB}kr"
     assert fig.layout.yaxis.ticksuffix == f"{NB}kr"
 
 
 def test_break_line_is_marked_inside_the_year_range():
-    fig = charts.line_chart(series_frame(), text(), unit="kr", decimals=0, break_year=2021,
-                            break_label="Ny KOSTRA-gruppering fra 2020")
+    fig = go.Figure(charts.line_chart(series_frame(), text(), unit="kr", decimals=0, break_year=2021,
+                            break_label="Ny KOSTRA-gruppering fra 2020"))
     assert "Ny KOSTRA-gruppering fra 2020" in annotation_texts(fig)
     assert any(s.type == "line" and s.x0 == 2021.5 for s in fig.layout.shapes)
 
 
 def test_empty_frame_says_so_in_norwegian():
     empty = series_frame().clear()
-    fig = charts.line_chart(empty, text(), unit="kr", decimals=0)
+    fig = go.Figure(charts.line_chart(empty, text(), unit="kr", decimals=0))
     assert "Ingen tall for dette utvalget" in annotation_texts(fig)
     assert fig.layout.title.text
 
@@ -102,8 +103,8 @@ def ranking_frame() -> pl.DataFrame:
 
 
 def test_ranking_bar_highlights_the_selected_municipality_and_shows_symbols():
-    fig = charts.ranking_bar(ranking_frame(), text(), unit="kr", decimals=0, highlight={"3909"},
-                             comparisons={"3907"}, reference=("KOSTRA-gruppe 14", 225_000.0))
+    fig = go.Figure(charts.ranking_bar(ranking_frame(), text(), unit="kr", decimals=0, highlight={"3909"},
+                             comparisons={"3907"}, reference=("KOSTRA-gruppe 14", 225_000.0)))
     bar = fig.data[0]
     colours = dict(zip(bar.y, bar.marker.color))
     assert colours["Larvik"] == charts.SELECTED
@@ -123,8 +124,8 @@ def test_scatter_puts_selection_on_top_in_the_strong_colour():
         "x_value": [44.7, 40.0, 38.0, None],
         "y_value": [250_000.0, 230_000.0, 300_000.0, 310_000.0],
     })
-    fig = charts.scatter(frame, text(), x_label="Andel", y_label="Kostnad", x_unit="%", y_unit="kr",
-                         highlight={"3909"}, comparisons={"3907"}, group_members={"3909", "3907", "4601"})
+    fig = go.Figure(charts.scatter(frame, text(), x_label="Andel", y_label="Kostnad", x_unit="%", y_unit="kr",
+                         highlight={"3909"}, comparisons={"3907"}, group_members={"3909", "3907", "4601"}))
     assert fig.data[-1].name == "Valgt kommune"
     assert fig.data[-1].marker.color == charts.SELECTED
     assert list(fig.data[-1].x) == [44.7]
@@ -137,7 +138,7 @@ def test_grouped_bar_keeps_gaps_for_symbols():
     frame = pl.DataFrame({"series": ["Larvik", "Larvik", "Gruppen", "Gruppen"],
                           "function": ["Hjemme", "Institusjon", "Hjemme", "Institusjon"],
                           "value": [44.7, None, 40.0, 50.0], "status": [None, "..", None, None]})
-    fig = charts.grouped_bar(frame, text(), unit="%", decimals=1, x="series", colour_by="function")
+    fig = go.Figure(charts.grouped_bar(frame, text(), unit="%", decimals=1, x="series", colour_by="function"))
     inst = trace(fig, "Institusjon")
     assert inst.y[0] is None
     assert inst.text[0].startswith("..")
@@ -161,8 +162,8 @@ def test_merger_marked_where_the_predecessors_end():
         "region_code": ["3909"] * 3 + ["0709", "0728"],
         "year": [2018, 2019, 2020, 2017, 2017], "value": [1.0, 2.0, 2.5, 1.5, 0.5], "status": [None] * 5})
     assert queries.merger_years(frame) == ((2018, "Sammenslåing"),)
-    fig = charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="kr", decimals=0,
-                            break_year=2019, break_label="Ny KOSTRA-gruppering fra 2020", merger_years=((2018, "Sammenslåing"),))
+    fig = go.Figure(charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="kr", decimals=0,
+                            break_year=2019, break_label="Ny KOSTRA-gruppering fra 2020", merger_years=((2018, "Sammenslåing"),)))
     labels = [a.text for a in fig.layout.annotations]
     assert "Sammenslåing 2018" in labels and "Ny KOSTRA-gruppering fra 2020" in labels
     assert sorted(s.x0 for s in fig.layout.shapes) == [2017.5, 2019.5]
@@ -178,7 +179,7 @@ def test_predecessor_that_gave_the_name_is_drawn_in_its_successors_colour():
         "region_code": ["3909", "3905", "0704", "0716"], "year": [2020, 2020, 2019, 2019],
         "value": [1.0, 2.0, 1.5, 0.5], "status": [None] * 4,
         "successor_code": [None, None, "3905", "3905"], "main_line": [False, False, True, False]})
-    fig = charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="kr", decimals=0)
+    fig = go.Figure(charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="kr", decimals=0))
     lines = {t.name: t.line for t in fig.data}
     assert lines["Tønsberg (0704, før sammenslåing)"].color == lines["Tønsberg"].color
     assert lines["Tønsberg (0704, før sammenslåing)"].dash == "dot"
@@ -191,7 +192,7 @@ def test_status_marks_are_explained_on_the_chart():
     from dashboard.core import charts
     frame = pl.DataFrame({"series": ["Røst"] * 3, "role": ["selected"] * 3, "region_code": ["1856"] * 3,
                           "year": [2022, 2023, 2024], "value": [3.0, None, None], "status": [None, ":", ".."]})
-    fig = charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="personer", decimals=0)
+    fig = go.Figure(charts.line_chart(frame, charts.ChartText("t", "Kilde: SSB", False), unit="personer", decimals=0))
     source = next(a.text for a in fig.layout.annotations if a.text.startswith("Kilde"))
     assert "«:» vises ikke av personvernhensyn" in source
     assert "«..» tallgrunnlag mangler" in source
@@ -200,8 +201,8 @@ def test_status_marks_are_explained_on_the_chart():
 
 def test_break_labels_read_away_from_the_right_edge():
     frame = pl.concat([series_frame(), series_frame().with_columns(pl.col("year") + 3)])
-    fig = charts.line_chart(frame, text(), unit="kr", decimals=0, break_year=2021, break_label="Venstre",
-                            merger_years=((2025, "Sammenslåing"),))
+    fig = go.Figure(charts.line_chart(frame, text(), unit="kr", decimals=0, break_year=2021, break_label="Venstre",
+                            merger_years=((2025, "Sammenslåing"),)))
     anchors = {a.text: a.xanchor for a in fig.layout.annotations}
     assert anchors["Venstre"] == "left" and anchors["Sammenslåing 2025"] == "right"
     assert len(fig.layout.shapes) == 2 and {s.x0 for s in fig.layout.shapes} == {2021.5, 2024.5}
@@ -210,28 +211,28 @@ def test_break_labels_read_away_from_the_right_edge():
 def test_screen_figure_wraps_axis_titles_and_long_category_labels():
     frame = pl.DataFrame({"region_name": ["Hjemmetjenesten sone Nord og Vest (samlet)", "B"],
                           "current_code": ["1", "2"], "value": [1.0, 2.0], "status": [None, None]})
-    fig = charts.for_screen(charts.ranking_bar(frame, text(), unit="kr", decimals=0, highlight={"1"}))
+    fig = go.Figure(charts.for_screen(charts.ranking_bar(frame, text(), unit="kr", decimals=0, highlight={"1"})))
     assert any("<br>" in str(y) for y in fig.data[0].y)
     assert fig.layout.yaxis.automargin is True and not fig.layout.title.text
-    scatter = charts.scatter(pl.DataFrame({"region_name": ["A"], "current_code": ["1"], "region_code": ["1"],
+    scatter = go.Figure(charts.scatter(pl.DataFrame({"region_name": ["A"], "current_code": ["1"], "region_code": ["1"],
                                            "x_value": [1.0], "y_value": [2.0]}), text(),
                              x_label="Andel hjemmetjenester av netto driftsutgifter", y_label="Kostnad",
-                             x_unit="%", y_unit="kr", highlight={"1"})
-    assert "<br>" in charts.for_screen(scatter).layout.xaxis.title.text
+                             x_unit="%", y_unit="kr", highlight={"1"}))
+    assert "<br>" in go.Figure(charts.for_screen(scatter)).layout.xaxis.title.text
 
 
 def test_screen_figure_wraps_every_trace_on_the_axis_alike():
     """sykefravaer-enheter: the bars' «Hjemmetjenesten sone<br>Nord» and the goal marks' unwrapped name were two
     categories, seven rows for six units."""
     names = ["Hjemmetjenesten sone Nord", "Dagsenteret"]
-    fig = charts.figure([{"type": "bar", "orientation": "h", "y": names, "x": [1, 2]},
-                         {"type": "scatter", "mode": "markers", "y": names, "x": [1.5, 2.5]}], {})
-    screen = charts.for_screen(fig)
+    fig = go.Figure(charts.figure([{"type": "bar", "orientation": "h", "y": names, "x": [1, 2]},
+                         {"type": "scatter", "mode": "markers", "y": names, "x": [1.5, 2.5]}], {}))
+    screen = go.Figure(charts.for_screen(fig))
     assert list(screen.data[0].y) == list(screen.data[1].y) == ["Hjemmetjenesten sone<br>Nord", "Dagsenteret"]
 
 
 def test_legend_items_follow_the_traces_styles():
-    fig = charts.line_chart(series_frame(), text(), unit="kr", decimals=0)
+    fig = go.Figure(charts.line_chart(series_frame(), text(), unit="kr", decimals=0))
     items = {i.name: i for i in charts.legend_items(fig)}
     assert items["Larvik"].colour == charts.SELECTED and items["Larvik"].kind == "line"
     assert items["KOSTRA-gruppen"].dash == "dash" and items["Landet uten Oslo"].dash == "dot"

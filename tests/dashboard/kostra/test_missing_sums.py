@@ -101,7 +101,7 @@ def test_the_ranking_says_why_there_is_no_group_line(env):
     assert "stiplet linje" not in bundle.subtitle
     assert "Gruppens tall mangler («..»): Summen mangler: 1 av" in bundle.subtitle
     assert f"{member} «:»" in bundle.subtitle
-    assert not (bundle.fig.to_dict()["layout"].get("shapes") or ())  # no line at a made-up group value
+    assert not (bundle.fig["layout"].get("shapes") or ())  # no line at a made-up group value
     complete = registry.build_figure("rangering-gruppe", Selection(MUNICIPALITY, (), 2020, YEAR - 1))
     assert "stiplet linje er gruppens tall" in complete.subtitle and "Summen mangler" not in complete.subtitle
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import plotly.graph_objects as go
 import polars as pl
 import pytest
 from openpyxl import load_workbook
@@ -111,7 +112,7 @@ def test_small_unit_shows_colon_everywhere_never_a_number(seeded):
     card = oq.scorecard("3900", 2016)
     assert card["result"][0] is None and card["status"][0] == "suppressed"
     assert oq.scorecard_table(card)["Resultat"][0] == ":"
-    fig = own_charts.sick_leave_bar(units, charts.ChartText(title="t", source="s", is_demo=False))
+    fig = go.Figure(own_charts.sick_leave_bar(units, charts.ChartText(title="t", source="s", is_demo=False)))
     assert ":" in fig.data[0].text and "0" not in fig.data[0].text
 
 
@@ -196,12 +197,13 @@ def test_charts_carry_title_source_and_demo_label(db_env):
                 own_charts.sick_leave_trend(oq.sick_leave_monthly(2025), text),
                 own_charts.sick_leave_split(oq.sick_leave_units(2025), text, split="duration"),
                 own_charts.frame_waterfall(oq.frame_steps(oq.frame_names()[0], 2019), text)):
+        fig = go.Figure(fig)  # the charts are dicts; plotly's Figure validates them too
         notes = [a.text for a in fig.layout.annotations]
         assert "Avvik" in fig.layout.title.text
         assert any(n.startswith("Kilde: kommunens regnskap, importert") for n in notes)
         assert any("DEMODATA" in n for n in notes)
     real = charts.ChartText(title="x", source="Kilde: x", is_demo=False)
-    assert not any("DEMODATA" in (a.text or "") for a in own_charts.budget_trend(oq.budget_monthly(2025), real)
+    assert not any("DEMODATA" in (a.text or "") for a in go.Figure(own_charts.budget_trend(oq.budget_monthly(2025), real))
                    .layout.annotations)
 
 
@@ -211,7 +213,7 @@ def test_empty_selection_gives_empty_frames_not_errors(db_env):
     assert oq.sick_leave_units(2025, 12, "finnes-ikke").is_empty()
     assert oq.scorecard("finnes-ikke", 2025).is_empty()
     empty = charts.ChartText(title="t", source="s", is_demo=False)
-    assert own_charts.deviation_bar(oq.budget_units(1990), empty).layout.annotations[0].text.startswith("Ingen")
+    assert go.Figure(own_charts.deviation_bar(oq.budget_units(1990), empty)).layout.annotations[0].text.startswith("Ingen")
 
 
 def test_scorecard_workbook_has_one_sheet_per_part(db_env):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures
@@ -29,10 +30,10 @@ def test_registered_and_built_with_the_scenario(psel, figure_id):
 
 def test_users_figure_draws_baseline_beside_scenario(psel):
     bundle = figures.build_figure("fremskriving-brukere", psel)
-    assert len(bundle.fig.data) == 4
+    assert len(go.Figure(bundle.fig).data) == 4
     assert "I scenarioet trenger Larvik" in bundle.takeaway
     plain = figures.build_figure("fremskriving-brukere", Selection("3909", (), 2017, 2024))
-    assert len(plain.fig.data) == 2 and "I scenarioet" not in plain.takeaway  # a plain selection: today's coverage
+    assert len(go.Figure(plain.fig).data) == 2 and "I scenarioet" not in plain.takeaway  # a plain selection: today's coverage
 
 
 def test_links_carry_the_scenario(psel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import plotly.graph_objects as go
 import polars as pl
 import pytest
 
@@ -161,17 +162,17 @@ def test_figures_have_tables_and_our_calculation_label(tiny):
     p = projection.project("9001", Scenario(coverage_80_change_pct=-20))
     for fig in (projection.population_figure(p), projection.users_figure(p), projection.cost_figure(p)):
         assert fig.table.height > 0 and fig.download.height > 0
-        assert "Egen beregning på SSBs tall" in fig.fig.layout.annotations[0].text
+        assert "Egen beregning på SSBs tall" in go.Figure(fig.fig).layout.annotations[0].text
     assert "hovedalternativet (MMMM), publisert 12.06.2025" in projection.source_line(p)
     users = projection.users_figure(p)
-    assert {t.name for t in users.fig.data} == {
+    assert {t.name for t in go.Figure(users.fig).data} == {
         "Mottakere av helsetjenester i hjemmet – dagens dekningsgrad", "Mottakere av helsetjenester i hjemmet – scenario",
         "Langtidsplasser i institusjon – dagens dekningsgrad", "Langtidsplasser i institusjon – scenario"}
-    colours = {t.name: (t.line.color, t.line.dash) for t in users.fig.data}
+    colours = {t.name: (t.line.color, t.line.dash) for t in go.Figure(users.fig).data}
     assert len(set(colours.values())) == 4  # each line its own style: services apart, baseline dashed beside
     assert colours["Mottakere av helsetjenester i hjemmet – dagens dekningsgrad"][1] == "dash"
     cost = projection.cost_figure(p)
-    assert cost.fig.layout.yaxis.rangemode == "tozero"
+    assert go.Figure(cost.fig).layout.yaxis.rangemode == "tozero"
 
 
 def test_coverage_table_shows_the_symbol_not_zero(tiny):
@@ -203,10 +204,10 @@ def test_population_and_cost_takeaways(tiny):
 def test_cached_population_figure_is_fresh_each_time(tiny):
     p = projection.project("9001", Scenario())
     first = projection.cached_population_figure(p)
-    first.fig.update_layout(height=123)  # what the screen helpers do to a figure in place
+    first.fig["layout"]["height"] = 123  # what the screen helpers do to a figure's dict in place
     second = projection.cached_population_figure(p)
-    assert second.fig is not first.fig and second.fig.layout.height != 123
-    assert second.fig.to_dict()["data"] == projection.population_figure(p).fig.to_dict()["data"]
+    assert second.fig is not first.fig and second.fig["layout"]["height"] != 123
+    assert second.fig["data"] == projection.population_figure(p).fig["data"]
 
 
 # ------------------------------------------------------------------ issue 16: the projection with real tables
@@ -272,4 +273,4 @@ def test_cached_population_figure_survives_another_session_clearing_the_cache(ti
     monkeypatch.setattr(cache.results, "put", stored_then_cleared)
     p = projection.project("9001", Scenario())
     figure = projection.cached_population_figure(p)
-    assert figure.fig.to_dict()["data"] == projection.population_figure(p).fig.to_dict()["data"]
+    assert figure.fig["data"] == projection.population_figure(p).fig["data"]

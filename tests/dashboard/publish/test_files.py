@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import plotly.graph_objects as go
 import polars as pl
 from openpyxl import load_workbook
 
@@ -27,8 +28,8 @@ def known_bundle(*, is_demo: bool = True, title: str = TITLE, figure_id: str = "
         for year, value, status in zip([2021, 2022, 2023], values, statuses):
             rows.append({"series": series, "role": role, "year": year, "value": value, "status": status})
     frame = pl.DataFrame(rows)
-    fig = charts.line_chart(frame, charts.ChartText(title=title, subtitle="kroner, 2021–2023", source=SOURCE,
-                                                    is_demo=is_demo), unit="kr", decimals=0)
+    fig = go.Figure(charts.line_chart(frame, charts.ChartText(title=title, subtitle="kroner, 2021–2023", source=SOURCE,
+                                                    is_demo=is_demo), unit="kr", decimals=0))
     table = pl.DataFrame({"Serie": ["Larvik", "KOSTRA-gruppe 14"], "2021": ["200 000", "205 000"],
                           "2022": [":", "215 000"], "2023": ["240 000", "225 000"]})
     download = frame.select(pl.col("series").alias("Serie"), pl.col("year").alias("År"),
@@ -64,7 +65,7 @@ def test_figure_html_leaves_title_and_source_to_the_page_not_the_chart():
     assert bare.layout.title.text is None
     assert not any("Kilde:" in t or "DEMODATA" in t for t in texts)
     assert any(t == "<b>:</b>" for t in texts)  # the symbol at the foot of the chart stays
-    assert len(bundle.fig.layout.annotations) > len(texts)  # the bundle's own figure is untouched
+    assert len(go.Figure(bundle.fig).layout.annotations) > len(texts)  # the bundle's own figure is untouched
 
 
 def test_real_data_has_no_demo_label():
@@ -173,7 +174,7 @@ def test_every_registered_figure_draws_only_trace_types_the_shared_bundle_has(db
     from dashboard.publish.run import build_bundles
     bundles, _ = build_bundles(list(FIGURES), kommune="3909")
     assert len(bundles) == len(FIGURES)
-    used = {trace.type for bundle in bundles for trace in bundle.fig.data}
+    used = {trace.type for bundle in bundles for trace in go.Figure(bundle.fig).data}
     assert used and used <= publish.FINANCE_TRACES, used - publish.FINANCE_TRACES
 
 

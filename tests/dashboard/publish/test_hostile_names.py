@@ -3,6 +3,8 @@ presentation), SVG, XLSX and CSV hold the names as text, never as a link, an ele
 template. Tested through the public functions of dashboard.publish.files and .run."""
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
 import io
 import re
 from html.parser import HTMLParser
@@ -60,14 +62,14 @@ def bundles(built_db, tmp_path_factory):
 
 def test_plotly_figures_hold_names_as_escaped_data_never_in_templates(bundles):
     for bundle in bundles:
-        fig = bundle.fig.to_plotly_json()
+        fig = bundle.fig
         for trace in fig["data"]:
             template = trace.get("hovertemplate") or ""
             assert EVIL not in template and "Sone" not in template, (bundle.figure_id, template)
             texts = [trace.get("name")] + list(trace.get("y") or []) + list(trace.get("x") or [])
             for text in (t for t in texts if isinstance(t, str)):
                 assert "<a " not in text and "<img" not in text and "\n" not in text, (bundle.figure_id, text)
-    names = {t.name for b in bundles if b.figure_id == "sykefravaer-maaned" for t in b.fig.data}
+    names = {t.name for b in bundles if b.figure_id == "sykefravaer-maaned" for t in go.Figure(b.fig).data}
     assert '&lt;a href="https://evil.example/a"&gt;Sone Øst&lt;/a&gt;' in names  # plotly shows it as the text
     assert "Sone &#37;{customdata} &#37;{x} Vest" in names  # plotly fills %{…} in names from `meta`
 

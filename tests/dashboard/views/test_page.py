@@ -37,12 +37,12 @@ def test_a_figure_is_built_once_per_selection_and_kept_as_json_not_figure_object
     assert ready.bundle.fig is None and isinstance(ready.screen, bytes) and isinstance(ready.titled, bytes)
     fresh = original("kostnad-hjemme", sel)
     full = ready.full_bundle()
-    assert full.fig.to_dict() == fresh.fig.to_dict()
+    assert full.fig == fresh.fig
     screen = ready.screen_dict()
-    assert screen == charts.for_screen(fresh.fig).to_dict()
-    assert "title" not in screen["layout"] and full.fig.layout.title.text == fresh.fig.layout.title.text
-    assert fresh.fig.layout.height > screen["layout"]["height"]
-    assert [i.name for i in ready.legend] == [t.name for t in fresh.fig.data if t.showlegend is not False]
+    assert screen == charts.for_screen(fresh.fig)
+    assert "title" not in screen["layout"] and go.Figure(full.fig).layout.title.text == go.Figure(fresh.fig).layout.title.text
+    assert go.Figure(fresh.fig).layout.height > screen["layout"]["height"]
+    assert [i.name for i in ready.legend] == [t.name for t in go.Figure(fresh.fig).data if t.showlegend is not False]
 
 
 @pytest.mark.parametrize("figure_id", sorted(figures.FIGURES))
@@ -56,9 +56,9 @@ def test_the_cached_figures_are_the_ones_the_page_drew_before(db_env, figure_id)
     ready = prepared.prepare(figure_id, sel)
     fresh = figures.build_figure(figure_id, sel)
     sent = pio.to_json(ready.sendable().to_dict(), validate=False)
-    before = pio.to_json(charts.for_screen(fresh.fig).to_dict(), validate=False)
+    before = pio.to_json(charts.for_screen(fresh.fig), validate=False)
     assert json.loads(sent) == json.loads(before)
-    assert list(ready.legend) == _legend_from_objects(fresh.fig)
+    assert list(ready.legend) == _legend_from_objects(go.Figure(fresh.fig))
     assert ready.bundle.table.equals(fresh.table) and ready.bundle.takeaway == fresh.takeaway
     assert ready.bundle.source == fresh.source
 
