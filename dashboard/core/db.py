@@ -31,20 +31,27 @@ _checked: dict[tuple, bool] = {}
 
 def ensure_database(path: Path | None = None) -> Path:
     """The database file, built from the embedded snapshot if missing, rebuilt if made by older code."""
+    return _ensured(path)[0]
+
+
+def _ensured(path: Path | None = None) -> tuple[Path, tuple]:
+    """ensure_database and the version of the file it found, from one look at the file: every cached look-up
+    asks, dozens of times a page run."""
     path = Path(path or default_db_path())
-    if not path.exists():
+    try:
+        key = _stat_version(path)
+    except FileNotFoundError:
         from pipelines.build import BuildError, build
         try:
             build(db_path=path)
         except BuildError as exc:
             raise DatabaseUnavailable(f"Databasen mangler og kunne ikke bygges fra øyeblikksbildet: {exc}") from exc
-        return path
-    stat = path.stat()
-    key = (str(path), stat.st_ino, stat.st_mtime_ns)
+        return path, _stat_version(path)
     if key not in _checked:
         _checked[key] = True
         _rebuild_if_outdated(path)
-    return path
+        return path, _stat_version(path)  # a rebuild swaps the file
+    return path, key
 
 
 def _rebuild_if_outdated(path: Path) -> None:
@@ -121,8 +128,7 @@ def _acquire(path: Path | None = None) -> _Open:
     """A lease on the connection to the file in use now. When the file has been swapped, the old connection is
     closed only once the computations still reading it have finished (DuckDB hands a path's open database to every
     new connection to that path, so the old one must be closed before the new file can be read)."""
-    path = ensure_database(path)
-    version = _stat_version(path)
+    path, version = _ensured(path)
     with _changed:
         deadline = None
         while True:

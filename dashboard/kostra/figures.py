@@ -47,17 +47,26 @@ def kostra_source(indicator_ids: list[str]) -> str:
 
 
 
+def _first_row(frame: pl.DataFrame, role: str, year: int) -> int | None:
+    """The index of the role's first row for the year. A look through the columns as lists: a comparison frame is
+    a few dozen rows, and a polars filter per question cost more than the question (issue 27)."""
+    for i, (r, y) in enumerate(zip(frame["role"].to_list(), frame["year"].to_list())):
+        if r == role and y == year:
+            return i
+    return None
+
+
 def _reason_at(frame: pl.DataFrame, role: str, year: int) -> str | None:
     """Why the role's sum is missing that year (queries.with_missing_reasons's column), else None."""
-    rows = frame.filter((pl.col("role") == role) & (pl.col("year") == year))
-    return rows["reason"][0] if "reason" in rows.columns and not rows.is_empty() else None
+    i = _first_row(frame, role, year) if "reason" in frame.columns else None
+    return frame["reason"][i] if i is not None else None
 
 
 def _value_at(frame: pl.DataFrame, role: str, year: int) -> tuple[float | None, str | None]:
-    rows = frame.filter((pl.col("role") == role) & (pl.col("year") == year))
-    if rows.is_empty():
+    i = _first_row(frame, role, year)
+    if i is None:
         return None, ".."
-    return rows["value"][0], rows["status"][0]
+    return frame["value"][i], frame["status"][i]
 
 
 # ---------------------------------------------------------------- KOSTRA figures

@@ -218,9 +218,9 @@ def _series_of_all(indicator_ids: tuple[str, ...], countries: tuple[str, ...]) -
 def merger_years(frame: pl.DataFrame) -> tuple[tuple[int, str], ...]:
     """(first year after the change, 'Sammenslåing' or 'Deling') for today's municipality, read off the
     predecessors' lines in a series frame (their labels say which kind of change it was)."""
-    pred = frame.filter(pl.col("role") == "predecessor")
-    if pred.is_empty():
+    if "predecessor" not in frame["role"].to_list():
         return ()
+    pred = frame.filter(pl.col("role") == "predecessor")
     last = pred.group_by("region_code").agg(pl.col("year").max(), pl.col("series").first())
     return tuple(sorted({(int(r["year"]) + 1, "Deling" if "før deling" in r["series"] else "Sammenslåing")
                          for r in last.iter_rows(named=True)}))
@@ -443,14 +443,17 @@ def display_table(frame: pl.DataFrame, *, unit: str, decimals: int, index: str =
     with SSB's symbols where a value is missing."""
     if frame.is_empty():
         return pl.DataFrame({"Serie": []})
-    texts = frame.with_columns(
-        pl.struct("value", "status").map_elements(
-            lambda s: fmt.number(s["value"], decimals, status=s["status"]), return_dtype=pl.Utf8).alias("text"))
-    if "role" in texts.columns:  # the chosen municipality first, then comparisons, group, country, predecessors
+    # the cells' texts and the rows' order made in Python: a figure's frame is a few dozen rows, and a polars
+    # operation per step (or a Python function per row through map_elements) cost more than the work (issue 27)
+    texts = [fmt.number(v, decimals, status=s) for v, s in zip(frame["value"].to_list(), frame["status"].to_list())]
+    if "role" in frame.columns:  # the chosen municipality first, then comparisons, group, country, predecessors
         order = {"selected": 0, "comparison": 1, "group": 2, "country": 3, "predecessor": 4}
-        texts = texts.with_columns(pl.col("role").replace_strict(order, default=9).alias("_o")).sort(
-            "_o", maintain_order=True)
-    wide = texts.pivot(values="text", index=index, on=columns, aggregate_function="first", sort_columns=True)
+        rank = [order.get(r, 9) for r in frame["role"].to_list()]
+        rows = sorted(range(frame.height), key=rank.__getitem__)  # stable: equal roles keep their order
+        frame = frame[rows]
+        texts = [texts[i] for i in rows]
+    wide = (frame.select(index, columns).with_columns(pl.Series("text", texts, dtype=pl.Utf8))
+            .pivot(values="text", index=index, on=columns, aggregate_function="first", sort_columns=True))
     return wide.rename({index: "Serie"})
 
 
@@ -465,7 +468,7 @@ def missing_sums(indicator_ids: list[str] | None = None, region_codes: list[str]
 
 def with_missing_reasons(frame: pl.DataFrame) -> pl.DataFrame:
     """The comparison frame with a `reason` column: why a group's or the country's sum is missing (else null)."""
-    if frame.is_empty() or "region_code" not in frame.columns:
+    if frame.is_empty() or "region_code" not in frame.columns or not frame["value"].null_count():
         return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("reason"))
     gaps = frame.filter(pl.col("value").is_null() & pl.col("role").is_in(["group", "country"]))
     if gaps.is_empty():
@@ -487,7 +490,7 @@ def sum_reason(indicator_id: str, region_code: str | None, year: int) -> str | N
 def missing_sum_note(frame: pl.DataFrame) -> str:
     """'Vises som «..» (se Kilder): KOSTRA-gruppe 13 2024 – Summen mangler: 1 av 2 kommuner …' for the source line
     of a figure whose group or country value is a missing sum; '' when none."""
-    if "reason" not in frame.columns:
+    if "reason" not in frame.columns or frame["reason"].null_count() == frame.height:
         return ""
     rows = frame.filter(pl.col("reason").is_not_null()).unique(["series", "year", "reason"], maintain_order=True)
     if rows.is_empty():
@@ -511,14 +514,16 @@ def long_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame
     """Long, numeric table for downloads (Norwegian headers, symbol kept in its own column)."""
     if frame.is_empty():
         return pl.DataFrame({"Serie": [], "År": [], "Verdi": [], "Symbol": [], "Forklaring": []})
-    return frame.select(
+    # the symbols' meanings looked up in Python (a few dozen rows; map_elements cost more than the look-ups)
+    meanings = pl.Series("_meaning", [fmt.status_meaning(s) if s is not None else None
+                                      for s in frame["status"].to_list()], dtype=pl.Utf8)
+    return frame.with_columns(meanings).select(
         pl.col("series").alias("Serie"),
         pl.col("year").alias("År"),
         pl.col("value").round(decimals).alias(f"Verdi ({unit})" if unit else "Verdi"),
         pl.col("status").alias("Symbol"),
-        (pl.coalesce(pl.col("reason"), pl.col("status").map_elements(fmt.status_meaning, return_dtype=pl.Utf8))
-         if "reason" in frame.columns else
-         pl.col("status").map_elements(fmt.status_meaning, return_dtype=pl.Utf8)).alias("Forklaring"),
+        (pl.coalesce(pl.col("reason"), pl.col("_meaning")) if "reason" in frame.columns
+         else pl.col("_meaning")).alias("Forklaring"),
         pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("SSB")).alias("Datagrunnlag"),
     )
 
@@ -596,13 +601,13 @@ def _with_reason(text: str, reason: str | None) -> str:
 
 
 def ranking_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame:
-    return frame.select(
+    texts = pl.Series("_text", [fmt.with_unit(v, unit, decimals, status=s) for v, s in
+                                zip(frame["value"].to_list(), frame["status"].to_list())], dtype=pl.Utf8)
+    return frame.with_columns(texts).select(
         pl.col("rank").alias("Rang"),
         pl.col("region_name").alias("Kommune"),
         pl.col("region_code").alias("Kommunenr."),
-        pl.struct("value", "status").map_elements(
-            lambda s: fmt.with_unit(s["value"], unit, decimals, status=s["status"]), return_dtype=pl.Utf8)
-        .alias("Verdi"),
+        pl.col("_text").alias("Verdi"),
         pl.col("value").alias(f"Tall ({unit})"),
         pl.col("status").alias("Symbol"),
     ).sort("Rang", nulls_last=True)

@@ -297,12 +297,13 @@ def _series(p: Projection, services: tuple[str, ...], column: str, scale: float 
         status = pl.when(pl.col("users").is_null()).then(
             pl.col("missing").list.first().str.split("|").list.get(1)).otherwise(None)
     names = {s: SERVICE_LABELS[s] if len(services) > 1 else "Utgifter" for s in services}
-    return rows.select(
+    roles = pl.Series("_role", [_ROLES[(service == "long_term", scenario == "baseline" and not p.scenario.is_baseline)]
+                                for service, scenario in zip(rows["service"].to_list(), rows["scenario"].to_list())],
+                      dtype=pl.Utf8)
+    return rows.with_columns(roles).select(
         (pl.col("service").replace_strict(names) + pl.lit(" – ")
          + pl.col("scenario").replace_strict(SCENARIO_LABELS)).alias("series"),
-        pl.struct("service", "scenario").map_elements(
-            lambda r: _ROLES[(r["service"] == "long_term", r["scenario"] == "baseline" and not p.scenario.is_baseline)],
-            return_dtype=pl.Utf8).alias("role"),
+        pl.col("_role").alias("role"),
         "year", (pl.col(column) / scale).alias("value"), status.alias("status"),
         pl.col("is_demo"),
     ).sort("series", "year")
