@@ -517,30 +517,37 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
         return _finished([], {"annotations": [{"text": "Ingen tall for dette utvalget", "xref": "paper",
                                                "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
                                                "font": {"size": 16}}]}, text)
-    series_order = (frame.group_by("series", maintain_order=True)
-                    .agg(pl.col("role").first()).with_columns(
-                        pl.col("role").replace_strict(ROLE_ORDER, default=9).alias("order"))
-                    .sort("order", maintain_order=True))
+    # the series and their rows read from the columns as lists: a chart's frame is a few dozen rows, and a polars
+    # operation per step cost more than the work (issue 27)
+    col = {c: frame[c].to_list() for c in ("series", "role", "year", "value", "status", "region_code", "main_line",
+                                            "successor_code") if c in frame.columns}
+    rows_of: dict = {}  # series -> its rows by year, the series in order of first appearance
+    for i in sorted(range(frame.height), key=col["year"].__getitem__):
+        rows_of.setdefault(col["series"][i], []).append(i)
+    first_role = {}
+    for s, r in zip(col["series"], col["role"]):
+        first_role.setdefault(s, r)
+    series_order = sorted(dict.fromkeys(col["series"]), key=lambda s: ROLE_ORDER.get(first_role[s], 9))
     comparison_index = 0
     symbol_rows = []
-    years = sorted(frame["year"].unique().to_list())
-    parts = frame.sort("year").partition_by("series", as_dict=True, maintain_order=True)
+    years = sorted(set(col["year"]))
     traces = []
     colour_of: dict[str, str] = {}  # today's code -> its line colour, for the predecessor that gave it its name
-    for row in series_order.iter_rows(named=True):
-        part = parts[(row["series"],)]
-        role = row["role"]
+    for series in series_order:
+        rows = rows_of[series]
+        role = first_role[series]
         style = style_for(role, comparison_index)
         if role == "comparison":
             comparison_index += 1
-        if role in ("selected", "comparison") and "region_code" in part.columns:
-            colour_of[part["region_code"][0]] = style["color"]
-        if role == "predecessor" and "main_line" in part.columns and part["main_line"][0]:
+        if role in ("selected", "comparison") and "region_code" in col:
+            colour_of[col["region_code"][rows[0]]] = style["color"]
+        if role == "predecessor" and "main_line" in col and col["main_line"][rows[0]]:
             # the same municipality before a merger: its own colour, dotted, so the eye follows it across the break
-            style = {**style, "color": colour_of.get(part["successor_code"][0], style["color"]), "dash": "dot"}
-        part_years, values, statuses = part["year"].to_list(), part["value"].to_list(), part["status"].to_list()
+            style = {**style, "color": colour_of.get(col["successor_code"][rows[0]], style["color"]), "dash": "dot"}
+        part_years = [col["year"][i] for i in rows]
+        values, statuses = [col["value"][i] for i in rows], [col["status"][i] for i in rows]
         traces.append({
-            "type": "scatter", "x": part_years, "y": values, "name": row["series"], "mode": "lines+markers",
+            "type": "scatter", "x": part_years, "y": values, "name": series, "mode": "lines+markers",
             "line": {"color": style["color"], "width": style["width"], "dash": style["dash"]},
             "marker": {"size": 7 if role == "selected" else 5}, "connectgaps": False,
             "customdata": [_value_text(v, s, unit, decimals) for v, s in zip(values, statuses)],
@@ -549,7 +556,7 @@ def line_chart(frame: pl.DataFrame, text: ChartText, *, unit: str, decimals: int
         if role in ("selected", "comparison"):
             for y, v, s in zip(part_years, values, statuses):
                 if v is None and s and s != ".":
-                    symbol_rows.append((y, s, row["series"], style["color"]))
+                    symbol_rows.append((y, s, series, style["color"]))
     if symbol_rows:  # say what the marks at the foot of the chart mean, so they are not read as values
         shown = sorted({s for _, s, _, _ in symbol_rows})
         text = replace(text, source=text.source + ". Symboler: " + "; ".join(

@@ -446,15 +446,23 @@ def display_table(frame: pl.DataFrame, *, unit: str, decimals: int, index: str =
     # the cells' texts and the rows' order made in Python: a figure's frame is a few dozen rows, and a polars
     # operation per step (or a Python function per row through map_elements) cost more than the work (issue 27)
     texts = [fmt.number(v, decimals, status=s) for v, s in zip(frame["value"].to_list(), frame["status"].to_list())]
+    keys, heads = frame[index].to_list(), frame[columns].to_list()
+    rows = range(frame.height)
     if "role" in frame.columns:  # the chosen municipality first, then comparisons, group, country, predecessors
         order = {"selected": 0, "comparison": 1, "group": 2, "country": 3, "predecessor": 4}
         rank = [order.get(r, 9) for r in frame["role"].to_list()]
-        rows = sorted(range(frame.height), key=rank.__getitem__)  # stable: equal roles keep their order
-        frame = frame[rows]
-        texts = [texts[i] for i in rows]
-    wide = (frame.select(index, columns).with_columns(pl.Series("text", texts, dtype=pl.Utf8))
-            .pivot(values="text", index=index, on=columns, aggregate_function="first", sort_columns=True))
-    return wide.rename({index: "Serie"})
+        rows = sorted(rows, key=rank.__getitem__)  # stable: equal roles keep their order
+    if None in heads:  # a missing column value: polars names that column, as it always has
+        ordered = frame.select(index, columns).with_columns(pl.Series("text", texts, dtype=pl.Utf8))[list(rows)]
+        return ordered.pivot(values="text", index=index, on=columns, aggregate_function="first",
+                             sort_columns=True).rename({index: "Serie"})
+    # polars' pivot (first value per cell, rows in order of appearance, columns sorted by value), in Python
+    cells: dict = {}
+    for i in rows:
+        cells.setdefault(keys[i], {}).setdefault(heads[i], texts[i])
+    columns_sorted = sorted(set(heads))
+    data = {"Serie": list(cells), **{str(h): [cells[k].get(h) for k in cells] for h in columns_sorted}}
+    return pl.DataFrame(data, schema={"Serie": frame.schema[index], **{str(h): pl.Utf8 for h in columns_sorted}})
 
 
 @db.per_database
