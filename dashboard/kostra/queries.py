@@ -182,7 +182,10 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
     # Predecessors: all of the chosen municipality's, and for comparisons only the one that gave it its name
     # (all of theirs would drown the chart). The rows and their order are those of sql/queries/comparison_series.sql.
     countries = [a for a in aggregates if a.startswith("E")]
-    everyone = _series_of_all(tuple(indicator_ids), tuple(countries))
+    by_owner, empty = _series_by_owner(tuple(indicator_ids), tuple(countries))
+    # only the selection's own rows (and the countries', owner None) go into the query below
+    pieces = [by_owner[o] for o in dict.fromkeys([municipality, *comparisons, None]) if o in by_owner]
+    everyone = pl.concat(pieces) if pieces else empty
     owners = [municipality, *comparisons]
     wanted = (pl.col("part") == 1) & pl.col("owner").is_in(owners)
     if "group" in aggregates:
@@ -192,14 +195,15 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
     if include_predecessors:
         wanted = wanted | ((pl.col("part") == 3) & ((pl.col("owner") == municipality)
                                                     | (pl.col("main_line") & pl.col("owner").is_in(list(comparisons)))))
-    frame = everyone.filter(wanted & pl.col("year").is_between(from_year, to_year))
-    return (frame.with_columns(
+    # one lazy query, collected once (each eager step is a query of its own)
+    return (everyone.lazy().filter(wanted & pl.col("year").is_between(from_year, to_year))
+            .with_columns(
                 pl.col("indicator_id").cast(pl.Utf8), pl.col("series").cast(pl.Utf8),
                 pl.when(pl.col("part") == 1)
                 .then(pl.when(pl.col("owner") == municipality).then(pl.lit("selected")).otherwise(pl.lit("comparison")))
                 .otherwise(pl.col("role")).alias("role"))
             .sort("part", "indicator_id", "region_code", "year")
-            .select(SERIES_COLUMNS))
+            .select(SERIES_COLUMNS).collect())
 
 
 SERIES_COLUMNS = ["indicator_id", "series", "role", "region_code", "year", "value", "status", "is_demo",
@@ -207,12 +211,17 @@ SERIES_COLUMNS = ["indicator_id", "series", "role", "region_code", "year", "valu
 
 
 @db.per_database
-def _series_of_all(indicator_ids: tuple[str, ...], countries: tuple[str, ...]) -> pl.DataFrame:
+def _series_by_owner(indicator_ids: tuple[str, ...], countries: tuple[str, ...]
+                     ) -> tuple[Mapping[str | None, pl.DataFrame], pl.DataFrame]:
     """Every municipality's comparison rows for these indicators (sql/queries/comparison_series_all.sql), with the
-    long repeated texts as categoricals (a third of the frame's size in the cache)."""
+    long repeated texts as categoricals (a third of the frame's size in the cache), cut by owner (None: the
+    countries' rows) once: a chart then reads its few municipalities' rows instead of filtering all of them.
+    Also the frame with no rows, for a selection with none."""
     frame = db.query("comparison_series_all", {"indicator_ids": list(indicator_ids),
                                                 "countries": list(countries) or [""]})
-    return frame.with_columns(pl.col("indicator_id").cast(pl.Categorical), pl.col("series").cast(pl.Categorical))
+    frame = frame.with_columns(pl.col("indicator_id").cast(pl.Categorical), pl.col("series").cast(pl.Categorical))
+    parts = frame.partition_by("owner", as_dict=True, maintain_order=True)
+    return MappingProxyType({key[0]: part for key, part in parts.items()}), frame.clear()
 
 
 def merger_years(frame: pl.DataFrame) -> tuple[tuple[int, str], ...]:
@@ -522,18 +531,19 @@ def long_table(frame: pl.DataFrame, *, unit: str, decimals: int) -> pl.DataFrame
     """Long, numeric table for downloads (Norwegian headers, symbol kept in its own column)."""
     if frame.is_empty():
         return pl.DataFrame({"Serie": [], "År": [], "Verdi": [], "Symbol": [], "Forklaring": []})
-    # the symbols' meanings looked up in Python (a few dozen rows; map_elements cost more than the look-ups)
-    meanings = pl.Series("_meaning", [fmt.status_meaning(s) if s is not None else None
-                                      for s in frame["status"].to_list()], dtype=pl.Utf8)
-    return frame.with_columns(meanings).select(
-        pl.col("series").alias("Serie"),
-        pl.col("year").alias("År"),
-        pl.col("value").round(decimals).alias(f"Verdi ({unit})" if unit else "Verdi"),
-        pl.col("status").alias("Symbol"),
-        (pl.coalesce(pl.col("reason"), pl.col("_meaning")) if "reason" in frame.columns
-         else pl.col("_meaning")).alias("Forklaring"),
-        pl.when(pl.col("is_demo")).then(pl.lit("Demodata")).otherwise(pl.lit("SSB")).alias("Datagrunnlag"),
-    )
+    # made column by column (series operations, no query each) and the symbols' meanings looked up in Python: a few
+    # dozen rows, for which map_elements and a query per step cost more than the work (issue 27)
+    meanings = [fmt.status_meaning(s) if s is not None else None for s in frame["status"].to_list()]
+    if "reason" in frame.columns:
+        meanings = [r if r is not None else m for r, m in zip(frame["reason"].to_list(), meanings)]
+    return pl.DataFrame([
+        frame["series"].alias("Serie"),
+        frame["year"].alias("År"),
+        frame["value"].round(decimals).alias(f"Verdi ({unit})" if unit else "Verdi"),
+        frame["status"].alias("Symbol"),
+        pl.Series("Forklaring", meanings, dtype=pl.Utf8),
+        pl.Series("Datagrunnlag", ["Demodata" if d else "SSB" for d in frame["is_demo"].to_list()], dtype=pl.Utf8),
+    ])
 
 
 @db.per_database

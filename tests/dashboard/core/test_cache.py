@@ -84,12 +84,12 @@ def test_every_per_database_cache_shares_the_one_budget(db_env, monkeypatch):
 
 def test_the_app_read_connection_has_the_configured_limits(db_env, monkeypatch):
     monkeypatch.setenv(settings.DUCKDB_MEMORY_ENV, "300MB")
-    monkeypatch.setenv(settings.DUCKDB_THREADS_ENV, "1")
+    monkeypatch.setenv(settings.DUCKDB_THREADS_ENV, "2")
     db._opened["current"] = None  # open afresh with these settings
     with db.pinned() as opened:
         limit = opened.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
         threads = opened.con.execute("SELECT current_setting('threads')").fetchone()[0]
-    assert threads == 1
+    assert threads == 2
     assert limit.replace(" ", "").upper() in ("286.1MIB", "300.0MB", "300MB")
     db._opened["current"] = None
 
