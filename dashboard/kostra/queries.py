@@ -182,10 +182,7 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
     # Predecessors: all of the chosen municipality's, and for comparisons only the one that gave it its name
     # (all of theirs would drown the chart). The rows and their order are those of sql/queries/comparison_series.sql.
     countries = [a for a in aggregates if a.startswith("E")]
-    by_owner, empty = _series_by_owner(tuple(indicator_ids), tuple(countries))
-    # only the selection's own rows (and the countries', owner None) go into the query below
-    pieces = [by_owner[o] for o in dict.fromkeys([municipality, *comparisons, None]) if o in by_owner]
-    everyone = pl.concat(pieces) if pieces else empty
+    everyone = _series_of_all(tuple(indicator_ids), tuple(countries))
     owners = [municipality, *comparisons]
     wanted = (pl.col("part") == 1) & pl.col("owner").is_in(owners)
     if "group" in aggregates:
@@ -211,17 +208,12 @@ SERIES_COLUMNS = ["indicator_id", "series", "role", "region_code", "year", "valu
 
 
 @db.per_database
-def _series_by_owner(indicator_ids: tuple[str, ...], countries: tuple[str, ...]
-                     ) -> tuple[Mapping[str | None, pl.DataFrame], pl.DataFrame]:
+def _series_of_all(indicator_ids: tuple[str, ...], countries: tuple[str, ...]) -> pl.DataFrame:
     """Every municipality's comparison rows for these indicators (sql/queries/comparison_series_all.sql), with the
-    long repeated texts as categoricals (a third of the frame's size in the cache), cut by owner (None: the
-    countries' rows) once: a chart then reads its few municipalities' rows instead of filtering all of them.
-    Also the frame with no rows, for a selection with none."""
+    long repeated texts as categoricals (a third of the frame's size in the cache)."""
     frame = db.query("comparison_series_all", {"indicator_ids": list(indicator_ids),
                                                 "countries": list(countries) or [""]})
-    frame = frame.with_columns(pl.col("indicator_id").cast(pl.Categorical), pl.col("series").cast(pl.Categorical))
-    parts = frame.partition_by("owner", as_dict=True, maintain_order=True)
-    return MappingProxyType({key[0]: part for key, part in parts.items()}), frame.clear()
+    return frame.with_columns(pl.col("indicator_id").cast(pl.Categorical), pl.col("series").cast(pl.Categorical))
 
 
 def merger_years(frame: pl.DataFrame) -> tuple[tuple[int, str], ...]:
