@@ -41,7 +41,7 @@ def cases(n: int, seed: int):
                 yield (code, figure_id), ("error", type(exc).__name__, str(exc))
                 continue
             bundle = page.bundle
-            yield (code, figure_id), (page.screen, embed.screen, zlib.decompress(page.titled), page.legend,
+            yield (code, figure_id), (page.screen_json(), embed.screen_json(), zlib.decompress(page.titled), page.legend,
                                       bundle.title, bundle.subtitle, bundle.takeaway, bundle.source,
                                       bundle.is_demo, bundle.table.rows(), str(bundle.table.schema),
                                       bundle.download.rows(), str(bundle.download.schema))

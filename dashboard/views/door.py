@@ -72,9 +72,19 @@ def shared_mode() -> bool:
         return False
 
 
+_secrets_seen: list = [float("-inf"), False]  # [when looked, whether a secrets file existed]
+
+
 def _secrets_file_exists() -> bool:
+    """Looked up at most once a second (each page run asks five times; a secrets file is added by an operator,
+    and Streamlit's login needs a restart to take it in anyway)."""
+    import time
     from streamlit import config
-    return any(os.path.exists(path) for path in config.get_option("secrets.files") or ())
+    now = time.monotonic()
+    if now - _secrets_seen[0] > 1.0:
+        _secrets_seen[1] = any(os.path.exists(path) for path in config.get_option("secrets.files") or ())
+        _secrets_seen[0] = now
+    return _secrets_seen[1]
 
 
 @functools.cache

@@ -94,4 +94,4 @@ def test_streamlit_sends_the_cached_json_as_it_is(db_env):
     from plotly.tools import return_figure_from_figure_or_data
     sent = ready.sendable()
     assert return_figure_from_figure_or_data(sent, validate_figure=True) is sent.to_dict()
-    assert pio.to_json(sent, validate=False).encode("utf-8") == ready.screen
+    assert pio.to_json(sent, validate=False).encode("utf-8") == ready.screen_json()
