@@ -401,8 +401,10 @@ def frame_download(frame_name: str) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- sick leave
 
+@db.per_database
 def sick_leave_units(year: int, to_month: int = 12, unit: str = ALL) -> pl.DataFrame:
-    """One row per unit for the period, highest sick leave first, suppressed units (':') last.
+    """One row per unit for the period, highest sick leave first, suppressed units (':') last. Cached per database
+    file (an import swaps the file): the page, its table and its three charts all read it on every run.
 
     columns: see sql/queries/own_sick_leave_units.sql, plus goal_status ('met' | 'not_met' | 'no_data' |
     'suppressed') and over_goal (bool).
@@ -424,8 +426,14 @@ TOTAL_NAME = "Alle enheter"
 
 def sick_leave_total(year: int, to_month: int = 12) -> dict:
     """All units together for the period and the rolling 12 months, with secondary suppression: hidden (':') when a
-    unit in the sum is hidden, since the sum minus the units shown would give it (sql/queries/own_sick_leave_total.sql)."""
-    return db.query("own_sick_leave_total", {"year": int(year), "to_month": int(to_month)}).row(0, named=True)
+    unit in the sum is hidden, since the sum minus the units shown would give it (sql/queries/own_sick_leave_total.sql).
+    A fresh dict of the cached row (the page and the figure both ask)."""
+    return dict(_sick_leave_total(int(year), int(to_month)))
+
+
+@db.per_database
+def _sick_leave_total(year: int, to_month: int) -> tuple:
+    return tuple(db.query("own_sick_leave_total", {"year": year, "to_month": to_month}).row(0, named=True).items())
 
 
 def with_sick_leave_total(units: pl.DataFrame, total: dict) -> pl.DataFrame:
@@ -444,8 +452,9 @@ def with_sick_leave_total(units: pl.DataFrame, total: dict) -> pl.DataFrame:
     return pl.concat([units, pl.DataFrame([row], schema=units.schema)], how="vertical")
 
 
+@db.per_database
 def sick_leave_monthly(year: int, to_month: int = 12, unit: str = ALL) -> pl.DataFrame:
-    """columns: unit_code, unit_name, year, month, sick_leave_pct, rolling_12_pct, goal_pct, status, is_demo."""
+    """Cached per database file. columns: unit_code, unit_name, year, month, sick_leave_pct, rolling_12_pct, goal_pct, status, is_demo."""
     return db.query("own_sick_leave_monthly", {"year": int(year), "to_month": int(to_month), "unit": str(unit)})
 
 
