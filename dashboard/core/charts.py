@@ -82,7 +82,7 @@ def spec_of(fig) -> dict:
     return fig.to_dict()
 
 
-def plotly_figure(fig) -> dict:
+def plotly_figure(fig) -> go.Figure:
     """A plotly Figure of a figure's dict, for the code that draws with plotly's object API (the published files,
     the own-data charts' finishing touches); never on the path of a page view."""
     return fig if isinstance(fig, go.Figure) else go.Figure(spec_of(fig), _validate=False)

@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.core import downloads, html_parts
+from dashboard.core import charts, downloads, html_parts
 
 CHROMIUM = os.environ.get("KOSTRA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -64,7 +64,6 @@ def _plain(text: str) -> str:
 
 def source_line(bundle) -> str:
     """The bundle's source line, plus the chart's explanation of SSB's symbols when the chart added one."""
-    from dashboard.core import charts
     line = bundle.source
     for ann in charts.plotly_figure(bundle.fig).layout.annotations or ():
         if _is_source_annotation(ann):
@@ -80,7 +79,6 @@ def bare_figure(fig) -> go.Figure:
     plotly's legend kept (the offline files lay it out for their width, see _RENDER_JS) and without the in-plot
     Demodata badge (the page shows its own). Other annotations (SSB symbols, breaks) stay. `fig`: the figure's
     dict (a bundle's) or a plotly Figure; a new Figure is returned."""
-    from dashboard.core import charts
     fig = charts.plotly_figure(fig)
     show_legend = fig.layout.showlegend
     # horizontal bars keep the plot height their chart function gave them (one readable row per category)
@@ -135,7 +133,7 @@ def image_figure(bundle, width: int = EXPORT_WIDTH) -> go.Figure:
     """The figure laid out for a fixed-width image: the title and subtitle wrapped for that width, the takeaway,
     source line and Demodata label inside the image, the legend wrapped below the plot. Height follows the text."""
     fig = bare_figure(bundle.fig)
-    titled = bundle.fig["layout"] if isinstance(bundle.fig, dict) else bundle.fig.to_dict()["layout"]
+    titled = charts.spec_of(bundle.fig)["layout"]
     source_margin = titled.get("margin") or {}
     # the plot keeps at least the height the chart function gave it (a ranking of 48 municipalities needs ~1000 px)
     plot_height = max(EXPORT_PLOT_HEIGHT, int((titled.get("height") or 500) - (source_margin.get("t") or 0)
