@@ -1,4 +1,4 @@
-"""The age-adjusted split (sql/views/71_age_adjusted_pairs.sql + sql/queries/age_adjusted_split.sql) on small
+"""The age-adjusted split (sql/views/71_age_adjusted_pairs.sql, 72_age_adjusted_split.sql) on small
 DuckDB databases made here: a hand-computed example to the krone, and properties that must hold for any inputs.
 
 The method reads only the rows of `age_adjusted_inputs` (plus lineage and KOSTRA groups to find the group), so each
@@ -57,7 +57,8 @@ def method_db(rows: list[tuple], membership: list[tuple] = ()) -> duckdb.DuckDBP
     con.execute("INSERT INTO region_lineage VALUES ('9001', '9001', 'self', true), ('9002', '9002', 'self', true)")
     if membership:
         con.executemany("INSERT INTO kostra_group_membership VALUES (?, ?, ?, ?, false)", membership)
-    con.execute((SQL / "views" / "71_age_adjusted_pairs.sql").read_text(encoding="utf-8"))
+    for view in ("71_age_adjusted_pairs.sql", "72_age_adjusted_split.sql"):
+        con.execute((SQL / "views" / view).read_text(encoding="utf-8"))
     return con
 
 

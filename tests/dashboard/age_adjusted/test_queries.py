@@ -99,3 +99,27 @@ def test_the_waterfall_end_is_the_same_rounded_modelled_spending_against_every_r
     was the rounded baseline plus the rounded parts."""
     ends = {ref: aq.waterfall_steps(aq.compare(sel(ref)), "total")[-1][1] for ref in (COUNTRY, GROUP, "3907", "3807")}
     assert len(set(ends.values())) == 1
+
+
+def test_the_country_and_group_splits_are_read_from_the_store_and_equal_the_split_computed_now(db_env, monkeypatch):
+    """The page reads the split stored at build for the references every municipality has; another municipality as
+    the reference is computed when asked. Both give the same frame (floating-point sums to the last bit)."""
+    from dashboard.core import db
+    aq._split.cache_clear()
+    asked = []
+    real_query = db.query
+    monkeypatch.setattr(db, "query", lambda name, params=None, **k: asked.append(name) or real_query(name, params, **k))
+    for municipality in ("3909", "0301", "5001", "1508"):
+        for reference in (COUNTRY, "EAK", GROUP):
+            kept = aq.split(municipality, reference)
+            live = real_query("age_adjusted_split", {"municipality": municipality, "reference": reference,
+                                                     "from_year": aq.FIRST_YEAR})
+            assert kept.height == live.height > 0 and kept.schema == live.schema
+            floats = [c for c, t in live.schema.items() if t == pl.Float64]
+            assert kept.drop(floats).equals(live.drop(floats))
+            for column in floats:
+                assert ((kept[column] - live[column]).abs() <= live[column].abs() * 1e-12).all(ignore_nulls=True)
+                assert kept[column].is_null().equals(live[column].is_null())
+    assert set(asked) == {"age_adjusted_split_stored"}
+    aq.split("3909", "3907")
+    assert asked[-1] == "age_adjusted_split"
