@@ -40,7 +40,7 @@ def cases(n: int, seed: int):
             except Exception as exc:  # noqa: BLE001 - an error is an outcome to compare too
                 yield (code, figure_id), ("error", type(exc).__name__, str(exc))
                 continue
-            bundle = page.bundle
+            bundle = page.with_tables()
             yield (code, figure_id), (page.screen_json(), embed.screen_json(), zlib.decompress(page.titled), page.legend,
                                       bundle.title, bundle.subtitle, bundle.takeaway, bundle.source,
                                       bundle.is_demo, bundle.table.rows(), str(bundle.table.schema),

@@ -1,11 +1,12 @@
 """The server's limits, set by the operator in the environment (README, «Minne og CPU»).
 
-Defaults fit a 2 GB virtual machine with two cores: 32 MB of cached results (with the imports, Streamlit and memory
-freed but not given back to the system, the server then stays under 500 MB), DuckDB told to use at most 256 MB
-and one thread (left alone it takes up to 80 % of the machine's memory and a thread per core), and polars one
-thread. Sessions already run side by side, one thread each: a second thread per query made DuckDB's queries
-(the age-adjusted split, the all-municipality slices) cost 10–30 % more CPU in all for the same wall time, and a
-figure's polars frames are a few hundred rows, so a pool of threads per small operation cost more than the work.
+Defaults fit a 2 GB virtual machine with two cores: 80 MB of cached results, each counted by what it holds (with
+the imports, Streamlit and memory freed but not given back to the system, the server then stays under 500 MB),
+DuckDB told to use at most 256 MB and one thread (left alone it takes up to 80 % of the machine's memory and a
+thread per core), and polars one thread. Sessions already run side by side, one thread each: a second thread per
+query made DuckDB's queries (the age-adjusted split, the all-municipality slices) cost 10–30 % more CPU in all for
+the same wall time, and a figure's polars frames are a few hundred rows, so a pool of threads per small operation
+cost more than the work.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ DUCKDB_MEMORY_ENV = "KOSTRA_DUCKDB_MEMORY"
 DUCKDB_THREADS_ENV = "KOSTRA_DUCKDB_THREADS"
 POLARS_THREADS_ENV = "KOSTRA_POLARS_THREADS"
 
-DEFAULT_CACHE_MB = 32
+DEFAULT_CACHE_MB = 80
 DEFAULT_DUCKDB_MEMORY = "256MB"
 DEFAULT_DUCKDB_THREADS = 1
 DEFAULT_POLARS_THREADS = 1

@@ -3,12 +3,14 @@
 Why: a plotly Figure object holds 300 KB to 1.1 MB of memory for a figure whose JSON is 6–53 KB, and a screen variant
 made as a second Figure costs its validation again (issue 27). The builders return the figure as a dict
 (dashboard.core.charts.figure), and it is kept as its JSON. A PreparedFigure keeps the figure sent to the browser
-as its JSON, the titled figure (for files and images) as compressed JSON, its HTML legend and the bundle's texts and
-tables; it is cached in the one byte-bounded store (dashboard.core.cache) under the database version it was read
-from. The screen variant is derived from the finished figure's dict (charts.screen_spec), never from a second Figure.
+as its JSON, the titled figure (for files and images) as compressed JSON, its HTML legend, the bundle's texts, and its
+two tables packed (they are read only when «Tall bak figuren» is opened or a file is made); it is cached in the one
+byte-bounded store (dashboard.core.cache) under the database version it was read from. The screen variant is
+derived from the finished figure's dict (charts.screen_spec), never from a second Figure.
 """
 from __future__ import annotations
 
+import pickle
 import zlib
 from dataclasses import dataclass, replace
 
@@ -45,11 +47,22 @@ def _json(spec: dict) -> bytes:
     return pio.to_json(spec, validate=False).encode("utf-8")
 
 
+def pack_tables(bundle: FigureBundle) -> bytes:
+    """The bundle's table and download, pickled (polars writes them as Arrow IPC) and compressed.
+
+    Why: a small polars frame holds about 9 KB of memory however few its cells (its columns' buffers and
+    bookkeeping), while its estimated_size() counts the cells alone: two such frames made a cached figure hold
+    27 KB where the byte budget counted 11. Packed they take about 2 KB, counted as they are, and unpacking them
+    costs about 60 µs when asked."""
+    return zlib.compress(pickle.dumps((bundle.table, bundle.download), protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
 @dataclass(frozen=True)
 class PreparedFigure:
-    bundle: FigureBundle              # titles, takeaway, source, tables; its `fig` is None (kept as JSON below)
+    bundle: FigureBundle              # titles, takeaway, source; its fig, table and download are None (kept below)
     screen: bytes                     # the figure sent to the browser, as zlib-compressed JSON
     titled: bytes                     # the titled figure (files, images), as zlib-compressed JSON
+    tables: bytes                     # the bundle's table and download (pack_tables)
     legend: tuple[charts.LegendItem, ...]
     version: tuple                    # the database file the figure was read from (the key of images made from it)
 
@@ -66,9 +79,15 @@ class PreparedFigure:
     def sendable(self) -> SentFigure:
         return SentFigure(self.screen_dict())
 
+    def with_tables(self) -> FigureBundle:
+        """The bundle with its table and download (for «Tall bak figuren» and the data table under /vis)."""
+        table, download = pickle.loads(zlib.decompress(self.tables))
+        return replace(self.bundle, table=table, download=download)
+
     def full_bundle(self) -> FigureBundle:
-        """The bundle with its titled figure (a fresh dict), for the files and images made from it (on click)."""
-        return replace(self.bundle, fig=orjson.loads(zlib.decompress(self.titled)))
+        """The bundle with its tables and its titled figure (a fresh dict), for the files and images made from it
+        (on click)."""
+        return replace(self.with_tables(), fig=orjson.loads(zlib.decompress(self.titled)))
 
 
 @db.per_database
@@ -87,5 +106,5 @@ def prepare(figure_id: str, sel, *, height: int | None = None, font_size: int | 
     legend = tuple(charts.legend_of(bundle.fig))
     screen = zlib.compress(_json(charts.screen_spec(bundle.fig)), 1)  # the bundle's own dict, dropped after this
     titled = zlib.compress(titled_json, 1)
-    return PreparedFigure(bundle=replace(bundle, fig=None), screen=screen, titled=titled, legend=legend,
-                          version=db.database_version())
+    return PreparedFigure(bundle=replace(bundle, fig=None, table=None, download=None), screen=screen, titled=titled,
+                          tables=pack_tables(bundle), legend=legend, version=db.database_version())

@@ -122,7 +122,7 @@ def _foot(figure_id: str, sel, *, height: int, font_size: int | None) -> str:
     the figure fits its frame), kept as the HTML that is sent: a table of every municipality is a few thousand
     escaped cells, the same for every reader of the link."""
     ready = prepared(figure_id, sel, height=height, font_size=font_size)
-    table = html_parts.table_html(ready.bundle.table, f"Tall bak figuren: {ready.bundle.title}")
+    table = html_parts.table_html(ready.with_tables().table, f"Tall bak figuren: {ready.bundle.title}")
     return html_parts.figure_foot_html(ready.bundle, list(ready.legend)) + f"<div class='sr-only'>{table}</div>"
 
 

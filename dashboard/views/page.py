@@ -5,6 +5,8 @@ Pages stay thin: selection -> query -> chart -> show. Knows no domain.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -22,21 +24,23 @@ def figure(figure_id: str, sel, *, key: str, **options) -> figures.FigureBundle 
     """Draw one registered figure (dashboard/figures/registry.py) for the selection: the pages, /vis and /presentasjon all
     draw a chart through the registry, so it has one implementation. A figure this visitor may not see is refused
     by the door before it is built (None). The figure comes from the shared cache as the JSON that is sent
-    (dashboard/figures/prepared.py); the returned bundle has its texts and tables, not its figure."""
+    (dashboard/figures/prepared.py); the returned bundle has its texts, not its figure or tables."""
     if not door.may_see_figure(figure_id):
         door.refuse("Denne figuren", figure=True)
         return None
     ready = prepared.prepare(figure_id, sel, **options)
-    show_bundle(ready.bundle, sel, key=key, legend=list(ready.legend), screen=ready.sendable())
+    show_bundle(ready.bundle, sel, key=key, legend=list(ready.legend), screen=ready.sendable(),
+                tables=ready.with_tables)
     return ready.bundle
 
 
 def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True,
-                legend: list[charts.LegendItem] | None = None, screen: go.Figure | None = None) -> None:
+                legend: list[charts.LegendItem] | None = None, screen: go.Figure | None = None,
+                tables: Callable[[], figures.FigureBundle] | None = None) -> None:
     """Title and takeaway, the chart, its source line, its data as a table with CSV/XLSX, and «Del / bygg inn».
 
-    `legend` and `screen` come from prepared.prepare() (the screen figure as its dict); without them they are made
-    here from the bundle's figure.
+    `legend`, `screen` and `tables` come from prepared.prepare() (the screen figure as its dict, the bundle with
+    its packed tables); without them they are made here from the bundle itself.
     The table and the downloads are sent only once «Tall bak figuren» is opened (opening it reruns the page, from
     the cached figure): most sessions never open it, and a table costs as much to send as its chart."""
     # st.html, not st.markdown: Markdown would read links and emphasis in a name even inside escaped HTML
@@ -49,8 +53,9 @@ def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = Tr
     table = expander_on_demand("Tall bak figuren", key=f"open-table-{key}")
     if table is not None:
         with table:
-            st.dataframe(blank_nulls(bundle.table).to_pandas(), hide_index=True, key=f"table-{key}")
-            download_buttons(bundle.download, key=key, title=bundle.title)
+            full = tables() if tables is not None else bundle
+            st.dataframe(blank_nulls(full.table).to_pandas(), hide_index=True, key=f"table-{key}")
+            download_buttons(full.download, key=key, title=bundle.title)
     if share:
         share_box(bundle, sel, key=key)
 

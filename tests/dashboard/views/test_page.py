@@ -35,6 +35,8 @@ def test_a_figure_is_built_once_per_selection_and_kept_as_json_not_figure_object
     assert other is not ready and len(built) == 2
     # nothing in the cached entry is a plotly figure object: the figures are JSON bytes
     assert ready.bundle.fig is None and isinstance(ready.screen, bytes) and isinstance(ready.titled, bytes)
+    # nor a polars frame: the tables are packed (a small frame holds far more memory than the budget counts)
+    assert ready.bundle.table is None and ready.bundle.download is None and isinstance(ready.tables, bytes)
     fresh = original("kostnad-hjemme", sel)
     full = ready.full_bundle()
     assert full.fig == fresh.fig
@@ -59,8 +61,10 @@ def test_the_cached_figures_are_the_ones_the_page_drew_before(db_env, figure_id)
     before = pio.to_json(charts.for_screen(fresh.fig), validate=False)
     assert json.loads(sent) == json.loads(before)
     assert list(ready.legend) == _legend_from_objects(go.Figure(fresh.fig))
-    assert ready.bundle.table.equals(fresh.table) and ready.bundle.takeaway == fresh.takeaway
-    assert ready.bundle.source == fresh.source
+    with_tables = ready.with_tables()
+    assert with_tables.table.equals(fresh.table) and with_tables.table.schema == fresh.table.schema
+    assert with_tables.download.equals(fresh.download) and with_tables.download.schema == fresh.download.schema
+    assert ready.bundle.takeaway == fresh.takeaway and ready.bundle.source == fresh.source
 
 
 def _legend_from_objects(fig: go.Figure) -> list[charts.LegendItem]:
