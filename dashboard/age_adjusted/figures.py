@@ -48,11 +48,11 @@ def _comparison(sel: AgeAdjustedSelection | Selection) -> aq.Comparison:
 
 
 def _cached(key: tuple, build: Callable[[], FigureBundle]) -> FigureBundle:
-    """A bundle built once per figure, selection and database file, kept with its figure as its JSON in the
+    """A bundle built once per municipality, reference and database file, kept with its figure as its JSON in the
     shared cache (db.remember): every call gets a fresh dict of it, so the screen helpers that change a figure in
-    place never touch the stored one. Changing the year redraws the
-    waterfall and the coverage chart, but not the parts over time; going back to an earlier choice redraws nothing.
-    One look-up in the cache's lock: another session clearing the cache cannot make this one fail."""
+    place never touch the stored one. Only for the parts over time, which do not depend on the chosen year: a change
+    of year finds no prepared figure for the new selection but redraws nothing here. One look-up in the cache's
+    lock: another session clearing the cache cannot make this one fail."""
     def made() -> tuple[bytes, FigureBundle]:
         bundle = build()
         return orjson.dumps(bundle.fig), replace(bundle, fig=None)
@@ -67,8 +67,9 @@ def _text(c: aq.Comparison, title: str, subtitle: str) -> charts.ChartText:
 
 def _waterfall(figure_id: str, service: str):
     def build(sel, **_) -> FigureBundle:
-        c = _comparison(sel)
-        return _cached((figure_id, c.municipality, c.reference, c.year), lambda: _draw_waterfall(c))
+        # no cache of its own: the figure is kept as it is sent (dashboard/figures/prepared.py) under the same
+        # municipality, reference and year, and a second copy here only took room from other figures
+        return _draw_waterfall(_comparison(sel))
 
     def _draw_waterfall(c: aq.Comparison) -> FigureBundle:
         what = "" if service == "total" else f": {aq.SERVICE_WORDS[service]}"
@@ -85,8 +86,7 @@ def _waterfall(figure_id: str, service: str):
 
 
 def coverage(sel, **_) -> FigureBundle:
-    c = _comparison(sel)
-    return _cached(("aldersjustert-dekning", c.municipality, c.reference, c.year), lambda: _draw_coverage(c))
+    return _draw_coverage(_comparison(sel))  # kept as it is sent, like the waterfalls
 
 
 def _draw_coverage(c: aq.Comparison) -> FigureBundle:

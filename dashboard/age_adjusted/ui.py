@@ -62,12 +62,13 @@ def sidebar() -> AgeAdjustedSelection:
 
     codes = list(names)
     references = [COUNTRY, GROUP, *[c for c in codes if c != sel.municipality]]
+    municipality_label = queries.municipality_labels().__getitem__  # made once per database file
     labels = {COUNTRY: "Landet uten Oslo", GROUP: "KOSTRA-gruppen (samme år)"}
     with st.sidebar:
-        st.selectbox("Kommune", codes, key="a_kommune", format_func=lambda c: f"{names.get(c, c)} ({c})",
+        st.selectbox("Kommune", codes, key="a_kommune", format_func=municipality_label,
                      on_change=changed, help="Søk på navn eller kommunenummer.")
         st.selectbox("Sammenlign med", references, key="a_referanse", on_change=changed,
-                     format_func=lambda c: labels.get(c) or f"{names.get(c, c)} ({c})",
+                     format_func=lambda c: labels.get(c) or municipality_label(c),
                      help="Landet uten Oslo er standard; KOSTRA-gruppen er kommunens gruppe det valgte året; "
                           "eller én kommune.")
         st.selectbox("År", years[::-1] or [sel.year], key="a_aar", on_change=changed)

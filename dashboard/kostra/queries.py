@@ -75,6 +75,13 @@ def municipality_names() -> Mapping[str, str]:
 
 
 @db.per_database
+def municipality_labels() -> Mapping[str, str]:
+    """code -> «Larvik (3909)», as the sidebar lists them: Streamlit formats every option of the municipality lists
+    on every run (some 700 labels a run), so they are made once per database file."""
+    return MappingProxyType({code: f"{name} ({code})" for code, name in municipality_names().items()})
+
+
+@db.per_database
 def _year_range() -> tuple[int, int]:
     row = db.query("year_range").row(0)
     return int(row[0]), int(row[1])

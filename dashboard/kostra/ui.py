@@ -24,10 +24,6 @@ ANALYST_PAGES = [
 SELECTION_KEYS = ("kommune", "sammenlign", "fra", "til")
 
 
-def _label(code: str, names: dict[str, str]) -> str:
-    return f"{names.get(code, code)} ({code})"
-
-
 def default_municipality(names: dict[str, str]) -> str:
     return next((c for c, n in names.items() if n == "Larvik"), next(iter(names)))
 
@@ -74,13 +70,14 @@ def selection_sidebar() -> Selection:
         st.session_state["_last_selection"] = new.query_params()
 
     codes = list(names)
+    label = queries.municipality_labels().__getitem__  # every option is a code of `names`
     with st.sidebar:
-        st.selectbox("Kommune", codes, key="w_kommune", format_func=lambda c: _label(c, names), on_change=changed,
+        st.selectbox("Kommune", codes, key="w_kommune", format_func=label, on_change=changed,
                      placeholder="Velg kommune",
                      help="Søk på navn eller kommunenummer.")
         st.multiselect("Sammenlign med (høyst 5)", codes, key="w_sammenlign", max_selections=5,
                        placeholder="Velg kommuner",
-                       format_func=lambda c: _label(c, names), on_change=changed,
+                       format_func=label, on_change=changed,
                        help="Standard: de største kommunene i samme KOSTRA-gruppe.")
         st.slider("År", min_value=first, max_value=last, key="w_years", on_change=changed)
         st.caption("Utvalget ligger i adressen – kopier lenken for å dele nøyaktig denne visningen.")

@@ -62,7 +62,7 @@ def sidebar() -> ProjectionSelection:
 
     codes = list(names)
     with st.sidebar:
-        st.selectbox("Kommune", codes, key="p_kommune", format_func=lambda c: f"{names.get(c, c)} ({c})",
+        st.selectbox("Kommune", codes, key="p_kommune", format_func=queries.municipality_labels().__getitem__,
                      on_change=changed, help="Søk på navn eller kommunenummer.")
         st.subheader("Scenario")
         st.slider("Dekningsgrad 80 år og over, endring (%)", COVERAGE_80[1], COVERAGE_80[2], step=COVERAGE_80[3],
