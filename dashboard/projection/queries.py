@@ -63,6 +63,10 @@ def population(municipality: str, to_year: int = HORIZON) -> pl.DataFrame:
 
 
 def scenario_rows(municipality: str, scenario: Scenario, to_year: int = HORIZON) -> pl.DataFrame:
+    """The projection's rows; the baseline scenario, which every municipality's page opens with, is stored at build
+    (about 1 ms against some 6 ms of CPU spent planning the scenario query)."""
+    if scenario.is_baseline:
+        return db.query("projection_baseline_stored", {"municipality": municipality, "to_year": to_year})
     return db.query("projection_scenario", {"municipality": municipality, "to_year": to_year,
                                             **scenario.sql_params()})
 

@@ -274,3 +274,45 @@ def test_cached_population_figure_survives_another_session_clearing_the_cache(ti
     p = projection.project("9001", Scenario())
     figure = projection.cached_population_figure(p)
     assert figure.fig["data"] == projection.population_figure(p).fig["data"]
+
+
+def _frames_alike(kept: pl.DataFrame, live: pl.DataFrame) -> bool:
+    """The same rows in the same order; floating-point sums to the last bit (the stored rows were summed in one
+    query for every municipality)."""
+    if kept.schema != live.schema or kept.height != live.height:
+        return False
+    floats = [c for c, t in live.schema.items() if t == pl.Float64]
+    if not kept.drop(floats).equals(live.drop(floats)):
+        return False
+    return all(kept[c].is_null().equals(live[c].is_null())
+               and ((kept[c] - live[c]).abs() <= live[c].abs() * 1e-12).all(ignore_nulls=True) for c in floats)
+
+
+@pytest.mark.parametrize("to_year", [projection.HORIZON, 2030])
+def test_the_baseline_is_read_from_the_store_and_equals_the_projection_computed_now(db_env, monkeypatch, to_year):
+    """Every municipality's page opens in the baseline scenario, stored at build; any other scenario is computed
+    when asked. The stored rows are the rows the scenario query gives for no change, up to any horizon."""
+    asked = []
+    real_query = db.query
+    monkeypatch.setattr(db, "query", lambda name, params=None, **k: asked.append(name) or real_query(name, params, **k))
+    for municipality in ("3909", "0301", "5001", "1508", "4601"):
+        kept = projection.scenario_rows(municipality, Scenario(), to_year)
+        live = real_query("projection_scenario", {"municipality": municipality, "to_year": to_year,
+                                                  **Scenario().sql_params()})
+        assert kept.height > 0 and _frames_alike(kept, live)
+    assert set(asked) == {"projection_baseline_stored"}
+    projection.scenario_rows("3909", Scenario(home_instead_pct=10))
+    assert asked[-1] == "projection_scenario"
+
+
+def test_the_stored_baseline_on_the_tiny_dataset_is_the_hand_computed_one(tiny, monkeypatch):
+    asked = []
+    real_query = db.query
+    monkeypatch.setattr(db, "query", lambda name, params=None, **k: asked.append(name) or real_query(name, params, **k))
+    rows = projection.scenario_rows("9001", Scenario())
+    assert asked == ["projection_baseline_stored"]
+    # home care 2035: 1000 x 0.01 + 300 x 0.1 + 200 x 0.3 + 50 x 0.5 = 125 users
+    assert value(rows, "baseline", "home_care", 2035) == pytest.approx(125)
+    live = real_query("projection_scenario", {"municipality": "9001", "to_year": projection.HORIZON,
+                                              **Scenario().sql_params()})
+    assert _frames_alike(rows, live)
