@@ -65,9 +65,9 @@ costed AS (
     FROM users
 )
 SELECT scenario, service, year, min(base_year) AS base_year, min(coverage_year) AS coverage_year,
-       CASE WHEN count(*) FILTER (WHERE users IS NULL) = 0 THEN sum(users) END AS users,
+       CASE WHEN count(*) FILTER (WHERE users IS NULL) = 0 THEN sum(users ORDER BY age_order) END AS users,
        list(age_group || '|' || coalesce(users_status, '..') || '|' || coalesce(users_what, 'users') ORDER BY age_order) FILTER (WHERE users IS NULL) AS missing,
-       CASE WHEN count(*) FILTER (WHERE cost IS NULL) = 0 THEN sum(cost) END AS cost,
+       CASE WHEN count(*) FILTER (WHERE cost IS NULL) = 0 THEN sum(cost ORDER BY age_order) END AS cost,
        CASE WHEN count(*) FILTER (WHERE users IS NOT NULL AND cost IS NULL) > 0 THEN coalesce(min(unit_cost_status), '..')
             END AS cost_status,
        min(group_name) AS group_name, bool_or(users_is_demo2) AS is_demo,
