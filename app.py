@@ -11,7 +11,7 @@ settings.limit_polars_threads()  # before anything imports polars (it sizes its 
 import streamlit as st  # noqa: E402
 
 from dashboard.core.html_parts import FIGURE_CSS  # noqa: E402
-from dashboard.views import door  # noqa: E402
+from dashboard.views import door, menu  # noqa: E402
 from dashboard.views.warm import freeze_imported_modules  # noqa: E402
 
 freeze_imported_modules()  # once per process: the collector Streamlit runs after each session skips the modules
@@ -70,18 +70,18 @@ refused = []
 for section, entries in SECTIONS.items():
     found = []
     for path, title, url in entries:
-        if not (HERE / path).exists():
+        if not menu.exists(HERE / path):
             continue
         if door.may_open_page(url, who):
-            found.append(st.Page(path, title=title, url_path=url, default=url is None) if url
-                         else st.Page(path, title=title, default=True))
+            found.append(menu.page(path, title=title, url_path=url, default=url is None) if url
+                         else menu.page(path, title=title, default=True))
         else:
             refused.append(st.Page(door.refusal_page(title), title=title, url_path=url or "oversikt",
                                    default=url is None))
             hidden.append(url or "oversikt")
     if found:
         pages[section] = found
-bare = [st.Page(path, title=title, url_path=url) for path, title, url in BARE_PAGES if (HERE / path).exists()]
+bare = [menu.page(path, title=title, url_path=url) for path, title, url in BARE_PAGES if menu.exists(HERE / path)]
 if bare or refused:
     pages[""] = refused + bare  # reachable by URL; hidden from the menu below
 st.html("<style>" + ", ".join(f'[data-testid="stSidebarNav"] li:has(a[href$="/{url}"])' for url in hidden)

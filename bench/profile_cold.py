@@ -36,7 +36,7 @@ def start(db_path: Path, out: Path) -> tuple[subprocess.Popen, str]:
                            launcher=[str(HERE / "profile_server.py")])
 
 
-RUN_RE = re.compile(r"^\d+_(?P<sid>[0-9a-f-]+)_(?P<page>.*)_wall(?P<wall>\d+)_cpu(?P<cpu>\d+)\.prof$")
+RUN_RE = re.compile(r"^\d+_(?P<sid>[0-9a-f-]+)_(?P<page>.*)_wall(?P<wall>\d+)_cpu(?P<cpu>\d+)(?:_q.*)?\.prof$")
 
 
 def main() -> int:

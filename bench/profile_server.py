@@ -42,7 +42,8 @@ def _profiled(self, rerun_data):
         profile.disable()
         wall, cpu = (time.perf_counter() - wall0) * 1000, (time.thread_time() - cpu0) * 1000
         page = (rerun_data.page_name or rerun_data.page_script_hash or "main").replace("/", "_")[:40] or "main"
-        name = f"{next(_counter):04d}_{self._session_id[:8]}_{page}_wall{wall:.0f}_cpu{cpu:.0f}.prof"
+        query = (rerun_data.query_string or "").replace("/", "_").replace("&", "+")[:80]
+        name = f"{next(_counter):04d}_{self._session_id[:8]}_{page}_wall{wall:.0f}_cpu{cpu:.0f}_q{query}.prof"
         if timer == "off":
             (OUT / name).touch()
         else:
