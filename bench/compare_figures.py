@@ -17,7 +17,6 @@ import os
 import pickle
 import random
 import sys
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +40,7 @@ def cases(n: int, seed: int):
                 yield (code, figure_id), ("error", type(exc).__name__, str(exc))
                 continue
             bundle = page.with_tables()
-            yield (code, figure_id), (page.screen_json(), embed.screen_json(), zlib.decompress(page.titled), page.legend,
+            yield (code, figure_id), (page.screen_json(), embed.screen_json(), page.titled_json(), page.legend,
                                       bundle.title, bundle.subtitle, bundle.takeaway, bundle.source,
                                       bundle.is_demo, bundle.table.rows(), str(bundle.table.schema),
                                       bundle.download.rows(), str(bundle.download.schema))

@@ -3,9 +3,9 @@
 Why: a plotly Figure object holds 300 KB to 1.1 MB of memory for a figure whose JSON is 6–53 KB, and a screen variant
 made as a second Figure costs its validation again (issue 27). The builders return the figure as a dict
 (dashboard.core.charts.figure), and it is kept as its JSON. A PreparedFigure keeps the figure sent to the browser
-as its JSON, the titled figure (for files and images) as compressed JSON, its HTML legend, the bundle's texts, and its
-two tables packed (they are read only when «Tall bak figuren» is opened or a file is made); it is cached in the one
-byte-bounded store (dashboard.core.cache) under the database version it was read from. The screen variant is
+and the titled figure (for files and images) as one compressed stream of JSON, the HTML under the chart (legend and
+source line) as it is sent, the bundle's texts, and its two tables packed (they are read only when «Tall bak figuren»
+is opened or a file is made); it is cached in the one byte-bounded store (dashboard.core.cache) under the database version it was read from. The screen variant is
 derived from the finished figure's dict (charts.screen_spec), never from a second Figure.
 """
 from __future__ import annotations
@@ -13,13 +13,16 @@ from __future__ import annotations
 import pickle
 import zlib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import orjson
+import polars as pl
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.core import charts, db
 from dashboard.core.figure import FigureBundle
+from dashboard.core.html_parts import figure_foot_html
 from dashboard.figures.registry import build_figure
 
 
@@ -47,23 +50,54 @@ def _json(spec: dict) -> bytes:
     return pio.to_json(spec, validate=False).encode("utf-8")
 
 
+def _frame_parts(frame: pl.DataFrame | None):
+    return None if frame is None else (frame.columns, frame.dtypes, frame.rows())
+
+
+def _frame(parts) -> pl.DataFrame | None:
+    if parts is None:
+        return None
+    columns, dtypes, rows = parts
+    return pl.DataFrame(rows, schema=list(zip(columns, dtypes)), orient="row")
+
+
 def pack_tables(bundle: FigureBundle) -> bytes:
-    """The bundle's table and download, pickled (polars writes them as Arrow IPC) and compressed.
+    """The bundle's table and download as their columns, types and rows, pickled and compressed.
 
     Why: a small polars frame holds about 9 KB of memory however few its cells (its columns' buffers and
     bookkeeping), while its estimated_size() counts the cells alone: two such frames made a cached figure hold
-    27 KB where the byte budget counted 11. Packed they take about 2 KB, counted as they are, and unpacking them
-    costs about 60 µs when asked."""
-    return zlib.compress(pickle.dumps((bundle.table, bundle.download), protocol=pickle.HIGHEST_PROTOCOL), 1)
+    27 KB where the byte budget counted 11. Packed as rows they take about 1.2 KB (as Arrow IPC, 2.1: its schema is
+    most of a small table), counted as they are; unpacking them costs about 0.1 ms, when asked."""
+    parts = (_frame_parts(bundle.table), _frame_parts(bundle.download))
+    return zlib.compress(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), 6)
+
+
+@lru_cache(maxsize=1)
+def _zdict() -> bytes:
+    """plotly's template as a figure's JSON writes it: every figure repeats it (3.4 KB), so the compressor is given
+    it beforehand and each figure's copy costs a few bytes."""
+    return _json({"layout": {"template": charts.default_template()}})
+
+
+def pack_figures(screen_json: bytes, titled_json: bytes) -> bytes:
+    """The screen figure and the titled figure as one compressed stream: the two are the same figure but for its
+    titles and margins, so together they take little more room than one (2.9 KB against 5.0 as two)."""
+    packer = zlib.compressobj(6, zdict=_zdict())
+    return packer.compress(screen_json + b"\0" + titled_json) + packer.flush()  # JSON never holds a raw NUL
+
+
+def _unpack_figures(packed: bytes) -> tuple[bytes, bytes]:
+    unpacker = zlib.decompressobj(zdict=_zdict())
+    screen, _, titled = (unpacker.decompress(packed) + unpacker.flush()).partition(b"\0")
+    return screen, titled
 
 
 @dataclass(frozen=True)
 class PreparedFigure:
     bundle: FigureBundle              # titles, takeaway, source; its fig, table and download are None (kept below)
-    screen: bytes                     # the figure sent to the browser, as zlib-compressed JSON
-    titled: bytes                     # the titled figure (files, images), as zlib-compressed JSON
+    figures: bytes                    # the figure sent to the browser and the titled one (files, images): pack_figures
     tables: bytes                     # the bundle's table and download (pack_tables)
-    legend: tuple[charts.LegendItem, ...]
+    foot: bytes                       # the legend and the source line under the chart, as the HTML sent (compressed)
     version: tuple                    # the database file the figure was read from (the key of images made from it)
 
     def screen_dict(self) -> dict:
@@ -71,23 +105,38 @@ class PreparedFigure:
         return orjson.loads(self.screen_json())
 
     def screen_json(self) -> bytes:
-        """The figure sent to the browser, as JSON. Kept compressed: every figure's JSON repeats plotly's template
-        (6.6 KB), and compressed a cached figure takes about half the room, so the one byte budget holds about
-        twice as many municipalities' figures (decompressing costs some 50 µs a view)."""
-        return zlib.decompress(self.screen)
+        """The figure sent to the browser, as JSON. Kept compressed: every figure's JSON repeats plotly's template,
+        and compressed a cached figure takes a fraction of the room, so the one byte budget holds several times as
+        many municipalities' figures (unpacking costs some 30 µs a view)."""
+        return _unpack_figures(self.figures)[0]
+
+    @property
+    def foot_html(self) -> str:
+        """The legend and the source line under the chart, as sent (a legend's HTML repeats its swatches' styles:
+        compressed it takes a third of the room)."""
+        return zlib.decompress(self.foot).decode("utf-8")
+
+    def titled_json(self) -> bytes:
+        """The titled figure (for files and images), as JSON."""
+        return _unpack_figures(self.figures)[1]
+
+    @property
+    def legend(self) -> tuple[charts.LegendItem, ...]:
+        """The legend the foot shows, read from the titled figure (the foot itself is kept as its HTML)."""
+        return tuple(charts.legend_of(orjson.loads(self.titled_json())))
 
     def sendable(self) -> SentFigure:
         return SentFigure(self.screen_dict())
 
     def with_tables(self) -> FigureBundle:
         """The bundle with its table and download (for «Tall bak figuren» and the data table under /vis)."""
-        table, download = pickle.loads(zlib.decompress(self.tables))
+        table, download = (_frame(parts) for parts in pickle.loads(zlib.decompress(self.tables)))
         return replace(self.bundle, table=table, download=download)
 
     def full_bundle(self) -> FigureBundle:
         """The bundle with its tables and its titled figure (a fresh dict), for the files and images made from it
         (on click)."""
-        return replace(self.with_tables(), fig=orjson.loads(zlib.decompress(self.titled)))
+        return replace(self.with_tables(), fig=orjson.loads(self.titled_json()))
 
 
 @db.per_database
@@ -99,12 +148,13 @@ def prepare(figure_id: str, sel, *, height: int | None = None, font_size: int | 
     from the page's figure without building it again."""
     if height is not None:
         base = prepare(figure_id, sel, **options)
-        screen = charts.fit_height_spec(base.screen_dict(), height, font_size=font_size)
-        return replace(base, screen=zlib.compress(_json(screen), 1))
+        screen_json, titled_json = _unpack_figures(base.figures)
+        screen = charts.fit_height_spec(orjson.loads(screen_json), height, font_size=font_size)
+        return replace(base, figures=pack_figures(_json(screen), titled_json))
     bundle = build_figure(figure_id, sel, **options)
     titled_json = _json(bundle.fig)
-    legend = tuple(charts.legend_of(bundle.fig))
-    screen = zlib.compress(_json(charts.screen_spec(bundle.fig)), 1)  # the bundle's own dict, dropped after this
-    titled = zlib.compress(titled_json, 1)
-    return PreparedFigure(bundle=replace(bundle, fig=None, table=None, download=None), screen=screen, titled=titled,
-                          tables=pack_tables(bundle), legend=legend, version=db.database_version())
+    foot = zlib.compress(figure_foot_html(bundle, charts.legend_of(bundle.fig)).encode("utf-8"), 6)
+    screen_json = _json(charts.screen_spec(bundle.fig))  # the bundle's own dict, dropped after this
+    return PreparedFigure(bundle=replace(bundle, fig=None, table=None, download=None),
+                          figures=pack_figures(screen_json, titled_json), tables=pack_tables(bundle), foot=foot,
+                          version=db.database_version())

@@ -123,7 +123,7 @@ def _foot(figure_id: str, sel, *, height: int, font_size: int | None) -> str:
     escaped cells, the same for every reader of the link."""
     ready = prepared(figure_id, sel, height=height, font_size=font_size)
     table = html_parts.table_html(ready.with_tables().table, f"Tall bak figuren: {ready.bundle.title}")
-    return html_parts.figure_foot_html(ready.bundle, list(ready.legend)) + f"<div class='sr-only'>{table}</div>"
+    return ready.foot_html + f"<div class='sr-only'>{table}</div>"
 
 
 def _guarded(render) -> None:

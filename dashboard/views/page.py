@@ -29,27 +29,26 @@ def figure(figure_id: str, sel, *, key: str, **options) -> figures.FigureBundle 
         door.refuse("Denne figuren", figure=True)
         return None
     ready = prepared.prepare(figure_id, sel, **options)
-    show_bundle(ready.bundle, sel, key=key, legend=list(ready.legend), screen=ready.sendable(),
-                tables=ready.with_tables)
+    show_bundle(ready.bundle, sel, key=key, foot=ready.foot_html, screen=ready.sendable(), tables=ready.with_tables)
     return ready.bundle
 
 
 def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = True,
-                legend: list[charts.LegendItem] | None = None, screen: go.Figure | None = None,
+                foot: str | None = None, screen: go.Figure | None = None,
                 tables: Callable[[], figures.FigureBundle] | None = None) -> None:
     """Title and takeaway, the chart, its source line, its data as a table with CSV/XLSX, and «Del / bygg inn».
 
-    `legend`, `screen` and `tables` come from prepared.prepare() (the screen figure as its dict, the bundle with
-    its packed tables); without them they are made here from the bundle itself.
+    `foot`, `screen` and `tables` come from prepared.prepare() (the HTML under the chart, the screen figure as its
+    dict, the bundle with its packed tables); without them they are made here from the bundle itself.
     The table and the downloads are sent only once «Tall bak figuren» is opened (opening it reruns the page, from
     the cached figure): most sessions never open it, and a table costs as much to send as its chart."""
     # st.html, not st.markdown: Markdown would read links and emphasis in a name even inside escaped HTML
     st.html(figure_head_html(bundle))
     if screen is None:
-        legend = charts.legend_items(bundle.fig)
+        foot = figure_foot_html(bundle, charts.legend_items(bundle.fig))
         screen = prepared.SentFigure(charts.for_screen(bundle.fig))
     st.plotly_chart(screen, key=f"chart-{key}", config=plotly_config(bundle.title), theme=None, alt=alt_text(bundle))
-    st.html(figure_foot_html(bundle, legend))
+    st.html(foot if foot is not None else figure_foot_html(bundle, charts.legend_items(bundle.fig)))
     table = expander_on_demand("Tall bak figuren", key=f"open-table-{key}")
     if table is not None:
         with table:

@@ -9,7 +9,7 @@ import plotly.io as pio
 import pytest
 
 from dashboard import figures
-from dashboard.core import charts
+from dashboard.core import charts, html_parts
 from dashboard.figures import prepared
 from dashboard.kostra import queries
 from dashboard.kostra.selection import Selection
@@ -34,7 +34,7 @@ def test_a_figure_is_built_once_per_selection_and_kept_as_json_not_figure_object
     other = prepared.prepare("kostnad-hjemme", Selection("4203", sel.comparisons, sel.from_year, sel.to_year))
     assert other is not ready and len(built) == 2
     # nothing in the cached entry is a plotly figure object: the figures are JSON bytes
-    assert ready.bundle.fig is None and isinstance(ready.screen, bytes) and isinstance(ready.titled, bytes)
+    assert ready.bundle.fig is None and isinstance(ready.figures, bytes)
     # nor a polars frame: the tables are packed (a small frame holds far more memory than the budget counts)
     assert ready.bundle.table is None and ready.bundle.download is None and isinstance(ready.tables, bytes)
     fresh = original("kostnad-hjemme", sel)
@@ -61,6 +61,8 @@ def test_the_cached_figures_are_the_ones_the_page_drew_before(db_env, figure_id)
     before = pio.to_json(charts.for_screen(fresh.fig), validate=False)
     assert json.loads(sent) == json.loads(before)
     assert list(ready.legend) == _legend_from_objects(go.Figure(fresh.fig))
+    # the HTML under the chart is kept as it is sent: the legend read from the Figure object, then the source line
+    assert ready.foot_html == html_parts.figure_foot_html(fresh, _legend_from_objects(go.Figure(fresh.fig)))
     with_tables = ready.with_tables()
     assert with_tables.table.equals(fresh.table) and with_tables.table.schema == fresh.table.schema
     assert with_tables.download.equals(fresh.download) and with_tables.download.schema == fresh.download.schema
