@@ -57,7 +57,7 @@ def _cached(key: tuple, build: Callable[[], FigureBundle]) -> FigureBundle:
         bundle = build()
         return orjson.dumps(bundle.fig), replace(bundle, fig=None)
 
-    stored, bundle = db.remember("age_adjusted.figures", key, made)
+    stored, bundle = db.remember("age_adjusted.figures", key, made, working=True)  # prepared figures are kept
     return replace(bundle, fig=orjson.loads(stored))
 
 

@@ -48,7 +48,7 @@ def years() -> list[int]:
 STORED_REFERENCES = frozenset({COUNTRY, "EAK", GROUP})
 
 
-@db.per_database
+@db.per_database(working=True)  # what the comparison and the figures are made from; they are cached themselves
 def _split(municipality: str, reference: str) -> pl.DataFrame:
     # the stored split answers in about 3 ms; the method's query costs about 14, most of it DuckDB planning it
     name = "age_adjusted_split_stored" if reference in STORED_REFERENCES else "age_adjusted_split"

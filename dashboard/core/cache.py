@@ -152,4 +152,7 @@ class ByteBudgetCache:
             return list(self._entries)
 
 
-results = ByteBudgetCache(settings.cache_bytes())
+# the budget in two parts, one mechanism: finished results (the figures as they are sent, what pages read on every
+# view) and a small working part for intermediates only other cached results are made from (settings.working_bytes)
+results = ByteBudgetCache(settings.cache_bytes() - settings.working_bytes())
+working = ByteBudgetCache(settings.working_bytes())

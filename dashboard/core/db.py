@@ -216,7 +216,7 @@ _store_version: dict = {"version": None}
 def _note_version(version: tuple) -> bool:
     """Drop results of every other file the first time a new version is seen; False for an older file (a
     computation that started before a swap): its results are served to the session that asked, never stored."""
-    from dashboard.core.cache import results
+    from dashboard.core import cache
     with _lock:
         known = _store_version["version"]
         if known == version:
@@ -224,15 +224,26 @@ def _note_version(version: tuple) -> bool:
         if known is not None and known[0] == version[0] and version[2] < known[2]:
             return False
         _store_version["version"] = version
-    results.drop(keep=lambda key: key[1] == version)
+    for store in (cache.results, cache.working):
+        store.drop(keep=lambda key: key[1] == version)
     return True
 
 
-def per_database(fn: Callable[..., T] | None = None, *, name: str | None = None):
+def _store(working: bool):
+    from dashboard.core import cache
+    return cache.working if working else cache.results
+
+
+def per_database(fn: Callable[..., T] | None = None, *, name: str | None = None, working: bool = False):
     """Cache a function's results in the one byte-bounded store (dashboard.core.cache) under the version of the
     database file the results were read from, and the arguments (lists by their items). For results that depend
     only on the database and the arguments, so every session asks the database once per selection instead of once
     per run. When the file is swapped (a fetch, an import or a rebuild), results of the old file are dropped.
+
+    `working=True` for an intermediate result that serves only to build results cached themselves (a
+    municipality's split that its figures are made from): it is kept in the budget's small working part
+    (cache.working), where it serves the page's other figures and the sessions running beside it, instead of taking
+    the room of finished figures for as long as they are kept.
 
     The version is captured with the data (see `pinned`): a result computed from the old file while a swap happened
     is never stored under the new file's version. A computation whose connection was closed under it (a swap that
@@ -247,28 +258,26 @@ def per_database(fn: Callable[..., T] | None = None, *, name: str | None = None)
         def cached(*args, **kwargs):
             key_args = (tuple(_hashable(a) for a in args),
                         tuple(sorted((k, _hashable(v)) for k, v in kwargs.items())))
-            return remember(label, key_args, lambda: fn(*args, **kwargs))
+            return remember(label, key_args, lambda: fn(*args, **kwargs), working=working)
 
         def cache_clear() -> None:
-            from dashboard.core.cache import results
-            results.drop(keep=lambda key: key[0] != label)
+            _store(working).drop(keep=lambda key: key[0] != label)
 
         cached.cache_clear = cache_clear  # type: ignore[attr-defined]
-        cached.cache_len = lambda: _count(label)  # type: ignore[attr-defined]
+        cached.cache_len = lambda: _count(label, working)  # type: ignore[attr-defined]
         return cached
     return decorate(fn) if fn is not None else decorate
 
 
-def _count(label: str) -> int:
-    from dashboard.core.cache import results
-    return sum(1 for k in results.keys() if k[0] == label)
+def _count(label: str, working: bool = False) -> int:
+    return sum(1 for k in _store(working).keys() if k[0] == label)
 
 
-def remember(label: str, key: Hashable, compute: Callable[[], T]) -> T:
+def remember(label: str, key: Hashable, compute: Callable[[], T], *, working: bool = False) -> T:
     """The cached result of `compute()` for `label` and `key` under the version of the database file it reads
-    (per_database, for a computation that is not one function's arguments). Run once more on the new file if the
-    connection was closed under it."""
-    from dashboard.core.cache import results
+    (per_database, for a computation that is not one function's arguments; `working` as there). Run once more on
+    the new file if the connection was closed under it."""
+    results = _store(working)
     for attempt in (1, 2):
         try:
             with pinned() as opened:

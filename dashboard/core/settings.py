@@ -41,6 +41,13 @@ def cache_bytes() -> int:
     return _positive_int(CACHE_MB_ENV, DEFAULT_CACHE_MB) * 1024 * 1024
 
 
+def working_bytes() -> int:
+    """The part of the budget for intermediate results (db.per_database(working=True)): a tenth, at least 1 MB.
+    Enough for the intermediates of the pages being drawn at once (a municipality's age-adjusted split is about
+    80 KB), so they serve each page's figures, while the rest of the budget keeps the finished figures."""
+    return max(cache_bytes() // 10, min(1024 * 1024, cache_bytes() // 2))
+
+
 def duckdb_memory_limit() -> str:
     """DuckDB's memory_limit for the app's read connection (DuckDB's own syntax: «256MB», «1GB»)."""
     return os.environ.get(DUCKDB_MEMORY_ENV, "").strip() or DEFAULT_DUCKDB_MEMORY

@@ -75,7 +75,7 @@ def coverage(municipality: str) -> pl.DataFrame:
     return db.query("projection_coverage", {"municipality": municipality})
 
 
-@db.per_database
+@db.per_database(working=True)  # what each scenario's projection is made from; the projections are kept
 def _population_cached(municipality: str, to_year: int) -> pl.DataFrame:
     return population(municipality, to_year)
 
@@ -465,7 +465,7 @@ def cached_population_figure(p: Projection) -> Figure:
         built = population_figure(p)
         return orjson.dumps(built.fig), replace(built, fig=None)
 
-    stored, built = db.remember("projection.population_figure", key, build)
+    stored, built = db.remember("projection.population_figure", key, build, working=True)  # prepared ones kept
     return replace(built, fig=orjson.loads(stored))
 
 

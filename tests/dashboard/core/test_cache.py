@@ -220,3 +220,42 @@ def test_memory_is_given_back_after_half_a_budget_of_evictions(monkeypatch):
     for i in range(10, 30):
         store.put(i, b"x" * 9_000)  # 20 evictions of ~9 KB: over half the budget, twice
     assert len(trims) >= 2 and store.bytes <= store.budget
+
+
+def test_the_working_part_and_the_finished_results_share_the_one_budget(monkeypatch):
+    monkeypatch.setenv(settings.CACHE_MB_ENV, "80")
+    assert settings.working_bytes() == 8 * 1024 * 1024
+    assert settings.cache_bytes() - settings.working_bytes() == 72 * 1024 * 1024
+    monkeypatch.setenv(settings.CACHE_MB_ENV, "4")  # a small budget still leaves the finished results the most
+    assert settings.working_bytes() == 1024 * 1024
+    monkeypatch.delenv(settings.CACHE_MB_ENV)  # the stores were made at import, with the default
+    assert cache.results.budget + cache.working.budget == settings.cache_bytes()
+    assert cache.working.budget == settings.working_bytes() < cache.results.budget
+
+
+def test_intermediates_are_kept_in_the_working_part_and_never_push_out_finished_results(db_env, monkeypatch):
+    """An intermediate (a municipality's split that its figures are made from) is kept in the small working part:
+    filling it past its budget drops older intermediates, never a finished result, and a swapped database file
+    drops both parts' entries."""
+    monkeypatch.setattr(cache, "results", cache.ByteBudgetCache(budget=3_000_000))
+    monkeypatch.setattr(cache, "working", cache.ByteBudgetCache(budget=1_000_000))
+
+    @db.per_database
+    def finished(i: int) -> bytes:
+        return b"f" * 100_000
+
+    @db.per_database(working=True)
+    def intermediate(i: int) -> pl.DataFrame:
+        return pl.DataFrame({"v": list(range(i, i + 10_000))})  # 80 KB of cells, counted ~240 KB
+
+    for i in range(10):
+        finished(i)
+    for i in range(20):
+        intermediate(i)
+        assert cache.working.bytes <= 1_000_000
+    assert finished.cache_len() == 10  # all still there: 1 MB of 3
+    assert 0 < intermediate.cache_len() < 20 and intermediate.cache_len() == len(cache.working)
+    assert not any(key[0].endswith("intermediate") for key in cache.results.keys())
+    assert intermediate(19) is intermediate(19)  # the most recent is kept
+    db._note_version(("another file", 1, 2))
+    assert len(cache.working) == 0 and len(cache.results) == 0
