@@ -12,7 +12,7 @@ from typing import Mapping
 
 import polars as pl
 
-from dashboard.core import db, fmt
+from dashboard.core import db, fmt, frames
 from dashboard.kostra.selection import Resolution
 
 KOSTRA_BREAK_YEAR = 2019  # new KOSTRA grouping from 2020
@@ -190,37 +190,67 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
     # (all of theirs would drown the chart). The rows and their order are those of sql/queries/comparison_series.sql.
     countries = [a for a in aggregates if a.startswith("E")]
     everyone = _series_of_all(tuple(indicator_ids), tuple(countries))
-    owners = [municipality, *comparisons]
-    wanted = (pl.col("part") == 1) & pl.col("owner").is_in(owners)
+    # the owners' rows taken by their positions, picked with the columns' own comparisons and the few dozen kept put
+    # in order in Python: a lazy query over the cached frame cost 1–2 ms of CPU a call, most of it polars' thread
+    # pool and comparing every municipality's rows (dashboard/core/frames.py)
+    rows = everyone.rows_of([municipality, *comparisons, *([None] if countries else [])])
+    owner, part, role = rows["owner"], rows["part"], rows["role"]
+    own = owner == municipality
+    wanted = (part == 1) & (own | frames.any_of(owner, comparisons))
     if "group" in aggregates:
-        wanted = wanted | ((pl.col("role") == "group") & (pl.col("owner") == municipality))
+        wanted = wanted | ((role == "group") & own)
     if countries:
-        wanted = wanted | (pl.col("role") == "country")
+        wanted = wanted | (role == "country")
     if include_predecessors:
-        wanted = wanted | ((pl.col("part") == 3) & ((pl.col("owner") == municipality)
-                                                    | (pl.col("main_line") & pl.col("owner").is_in(list(comparisons)))))
-    # one lazy query, collected once (each eager step is a query of its own)
-    return (everyone.lazy().filter(wanted & pl.col("year").is_between(from_year, to_year))
-            .with_columns(
-                pl.col("indicator_id").cast(pl.Utf8), pl.col("series").cast(pl.Utf8),
-                pl.when(pl.col("part") == 1)
-                .then(pl.when(pl.col("owner") == municipality).then(pl.lit("selected")).otherwise(pl.lit("comparison")))
-                .otherwise(pl.col("role")).alias("role"))
-            .sort("part", "indicator_id", "region_code", "year")
-            .select(SERIES_COLUMNS).collect())
+        wanted = wanted | ((part == 3) & (own | (rows["main_line"] & frames.any_of(owner, comparisons))))
+    kept = frames.where(rows, wanted & rows["year"].is_between(from_year, to_year))
+    parts, owners = kept["part"].to_list(), kept["owner"].to_list()
+    roles = [r if p != 1 else ("selected" if o == municipality else "comparison")
+             for p, o, r in zip(parts, owners, kept["role"].to_list())]
+    keys = list(zip(parts, kept["indicator_id"].to_list(), kept["region_code"].to_list(), kept["year"].to_list()))
+    order = pl.Series("order", sorted(range(len(keys)), key=keys.__getitem__), dtype=pl.UInt32)
+    columns = [pl.Series("role", roles, dtype=pl.Utf8) if name == "role" else kept[name].cast(SERIES_SCHEMA[name])
+               for name in SERIES_COLUMNS]
+    return pl.DataFrame(columns)[order]
 
 
 SERIES_COLUMNS = ["indicator_id", "series", "role", "region_code", "year", "value", "status", "is_demo",
                   "is_own_calculation", "successor_code", "main_line"]
+SERIES_SCHEMA = {"indicator_id": pl.Utf8, "series": pl.Utf8, "role": pl.Utf8, "region_code": pl.Utf8,
+                 "year": pl.Int32, "value": pl.Float64, "status": pl.Utf8, "is_demo": pl.Boolean,
+                 "is_own_calculation": pl.Boolean, "successor_code": pl.Utf8, "main_line": pl.Boolean}
+
+
+@dataclass(frozen=True)
+class SeriesOfAll:
+    """Every municipality's comparison rows for some indicators, sorted by owner (the country's rows, owner null,
+    first), and where each owner's rows are: a municipality's rows are taken by their positions, not found by
+    comparing every row."""
+    frame: pl.DataFrame
+    positions: Mapping[str | None, tuple[int, int]]  # owner -> (first row, number of rows)
+
+    def rows_of(self, owners: list[str | None]) -> pl.DataFrame:
+        """The rows of these owners (each once), in the frame's order."""
+        spans = sorted({self.positions[o] for o in owners if o in self.positions})
+        if not spans:
+            return self.frame.clear()
+        at = pl.Series("at", [i for start, length in spans for i in range(start, start + length)], dtype=pl.UInt32)
+        return self.frame[at]
 
 
 @db.per_database
-def _series_of_all(indicator_ids: tuple[str, ...], countries: tuple[str, ...]) -> pl.DataFrame:
+def _series_of_all(indicator_ids: tuple[str, ...], countries: tuple[str, ...]) -> SeriesOfAll:
     """Every municipality's comparison rows for these indicators (sql/queries/comparison_series_all.sql), with the
-    long repeated texts as categoricals (a third of the frame's size in the cache)."""
+    long repeated texts as categoricals (a third of the frame's size in the cache), sorted by owner."""
     frame = db.query("comparison_series_all", {"indicator_ids": list(indicator_ids),
                                                 "countries": list(countries) or [""]})
-    return frame.with_columns(pl.col("indicator_id").cast(pl.Categorical), pl.col("series").cast(pl.Categorical))
+    frame = (frame.with_columns(pl.col("indicator_id").cast(pl.Categorical), pl.col("series").cast(pl.Categorical))
+             .sort("owner", nulls_last=False, maintain_order=True))
+    positions: dict[str | None, tuple[int, int]] = {}
+    for i, owner in enumerate(frame["owner"].to_list()):
+        start, length = positions.get(owner, (i, 0))
+        positions[owner] = (start, length + 1)
+    return SeriesOfAll(frame, MappingProxyType(positions))
 
 
 def merger_years(frame: pl.DataFrame) -> tuple[tuple[int, str], ...]:

@@ -282,3 +282,36 @@ def test_table_editions_name_the_projection_by_its_publication(db_env):
     row = table.filter(pl.col("Tabell") == "14746")
     assert row["Utgave"].to_list() == ["Befolkningsframskriving, publisert 12.06.2025"]
     assert all(e.startswith("Tall for 2024") for e in table.filter(pl.col("Tabell") != "14746")["Utgave"].to_list())
+
+
+@pytest.mark.parametrize("options", [{}, {"include_predecessors": False}, {"aggregates": ("group", "EAKUO")},
+                                     {"aggregates": ("EAKUO",)}, {"aggregates": ("group",)}])
+def test_comparison_series_are_the_rows_a_filter_of_every_municipalitys_rows_gives(db_env, options):
+    """comparison_series takes the owners' rows by position and orders them in Python: the same rows, values,
+    types and order as one polars query over the cached frame of every municipality's rows (as it was made before,
+    issue 27), for a merged municipality (predecessors), a split one and others, with and without comparisons."""
+    aggregates = options.get("aggregates", ("group", "EAKUO", "EAK"))
+    countries = tuple(a for a in aggregates if a.startswith("E"))
+    with_predecessors = options.get("include_predecessors", True)
+    indicators = ["home_care_cost_per_recipient", "institution_cost_per_place"]
+    everyone = queries._series_of_all(tuple(indicators), countries).frame
+    for code, comparisons, years in [("3909", ["3905", "4001"], (2015, 2024)), ("3907", [], (2017, 2024)),
+                                     ("3301", ["3907", "3909"], (2024, 2024)), ("1108", ["3909"], (2010, 2019))]:
+        wanted = (pl.col("part") == 1) & pl.col("owner").is_in([code, *comparisons])
+        if "group" in aggregates:
+            wanted = wanted | ((pl.col("role") == "group") & (pl.col("owner") == code))
+        if countries:
+            wanted = wanted | (pl.col("role") == "country")
+        if with_predecessors:
+            wanted = wanted | ((pl.col("part") == 3) & ((pl.col("owner") == code)
+                                                        | (pl.col("main_line") & pl.col("owner").is_in(comparisons))))
+        expected = (everyone.lazy().filter(wanted & pl.col("year").is_between(*years))
+                    .with_columns(pl.col("indicator_id").cast(pl.Utf8), pl.col("series").cast(pl.Utf8),
+                                  pl.when(pl.col("part") == 1)
+                                  .then(pl.when(pl.col("owner") == code).then(pl.lit("selected"))
+                                        .otherwise(pl.lit("comparison")))
+                                  .otherwise(pl.col("role")).alias("role"))
+                    .sort("part", "indicator_id", "region_code", "year").select(queries.SERIES_COLUMNS).collect())
+        frame = queries.comparison_series(indicators, code, comparisons, *years, **options)
+        assert frame.height > 0
+        assert frame.equals(expected) and frame.schema == expected.schema, (code, options)
