@@ -256,12 +256,19 @@ def _series_of_all(indicator_ids: tuple[str, ...], countries: tuple[str, ...]) -
 def merger_years(frame: pl.DataFrame) -> tuple[tuple[int, str], ...]:
     """(first year after the change, 'Sammenslåing' or 'Deling') for today's municipality, read off the
     predecessors' lines in a series frame (their labels say which kind of change it was)."""
-    if "predecessor" not in frame["role"].to_list():
+    roles = frame["role"].to_list()
+    if "predecessor" not in roles:
         return ()
-    pred = frame.filter(pl.col("role") == "predecessor")
-    last = pred.group_by("region_code").agg(pl.col("year").max(), pl.col("series").first())
-    return tuple(sorted({(int(r["year"]) + 1, "Deling" if "før deling" in r["series"] else "Sammenslåing")
-                         for r in last.iter_rows(named=True)}))
+    # each predecessor's last year and its label, read in Python: a few dozen rows (a filter and a group_by in
+    # polars cost more than the work, dashboard/core/frames.py)
+    last: dict[str, tuple[int, str]] = {}
+    for role, code, year, series in zip(roles, frame["region_code"].to_list(), frame["year"].to_list(),
+                                        frame["series"].to_list()):
+        if role == "predecessor":
+            latest, label = last.get(code, (year, series))
+            last[code] = (max(latest, year), label)  # the first row's label, as group_by(...).first() took it
+    return tuple(sorted({(int(year) + 1, "Deling" if "før deling" in label else "Sammenslåing")
+                         for year, label in last.values()}))
 
 
 @db.per_database
@@ -516,7 +523,7 @@ def with_missing_reasons(frame: pl.DataFrame) -> pl.DataFrame:
     """The comparison frame with a `reason` column: why a group's or the country's sum is missing (else null)."""
     if frame.is_empty() or "region_code" not in frame.columns or not frame["value"].null_count():
         return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("reason"))
-    gaps = frame.filter(pl.col("value").is_null() & pl.col("role").is_in(["group", "country"]))
+    gaps = frames.where(frame, frame["value"].is_null() & frames.any_of(frame["role"], ["group", "country"]))
     if gaps.is_empty():
         return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("reason"))
     reasons = missing_sums(sorted(set(gaps["indicator_id"].to_list())),

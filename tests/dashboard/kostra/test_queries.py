@@ -315,3 +315,18 @@ def test_comparison_series_are_the_rows_a_filter_of_every_municipalitys_rows_giv
         frame = queries.comparison_series(indicators, code, comparisons, *years, **options)
         assert frame.height > 0
         assert frame.equals(expected) and frame.schema == expected.schema, (code, options)
+
+
+def test_merger_years_are_those_the_predecessors_lines_end_before(db_env):
+    """merger_years reads the predecessors' last years in Python: the same as a polars group_by of their rows."""
+    found = 0
+    for code in sorted(queries.municipality_names()):
+        frame = queries.comparison_series(["home_care_cost_per_recipient"], code, [], 2010, 2024,
+                                          aggregates=("group",))
+        pred = frame.filter(pl.col("role") == "predecessor")
+        last = pred.group_by("region_code").agg(pl.col("year").max(), pl.col("series").first())
+        expected = tuple(sorted({(int(r["year"]) + 1, "Deling" if "før deling" in r["series"] else "Sammenslåing")
+                                 for r in last.iter_rows(named=True)}))
+        assert queries.merger_years(frame) == expected, code
+        found += bool(expected)
+    assert found >= 10  # the reform of 2020 merged many: their lines end in 2019

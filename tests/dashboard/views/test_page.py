@@ -34,7 +34,7 @@ def test_a_figure_is_built_once_per_selection_and_kept_as_json_not_figure_object
     other = prepared.prepare("kostnad-hjemme", Selection("4203", sel.comparisons, sel.from_year, sel.to_year))
     assert other is not ready and len(built) == 2
     # nothing in the cached entry is a plotly figure object: the figures are JSON bytes
-    assert ready.bundle.fig is None and isinstance(ready.figures, bytes)
+    assert ready.bundle.fig is None and isinstance(ready.screen, bytes) and isinstance(ready.titled, bytes)
     # nor a polars frame: the tables are packed (a small frame holds far more memory than the budget counts)
     assert ready.bundle.table is None and ready.bundle.download is None and isinstance(ready.tables, bytes)
     fresh = original("kostnad-hjemme", sel)
