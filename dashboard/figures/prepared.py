@@ -69,7 +69,7 @@ def pack_tables(bundle: FigureBundle) -> bytes:
     27 KB where the byte budget counted 11. Packed as rows they take about 1.2 KB (as Arrow IPC, 2.1: its schema is
     most of a small table), counted as they are; unpacking them costs about 0.1 ms, when asked."""
     parts = (_frame_parts(bundle.table), _frame_parts(bundle.download))
-    return zlib.compress(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), 6)
+    return zlib.compress(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +158,7 @@ def prepare(figure_id: str, sel, *, height: int | None = None, font_size: int | 
         return replace(base, screen=packed_screen, titled=packed_titled)
     bundle = build_figure(figure_id, sel, **options)
     titled_json = _json(bundle.fig)
-    foot = zlib.compress(figure_foot_html(bundle, charts.legend_of(bundle.fig)).encode("utf-8"), 6)
+    foot = zlib.compress(figure_foot_html(bundle, charts.legend_of(bundle.fig)).encode("utf-8"), 1)
     screen_json = _json(charts.screen_spec(bundle.fig))  # the bundle's own dict, dropped after this
     screen, titled = pack_figures(screen_json, titled_json)
     return PreparedFigure(bundle=replace(bundle, fig=None, table=None, download=None), screen=screen, titled=titled,

@@ -129,7 +129,7 @@ def _packed_foot(figure_id: str, sel, *, height: int, font_size: int | None) -> 
     the same for every reader of the link (16 KB of text on average, a fifth of that compressed)."""
     ready = prepared(figure_id, sel, height=height, font_size=font_size)
     table = html_parts.table_html(ready.with_tables().table, f"Tall bak figuren: {ready.bundle.title}")
-    return zlib.compress((ready.foot_html + f"<div class='sr-only'>{table}</div>").encode("utf-8"), 6)
+    return zlib.compress((ready.foot_html + f"<div class='sr-only'>{table}</div>").encode("utf-8"), 1)
 
 
 def _guarded(render) -> None:
