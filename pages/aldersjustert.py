@@ -2,10 +2,8 @@
 coverage and unit cost (issue 18)."""
 import streamlit as st
 
-from dashboard.age_adjusted import queries as aq
 from dashboard.age_adjusted import ui as age_adjusted_ui
 from dashboard.kostra import ui as kostra_ui
-from dashboard.core.text import markdown_text
 from dashboard.views import page as ui
 from dashboard.views.nav_guard import ensure_app_navigation
 
@@ -14,7 +12,5 @@ ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guar
 with ui.friendly_errors():
     kostra_ui.demo_label()
     sel = age_adjusted_ui.sidebar()
-    c = aq.compare(sel)
-    st.title(markdown_text(f"Hvorfor bruker {c.name} mer eller mindre? Aldersjustert sammenligning med "
-                           f"{c.reference_name}, {c.year}"))
+    st.title(age_adjusted_ui.page_texts(sel).title)
     age_adjusted_ui.page(sel, draw=ui.figure)

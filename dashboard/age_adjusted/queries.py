@@ -4,7 +4,6 @@ recomputes a part, it only rounds and words what SQL returned.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -117,7 +116,11 @@ def compare(sel: AgeAdjustedSelection) -> Comparison:
     return _compare_latest(sel.municipality, sel.reference, sel.year)
 
 
-@db.per_database
+def comparison(municipality: str, reference: str, year: int) -> Comparison:
+    return _compare_latest(municipality, reference, year)
+
+
+@db.per_database(working=True)  # the page keeps its texts (ui.page_texts) and figures: this serves building them
 def _compare_latest(municipality: str, reference: str, year: int) -> Comparison:
     return comparison_of(municipality, reference, year, _split(municipality, reference))
 

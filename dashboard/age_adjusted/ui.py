@@ -6,6 +6,8 @@ back to it, so a copied link reproduces the exact comparison.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from dashboard.age_adjusted import queries as aq
@@ -17,6 +19,7 @@ from dashboard.age_adjusted.selection import (
     GROUP,
     AgeAdjustedSelection,
 )
+from dashboard.core import db
 from dashboard.core.text import markdown_text
 from dashboard.kostra import queries
 from dashboard.kostra import ui as kostra_ui
@@ -77,12 +80,11 @@ def sidebar() -> AgeAdjustedSelection:
     return sel
 
 
-def demo_notice(c: aq.Comparison) -> None:
-    """The Demodata label when any input of this comparison is demo, also in a database with real SSB figures
+def demo_label() -> None:
+    """The Demodata label when any input of the comparison is demo, also in a database with real SSB figures
     (the inhabitants by age group keep demo rows until `fetch` has found SSB's codes)."""
-    if c.is_demo and not queries.database_is_demo():
-        st.html(f"<div data-testid='demo-label' style='{ui.DEMO_STYLE}'><b>Demodata</b> – noen av tallene i denne "
-                "sammenligningen er syntetiske, ikke SSBs. Se «Kilder og definisjoner».</div>")
+    st.html(f"<div data-testid='demo-label' style='{ui.DEMO_STYLE}'><b>Demodata</b> – noen av tallene i denne "
+            "sammenligningen er syntetiske, ikke SSBs. Se «Kilder og definisjoner».</div>")
 
 
 def later_missing(c: aq.Comparison) -> list[str]:
@@ -92,23 +94,55 @@ def later_missing(c: aq.Comparison) -> list[str]:
     return [f"{year}: {text}" for year in later for text in sentences.missing_sentences(c, year=year)]
 
 
+@dataclass(frozen=True)
+class PageTexts:
+    """What the page writes around its figures for one comparison, as Markdown."""
+    title: str
+    is_demo: bool                 # some input is demo in a database with real SSB figures: the Demodata label
+    caption: str
+    missing: tuple[str, ...]      # what the chosen year's split lacks
+    later: tuple[str, ...]        # why the later years cannot be split
+    method: str
+
+
+def page_texts(sel: AgeAdjustedSelection) -> PageTexts:
+    return _page_texts(sel.municipality, sel.reference, sel.year)
+
+
+@db.per_database
+def _page_texts(municipality: str, reference: str, year: int) -> PageTexts:
+    """The page's texts, kept per comparison and database file: a few KB, where the comparison they are written
+    from holds 70–120 KB and is needed again only to build figures that are not cached (it is kept in the working
+    part of the budget)."""
+    c = aq.comparison(municipality, reference, year)
+    return PageTexts(
+        title=markdown_text(f"Hvorfor bruker {c.name} mer eller mindre? Aldersjustert sammenligning med "
+                            f"{c.reference_name}, {c.year}"),
+        is_demo=c.is_demo and not queries.database_is_demo(),
+        caption=markdown_text(aq.source_line(c) + "." + aq.member_sums_note(c) + " Se metoden under figurene."),
+        missing=tuple(markdown_text(t) for t in sentences.missing_sentences(c)),
+        later=tuple(markdown_text(t) for t in later_missing(c)),
+        method=sentences.method_text(c))
+
+
 def page(sel: AgeAdjustedSelection, *, draw) -> None:
     """The page under the title: what is missing, the five figures, and the method. `draw(figure_id, sel, key=…)`
     draws a registered figure (dashboard/views/page.figure: the registry sits above the domains)."""
-    c = aq.compare(sel)
-    demo_notice(c)
-    st.caption(markdown_text(aq.source_line(c) + "." + aq.member_sums_note(c) + " Se metoden under figurene."))
+    texts = page_texts(sel)
+    if texts.is_demo:
+        demo_label()
+    st.caption(texts.caption)
     st.info("Aldersjustert sammenligning av modellerte utgifter (brukere × kostnad per bruker) – ikke "
             "inntektssystemets kostnadsnøkkel og ikke regnskapet. Rekkefølgen er demografi, dekningsgrad, "
             "enhetskostnad; se metoden nederst.")
-    for text in sentences.missing_sentences(c):
-        st.warning(markdown_text(text))
-    for text in later_missing(c):
-        st.info(markdown_text(text))
+    for text in texts.missing:
+        st.warning(text)
+    for text in texts.later:
+        st.info(text)
     service = st.segmented_control("Fossefall for", list(WATERFALLS), default="total", key="a_tjeneste",
                                    format_func=aq.SERVICE_LABELS.get, help="I alt, eller én av de to tjenestene.")
     draw(WATERFALLS[service or "total"], sel, key="aldersjustert-fossefall")
     for figure_id in OTHER_FIGURES:
         draw(figure_id, sel, key=figure_id)
-    st.markdown(sentences.method_text(c))
+    st.markdown(texts.method)
 
