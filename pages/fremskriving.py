@@ -14,18 +14,19 @@ ensure_app_navigation()  # before anything renders: see dashboard/views/nav_guar
 with ui.friendly_errors():
     kostra_ui.demo_label()
     sel = projection_ui.sidebar()
-    p = projection.project(sel.municipality, sel.scenario)
-    st.title(f"Fremskriving til {projection.HORIZON} – {md(p.name)}")
-    st.caption(md(projection.source_line(p) + ". Se metoden under figurene."))
-    for text in projection.missing_explanations(p):
+    texts = projection.page_texts(sel.municipality, sel.scenario)
+    st.title(f"Fremskriving til {projection.HORIZON} – {md(texts.name)}")
+    st.caption(md(texts.source + ". Se metoden under figurene."))
+    for text in texts.missing:
         st.warning(md(text))
-    if p.has_data:
+    if texts.has_data:
         ui.figure("fremskriving-befolkning", sel, key="proj-pop")
         ui.figure("fremskriving-brukere", sel, key="proj-users")
         ui.figure("fremskriving-kostnad", sel, key="proj-cost")
-    st.markdown(projection.method_text(p))
-    box = ui.expander_on_demand(f"Dekningsgrad i {p.coverage_year}: grunnlaget for framskrivingen",
-                                key="proj-coverage-open") if p.has_data else None
+    st.markdown(texts.method)
+    box = ui.expander_on_demand(f"Dekningsgrad i {texts.coverage_year}: grunnlaget for framskrivingen",
+                                key="proj-coverage-open") if texts.has_data else None
     if box is not None:
         with box:
+            p = projection.project(sel.municipality, sel.scenario)
             st.dataframe(ui.blank_nulls(projection.coverage_table(p)).to_pandas(), hide_index=True, key="proj-coverage")

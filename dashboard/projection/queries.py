@@ -80,7 +80,28 @@ def _population_cached(municipality: str, to_year: int) -> pl.DataFrame:
     return population(municipality, to_year)
 
 
+@dataclass(frozen=True)
+class PageTexts:
+    """What /fremskriving writes around its figures for one municipality and scenario."""
+    name: str
+    has_data: bool
+    coverage_year: int | None
+    source: str
+    missing: tuple[str, ...]
+    method: str
+
+
 @db.per_database
+def page_texts(municipality: str, scenario: Scenario) -> PageTexts:
+    """The page's texts, kept per municipality, scenario and database file: a few KB, where the projection they
+    are written from holds about 30 KB and is needed again only to build figures that are not cached (it is kept in
+    the working part of the budget)."""
+    p = project(municipality, scenario)
+    return PageTexts(name=p.name, has_data=p.has_data, coverage_year=p.coverage_year, source=source_line(p),
+                     missing=tuple(missing_explanations(p)), method=method_text(p))
+
+
+@db.per_database(working=True)  # the page keeps its texts (page_texts) and figures: this serves building them
 def project(municipality: str, scenario: Scenario, to_year: int = HORIZON) -> Projection:
     """The whole projection for the page: population (cached per database file) and both scenarios.
 

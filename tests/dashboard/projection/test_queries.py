@@ -267,10 +267,10 @@ def test_cached_population_figure_survives_another_session_clearing_the_cache(ti
     from dashboard.core import cache
 
     def stored_then_cleared(*args, **kwargs):  # stored, then cleared by a concurrent session before it is read
-        cache.results.clear()
+        cache.working.clear()
         return True
 
-    monkeypatch.setattr(cache.results, "put", stored_then_cleared)
+    monkeypatch.setattr(cache.working, "put", stored_then_cleared)  # the figure is kept in the working part
     p = projection.project("9001", Scenario())
     figure = projection.cached_population_figure(p)
     assert figure.fig["data"] == projection.population_figure(p).fig["data"]
@@ -316,3 +316,18 @@ def test_the_stored_baseline_on_the_tiny_dataset_is_the_hand_computed_one(tiny, 
     live = real_query("projection_scenario", {"municipality": "9001", "to_year": projection.HORIZON,
                                               **Scenario().sql_params()})
     assert _frames_alike(rows, live)
+
+
+def test_the_page_texts_are_kept_and_the_projection_only_in_the_working_part(tiny, monkeypatch):
+    from dashboard.core import cache
+    projection.page_texts.cache_clear()
+    texts = projection.page_texts("9001", Scenario())
+    p = projection.project("9001", Scenario())
+    assert (texts.name, texts.has_data, texts.coverage_year) == (p.name, p.has_data, p.coverage_year)
+    assert texts.source == projection.source_line(p) and texts.method == projection.method_text(p)
+    assert texts.missing == tuple(projection.missing_explanations(p))
+    assert any(key[0].endswith(".project") for key in cache.working.keys())
+    assert not any(key[0].endswith(".project") for key in cache.results.keys())
+    cache.working.clear()  # a later view reads the texts without the projection
+    monkeypatch.setattr(projection, "scenario_rows", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rebuilt")))
+    assert projection.page_texts("9001", Scenario()) is texts
