@@ -113,10 +113,11 @@ class Comparison:
 def compare(sel: AgeAdjustedSelection) -> Comparison:
     """The comparison for the page and its registered figures; the latest one is kept, since the page and its five
     figures ask for the same one in a run."""
-    return _compare_latest(sel.municipality, sel.reference, sel.year)
+    return comparison(sel.municipality, sel.reference, sel.year)
 
 
 def comparison(municipality: str, reference: str, year: int) -> Comparison:
+    """The comparison for one municipality, reference and year (compare's, without a selection)."""
     return _compare_latest(municipality, reference, year)
 
 

@@ -3,10 +3,11 @@
 Why: a plotly Figure object holds 300 KB to 1.1 MB of memory for a figure whose JSON is 6–53 KB, and a screen variant
 made as a second Figure costs its validation again (issue 27). The builders return the figure as a dict
 (dashboard.core.charts.figure), and it is kept as its JSON. A PreparedFigure keeps the figure sent to the browser
-and the titled figure (for files and images) as one compressed stream of JSON, the HTML under the chart (legend and
+and the titled figure (for files and images) as compressed JSON (pack_figures), the HTML under the chart (legend and
 source line) as it is sent, the bundle's texts, and its two tables packed (they are read only when «Tall bak figuren»
-is opened or a file is made); it is cached in the one byte-bounded store (dashboard.core.cache) under the database version it was read from. The screen variant is
-derived from the finished figure's dict (charts.screen_spec), never from a second Figure.
+is opened or a file is made); it is cached in the one byte-bounded store (dashboard.core.cache) under the database
+version it was read from. The screen variant is derived from the finished figure's dict (charts.screen_spec), never
+from a second Figure.
 """
 from __future__ import annotations
 
@@ -153,8 +154,9 @@ def prepare(figure_id: str, sel, *, height: int | None = None, font_size: int | 
     from the page's figure without building it again."""
     if height is not None:
         base = prepare(figure_id, sel, **options)
-        screen = charts.fit_height_spec(base.screen_dict(), height, font_size=font_size)
-        packed_screen, packed_titled = pack_figures(_json(screen), base.titled_json())
+        base_screen = base.screen_json()
+        screen = charts.fit_height_spec(orjson.loads(base_screen), height, font_size=font_size)
+        packed_screen, packed_titled = pack_figures(_json(screen), _unpack(base.titled, base_screen))
         return replace(base, screen=packed_screen, titled=packed_titled)
     bundle = build_figure(figure_id, sel, **options)
     titled_json = _json(bundle.fig)

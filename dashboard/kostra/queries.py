@@ -195,14 +195,14 @@ def comparison_series(indicator_ids: list[str], municipality: str, comparisons: 
     # pool and comparing every municipality's rows (dashboard/core/frames.py)
     rows = everyone.rows_of([municipality, *comparisons, *([None] if countries else [])])
     owner, part, role = rows["owner"], rows["part"], rows["role"]
-    own = owner == municipality
-    wanted = (part == 1) & (own | frames.any_of(owner, comparisons))
+    own, theirs = owner == municipality, frames.any_of(owner, comparisons)
+    wanted = (part == 1) & (own | theirs)
     if "group" in aggregates:
         wanted = wanted | ((role == "group") & own)
     if countries:
         wanted = wanted | (role == "country")
     if include_predecessors:
-        wanted = wanted | ((part == 3) & (own | (rows["main_line"] & frames.any_of(owner, comparisons))))
+        wanted = wanted | ((part == 3) & (own | (rows["main_line"] & theirs)))
     kept = frames.where(rows, wanted & rows["year"].is_between(from_year, to_year))
     parts, owners = kept["part"].to_list(), kept["owner"].to_list()
     roles = [r if p != 1 else ("selected" if o == municipality else "comparison")

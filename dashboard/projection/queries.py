@@ -75,7 +75,7 @@ def coverage(municipality: str) -> pl.DataFrame:
     return db.query("projection_coverage", {"municipality": municipality})
 
 
-@db.per_database(working=True)  # what each scenario's projection is made from; the projections are kept
+@db.per_database(working=True)  # what each scenario's projection is made from; the page keeps texts and figures
 def _population_cached(municipality: str, to_year: int) -> pl.DataFrame:
     return population(municipality, to_year)
 

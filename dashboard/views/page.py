@@ -44,11 +44,12 @@ def show_bundle(bundle: figures.FigureBundle, sel, *, key: str, share: bool = Tr
     the cached figure): most sessions never open it, and a table costs as much to send as its chart."""
     # st.html, not st.markdown: Markdown would read links and emphasis in a name even inside escaped HTML
     st.html(figure_head_html(bundle))
-    if screen is None:
+    if foot is None:
         foot = figure_foot_html(bundle, charts.legend_items(bundle.fig))
+    if screen is None:
         screen = prepared.SentFigure(charts.for_screen(bundle.fig))
     st.plotly_chart(screen, key=f"chart-{key}", config=plotly_config(bundle.title), theme=None, alt=alt_text(bundle))
-    st.html(foot if foot is not None else figure_foot_html(bundle, charts.legend_items(bundle.fig)))
+    st.html(foot)
     table = expander_on_demand("Tall bak figuren", key=f"open-table-{key}")
     if table is not None:
         with table:
