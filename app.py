@@ -73,8 +73,7 @@ for section, entries in SECTIONS.items():
         if not menu.exists(HERE / path):
             continue
         if door.may_open_page(url, who):
-            found.append(menu.page(path, title=title, url_path=url, default=url is None) if url
-                         else menu.page(path, title=title, default=True))
+            found.append(menu.page(path, title=title, url_path=url, default=url is None))
         else:
             refused.append(st.Page(door.refusal_page(title), title=title, url_path=url or "oversikt",
                                    default=url is None))

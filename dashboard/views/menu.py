@@ -26,8 +26,7 @@ def page(path: str, *, title: str, url_path: str | None = None, default: bool = 
     key = (path, title, url_path, default)
     made = _made.get(key)
     if made is None:
-        made = st.Page(path, title=title, url_path=url_path, default=default) if url_path is not None \
-            else st.Page(path, title=title, default=default)
+        made = st.Page(path, title=title, url_path=url_path, default=default)
         with _lock:
             made = _made.setdefault(key, made)
     return copy.copy(made)
